@@ -1,0 +1,72 @@
+"""Findings and verdicts: what the detectors report about a file and what the policy makes of it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Verdict(StrEnum):
+    PASS = "pass"
+    REVIEW = "review"
+    BLOCK = "block"
+    UNVERIFIABLE = "unverifiable"
+
+    @property
+    def rank(self) -> int:
+        return _RANK[self]
+
+    @staticmethod
+    def worst(verdicts: list[Verdict] | tuple[Verdict, ...]) -> Verdict:
+        return max(verdicts, key=lambda v: v.rank, default=Verdict.PASS)
+
+
+# unverifiable counts as block for release, but a file that is both says block: that is the sharper message.
+_RANK = {Verdict.PASS: 0, Verdict.REVIEW: 1, Verdict.UNVERIFIABLE: 2, Verdict.BLOCK: 3}
+
+
+class Kind(StrEnum):
+    """Finding kinds. Persisted names (JSON reports, database, policy files): never rename one."""
+
+    RECORD_LEVEL = "record-level"            # a table whose rows are identified people
+    MICRODATA = "microdata"                  # rows are people, no direct identifiers (k-anonymity review)
+    SMALL_CELLS = "small-cells"              # counts under the threshold in a cross-tabulation of people
+    PERSON_IN_TEXT = "person-in-text"        # a named person tied to an identifier or protected status
+    IDENTIFIER_IN_TEXT = "identifier-in-text"  # an A-number, SSN, passport number... in prose or a lone cell
+    FAILED_REDACTION = "failed-redaction"    # text still recoverable under a redaction box or mark
+    NAMED_LIST = "named-list"                # many private people named in one file, nothing else attached
+    NAMED_PERSON = "named-person"            # a name with nothing sensitive attached (officials, authors)
+    CONTACT_DETAILS = "contact-details"      # e-mail / phone of an office or official
+    HIDDEN_CONTENT = "hidden-content"        # content a reader would not see (reported even when harmless)
+    UNREADABLE = "unreadable"                # something could not be fully read: fail closed
+    NOTICE = "notice"                        # other facts worth telling a reviewer
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing found. `message`, `evidence` and `samples` are already masked: they never hold raw values."""
+
+    kind: Kind
+    location: str
+    visible: bool
+    message: str
+    detector: str
+    evidence: tuple[str, ...] = ()
+    samples: tuple[str, ...] = ()
+    visibility: str = "visible"
+    # Keyed HMACs of the identities of the people this finding discloses, to count distinct people per file.
+    person_keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Small-cell findings list their cells here (location strings).
+    cells: tuple[str, ...] = ()
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str
+    size: int
+    format: str
+    verdict: Verdict
+    persons: int
+    findings: list[Finding]
+    seconds: float = 0.0

@@ -1,0 +1,78 @@
+"""The whole check of one file: bytes -> readers -> units -> detectors -> findings -> verdict.
+
+This is the library entry point the CLI, the web service, the sweeper and the screener all call."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from pathlib import Path
+
+from veil import __version__
+from veil.detectors import analyse
+from veil.findings import FileResult, Finding, Kind
+from veil.policy import Policy, load_policy
+from veil.readers.limits import Budget, Limits
+from veil.readers.registry import ReadContext, read_blob
+from veil.readers.sniff import sniff
+
+SCANNER_VERSION = __version__
+
+
+def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
+    """Check one file's bytes and return its result. Never raises on bad input."""
+    policy = policy or load_policy()
+    started = time.perf_counter()
+    ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
+    findings = analyse(read_blob(blob, ctx), policy)
+    return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started)
+
+
+def check_path(path: str | Path, policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
+    """Check one file on disk. Unreadable paths (permissions, too large) give an `unverifiable` result."""
+    path = Path(path)
+    limits = limits or Limits()
+    policy = policy or load_policy()
+    try:
+        size = path.stat().st_size
+        if size > limits.max_file_bytes:
+            finding = Finding(Kind.UNREADABLE, "(file)", False,
+                              f"file is larger than the {limits.max_file_bytes} byte limit", "reader")
+            return _result(str(path), b"", "too-large", [finding], policy, 0.0, size=size, sha=_sha_file(path))
+        blob = path.read_bytes()
+    except OSError as exc:
+        finding = Finding(Kind.UNREADABLE, "(file)", False, f"cannot read the file: {exc.strerror}", "reader")
+        return _result(str(path), b"", "unreadable", [finding], policy, 0.0)
+    return check_bytes(blob, str(path), policy, limits)
+
+
+def failed_result(path: str, reason: str, policy: Policy | None = None) -> FileResult:
+    """The result for a file Veil could not check at all: unverifiable, with the reason."""
+    finding = Finding(Kind.UNREADABLE, "(file)", False, reason, "pipeline", visibility="unreadable")
+    return _result(path, b"", "unknown", [finding], policy or load_policy(), 0.0)
+
+
+def _sha_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _result(name: str, blob: bytes, fmt: str, findings: list[Finding], policy: Policy, seconds: float,
+            size: int | None = None, sha: str | None = None) -> FileResult:
+    keys: set[str] = set()
+    for finding in findings:
+        if policy.effect(finding.kind) == "block":
+            keys |= finding.person_keys
+    return FileResult(
+        path=name,
+        sha256=sha or hashlib.sha256(blob).hexdigest(),
+        size=len(blob) if size is None else size,
+        format=fmt,
+        verdict=policy.verdict(findings),
+        persons=len(keys),
+        findings=findings,
+        seconds=seconds,
+    )

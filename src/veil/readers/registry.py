@@ -1,0 +1,143 @@
+"""Which reader reads which format, and the one entry point that turns bytes into units, failing closed.
+
+Built-in readers are listed in READERS (format name -> "module:function"); modules are imported lazily so that a
+missing optional dependency only affects its own formats. A reader is a function
+
+    read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]
+
+that raises LimitExceeded or any exception on input it cannot handle; `read_blob` turns that into an Unreadable.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+
+from veil.readers.limits import Budget, LimitExceeded
+from veil.readers.sniff import sniff
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility, nest
+
+log = logging.getLogger(__name__)
+
+ReaderFn = Callable[[bytes, "ReadContext"], Iterator[Unit]]
+
+READERS: dict[str, str] = {
+    "xlsx": "veil.readers.xlsx:read",
+    "xlsb": "veil.readers.workbook:read",
+    "xls": "veil.readers.workbook:read",
+    "ods": "veil.readers.workbook:read",
+    "delimited": "veil.readers.delimited:read",
+    "json": "veil.readers.json_records:read",
+    "ndjson": "veil.readers.json_records:read",
+    "parquet": "veil.readers.parquet:read",
+    "pdf": "veil.readers.pdf:read",
+    "docx": "veil.readers.docx:read",
+    "pptx": "veil.readers.pptx:read",
+    "odt": "veil.readers.odf_text:read",
+    "odp": "veil.readers.odf_text:read",
+    "doc": "veil.readers.legacy_office:read",
+    "ppt": "veil.readers.legacy_office:read",
+    "html": "veil.readers.html:read",
+    "eml": "veil.readers.email:read",
+    "msg": "veil.readers.email:read",
+    "zip": "veil.readers.archive:read",
+    "tar": "veil.readers.archive:read",
+    "gzip": "veil.readers.archive:read",
+    "7z": "veil.readers.archive:read",
+    "rtf": "veil.readers.plaintext:read",
+    "text": "veil.readers.plaintext:read",
+}
+
+# Formats that are never readable: the reason says why.
+_REFUSED = {
+    "encrypted-office": "the file is encrypted or password-protected",
+    "corrupt-zip": "the file looks like a zip container but its directory cannot be read (corrupt or truncated)",
+    "corrupt-ole": "the file looks like a legacy Office file but its structure cannot be read (corrupt or truncated)",
+    "ole": "an OLE compound file of a kind Veil does not read",
+    "binary": "a binary file of a format Veil does not read",
+}
+
+
+@dataclass
+class ReadContext:
+    """What a reader gets besides the bytes: the file name, limits/deadline and a way to read embedded files."""
+
+    name: str = ""
+    budget: Budget = field(default_factory=Budget)
+    depth: int = 0
+    format: str = ""
+
+    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility) -> Iterator[Unit]:
+        """Read a file found inside this one (embedded object, attachment, archive member) through the readers.
+
+        Units come back with `location` prefixed and visibility nested, so findings say where the inner file was.
+        """
+        if self.depth + 1 > self.budget.limits.max_depth:
+            yield Unreadable(location, f"embedded files nested deeper than {self.budget.limits.max_depth} levels")
+            return
+        inner = replace(self, name=name, depth=self.depth + 1)
+        for unit in read_blob(blob, inner):
+            yield _prefixed(unit, location, visibility)
+
+
+def _prefixed(unit: Unit, location: str, visibility: Visibility) -> Unit:
+    where = f"{location} › {unit.location}" if unit.location else location
+    if isinstance(unit, Unreadable):
+        return Unreadable(where, unit.reason)
+    return replace(unit, location=where, visibility=nest(visibility, unit.visibility))
+
+
+def load_reader(fmt: str) -> ReaderFn | None:
+    target = READERS.get(fmt)
+    if target is None:
+        return None
+    module_name, func = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("veil."):
+            return None
+        raise
+    fn: ReaderFn | None = getattr(module, func, None)
+    return fn
+
+
+def read_blob(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
+    """Turn one file's bytes into units. Never raises on bad input: problems become Unreadable units."""
+    if len(blob) > ctx.budget.limits.max_file_bytes:
+        yield Unreadable("", f"file is larger than the {ctx.budget.limits.max_file_bytes} byte limit")
+        return
+    fmt = sniff(blob, ctx.name)
+    ctx = replace(ctx, format=fmt)
+    if fmt == "empty":
+        yield Notice("", Visibility.VISIBLE, "the file is empty")
+        return
+    if fmt in _REFUSED:
+        yield Unreadable("", _REFUSED[fmt])
+        return
+    try:
+        reader = load_reader(fmt)
+    except Exception as exc:  # an optional dependency that fails to import: fail closed, say which
+        yield Unreadable("", f"the reader for {fmt} could not be loaded ({type(exc).__name__})")
+        return
+    if reader is None:
+        yield Unreadable("", f"no reader for the {fmt} format yet")
+        return
+    try:
+        for unit in reader(blob, ctx):
+            ctx.budget.check_time()
+            yield unit
+    except LimitExceeded as exc:
+        yield Unreadable("", str(exc))
+    except MemoryError:
+        yield Unreadable("", "the file needs more memory than Veil allows")
+    except RecursionError:
+        yield Unreadable("", "the file is nested too deeply")
+    except Exception as exc:  # noqa: BLE001 - fail closed on anything a parser throws; log the kind, not the data
+        log.debug("reader %s failed: %s", fmt, type(exc).__name__, exc_info=False)
+        yield Unreadable("", f"the {fmt} file could not be parsed ({type(exc).__name__})")
+
+
+__all__ = ["READERS", "ReadContext", "read_blob", "load_reader", "Table", "Text", "Unreadable", "Notice"]

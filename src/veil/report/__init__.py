@@ -1,0 +1,1 @@
+"""Renderers: one function per output format, all over the same FileResult list."""
