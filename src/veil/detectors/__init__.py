@@ -1,0 +1,70 @@
+"""Detectors: pure functions over units. They know nothing about file formats."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from veil.findings import Finding, Kind
+from veil.masking import mask_all
+from veil.policy import Policy
+from veil.readers.units import Table, Text, Unit, Unreadable, Visibility
+
+log = logging.getLogger(__name__)
+
+
+def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
+    """Run every detector that applies to each unit and return the findings, in file order.
+
+    A detector that fails on a unit fails closed: the unit becomes an `unreadable` finding."""
+    findings: list[Finding] = []
+    for unit in units:
+        try:
+            findings.extend(_analyse_unit(unit, policy))
+        except Exception as exc:  # noqa: BLE001 - a detector bug must never let a file pass
+            log.warning("detector failed on %s: %s", unit.location, type(exc).__name__)
+            findings.append(Finding(Kind.UNREADABLE, unit.location or "(file)", False,
+                                    f"Veil could not analyse this part (internal {type(exc).__name__})", "pipeline",
+                                    visibility="unreadable"))
+    return findings + _named_list(findings, policy)
+
+
+def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
+    """Names alone do not block, but a file that names many private people is a list of people: a reviewer
+    must decide (a list of deaths in detention, an annex of applicants)."""
+    named = [f for f in findings if f.kind is Kind.NAMED_PERSON]
+    keys = frozenset().union(*(f.person_keys for f in named)) if named else frozenset()
+    if len(keys) < policy.named_list_min_people:
+        return []
+    hidden = [f for f in named if not f.visible]
+    return [Finding(Kind.NAMED_LIST, f"{len(named)} part(s) of the file", not hidden or len(hidden) < len(named),
+                    f"{len(keys)} distinct private people are named in this file (officials excluded): a list of "
+                    f"people needs review even with no identifier next to the names",
+                    "text", evidence=tuple(f"{f.location}: {f.message}" for f in named[:5]),
+                    samples=tuple(s for f in named[:3] for s in f.samples[:1]), visibility="visible")]
+
+
+def _analyse_unit(unit: Unit, policy: Policy) -> list[Finding]:
+    from veil.detectors.tables import analyse_table
+    from veil.detectors.text import analyse_text
+
+    if isinstance(unit, Table):
+        return analyse_table(unit, policy)
+    if isinstance(unit, Text):
+        found = _failed_redaction(unit) if unit.visibility is Visibility.UNDER_REDACTION else []
+        return found + analyse_text(unit)
+    if isinstance(unit, Unreadable):
+        return [Finding(Kind.UNREADABLE, unit.location or "(file)", False, unit.reason, "reader",
+                        visibility="unreadable")]
+    return [Finding(Kind.NOTICE, unit.location or "(file)", unit.visibility.seen, unit.message, "reader",
+                    visibility=unit.visibility.value)]
+
+
+def _failed_redaction(unit: Text) -> list[Finding]:
+    """Anything legible under a redaction mark was meant to be removed: whatever it is, it is a leak."""
+    words = [w for w in unit.text.split() if any(c.isalnum() for c in w)]
+    if not words:
+        return []
+    return [Finding(Kind.FAILED_REDACTION, unit.location, False,
+                    f"{len(words)} word(s) of text are still in the file under a redaction mark",
+                    "redaction", samples=mask_all(words, 3), visibility=unit.visibility.value)]

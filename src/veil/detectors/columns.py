@@ -1,0 +1,233 @@
+"""Column classifiers: what kind of value a column holds, with the evidence in plain words.
+
+Each classifier weighs header words (English and Spanish), value shapes, lexicon hit rates and uniqueness over a
+sample of the column's values. The result names the class and why, so a reviewer can check the decision."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from veil.detectors import identifiers as ids
+from veil.detectors import names
+from veil.detectors.vocab import (
+    AGE_BAND,
+    FACILITY_WORDS,
+    HEADERS,
+    SEX_VALUES,
+    STATUS_TERMS,
+    is_country,
+    normalise_header,
+)
+
+# Classes whose presence makes a row identify a person.
+DIRECT_IDENTIFIERS = frozenset({"person-name", "surname", "given-name", "a-number", "ssn", "passport",
+                                "date-of-birth"})
+# Attributes of a person that, combined, can single someone out (quasi-identifiers).
+QUASI_IDENTIFIERS = frozenset({"date-of-birth", "age", "sex", "nationality", "race", "record-id", "date",
+                               "address", "case-status"})
+# Facility lists have addresses and dates too; these are attributes only a person has.
+PERSON_SPECIFIC = frozenset({"age", "sex", "race", "record-id", "date-of-birth"})
+
+_NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+_EMAIL = re.compile(r"^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){1,5}$")
+_PHONE = re.compile(r"^(\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?)\s*\d{1,5})?$")
+_REDACTED = re.compile(r"^\(?b\)?\s*\(\d\)|redacted|\*{3,}|x{4,}|^\[.*\]$", re.IGNORECASE)
+
+
+KIND_WORDS = {"a-number": "A-number", "ssn": "SSN", "date-of-birth": "date of birth", "record-id": "record ID",
+              "person-name": "person name", "given-name": "given name"}
+
+
+@dataclass(frozen=True)
+class ColumnClass:
+    index: int
+    header: str | None
+    kind: str
+    confidence: float
+    evidence: tuple[str, ...]
+
+    @property
+    def identifying(self) -> bool:
+        return self.kind in DIRECT_IDENTIFIERS
+
+
+def header_class(header: str | None) -> str | None:
+    """The class a header names, if any. Exact phrase matches only: 'Facility Name' is not a person's name."""
+    if not header:
+        return None
+    norm = normalise_header(header)
+    if not norm:
+        return None
+    for kind, phrases in HEADERS.items():
+        if norm in phrases:
+            return kind
+    # Strong phrases may stand inside a longer header ("Detainee Date of Birth (MM/DD/YYYY)").
+    for kind, needle in (("date-of-birth", "date of birth"), ("date-of-birth", "birth date"), ("date-of-birth", "dob"),
+                         ("a-number", "alien number"), ("a-number", "a number"), ("a-number", "alien registration"),
+                         ("ssn", "social security"), ("passport", "passport"), ("nationality", "citizenship"),
+                         ("nationality", "nationality"), ("date-of-birth", "fecha de nacimiento"),
+                         ("surname", "last name"), ("given-name", "first name"), ("person-name", "full name"),
+                         ("person-name", "detainee name"), ("person-name", "alien name"),
+                         ("nationality", "nacionalidad"),
+                         ("sex", "gender"), ("record-id", "booking"), ("age", "age"), ("sex", "sex")):
+        if re.search(rf"(^| ){re.escape(needle)}( |$)", norm):
+            return kind
+    return None
+
+
+def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False) -> ColumnClass:
+    """Classify one column from its header (may be None) and a sample of its non-empty values."""
+    hint = header_class(header)
+    vals = [v.strip() for v in values if v is not None and v.strip()]
+    n = len(vals)
+    if n == 0:
+        return ColumnClass(index, header, "empty", 1.0, ("no values",))
+    ev: list[str] = []
+    if hint:
+        ev.append(f"header '{header}' names: {KIND_WORDS.get(hint, hint.replace('-', ' '))}")
+
+    def rate(pred) -> float:  # type: ignore[no-untyped-def]
+        return sum(1 for v in vals if pred(v)) / n
+
+    redacted = rate(lambda v: bool(_REDACTED.search(v)))
+    if redacted >= 0.8:
+        return ColumnClass(index, header, "redacted", redacted, (*ev, f"{redacted:.0%} of values are redaction marks"))
+
+    a_rate = rate(lambda v: ids.a_number(v) is not None)
+    if hint == "a-number":
+        a_rate = max(a_rate, rate(lambda v: ids.a_number_digits(v) is not None))
+    if a_rate >= 0.8 or (hint == "a-number" and a_rate >= 0.5):
+        return ColumnClass(index, header, "a-number", a_rate, (*ev, f"{a_rate:.0%} of values are A-numbers"))
+
+    ssn_rate = rate(ids.valid_ssn)
+    if ssn_rate >= 0.8 or (hint == "ssn" and ssn_rate >= 0.5):
+        return ColumnClass(index, header, "ssn", ssn_rate, (*ev, f"{ssn_rate:.0%} of values are valid SSNs"))
+
+    if hint == "passport":
+        p_rate = rate(lambda v: bool(ids.PASSPORT_VALUE.match(v.upper().replace(" ", ""))))
+        if p_rate >= 0.6:
+            return ColumnClass(index, header, "passport", p_rate, (*ev, f"{p_rate:.0%} of values are document numbers"))
+
+    e_rate = rate(lambda v: bool(_EMAIL.match(v)))
+    if e_rate >= 0.8:
+        return ColumnClass(index, header, "email", e_rate, (*ev, f"{e_rate:.0%} of values are e-mail addresses"))
+
+    numeric = rate(lambda v: bool(_NUMBER.match(v)))
+    ph_rate = rate(lambda v: bool(_PHONE.match(v)) and not _NUMBER.match(v)) if numeric < 0.5 else 0.0
+    if ph_rate >= 0.8 or (hint == "phone" and ph_rate >= 0.5):
+        return ColumnClass(index, header, "phone", ph_rate, (*ev, f"{ph_rate:.0%} of values are phone numbers"))
+
+    dob = _date_of_birth(vals, hint)
+    if dob is not None:
+        return ColumnClass(index, header, "date-of-birth", dob[0], (*ev, dob[1]))
+
+    if numeric >= 0.9:
+        if hint == "age" and rate(lambda v: v.replace(".0", "").isdigit() and int(float(v)) <= 120) >= 0.9:
+            return ColumnClass(index, header, "age", 0.9, (*ev, "whole numbers 0-120 under an age header"))
+        if hint == "record-id":
+            uniq = len(set(vals)) / n
+            if uniq >= 0.9 and n >= 5:
+                return ColumnClass(index, header, "record-id", uniq, (*ev, f"{uniq:.0%} of values are distinct"))
+        return ColumnClass(index, header, "number", numeric, (f"{numeric:.0%} of values are numbers",))
+
+    dates = rate(lambda v: ids.parse_date(v) is not None)
+    if dates >= 0.8:
+        return ColumnClass(index, header, "date", dates, (*ev, f"{dates:.0%} of values are dates"))
+
+    sex = rate(lambda v: v.lower() in SEX_VALUES)
+    if sex >= 0.9 and (hint == "sex" or len({v.lower() for v in vals}) <= 6 and n >= 3):
+        return ColumnClass(index, header, "sex", sex, (*ev, f"{sex:.0%} of values are sex/gender codes"))
+
+    if hint == "age":
+        band = rate(lambda v: bool(AGE_BAND.match(v)) or v.isdigit())
+        if band >= 0.8:
+            return ColumnClass(index, header, "age", band, (*ev, f"{band:.0%} of values are ages or age bands"))
+
+    status = rate(lambda v: bool(STATUS_TERMS.search(v)))
+    if status >= 0.3 or (hint == "case-status" and status >= 0.1):
+        return ColumnClass(index, header, "case-status", status,
+                           (*ev, f"{status:.0%} of values name a protection claim or status"))
+
+    country = rate(is_country)
+    if country >= 0.6:
+        return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
+
+    name = _name(vals, hint, header_known)
+    if name is not None:
+        return ColumnClass(index, header, name[0], name[1], (*ev, name[2]))
+
+    if hint in ("race", "address", "case-status", "nationality", "record-id"):
+        uniq = len(set(vals)) / n
+        if hint != "record-id" or (uniq >= 0.9 and n >= 5):
+            return ColumnClass(index, header, hint, 0.6, (*ev,))
+
+    facility = rate(lambda v: bool(FACILITY_WORDS.search(v)))
+    if facility >= 0.5:
+        return ColumnClass(index, header, "facility", facility, (f"{facility:.0%} of values are facility names",))
+    return ColumnClass(index, header, "text", 0.5, ("free text or labels",))
+
+
+def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | None:
+    parsed: list[date] = []
+    for v in vals:
+        d = ids.parse_date(v)
+        if d is None and hint == "date-of-birth":
+            d = ids.excel_serial_date(v)
+        if d is not None:
+            parsed.append(d)
+    n = len(vals)
+    rate = len(parsed) / n
+    today = date.today()
+    plausible = [d for d in parsed if 1900 <= d.year <= today.year and d <= today]
+    if hint == "date-of-birth":
+        if rate >= 0.5 and len(plausible) >= 0.8 * len(parsed):
+            return rate, f"{rate:.0%} of values are dates with plausible birth years"
+        return None
+    # Without a header, dates alone are not taken for birth dates: contract, inspection and event dates look
+    # the same. A roster's names identify its rows anyway.
+    return None
+
+
+def _name(vals: list[str], hint: str | None, header_known: bool) -> tuple[str, float, str] | None:
+    distinct = set(vals)
+    if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
+        return None  # category labels repeat; one person's own record repeats only a handful of names
+    if _place_share(vals) >= 0.5 or sum(1 for v in vals if names.is_place_or_country(v)) >= 0.5 * len(vals):
+        return None  # 'Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name
+    result = names.name_column_score(vals)
+    score, why = float(result.score), str(result.explanation)
+    if hint is None:
+        if len(vals) < 5:
+            return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
+        # Without a name header, single words (cities, codes, labels) are too weak to call people's names.
+        multi = sum(1 for v in vals if len(names.tokens(v)) >= 2) / len(vals)
+        if multi < 0.5:
+            return None
+    kind = hint if hint in ("surname", "given-name") else "person-name"
+    if hint in ("person-name", "surname", "given-name"):
+        threshold = 0.35 if hint == "person-name" else 0.25  # 'Name' heads facility lists too
+        if score >= threshold:
+            return kind, score, why
+        return None
+    if score >= 0.6:
+        return "person-name", score, why
+    return None
+
+
+_US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR "
+    "PA RI SC SD TN TX UT VT VA WA WV WI WY DC PR GU VI".split())
+_CITY_STATE = re.compile(r"^[^,]{2,40},\s?([A-Z]{2})\b")
+
+
+def _place_share(vals: list[str]) -> float:
+    """Share of values shaped 'City, ST' with a US state or territory code."""
+    hits = 0
+    for v in vals:
+        m = _CITY_STATE.match(v)
+        if m and m.group(1) in _US_STATES:
+            hits += 1
+    return hits / len(vals)

@@ -1,0 +1,81 @@
+"""Where a table's header is and which rows are data: spreadsheets carry titles, notes and blank rows around
+the grid, and several tables may share a sheet. Pure functions over a Table's frame."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import polars as pl
+
+from veil.readers.units import Table
+
+_NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
+_SCAN_ROWS = 60
+
+
+@dataclass(frozen=True)
+class Layout:
+    header_row: int | None      # frame row index of the header, None when the table has no header row
+    headers: list[str | None]   # one per frame column
+    data_start: int             # first frame row of data
+
+
+def find_layout(table: Table) -> Layout:
+    """Find the header row: the first row near the top whose cells are mostly short text labels and which
+    covers most of the columns the rows below it fill."""
+    frame = table.frame
+    if table.header is not None:
+        return Layout(None, list(table.header) + [None] * (frame.width - len(table.header)), 0)
+    if frame.height == 0:
+        return Layout(None, [None] * frame.width, 0)
+    top = frame.head(_SCAN_ROWS).rows()
+    fill_below = _column_fill(frame.slice(0, 400))
+    wide = max(1, sum(1 for f in fill_below if f >= 0.3))
+    best: int | None = None
+    for r, row in enumerate(top):
+        if _is_header_like(row, wide) and r + 1 < frame.height:
+            best = r
+            # Multi-level headers (a group row over the real header): take the last label row of the run.
+            while best + 2 < len(top) and _is_header_like(top[best + 1], wide) \
+                    and not _has_numbers(top[best + 1]) and _has_numbers(top[best + 2]):
+                best += 1
+            break
+    if best is None:
+        return Layout(None, [None] * frame.width, 0)
+    headers = [c.strip() if c is not None and c.strip() else None for c in top[best]]
+    # A header row that is really data (a roster without a header): its cells look like the values below.
+    if _looks_like_data(frame, best):
+        return Layout(None, [None] * frame.width, 0)
+    return Layout(best, headers, best + 1)
+
+
+def _is_header_like(row: tuple[str | None, ...], wide: int) -> bool:
+    cells = [c for c in row if c is not None and c.strip()]
+    labels = [c for c in cells if not _NUMERIC.match(c.strip()) and len(c) <= 80]
+    return len(labels) >= 2 and len(labels) >= 0.6 * len(cells) and len(cells) >= max(2, 0.6 * wide)
+
+
+def _has_numbers(row: tuple[str | None, ...]) -> bool:
+    return any(c is not None and _NUMERIC.match(c.strip()) for c in row)
+
+
+def _column_fill(frame: pl.DataFrame) -> list[float]:
+    if frame.height == 0:
+        return [0.0] * frame.width
+    counts = frame.select(pl.all().is_not_null().sum()).row(0)
+    return [c / frame.height for c in counts]
+
+
+def _looks_like_data(frame: pl.DataFrame, row: int) -> bool:
+    from veil.detectors.identifiers import a_number, parse_date
+
+    header = frame.row(row)
+    hits = 0
+    for cell in header:
+        if cell is None:
+            continue
+        text = cell.strip()
+        if a_number(text) or parse_date(text) or ("," in text and len(text.split(",")) == 2 and text.isupper()):
+            hits += 1
+    return hits >= 2

@@ -1,0 +1,213 @@
+"""Record-level vs aggregate: decide what a table is and report it.
+
+A table whose rows are people (a name or a personal identifier column together with any other attribute about
+them) is record-level, even with a single row. Rows of people without direct identifiers are microdata (a
+disclosure-risk review, with the share of rows unique on their quasi-identifiers). Anything else is treated as
+aggregate and goes through the small-cell check."""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify
+from veil.detectors.identifiers import a_number, valid_ssn
+from veil.detectors.layout import Layout, find_layout
+from veil.detectors.small_cells import find_small_cells
+from veil.detectors.vocab import NOT_COUNT_WORDS
+from veil.findings import Finding, Kind
+from veil.masking import mask_all
+from veil.policy import Policy
+from veil.readers.units import Table, Text, Visibility
+
+_SAMPLE = 2000
+_KEY_PRIORITY = ("a-number", "ssn", "passport")
+_COUNT_HEADER = re.compile(
+    r"(count|number|total|persons|people|individuals|encounters|apprehensions|removals|arrests|detainees|"
+    r"cases|applications|grants|book[- ]?ins|population|\bn\b|#|cantidad|personas|numero)", re.IGNORECASE)
+_A_NUMBER_RX = r"(^|[^A-Za-z0-9])A\s?[#-]?\s?\d{3}[\s-]?\d{3}[\s-]?\d{2,3}($|[^\d-])"
+_SSN_RX = r"(^|[^\d-])\d{3}-\d{2}-\d{4}($|[^\d-])"
+
+
+def analyse_table(table: Table, policy: Policy) -> list[Finding]:
+    if table.frame.height == 0 or table.frame.width == 0:
+        return []
+    layout = find_layout(table)
+    data = table.frame.slice(layout.data_start)
+    classes = classify_columns(data, layout, header_known=table.header is not None)
+    identifying = [c for c in classes if c.identifying]
+    attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
+    if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in _KEY_PRIORITY):
+        return _record_level(table, layout, data, classes, identifying)
+    micro = _microdata(table, layout, data, classes, policy)
+    if micro:
+        return micro
+    findings = _stray_identifiers(table, data, layout)
+    findings += find_small_cells(table, policy)
+    findings += _prose_cells(table, data, layout)
+    return findings
+
+
+def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False) -> list[ColumnClass]:
+    """Classify every non-empty column of the data rows (a sample of at most 2,000 values each)."""
+    out = []
+    sample = data if data.height <= _SAMPLE * 2 else pl.concat([data.head(_SAMPLE), data.sample(_SAMPLE, seed=0)])
+    for i, name in enumerate(data.columns):
+        values = [v for v in sample[name].to_list() if v is not None]
+        if not values:
+            continue
+        header = layout.headers[i] if i < len(layout.headers) else None
+        out.append(classify(i, header, values, header_known))
+    return out
+
+
+def _describe(table: Table, c: ColumnClass) -> str:
+    label = table.column_label(c.index)
+    label = label if label.startswith("column") else f"column {label}"
+    head = f" '{c.header}'" if c.header and c.header not in label else ""
+    return f"{label}{head} ({KIND_WORDS.get(c.kind, c.kind.replace('-', ' '))})"
+
+
+def _range(table: Table, layout: Layout, data: pl.DataFrame) -> str:
+    first = table.first_row_number + (layout.header_row if layout.header_row is not None else layout.data_start)
+    last = table.first_row_number + layout.data_start + data.height - 1
+    return f"{table.column_label(0)}{first}:{table.column_label(table.n_cols - 1)}{last}" if table.column_labels \
+        else f"rows {first}-{last}"
+
+
+def _key_columns(identifying: list[ColumnClass]) -> list[ColumnClass]:
+    for kind in _KEY_PRIORITY:
+        for c in identifying:
+            if c.kind == kind:
+                return [c]
+    named = [c for c in identifying if c.kind in ("person-name", "surname", "given-name")]
+    dob = [c for c in identifying if c.kind == "date-of-birth"]
+    return named + dob[:1] if named else dob[:1]
+
+
+def _normalised(col: str) -> pl.Expr:
+    return pl.col(col).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "")
+
+
+def _person_keys(data: pl.DataFrame, keys: list[ColumnClass]) -> pl.Series:
+    cols = [data.columns[c.index] for c in keys]
+    expr = pl.concat_str([_normalised(c).fill_null("") for c in cols], separator="\x1f")
+    keyed = data.select(expr.alias("k"), pl.any_horizontal([pl.col(c).is_not_null() for c in cols]).alias("has"))
+    return keyed.filter(pl.col("has"))["k"].hash(seed=7)
+
+
+def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
+                  identifying: list[ColumnClass]) -> list[Finding]:
+    keys = _key_columns(identifying)
+    hidden_data_rows = {r - layout.data_start for r in table.hidden_rows if r >= layout.data_start}
+    mask = pl.Series("hidden", [i in hidden_data_rows for i in range(data.height)]) if hidden_data_rows else None
+    all_keys = _person_keys(data, keys)
+    persons = all_keys.n_unique()
+    evidence = tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in classes if c.kind != "empty")
+    first_ident = next((c for c in identifying if c.kind in ("person-name", "surname")), identifying[0])
+    samples = mask_all(data[data.columns[first_ident.index]].drop_nulls().head(20).to_list(), 3)
+    ident_text = ", ".join(_describe(table, c) for c in identifying)
+    others = [c for c in classes if not c.identifying and c.kind not in ("empty", "text", "number")]
+    other_text = f"; with {', '.join(_describe(table, c) for c in others[:6])}" if others else ""
+    location = f"{table.location} {_range(table, layout, data)}".strip()
+    hidden_cols = {c.index for c in identifying} <= set(table.hidden_columns)
+    seen = table.visibility.seen and not hidden_cols
+    visibility = table.visibility.value if not table.visibility.seen else (
+        Visibility.HIDDEN_COLUMN.value if hidden_cols else table.visibility.value)
+    findings: list[Finding] = []
+    if mask is None or not seen:
+        findings.append(Finding(
+            Kind.RECORD_LEVEL, location, seen,
+            f"record-level personal data: {persons} {'person' if persons == 1 else 'people'} in {data.height} rows; "
+            f"identified by {ident_text}{other_text}" + ("" if seen else f" [{visibility}]"),
+            "tables", evidence=evidence, samples=samples, visibility=visibility,
+            person_keys=frozenset(all_keys.to_list())))
+        return findings
+    # Some rows are hidden: report the visible and the hidden people separately, so the reviewer sees both.
+    visible_data = data.filter(~mask)
+    hidden_data = data.filter(mask)
+    for part, is_seen, vis in ((visible_data, True, table.visibility.value),
+                               (hidden_data, False, Visibility.HIDDEN_ROW.value)):
+        part_keys = _person_keys(part, keys)
+        n = part_keys.n_unique()
+        if n == 0:
+            continue
+        findings.append(Finding(
+            Kind.RECORD_LEVEL, location, is_seen,
+            f"record-level personal data: {n} {'person' if n == 1 else 'people'} in {part.height} "
+            f"{'visible' if is_seen else 'hidden'} rows; identified by {ident_text}{other_text}",
+            "tables", evidence=evidence,
+            samples=mask_all(part[part.columns[first_ident.index]].drop_nulls().head(20).to_list(), 3),
+            visibility=vis, person_keys=frozenset(part_keys.to_list())))
+    return findings
+
+
+def _microdata(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
+               policy: Policy) -> list[Finding]:
+    quasi = [c for c in classes if c.kind in QUASI_IDENTIFIERS]
+    specific = [c for c in quasi if c.kind in PERSON_SPECIFIC]
+    counts = [c for c in classes if c.kind == "number" and _is_count_column(data, c)]
+    if not specific or len(quasi) < 2 or counts or data.height < 3:
+        return []
+    cols = [data.columns[c.index] for c in quasi]
+    subset = data.select(cols).filter(pl.any_horizontal([pl.col(c).is_not_null() for c in cols]))
+    unique_share = float(subset.is_unique().mean() or 0.0) if subset.height else 0.0
+    location = f"{table.location} {_range(table, layout, data)}".strip()
+    return [Finding(
+        Kind.MICRODATA, location, table.visibility.seen,
+        f"rows are people without direct identifiers ({data.height} rows; quasi-identifiers "
+        f"{', '.join(_describe(table, c) for c in quasi)}); {unique_share:.0%} of rows are unique on them "
+        "(k=1): needs a disclosure-risk review",
+        "tables", evidence=tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in quasi),
+        visibility=table.visibility.value)]
+
+
+def _is_count_column(data: pl.DataFrame, c: ColumnClass) -> bool:
+    """A column of whole numbers that is not a measure (age, year, rate...): the table counts people, so its rows
+    are groups, not people (tidy aggregate tables: dimensions + one count column)."""
+    if c.header and NOT_COUNT_WORDS.search(c.header) and not _COUNT_HEADER.search(c.header):
+        return False
+    values = data[data.columns[c.index]].drop_nulls().head(_SAMPLE)
+    if values.len() == 0:
+        return False
+    whole = values.str.contains(r"^\s*-?[\d,]+(\.0+)?\s*$").mean()
+    return bool(whole is not None and float(whole) >= 0.95)  # type: ignore[arg-type]
+
+
+def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list[Finding]:
+    """A-numbers and SSNs in cells of a table that is otherwise not about people (a note, a stray cell)."""
+    hits: list[tuple[int, int, str]] = []
+    for i, name in enumerate(data.columns):
+        col = data[name]
+        found = data.select(pl.arg_where(col.str.contains(_A_NUMBER_RX) | col.str.contains(_SSN_RX))).to_series()
+        for r in found.head(200).to_list():
+            value = col[r]
+            tokens = re.findall(r"A\s?[#-]?\s?[\d\s-]{8,13}|\d{3}-\d{2}-\d{4}", value)
+            if any(a_number(t.strip()) or valid_ssn(t.strip()) for t in tokens):
+                hits.append((r, i, value))
+    if not hits:
+        return []
+    from veil.masking import person_key
+
+    cells = tuple(table.cell_ref(layout.data_start + r, i) for r, i, _ in hits)
+    return [Finding(Kind.IDENTIFIER_IN_TEXT, table.location, table.visibility.seen,
+                    f"{len(hits)} cell(s) hold an A-number or SSN", "tables",
+                    samples=mask_all([v for _, _, v in hits], 3), cells=cells[:50], visibility=table.visibility.value,
+                    person_keys=frozenset(person_key(v) for _, _, v in hits))]
+
+
+def _prose_cells(table: Table, data: pl.DataFrame, layout: Layout) -> list[Finding]:
+    """Long free-text cells (notes, narratives) go through the free-text detector."""
+    if data.height > 50_000:
+        return []
+    from veil.detectors.text import analyse_text
+
+    findings: list[Finding] = []
+    for i, name in enumerate(data.columns):
+        col = data[name]
+        long = data.select(pl.arg_where(col.str.len_chars() > 40)).to_series()
+        for r in long.head(500).to_list():
+            ref = table.cell_ref(layout.data_start + r, i)
+            findings.extend(analyse_text(Text(f"{table.location} {ref}", table.visibility, col[r])))
+    return findings
