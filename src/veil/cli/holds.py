@@ -1,0 +1,70 @@
+"""`veil holds check-manifest MANIFEST`: refuse a removal manifest that lists anyone under a protective hold.
+
+Exit 0: nobody on the manifest is held. Exit 1: the manifest is refused — held people are listed (masked), or the
+manifest cannot be read, so nobody can be cleared (fail closed). Exit 2: usage error (no such file, bad database).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from veil.errors import VeilError
+
+holds_app = typer.Typer(help="Protective holds of incident response.", no_args_is_help=True)
+
+
+@holds_app.command("check-manifest")
+def check_manifest_command(
+    manifest: Annotated[Path, typer.Argument(help="The removal manifest: CSV or XLSX with name, date of birth, "
+                                                  "A-number, nationality.")],
+    data_dir: Annotated[Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR",
+                                           help="Data directory holding the SQLite database.")] = Path(".veil"),
+    database_url: Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
+                                                     help="postgresql://user@host/db instead of SQLite.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX manifest.")] = None,
+) -> None:
+    """Link a removal manifest to the people under protective hold; refuse it if anyone is held."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from veil.incident.holds import check_manifest
+    from veil.incident.linkage_columns import LinkageInputError
+    from veil.store.engine import open_database
+
+    if not manifest.is_file():
+        typer.echo(f"veil holds: no such file: {manifest}", err=True)
+        raise typer.Exit(2)
+    if database_url is None and not (data_dir / "veil.db").is_file():
+        typer.echo(f"veil holds: no database in {data_dir} (give --data-dir or --database-url)", err=True)
+        raise typer.Exit(2)
+    try:
+        db = open_database(database_url, data_dir)
+    except (VeilError, SQLAlchemyError, OSError) as exc:
+        reason = str(exc) if isinstance(exc, VeilError) else type(exc).__name__
+        typer.echo(f"veil holds: cannot open the database ({reason})", err=True)
+        raise typer.Exit(2) from None
+    try:
+        with db.write() as s:
+            result = check_manifest(s, manifest, actor="cli", sheet=sheet)
+    except (LinkageInputError, VeilError) as exc:
+        typer.echo(f"veil holds: manifest refused: cannot check it: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except SQLAlchemyError as exc:
+        typer.echo(f"veil holds: the database failed ({type(exc).__name__})", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        db.dispose()
+    if not result.refused:
+        typer.echo(f"{result.rows:,} manifest rows: nobody is under a protective hold")
+        return
+    typer.echo(f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are under a protective hold")
+    for h in result.held:
+        anum = f", A-number {h.anumber}" if h.anumber else ""
+        typer.echo(f"  row {h.row}: {h.name}{anum} (matched by {h.how}; hold {', '.join(map(str, h.hold_ids))})")
+    raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(holds_app, name="holds")
