@@ -1,0 +1,39 @@
+"""Protected people from incident response: everyone in an incident's affected set, `held` while a protective hold
+is active. Read from Veil's database (the incident module's tables), into a MemoryRegistry the screener queries.
+
+    load_incident_registry(session) -> MemoryRegistry
+
+Only read here: the incident module owns these tables. A closed incident still counts: its people stay protected.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from veil.screen.registry import MemoryRegistry, ProtectedPerson
+
+
+def load_incident_registry(session: Session, limit: int = 2_000_000) -> MemoryRegistry:
+    """Everyone affected by any incident, with `held` for those under an active hold, else `affected`."""
+    from veil.store.models_incident import IrAffected, IrHold, IrRosterPerson
+
+    query = (
+        select(IrRosterPerson.given, IrRosterPerson.surname, IrRosterPerson.anumber, IrRosterPerson.dob,
+               IrRosterPerson.nationality, IrHold.id)
+        .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
+        .outerjoin(IrHold, and_(IrHold.affected_id == IrAffected.id, IrHold.lifted.is_(None)))
+        .limit(limit)
+    )
+    registry = MemoryRegistry()
+    seen: dict[tuple[str, str, str], bool] = {}
+    for given, surname, anumber, dob, nationality, hold_id in session.execute(query):
+        key = (given or "", surname or "", anumber or "")
+        held = hold_id is not None
+        if key in seen and (seen[key] or not held):
+            continue  # one entry per person; a hold in any incident wins
+        seen[key] = held
+        name = f"{surname}, {given}" if surname and given else (surname or given or "")
+        registry.add(ProtectedPerson(name=name, a_number=anumber or "", dob=dob, nationality=nationality or "",
+                                     reason="held" if held else "affected"))
+    return registry

@@ -1,0 +1,101 @@
+"""What screening returns: findings with the reason (and the masked sentence), a verdict per file, and the JSON shape
+shared with `veil check`: {"verdict", "files": [{"path", "verdict", "findings": [{"kind", "location", "message"}]}]}.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class RecipientKind(StrEnum):
+    """Who a message goes to. Persisted names (CLI option, API field, audit log)."""
+
+    FOREIGN_GOVERNMENT = "foreign-government"
+    COURT = "court"
+    ATTORNEY = "attorney"
+    PUBLIC = "public"
+    AGENCY = "agency"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    name: str = ""
+    kind: RecipientKind | None = None
+
+
+class ScreenKind(StrEnum):
+    """Kinds of screening findings. Persisted names (JSON reports, audit log): never rename one."""
+
+    STATUS_DISCLOSURE = "status-disclosure"  # a sentence says identified people have a protected status
+    PROTECTED_PERSON = "protected-person"  # a held/affected/protected person's name, A-number or birth date
+    ATTACHMENT = "attachment"  # an attachment `veil check` would not pass
+    MANIFEST_FIELD = "manifest-field"  # a manifest column that reveals protected status or an incident
+    MANIFEST_VALUE = "manifest-value"  # manifest cells that reveal protected status
+    MANIFEST_PERSON = "manifest-person"  # a manifest row for a held/affected/protected person
+    UNREADABLE = "unreadable"  # a part that could not be read: never a pass
+    NOTICE = "notice"  # worth knowing, does not block
+
+
+_BLOCKING = frozenset(ScreenKind) - {ScreenKind.NOTICE}
+
+
+@dataclass(frozen=True)
+class ScreenFinding:
+    """One reason to stop a message. `message` and `sentence` are masked: they never hold a name or identifier."""
+
+    kind: ScreenKind
+    location: str
+    message: str
+    sentence: str = ""
+    rule: str = ""
+    visible: bool = True  # False when the text sits where a reader would not see it (tracked change, hidden text)
+
+    @property
+    def blocks(self) -> bool:
+        return self.kind in _BLOCKING
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind.value, "location": self.location, "visible": self.visible,
+                               "message": self.message, "blocks": self.blocks}
+        if self.sentence:
+            out["sentence"] = self.sentence
+        if self.rule:
+            out["rule"] = self.rule
+        return out
+
+
+@dataclass
+class ScreenResult:
+    path: str
+    findings: list[ScreenFinding] = field(default_factory=list)
+    sha256: str = ""
+    recipient: Recipient = field(default_factory=Recipient)
+    seconds: float = 0.0
+    persons: int = 0  # distinct protected people the file names (registry matches)
+
+    @property
+    def verdict(self) -> str:
+        """'block' when anything blocks, else 'pass'. Screening has no 'review': a message goes out or it does not."""
+        return "block" if any(f.blocks for f in self.findings) else "pass"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "verdict": self.verdict, "persons": self.persons,
+                "findings": [f.to_dict() for f in self.findings]}
+
+    def audit_record(self) -> dict[str, Any]:
+        """What an audit log may keep about this screening: hashes, kinds, locations, masked messages."""
+        return {"event": "screen", "file_sha256": self.sha256, "verdict": self.verdict,
+                "recipient_kind": self.recipient.kind.value if self.recipient.kind else None,
+                "recipient_sha256": hashlib.sha256(self.recipient.name.encode()).hexdigest()[:16]
+                if self.recipient.name else None,
+                "findings": [{"kind": f.kind.value, "location": f.location, "message": f.message}
+                             for f in self.findings]}
+
+
+def report(results: list[ScreenResult]) -> dict[str, Any]:
+    """The `--format json` document."""
+    verdict = "block" if any(r.verdict == "block" for r in results) else "pass"
+    return {"verdict": verdict, "files": [r.to_dict() for r in results]}
