@@ -1,0 +1,138 @@
+"""JSON API under /api: bearer-token auth, the same workflow calls as the pages."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile, status
+
+from veil.store.models_accounts import User
+from veil.web.schemas import (
+    ApprovalIn,
+    AuditEntryOut,
+    AuditVerifyOut,
+    FileOut,
+    Me,
+    Problem,
+    PublishIn,
+    RejectionIn,
+    ReleaseDetailOut,
+    ReleaseIn,
+    ReleaseOut,
+    ReleasePage,
+)
+from veil.web.security import Principal, gate_of, requires
+from veil.web.uploads import read_upload
+from veil.workflow import approvals, audit, publishing, releases
+from veil.workflow.roles import Role
+from veil.workflow.views import file_view, release_detail, release_page, release_summary
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem}, 403: {"model": Problem}, 404: {"model": Problem}, 409: {"model": Problem},
+    413: {"model": Problem}, 422: {"description": "invalid input"},
+}
+router = APIRouter(tags=["release gate"], responses=_ERRORS)
+
+AnyRole = Annotated[Principal, Depends(requires(api=True))]
+Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER, api=True))]
+Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL, api=True))]
+Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER, api=True))]
+Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN, api=True))]
+ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647, description="release id")]
+
+
+def _user(session: Any, principal: Principal) -> User:
+    user = session.get(User, principal.id)
+    assert user is not None
+    return user
+
+
+@router.get("/me", response_model=Me)
+def me(principal: AnyRole) -> Me:
+    return Me(username=principal.username, roles=sorted(principal.roles))
+
+
+@router.get("/releases", response_model=ReleasePage)
+def list_releases(request: Request, principal: AnyRole, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                  per_page: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    with gate_of(request).db.read() as s:
+        items, total = release_page(s, page, per_page)
+        return {"page": page, "per_page": per_page, "total": total, "releases": items}
+
+
+@router.post("/releases", response_model=ReleaseOut, status_code=status.HTTP_201_CREATED)
+def create_release(request: Request, body: ReleaseIn, principal: Submitter) -> dict[str, Any]:
+    with gate_of(request).db.write() as s:
+        release = releases.create_release(s, _user(s, principal), body.title, body.target_path, body.notes)
+        return release_summary(release, principal.username)
+
+
+@router.get("/releases/{release_id}", response_model=ReleaseDetailOut)
+def get_release(request: Request, release_id: ReleaseId, principal: AnyRole) -> dict[str, Any]:
+    with gate_of(request).db.read() as s:
+        return release_detail(s, release_id)
+
+
+@router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED)
+def upload_file(request: Request, release_id: ReleaseId, file: Annotated[UploadFile, File()],
+                principal: Submitter) -> dict[str, Any]:
+    gate = gate_of(request)
+    data = read_upload(file, request.app.state.max_upload_bytes)
+    gate.blobs.put(data)  # write (and fsync) the bytes before taking the database's write lock
+    with gate.db.write() as s:
+        release = releases.get_release(s, release_id, lock=True)
+        row = releases.add_file(s, gate.blobs, release, _user(s, principal), file.filename or "upload", data)
+        file_id = row.id
+    gate.wake_worker()
+    with gate.db.read() as s:
+        release = releases.get_release(s, release_id)
+        state = next(st for st in approvals.file_states(s, release) if st.file.id == file_id)
+        return file_view(state)
+
+
+@router.post("/releases/{release_id}/approvals", response_model=ReleaseDetailOut)
+def approve(request: Request, release_id: ReleaseId, body: ApprovalIn, principal: Decider) -> dict[str, Any]:
+    with gate_of(request).db.write() as s:
+        release = releases.get_release(s, release_id, lock=True)
+        approvals.approve(s, release, _user(s, principal), body.sha256s, body.justification)
+        return release_detail(s, release_id)
+
+
+@router.post("/releases/{release_id}/rejections", response_model=ReleaseDetailOut)
+def reject(request: Request, release_id: ReleaseId, body: RejectionIn, principal: Decider) -> dict[str, Any]:
+    with gate_of(request).db.write() as s:
+        release = releases.get_release(s, release_id, lock=True)
+        approvals.reject(s, release, _user(s, principal), body.comment)
+        return release_detail(s, release_id)
+
+
+@router.post("/releases/{release_id}/publications", response_model=ReleaseDetailOut)
+def publish(request: Request, release_id: ReleaseId, body: PublishIn, principal: Publisher) -> dict[str, Any]:
+    gate = gate_of(request)
+    with gate.db.write() as s:
+        release = releases.get_release(s, release_id, lock=True)
+        publishing.publish(s, gate.blobs, gate.site, release, _user(s, principal), body.sha256s)
+        return release_detail(s, release_id)
+
+
+@router.post("/releases/{release_id}/withdrawal", response_model=ReleaseDetailOut)
+def withdraw(request: Request, release_id: ReleaseId, principal: Publisher) -> dict[str, Any]:
+    gate = gate_of(request)
+    with gate.db.write() as s:
+        release = releases.get_release(s, release_id, lock=True)
+        publishing.withdraw(s, gate.site, release, _user(s, principal))
+        return release_detail(s, release_id)
+
+
+@router.get("/audit", response_model=list[AuditEntryOut])
+def audit_log(request: Request, principal: Auditor, offset: Annotated[int, Query(ge=0, le=10**9)] = 0,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict[str, Any]]:
+    with gate_of(request).db.read() as s:
+        return [audit.entry_dict(e) for e in audit.page(s, offset, limit)]
+
+
+@router.get("/audit/verify", response_model=AuditVerifyOut)
+def audit_verify(request: Request, principal: Auditor) -> dict[str, Any]:
+    with gate_of(request).db.read() as s:
+        result = audit.verify(s)
+    return {"ok": result.ok, "entries": result.entries, "head": result.head, "problems": result.problems}

@@ -1,0 +1,127 @@
+"""The FastAPI application: pages, the JSON API under /api, static files, error handling and security headers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from veil import __version__
+from veil.web import api, pages
+from veil.web.rendering import render
+from veil.web.security import LoginRequired, NotAllowed, Unauthenticated, page_principal
+from veil.workflow.errors import WorkflowError
+from veil.workflow.gate import Gate
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+        "frame-ancestors 'none'; base-uri 'none'")
+
+
+def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = False,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
+    """The web service over `gate`. With `start_worker`, an in-process scan worker runs for the app's lifetime
+    (the SQLite set-up; with PostgreSQL, `veil worker` processes may do it instead)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if start_worker and gate.worker is None:
+            gate.start_worker()
+        yield
+        if gate.worker is not None:
+            gate.worker.stop()
+            gate.worker = None
+
+    app = FastAPI(title="Veil release gate", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
+                  openapi_url="/api/openapi.json",
+                  description="Submit releases, read scan verdicts, approve, publish. Authenticate with "
+                              "`Authorization: Bearer <token>` (tokens: `veil admin create-token`).")
+    app.state.gate = gate
+    app.state.secure_cookies = secure_cookies
+    app.state.max_upload_bytes = max_upload_bytes
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api.router, prefix="/api")
+    app.include_router(pages.router)
+
+    @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
+    def api_docs(request: Request) -> Response:
+        # Rendered from the OpenAPI document locally: no CDN scripts (offline, and the CSP allows none).
+        return render(request, "api_docs.html", page_principal(request), spec=app.openapi())
+
+    _handlers(app)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        if not request.url.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return app
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(LoginRequired)
+    async def login_required(request: Request, exc: LoginRequired) -> Response:
+        if request.headers.get("HX-Request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(Unauthenticated)
+    async def unauthenticated(request: Request, exc: Unauthenticated) -> Response:
+        return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    @app.exception_handler(NotAllowed)
+    async def not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return _error(request, 403, str(exc))
+
+    @app.exception_handler(WorkflowError)
+    async def workflow_error(request: Request, exc: WorkflowError) -> Response:
+        return _error(request, exc.status, str(exc))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
+        # Say which fields are wrong, never echo the values sent (they may be personal data).
+        fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) or "request" for e in exc.errors()})
+        message = "invalid or missing: " + ", ".join(fields)
+        if _is_api(request):
+            return JSONResponse({"detail": message}, status_code=422)
+        return _error(request, 422, message)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return _error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def crash(request: Request, exc: Exception) -> Response:
+        # The type and route only: exception messages can carry values (SQL parameters, file content).
+        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        return _error(request, 500, "internal error; the server log has the details")
+
+
+def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    if _is_api(request):
+        return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    principal = None
+    try:
+        principal = page_principal(request)
+    except Exception:  # the error page must render even when the database is what failed
+        principal = None
+    return render(request, "error.html", principal, status_code=status, detail=message, status=status)

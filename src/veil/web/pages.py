@@ -1,0 +1,331 @@
+"""HTML pages (Jinja2 + HTMX). Every route declares its roles through `requires()`; CSRF is checked there too."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import Path as PathParam
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from sqlalchemy import select
+
+from veil.store.models_accounts import User
+from veil.web.rendering import render
+from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
+from veil.web.uploads import read_upload
+from veil.workflow import accounts, approvals, audit, publishing, releases
+from veil.workflow.errors import Invalid, WorkflowError
+from veil.workflow.roles import ROLES, Role
+from veil.workflow.views import release_detail, release_page
+
+router = APIRouter(include_in_schema=False)
+
+AnyRole = Annotated[Principal, Depends(requires())]
+Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER))]
+Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL))]
+Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER))]
+Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN))]
+Admin = Annotated[Principal, Depends(requires(Role.ADMIN))]
+ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
+PER_PAGE = 50
+MAX_FILES = 100
+
+
+def _user(session: Any, principal: Principal) -> User:
+    user = session.get(User, principal.id)
+    assert user is not None
+    return user
+
+
+def _secure(request: Request) -> bool:
+    return bool(request.app.state.secure_cookies) or request.url.scheme == "https"
+
+
+def _safe_next(target: str | None) -> str:
+    return target if target and target.startswith("/") and not target.startswith("//") else "/releases"
+
+
+@router.get("/", response_class=RedirectResponse)
+def home() -> RedirectResponse:
+    return RedirectResponse("/releases", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str | None = None) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next))
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+                        max_age=3600)
+    return response
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(request: Request, username: Annotated[str, Form(max_length=200)],
+          password: Annotated[str, Form(max_length=1000)], csrf: Annotated[str, Form(max_length=200)] = "",
+          next: Annotated[str, Form(max_length=2000)] = "/releases") -> Response:
+    expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf):
+        return login_form_with_error(request, "the login form expired; please try again", next, 403)
+    gate = gate_of(request)
+    with gate.db.write() as s:
+        result = accounts.authenticate(s, username, password)
+        raw = accounts.open_session(s, result.user)[0] if result.user is not None else None
+    if raw is None:
+        return login_form_with_error(request, result.error, next, 401)
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(SESSION_COOKIE, raw, httponly=True, samesite="strict", secure=_secure(request),
+                        max_age=int(accounts.SESSION_LIFETIME.total_seconds()))
+    response.delete_cookie(LOGIN_CSRF_COOKIE)
+    return response
+
+
+def login_form_with_error(request: Request, error: str, next: str, status: int) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next), error=error,
+                      status_code=status)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
+                        max_age=3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, principal: AnyRole) -> Response:
+    from veil.workflow.events import LoggedOut
+
+    with gate_of(request).db.write() as s:
+        accounts.close_session(s, request.cookies.get(SESSION_COOKIE, ""))
+        audit.append(s, LoggedOut(actor=principal.username))
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/releases", response_class=HTMLResponse)
+def release_list(request: Request, principal: AnyRole, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+                 status: Annotated[str | None, Query(max_length=20)] = None) -> Response:
+    with gate_of(request).db.read() as s:
+        items, total = release_page(s, page, PER_PAGE, status or None)
+    pages = max(1, -(-total // PER_PAGE))
+    return render(request, "releases.html", principal, releases=items, page=page, pages=pages, total=total,
+                  status=status or "")
+
+
+@router.get("/releases/new", response_class=HTMLResponse)
+def new_release_form(request: Request, principal: Submitter) -> Response:
+    return render(request, "new_release.html", principal, form={})
+
+
+@router.post("/releases", response_class=HTMLResponse)
+def create_release(request: Request, principal: Submitter, title: Annotated[str, Form(max_length=200)],
+                   target_path: Annotated[str, Form(max_length=500)],
+                   notes: Annotated[str, Form(max_length=20_000)] = "",
+                   files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+    gate = gate_of(request)
+    uploads = [f for f in files or [] if f.filename]
+    try:
+        if len(uploads) > MAX_FILES:
+            raise Invalid(f"at most {MAX_FILES} files per upload")
+        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
+        for _name, data in blobs:
+            gate.blobs.put(data)  # before the write lock: add_file then finds them stored
+        with gate.db.write() as s:
+            user = _user(s, principal)
+            release = releases.create_release(s, user, title, target_path, notes)
+            for name, data in blobs:
+                releases.add_file(s, gate.blobs, release, user, name, data)
+            release_id = release.id
+    except WorkflowError as exc:
+        form = {"title": title, "target_path": target_path, "notes": notes}
+        return render(request, "new_release.html", principal, form=form, error=str(exc), status_code=exc.status)
+    gate.wake_worker()
+    return RedirectResponse(f"/releases/{release_id}", status_code=303)
+
+
+def _release_page(request: Request, principal: Principal, release_id: int, error: str = "",
+                  message: str = "", status_code: int = 200, template: str = "release.html") -> Response:
+    with gate_of(request).db.read() as s:
+        detail = release_detail(s, release_id)
+    return render(request, template, principal, r=detail, error=error, message=message, status_code=status_code)
+
+
+@router.get("/releases/{release_id}", response_class=HTMLResponse)
+def release_view(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
+    return _release_page(request, principal, release_id)
+
+
+@router.get("/releases/{release_id}/files", response_class=HTMLResponse)
+def release_files_fragment(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
+    """The files table alone: the release page polls it (HTMX) while scans are pending, and reloads in full
+    once they are done (the approve and publish forms depend on the verdicts)."""
+    with gate_of(request).db.read() as s:
+        detail = release_detail(s, release_id)
+    if request.headers.get("HX-Request") and not detail["scans_pending"]:
+        return Response(status_code=200, headers={"HX-Refresh": "true"})
+    return render(request, "_files.html", principal, r=detail)
+
+
+def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str) -> Response:
+    """Run one workflow action in a write transaction; refusals come back on the release page."""
+    try:
+        with gate_of(request).db.write() as s:
+            release = releases.get_release(s, release_id, lock=True)
+            action(s, release, _user(s, principal))
+    except WorkflowError as exc:
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+    return _release_page(request, principal, release_id, message=done)
+
+
+@router.post("/releases/{release_id}/files", response_class=HTMLResponse)
+def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
+                 files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+    gate = gate_of(request)
+    uploads = [f for f in files or [] if f.filename][:MAX_FILES]
+    try:
+        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
+    except WorkflowError as exc:
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+
+    def add(s: Any, release: Any, user: User) -> None:
+        if not blobs:
+            raise Invalid("choose at least one file")
+        for name, data in blobs:
+            releases.add_file(s, gate.blobs, release, user, name, data)
+
+    response = _act(request, principal, release_id, add, f"uploaded {len(blobs)} file(s); scanning")
+    gate.wake_worker()
+    return response
+
+
+@router.post("/releases/{release_id}/approve", response_class=HTMLResponse)
+def approve(request: Request, release_id: ReleaseId, principal: Decider,
+            sha256s: Annotated[list[str] | None, Form(max_length=500)] = None,
+            justification: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    return _act(request, principal, release_id,
+                lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification),
+                "approval recorded")
+
+
+@router.post("/releases/{release_id}/reject", response_class=HTMLResponse)
+def reject(request: Request, release_id: ReleaseId, principal: Decider,
+           comment: Annotated[str, Form(max_length=5000)] = "") -> Response:
+    return _act(request, principal, release_id,
+                lambda s, release, user: approvals.reject(s, release, user, comment), "release rejected")
+
+
+@router.post("/releases/{release_id}/publish", response_class=HTMLResponse)
+def publish(request: Request, release_id: ReleaseId, principal: Publisher,
+            sha256s: Annotated[list[str] | None, Form(max_length=500)] = None) -> Response:
+    gate = gate_of(request)
+    return _act(request, principal, release_id,
+                lambda s, release, user: publishing.publish(s, gate.blobs, gate.site, release, user, sha256s or None),
+                "published")
+
+
+@router.post("/releases/{release_id}/withdraw", response_class=HTMLResponse)
+def withdraw(request: Request, release_id: ReleaseId, principal: Publisher) -> Response:
+    gate = gate_of(request)
+    return _act(request, principal, release_id,
+                lambda s, release, user: publishing.withdraw(s, gate.site, release, user), "withdrawn")
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, principal: Auditor, page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+               event: Annotated[str | None, Query(max_length=40)] = None) -> Response:
+    with gate_of(request).db.read() as s:
+        entries = [audit.entry_dict(e) for e in audit.page(s, (page - 1) * 100, 100, event or None)]
+        check = audit.verify(s)
+    return render(request, "audit.html", principal, entries=entries, page=page, check=check, event=event or "")
+
+
+def _all_entries(request: Request) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while True:
+        with gate_of(request).db.read() as s:
+            batch = [audit.entry_dict(e) for e in audit.page(s, offset, 1000)]
+        if not batch:
+            return
+        yield from batch
+        offset += len(batch)
+
+
+@router.get("/audit/export.csv")
+def audit_csv(request: Request, principal: Auditor) -> Response:
+    def rows() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(["seq", "created", "actor", "event", "payload", "prev_hash", "hash"])
+        for e in _all_entries(request):
+            writer.writerow([e["seq"], e["created"], e["actor"], e["event"],
+                             json.dumps(e["payload"], sort_keys=True, ensure_ascii=False), e["prev_hash"], e["hash"]])
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+        yield buffer.getvalue()
+
+    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="veil-audit.csv"'})
+
+
+@router.get("/audit/export.json")
+def audit_json(request: Request, principal: Auditor) -> Response:
+    def chunks() -> Iterator[str]:
+        yield "["
+        for i, e in enumerate(_all_entries(request)):
+            yield ("," if i else "") + "\n" + json.dumps(e, ensure_ascii=False)
+        yield "\n]\n"
+
+    return StreamingResponse(chunks(), media_type="application/json",
+                             headers={"Content-Disposition": 'attachment; filename="veil-audit.json"'})
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users_page(request: Request, principal: Admin) -> Response:
+    return _users_view(request, principal)
+
+
+def _users_view(request: Request, principal: Principal, error: str = "", message: str = "", token: str = "",
+                status_code: int = 200) -> Response:
+    with gate_of(request).db.read() as s:
+        users = [{"username": u.username, "roles": sorted(u.role_names), "locked": u.locked_until is not None}
+                 for u in s.scalars(select(User).order_by(User.username))]
+    return render(request, "users.html", principal, users=users, roles=ROLES, error=error, message=message,
+                  token=token, status_code=status_code)
+
+
+def _admin_act(request: Request, principal: Principal, action: Any, done: str) -> Response:
+    try:
+        with gate_of(request).db.write() as s:
+            token = action(s)
+    except WorkflowError as exc:
+        return _users_view(request, principal, error=str(exc), status_code=exc.status)
+    return _users_view(request, principal, message=done, token=token if isinstance(token, str) else "")
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def create_user(request: Request, principal: Admin, username: Annotated[str, Form(max_length=64)],
+                password: Annotated[str, Form(max_length=1000)],
+                roles: Annotated[list[str] | None, Form()] = None) -> Response:
+    return _admin_act(request, principal, lambda s: accounts.create_user(s, username, password, roles or [],
+                                                                         actor=principal.username) and None,
+                      f"user {username} created")
+
+
+@router.post("/admin/users/{username}/roles", response_class=HTMLResponse)
+def set_roles(request: Request, principal: Admin, username: Annotated[str, PathParam(max_length=64)],
+              roles: Annotated[list[str] | None, Form()] = None) -> Response:
+    return _admin_act(request, principal, lambda s: accounts.set_roles(s, username, roles or [],
+                                                                       actor=principal.username) and None,
+                      f"roles of {username} updated")
+
+
+@router.post("/admin/tokens", response_class=HTMLResponse)
+def create_token(request: Request, principal: Admin, username: Annotated[str, Form(max_length=64)],
+                 name: Annotated[str, Form(max_length=100)] = "token") -> Response:
+    return _admin_act(request, principal,
+                      lambda s: accounts.create_token(s, username, name, actor=principal.username),
+                      f"token created for {username}: copy it now, it is not shown again")

@@ -1,0 +1,131 @@
+"""Who is asking, and may they: session cookies and CSRF for pages, bearer tokens for the API, and `requires()`,
+the one role check every route declares as a dependency.
+
+- Pages: the `veil_session` cookie (random id; the database keeps its sha256), HttpOnly, SameSite=Strict, Secure
+  when served over TLS or when `secure_cookies` is set. Every non-GET page request must carry the session's CSRF
+  token in the `csrf` form field: checked here, so no form can forget it.
+- API: `Authorization: Bearer veil_...` only. Cookies are ignored under /api, so cross-site requests cannot ride
+  on a browser session.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from veil.store.models_accounts import User
+from veil.workflow import accounts
+from veil.workflow.gate import Gate
+from veil.workflow.roles import Role
+
+SESSION_COOKIE = "veil_session"
+LOGIN_CSRF_COOKIE = "veil_login_csrf"
+_bearer = HTTPBearer(auto_error=False, description="An API token from `veil admin create-token`.")
+BearerCredentials = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+class LoginRequired(Exception):
+    """A page needs a logged-in user: the handler redirects to /login."""
+
+
+class NotAllowed(Exception):
+    """The user is known but lacks the role (403), or the CSRF token is wrong (403)."""
+
+    def __init__(self, message: str, api: bool) -> None:
+        super().__init__(message)
+        self.api = api
+
+
+class Unauthenticated(Exception):
+    """An API call without a valid token (401)."""
+
+
+@dataclass(frozen=True)
+class Principal:
+    id: int
+    username: str
+    roles: frozenset[str]
+    csrf: str = ""
+
+    def has(self, *roles: str) -> bool:
+        return bool(self.roles & set(roles))
+
+
+def gate_of(request: Request) -> Gate:
+    gate: Gate = request.app.state.gate
+    return gate
+
+
+def _principal(user: User, csrf: str = "") -> Principal:
+    return Principal(user.id, user.username, frozenset(user.role_names), csrf)
+
+
+def page_principal(request: Request) -> Principal | None:
+    raw = request.cookies.get(SESSION_COOKIE)
+    if not raw:
+        return None
+    cached: Principal | None = getattr(request.state, "principal", None)
+    if cached is not None:
+        return cached
+    with gate_of(request).db.read() as s:
+        found = accounts.resolve_session(s, raw)
+        principal = _principal(found[0], found[1].csrf) if found else None
+    request.state.principal = principal
+    return principal
+
+
+def api_principal(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("an API token is required (Authorization: Bearer ...)")
+    with gate_of(request).db.read() as s:
+        user = accounts.resolve_token(s, credentials.credentials)
+        if user is None:
+            raise Unauthenticated("the API token is not valid")
+        return _principal(user)
+
+
+async def check_csrf(request: Request, expected: str) -> None:
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    form = await request.form()
+    sent = form.get("csrf")
+    if not isinstance(sent, str) or not expected or not hmac.compare_digest(sent, expected):
+        raise NotAllowed("the form's security token is missing or out of date; reload the page and try again",
+                         api=False)
+
+
+def requires(*roles: Role, api: bool = False) -> Callable[..., Awaitable[Principal]]:
+    """A dependency: the caller must be logged in (page) or hold a token (API) and have one of `roles`
+    (any role at all when none are named). Page requests that change something must also pass CSRF."""
+    wanted = {r.value for r in roles}
+
+    if api:
+        async def api_dependency(request: Request, credentials: BearerCredentials) -> Principal:
+            principal = api_principal(request, credentials)
+            _check_roles(principal, wanted, api=True)
+            return principal
+
+        return api_dependency
+
+    async def page_dependency(request: Request) -> Principal:
+        principal = page_principal(request)
+        if principal is None:
+            raise LoginRequired()
+        _check_roles(principal, wanted, api=False)
+        await check_csrf(request, principal.csrf)
+        return principal
+
+    return page_dependency
+
+
+def _check_roles(principal: Principal, wanted: set[str], api: bool) -> None:
+    if not principal.roles:
+        raise NotAllowed("your account has no role yet; ask an administrator", api)
+    if wanted and not principal.roles & wanted:
+        names = ", ".join(sorted(w.replace("_", " ") for w in wanted))
+        raise NotAllowed(f"this needs one of these roles: {names}", api)

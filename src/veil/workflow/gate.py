@@ -1,0 +1,66 @@
+"""`Gate`: everything the web service, the worker and the CLI need, opened from one data directory.
+
+    <data_dir>/veil.db     the SQLite database (unless a database URL is given)
+    <data_dir>/blobs/      uploaded files, content-addressed by sha256
+    <data_dir>/public/     the public site (unless another directory is given)
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from veil.findings import FileResult
+from veil.policy import Policy, load_policy
+from veil.store.engine import Database, open_database
+from veil.workflow.blobs import BlobStore
+from veil.workflow.publishing import DirectorySite, PublicSite
+from veil.workflow.scanning import Scanner, ScanWorker
+
+
+def default_scanner(policy: Policy) -> Scanner:
+    from veil.pipeline import check_bytes
+
+    def scan(blob: bytes, name: str) -> FileResult:
+        return check_bytes(blob, name, policy)
+
+    return scan
+
+
+@dataclass
+class Gate:
+    db: Database
+    blobs: BlobStore
+    site: PublicSite
+    policy: Policy
+    scanner: Scanner
+    data_dir: Path
+    worker: ScanWorker | None = None
+
+    @classmethod
+    def open(cls, data_dir: str | Path = ".veil", database_url: str | None = None, public_dir: str | Path | None = None,
+             policy_path: str | None = None, scanner: Scanner | None = None, schema: str | None = None,
+             upgrade: bool = True) -> Gate:
+        data = Path(data_dir)
+        data.mkdir(parents=True, exist_ok=True)
+        os.chmod(data, 0o700)  # uploaded files may hold personal data: keep the store private
+        db = open_database(database_url, data, schema=schema, upgrade=upgrade)
+        policy = load_policy(policy_path)
+        return cls(db=db, blobs=BlobStore(data / "blobs"), site=DirectorySite(public_dir or data / "public"),
+                   policy=policy, scanner=scanner or default_scanner(policy), data_dir=data)
+
+    def start_worker(self, name: str = "web-worker", poll: float = 1.0) -> ScanWorker:
+        self.worker = ScanWorker(self.db, self.blobs, self.scanner, self.policy, name=name, poll=poll)
+        self.worker.start()
+        return self.worker
+
+    def wake_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.stop()
+            self.worker = None
+        self.db.dispose()

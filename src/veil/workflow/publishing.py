@@ -1,0 +1,177 @@
+"""Publishing approved bytes to the public site, and withdrawing them.
+
+`PublicSite` is the seam: a directory (DirectorySite) by default; object storage can implement the same four
+methods. Publishing re-reads each file from the blob store, re-hashes it and refuses any byte that is not the
+approved sha256, writes atomically (temp + rename) and re-hashes what the site holds afterwards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path, PurePosixPath
+from typing import Protocol
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from veil.store.base import utcnow
+from veil.store.models_accounts import User
+from veil.store.models_releases import Publication, Release
+from veil.workflow import audit
+from veil.workflow.approvals import file_states
+from veil.workflow.blobs import BlobStore
+from veil.workflow.errors import Forbidden, Refused
+from veil.workflow.events import Published, Withdrawn
+from veil.workflow.roles import Role
+
+
+class PublicSite(Protocol):
+    name: str
+
+    def put(self, path: str, data: bytes) -> None: ...
+
+    def get(self, path: str) -> bytes | None: ...
+
+    def remove(self, path: str) -> None: ...
+
+    def url(self, path: str) -> str: ...
+
+
+class DirectorySite:
+    """A public site that is a directory (served by any web server)."""
+
+    def __init__(self, root: str | Path, base_url: str = "") -> None:
+        self.root = Path(root).resolve()
+        self.name = str(self.root)
+        self.base_url = base_url.rstrip("/")
+
+    def _target(self, path: str) -> Path:
+        rel = PurePosixPath(path)
+        if rel.is_absolute() or ".." in rel.parts:
+            raise Refused("the publication path must stay inside the public site")
+        target = (self.root / rel).resolve()
+        if not target.is_relative_to(self.root):
+            raise Refused("the publication path must stay inside the public site")
+        return target
+
+    def put(self, path: str, data: bytes) -> None:
+        target = self._target(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".veil-tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, path: str) -> bytes | None:
+        try:
+            return self._target(path).read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def remove(self, path: str) -> None:
+        self._target(path).unlink(missing_ok=True)
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path}" if self.base_url else path
+
+
+def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Release, user: User,
+            sha256s: list[str] | None = None) -> list[Publication]:
+    """Publish the named approved file versions (default: every approved current file) of the release."""
+    if Role.PUBLISHER not in user.role_names:
+        raise Forbidden("publishing needs the publisher role")
+    if release.status not in ("open", "published"):
+        raise Refused(f"this release is {release.status}; it cannot be published")
+    states = {s.file.sha256: s for s in file_states(session, release)}
+    if sha256s:
+        chosen = []
+        for sha in dict.fromkeys(s.strip().lower() for s in sha256s):
+            state = states.get(sha)
+            if state is None:
+                raise Refused(f"{sha[:12]}… is not the current version of any file in this release")
+            if not state.approved:
+                raise Refused(f"{state.file.name} is not approved ({state.needs}); it cannot be published")
+            chosen.append(state)
+    else:
+        chosen = [s for s in states.values() if s.approved]
+        if not chosen:
+            raise Refused("no file of this release is approved; nothing to publish")
+    live = _live(session, release.id)
+    paths = [f"{release.target_path}/{s.file.name}" for s in chosen]
+    taken = session.scalars(select(Publication).where(Publication.path.in_(paths), Publication.withdrawn.is_(None),
+                                                      Publication.release_id != release.id)).first()
+    if taken is not None:
+        raise Refused(f"{taken.path} is live from release #{taken.release_id}; withdraw that release first")
+    written: list[tuple[str, bytes | None]] = []
+    publications = []
+    try:
+        for state in chosen:
+            data = blobs.get(state.file.sha256)
+            path = f"{release.target_path}/{state.file.name}"
+            if path in live and live[path].sha256 == state.file.sha256:
+                continue  # already live at exactly these bytes
+            written.append((path, site.get(path)))
+            site.put(path, data)
+            back = site.get(path)
+            if back is None or hashlib.sha256(back).hexdigest() != state.file.sha256:
+                raise Refused(f"the public site does not hold the approved bytes of {state.file.name} after writing")
+            if path in live:
+                live[path].withdrawn, live[path].withdrawn_by = utcnow(), user.id
+            publications.append(Publication(release_id=release.id, file_id=state.file.id,
+                                            sha256=state.file.sha256, site=site.name, path=path,
+                                            publisher_id=user.id))
+    except BaseException:
+        for path, previous in reversed(written):  # put the site back as it was
+            if previous is None:
+                site.remove(path)
+            else:
+                site.put(path, previous)
+        raise
+    if not publications:
+        raise Refused("these files are already published at exactly these bytes")
+    session.add_all(publications)
+    release.status = "published"
+    release.updated = utcnow()
+    session.flush()
+    audit.append(session, Published(actor=user.username, release_id=release.id, site=site.name,
+                                    files=tuple(f"{p.sha256} {p.path}" for p in publications)))
+    return publications
+
+
+def withdraw(session: Session, site: PublicSite, release: Release, user: User) -> list[Publication]:
+    """Take every live file of the release off the public site."""
+    if Role.PUBLISHER not in user.role_names:
+        raise Forbidden("withdrawing needs the publisher role")
+    live = list(_live(session, release.id).values())
+    if not live:
+        raise Refused("nothing of this release is live")
+    now = utcnow()
+    for pub in live:
+        site.remove(pub.path)
+        pub.withdrawn, pub.withdrawn_by = now, user.id
+    release.status = "withdrawn"
+    release.updated = now
+    session.flush()
+    audit.append(session, Withdrawn(actor=user.username, release_id=release.id, site=site.name,
+                                    paths=tuple(p.path for p in live)))
+    return live
+
+
+def _live(session: Session, release_id: int) -> dict[str, Publication]:
+    rows = session.scalars(select(Publication).where(Publication.release_id == release_id,
+                                                     Publication.withdrawn.is_(None)).order_by(Publication.id))
+    return {p.path: p for p in rows}
+
+
+def publications(session: Session, release_id: int) -> list[Publication]:
+    return list(session.scalars(select(Publication).where(Publication.release_id == release_id)
+                                .order_by(Publication.id)))
