@@ -1,0 +1,169 @@
+"""Protective holds, and the removal-manifest check that enforces them.
+
+A hold is placed the moment a person becomes affected. It can be lifted only by an authorising official or an
+incident responder, with a reason, and only from 30 days after the person was notified (first delivery).
+
+`check_manifest()` links a removal manifest (CSV/XLSX: name, date of birth, A-number, nationality) to everyone under
+an active hold: an exact A-number is a match; otherwise name and date of birth (day and month swaps allowed) compared
+with the linkage's own normalisation (accents, romanisation skeletons, word order). It fails closed: a row that is
+only probably a held person still counts as held. Results are masked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from veil.incident.events import HoldChanged, ManifestChecked
+from veil.incident.linkage_columns import LinkageInputError, find_columns, read_people_table
+from veil.incident.linkage_prepare import prepare
+from veil.masking import mask
+from veil.store.base import utcnow
+from veil.store.models_accounts import User
+from veil.store.models_incident import IrAffected, IrHold, IrRosterPerson
+from veil.workflow import audit
+from veil.workflow.errors import Forbidden, Invalid, NotFound, Refused
+from veil.workflow.roles import Role
+
+NOTICE_PERIOD = timedelta(days=30)
+LIFTERS = (Role.AUTHORISING_OFFICIAL, Role.INCIDENT_RESPONDER)
+
+
+def place_hold(session: Session, affected: IrAffected, actor: str = "veil") -> IrHold:
+    hold = IrHold(affected_id=affected.id, person_id=affected.person_id, placed=utcnow())
+    session.add(hold)
+    session.flush()
+    audit.append(session, HoldChanged(actor=actor, incident_id=affected.incident_id, action="placed",
+                                      affected_id=affected.id))
+    return hold
+
+
+def active_hold(session: Session, affected: IrAffected) -> IrHold | None:
+    return session.scalar(select(IrHold).where(IrHold.affected_id == affected.id, IrHold.lifted.is_(None)))
+
+
+def earliest_lift(affected: IrAffected) -> datetime | None:
+    """When the hold may first be lifted: 30 days after delivery of the first notice (None: not notified yet)."""
+    if affected.notified is None:
+        return None
+    notified = affected.notified if affected.notified.tzinfo else affected.notified.replace(tzinfo=UTC)
+    return notified + NOTICE_PERIOD
+
+
+def lift_hold(session: Session, hold_id: int, user: User, reason: str, now: datetime | None = None) -> IrHold:
+    hold = session.get(IrHold, hold_id)
+    if hold is None:
+        raise NotFound(f"no hold {hold_id}")
+    if not (user.role_names & {r.value for r in LIFTERS}):
+        raise Forbidden("lifting a protective hold needs the authorising official or incident responder role")
+    if not reason.strip():
+        raise Invalid("lifting a protective hold needs a reason")
+    if hold.lifted is not None:
+        raise Refused(f"hold {hold_id} was already lifted")
+    affected = session.get(IrAffected, hold.affected_id)
+    assert affected is not None  # the foreign key guarantees it
+    now = now or utcnow()
+    earliest = earliest_lift(affected)
+    if earliest is None:
+        raise Refused(f"hold {hold_id}: the person has not been notified; the hold stays")
+    if now < earliest:
+        raise Refused(f"hold {hold_id}: 30 days since notice end {earliest:%Y-%m-%d %H:%M} UTC; the hold stays")
+    hold.lifted, hold.lifted_by, hold.lift_reason = now, user.username, reason.strip()[:2000]
+    audit.append(session, HoldChanged(actor=user.username, incident_id=affected.incident_id, action="lifted",
+                                      affected_id=affected.id))
+    return hold
+
+
+@dataclass(frozen=True)
+class HeldRow:
+    row: int  # source row number in the manifest (header = row 1 for CSV/XLSX)
+    name: str  # masked
+    anumber: str  # masked
+    how: str  # a-number | name and date of birth
+    hold_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ManifestCheck:
+    rows: int
+    held: tuple[HeldRow, ...]
+    sha256: str
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.held)
+
+
+def _held_frame(session: Session) -> tuple[pl.DataFrame, list[int]]:
+    data = session.execute(
+        select(IrHold.id, IrRosterPerson.given, IrRosterPerson.surname, IrRosterPerson.dob, IrRosterPerson.anumber)
+        .join(IrRosterPerson, IrRosterPerson.id == IrHold.person_id).where(IrHold.lifted.is_(None))
+        .order_by(IrHold.id)).all()
+    frame = pl.DataFrame({"given": [r[1] for r in data], "surname": [r[2] for r in data],
+                          "dob": [r[3].isoformat() if r[3] else "" for r in data],
+                          "anumber": [r[4] for r in data]},
+                         schema={c: pl.String for c in ("given", "surname", "dob", "anumber")})
+    return frame, [r[0] for r in data]
+
+
+def _names_agree(a: list[str] | None, b: list[str] | None) -> bool:
+    """Romanisation skeletons: at least two shared, or every token of the shorter name when it has one."""
+    if not a or not b:
+        return False
+    shared = len(set(a) & set(b))
+    return shared >= 2 or shared >= min(len(set(a)), len(set(b)))
+
+
+def _manifest_name(frame: pl.DataFrame, cols: dict[str, str], i: int) -> str:
+    if "name" in cols:
+        return str(frame[cols["name"]][i] or "")
+    parts = [str(frame[cols[f]][i] or "") for f in ("surname", "given") if f in cols]
+    return ", ".join(p for p in parts if p)
+
+
+def check_manifest(session: Session, path: str | Path, actor: str = "veil", sheet: str | None = None
+                   ) -> ManifestCheck:
+    """Which manifest rows are people under a protective hold. Raises LinkageInputError when the manifest cannot
+    be read or has neither an A-number nor a name and date-of-birth column (fail closed: no verdict)."""
+    p = Path(path)
+    table = read_people_table(p, sheet, what="manifest")
+    frame = table.frame
+    cols = find_columns(frame)
+    has_name = any(f in cols for f in ("name", "given", "surname"))
+    if "anumber" not in cols and not (has_name and "dob" in cols):
+        raise LinkageInputError("the manifest has neither an A-number column nor name and date-of-birth columns")
+    held, hold_ids = _held_frame(session)
+    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    found: list[HeldRow] = []
+    if held.height and frame.height:
+        mine, _ = prepare(frame, cols, pl.Series(range(frame.height), dtype=pl.Int64))
+        theirs, _ = prepare(held, {"given": "given", "surname": "surname", "dob": "dob", "anumber": "anumber"},
+                            pl.Series(range(held.height), dtype=pl.Int64))
+        by_anum: dict[str, list[int]] = {}
+        by_dob: dict[object, list[int]] = {}
+        for i, (anum, dob) in enumerate(zip(theirs["anum"].to_list(), theirs["dob"].to_list(), strict=True)):
+            if anum:
+                by_anum.setdefault(anum, []).append(i)
+            if dob is not None:
+                by_dob.setdefault(dob, []).append(i)
+        held_ph = theirs["name_ph"].to_list()
+        for i, rec in enumerate(mine.iter_rows(named=True)):
+            hits = by_anum.get(rec["anum"], []) if rec["anum"] else []
+            how = "a-number"
+            if not hits:
+                how = "name and date of birth"
+                pool = by_dob.get(rec["dob"], []) + by_dob.get(rec["dob_swap"], [])
+                hits = [j for j in pool if _names_agree(rec["name_ph"], held_ph[j])]
+            if hits:
+                name = _manifest_name(frame, cols, i)
+                anum = str(frame[cols["anumber"]][i] or "") if "anumber" in cols else ""
+                found.append(HeldRow(table.first_row + i, mask(name), mask(anum), how,
+                                     tuple(sorted({hold_ids[j] for j in hits}))))
+    audit.append(session, ManifestChecked(actor=actor, sha256=sha, rows=frame.height, held=len(found)))
+    return ManifestCheck(frame.height, tuple(found), sha)

@@ -1,0 +1,310 @@
+"""The Splink model that links exposed people to the roster: blocking rules, comparisons and their parameters.
+
+Splink 5 with the DuckDB backend. Record sets are registered with `DuckDBAPI.register()` and passed to the
+`Linker` (Splink 5 no longer accepts data frames directly). u probabilities come from Splink's random sampling over
+exposed x a random roster sample; m probabilities are fixed expert values (how often each kind of disagreement
+happens between two records of one person in an exposed extract). EM can refine them (`train_m=True`) but on a few
+thousand exposed rows it inflated the weak name levels and let decoys through, so it is off by default.
+Name exact matches are term-frequency adjusted over the whole roster, so a common name counts for less.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+log = logging.getLogger(__name__)
+
+# Columns the model reads (made by linkage_prepare.prepare).
+MODEL_COLUMNS = ("unique_id", "name_key", "name_toks", "name_ph", "ph_lo", "ph_hi", "dob", "dob_swap",
+                 "birth_year", "birth_month", "anum", "nat")
+
+# Thresholds on the match probability of the best candidate.
+ACCEPT_PROBABILITY = 0.995
+REVIEW_PROBABILITY = 0.003
+# An accepted match must beat the runner-up by this many match-weight bits (2^6: 64 times likelier).
+ACCEPT_MARGIN_BITS = 6.0
+# A candidate with no rival within 2^10 may be accepted from this probability when birth date and name agree.
+LONE_ACCEPT_PROBABILITY = 0.5
+LONE_ACCEPT_MARGIN_BITS = 10.0
+PREDICT_FLOOR = 0.001
+
+MEMORY_LIMIT = "3GB"
+THREADS = 2
+U_SAMPLE_PAIRS = 3e5
+U_SAMPLE_ROWS = 100_000
+
+
+def _monge_elkan(col: str, agg: str) -> str:
+    """Soft token-set similarity: every token of the shorter name against its best Jaro-Winkler partner."""
+    def side(short: str, long: str) -> str:
+        return (f"{agg}(list_transform({short}, lambda x: list_max(list_transform({long}, "
+                f"lambda y: jaro_winkler_similarity(x, y)))))")
+
+    left, right = f'"{col}_l"', f'"{col}_r"'
+    return f"(CASE WHEN len({left}) <= len({right}) THEN {side(left, right)} ELSE {side(right, left)} END)"
+
+
+def _shorter(col: str) -> str:
+    return f'least(len("{col}_l"), len("{col}_r"))'
+
+
+def _subset(col: str) -> str:
+    return f'len(list_intersect("{col}_l", "{col}_r")) = {_shorter(col)}'
+
+
+@dataclass(frozen=True)
+class Level:
+    label: str
+    sql: str
+    m: float
+    u: float
+    tf_column: str | None = None
+    fixed_u: bool = False  # u computed exactly from the data: random sampling must not overwrite it
+
+
+@dataclass(frozen=True)
+class Comparison:
+    name: str
+    null_sql: str
+    levels: tuple[Level, ...]
+
+    def to_splink(self) -> Any:
+        import splink.comparison_library as cl
+
+        levels: list[Any] = [
+            {"sql_condition": self.null_sql, "label_for_charts": "missing", "is_null_level": True}]
+        for lvl in self.levels:
+            item: dict[str, Any] = {"sql_condition": lvl.sql, "label_for_charts": lvl.label,
+                                    "m_probability": lvl.m, "u_probability": lvl.u}
+            if lvl.fixed_u:
+                item["fix_u_probability"] = True
+            if lvl.tf_column:
+                item["tf_adjustment_column"] = lvl.tf_column
+                item["tf_adjustment_weight"] = 1.0
+            levels.append(item)
+        return cl.CustomComparison(levels, output_column_name=self.name)
+
+
+def agreement_chance(exposed: pl.Series, roster: pl.Series) -> float | None:
+    """P(a random exposed x roster pair agrees on this value), both values present: sum_v p_exposed(v) p_roster(v).
+
+    Exact where random sampling of a few hundred thousand pairs sees a 1-in-25,000 event only a dozen times."""
+    left = exposed.drop_nulls().value_counts(name="n_l")
+    right = roster.drop_nulls().value_counts(name="n_r")
+    n_l, n_r = int(left["n_l"].sum() or 0), int(right["n_r"].sum() or 0)
+    if not n_l or not n_r:
+        return None
+    both = left.join(right, left_on=left.columns[0], right_on=right.columns[0], how="inner")
+    agree = float((both["n_l"].cast(pl.Float64) * both["n_r"].cast(pl.Float64)).sum()) / (n_l * n_r)
+    return max(agree, 1.0 / (n_l * n_r))
+
+
+def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: pl.DataFrame | None = None
+                ) -> tuple[Comparison, ...]:
+    one_in_roster = 1.0 / max(roster_size, 1000)
+
+    def exact_u(left: str, right: str, default: float) -> tuple[float, bool]:
+        if exposed is None or roster is None:
+            return default, False
+        chance = agreement_chance(exposed[left], roster[right])
+        return (chance, True) if chance else (default, False)
+
+    u_dob, fix_dob = exact_u("dob", "dob", 4e-5)
+    u_swap, fix_swap = exact_u("dob", "dob_swap", 4e-5)
+    u_anum, fix_anum = exact_u("anum", "anum", one_in_roster)
+    u_nat, fix_nat = exact_u("nat", "nat", 0.1)
+    name = Comparison("name", '"name_key_l" IS NULL OR "name_key_r" IS NULL', (
+        Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.50, 1e-5, tf_column="name_key"),
+        Level("one name dropped", f'{_shorter("name_toks")} >= 2 AND {_subset("name_toks")}', 0.16, 1e-6),
+        Level("typos", f'{_shorter("name_toks")} >= 2 AND {_monge_elkan("name_toks", "list_min")} >= 0.90',
+              0.12, 1e-5),
+        Level("other romanisation", f'{_shorter("name_ph")} >= 2 AND {_subset("name_ph")}', 0.10, 1e-5),
+        Level("similar", f'{_monge_elkan("name_toks", "list_avg")} >= 0.86 OR '
+                         f'{_monge_elkan("name_ph", "list_min")} >= 0.80', 0.06, 1e-3),
+        Level("one name shared", 'len(list_intersect("name_ph_l", "name_ph_r")) >= 1', 0.02, 0.02),
+        Level("weakly similar", f'{_monge_elkan("name_toks", "list_avg")} >= 0.72 OR '
+                                f'{_monge_elkan("name_ph", "list_avg")} >= 0.72', 0.03, 0.01),
+        Level("different", "ELSE", 0.01, 0.98),
+    ))
+    dob = Comparison("dob", '"dob_l" IS NULL OR "dob_r" IS NULL', (
+        Level("exact", '"dob_l" = "dob_r"', 0.90, u_dob, fixed_u=fix_dob),
+        # Rarer than an exact date and never worth more: only dates with a day up to 12 can be swapped.
+        Level("day and month swapped", '"dob_l" = "dob_swap_r"', 0.04, u_swap, fixed_u=fix_swap),
+        Level("same year and month", '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"',
+              0.02, 1e-3),
+        Level("within a year", 'abs(date_diff(\'day\', "dob_l", "dob_r")) <= 366', 0.02, 0.02),
+        Level("different", "ELSE", 0.02, 0.98),
+    ))
+    anum = Comparison("anumber", '"anum_l" IS NULL OR "anum_r" IS NULL', (
+        Level("exact", '"anum_l" = "anum_r"', 0.97, u_anum, fixed_u=fix_anum),
+        Level("different", "ELSE", 0.03, 1.0 - u_anum, fixed_u=fix_anum),
+    ))
+    nat = Comparison("nationality", '"nat_l" IS NULL OR "nat_r" IS NULL', (
+        Level("exact", '"nat_l" = "nat_r"', 0.95, u_nat, fixed_u=fix_nat),
+        Level("different", "ELSE", 0.05, 1.0 - u_nat, fixed_u=fix_nat),
+    ))
+    return name, dob, anum, nat
+
+
+BLOCKING_RULES = (
+    'l.anum = r.anum',
+    'l.dob = r.dob',
+    'l.dob = r.dob_swap',
+    # A birth day mistyped: the same month and year with either extreme name skeleton.
+    'l.ph_lo = r.ph_lo AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month',
+    'l.ph_hi = r.ph_hi AND l.birth_year = r.birth_year AND l.birth_month = r.birth_month',
+    # Without a birth date only the name can find the person.
+    'l.dob IS NULL AND l.ph_lo = r.ph_lo AND l.ph_hi = r.ph_hi',
+)
+
+
+@dataclass
+class Scored:
+    """Scored candidate pairs (exposed unique_id -> roster unique_id) with per-comparison evidence."""
+
+    pairs: pl.DataFrame
+    comparisons: tuple[Comparison, ...]
+
+
+EM_BLOCKING_RULES = ("l.dob = r.dob", "l.anum = r.anum")
+# Below this many exposed people EM has too few true pairs to move the expert m values usefully.
+EM_MIN_EXPOSED = 500
+
+
+def _train_m(linker: Any) -> None:
+    """EM on pairs that share a birth date, then on pairs that share an A-number (each trains the other fields).
+
+    A session that finds too few pairs keeps the expert m values instead of failing the linkage."""
+    from splink.internals.exceptions import EMTrainingException
+
+    for rule in EM_BLOCKING_RULES:
+        try:
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_probability_two_random_records_match=True)
+        except EMTrainingException:
+            continue
+
+
+def candidate_rows(exposed: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
+    """The roster rows that some blocking rule can pair with some exposed row (the same rules, as semi-joins).
+
+    Scoring only these is what keeps a million-person roster fast; every rule in BLOCKING_RULES has its join here.
+    """
+    def keys(*cols: str, frame: pl.DataFrame = exposed) -> pl.DataFrame:
+        return frame.select(cols).drop_nulls().unique()
+
+    no_dob = exposed.filter(pl.col("dob").is_null())
+    parts = [
+        roster.join(keys("anum"), on="anum", how="semi"),
+        roster.join(keys("dob"), on="dob", how="semi"),
+        roster.join(keys("dob").rename({"dob": "dob_swap"}), on="dob_swap", how="semi"),
+        roster.join(keys("ph_lo", "birth_year", "birth_month"), on=["ph_lo", "birth_year", "birth_month"],
+                    how="semi"),
+        roster.join(keys("ph_hi", "birth_year", "birth_month"), on=["ph_hi", "birth_year", "birth_month"],
+                    how="semi"),
+        roster.join(keys("ph_lo", "ph_hi", frame=no_dob), on=["ph_lo", "ph_hi"], how="semi"),
+    ]
+    return pl.concat(parts).unique("unique_id")
+
+
+def name_frequencies(roster: pl.DataFrame) -> pl.DataFrame:
+    """Term frequencies of the folded full name over the whole roster (not just the candidates)."""
+    known = roster.select("name_key").drop_nulls()
+    return known.group_by("name_key").len().select("name_key", tf_name_key=pl.col("len") / max(known.height, 1))
+
+
+def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False
+          ) -> Scored:
+    """Block and score exposed x roster with Splink in a temporary DuckDB database.
+
+    Two linkers share one database: u probabilities are estimated on exposed x a random roster sample (random
+    pairs must be representative of the roster), then EM and prediction run on exposed x the candidate rows only.
+    """
+    from splink import DuckDBAPI, Linker, SettingsCreator
+
+    for name in ("splink", "splink.internals"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    comps = comparisons(roster.height, exposed, roster)
+    clock = time.perf_counter()
+    candidates = candidate_rows(exposed, roster)
+    log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
+    sample = roster.sample(min(roster.height, U_SAMPLE_ROWS), seed=7) if roster.height > U_SAMPLE_ROWS else roster
+    with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
+        con = duckdb.connect(":memory:")
+        try:
+            con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+            con.execute(f"SET threads={THREADS}")
+            con.execute(f"SET temp_directory='{Path(tmp) / 'spill'}'")
+            con.execute("SET preserve_insertion_order=false")
+            db = DuckDBAPI(connection=con)
+            settings = SettingsCreator(
+                link_type="link_only",
+                unique_id_column_name="unique_id",
+                comparisons=[c.to_splink() for c in comps],
+                blocking_rules_to_generate_predictions=list[Any](BLOCKING_RULES),
+                probability_two_random_records_match=min(0.5, 0.98 / max(roster.height, 1)),
+                retain_matching_columns=False,
+                retain_intermediate_calculation_columns=True,
+            )
+            # Splink puts the table whose name sorts first on the left: keep the exposed file there.
+            exposed_arrow = exposed.select(MODEL_COLUMNS).to_arrow()
+            u_linker = Linker([db.register(exposed_arrow, table_name="exposed_u"),
+                               db.register(sample.select(MODEL_COLUMNS).to_arrow(), table_name="roster_sample")],
+                              settings, log_level=logging.ERROR)
+            u_linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+            log.info("linkage: u estimated after %.1f s", time.perf_counter() - clock)
+            model = u_linker.misc.save_model_to_json()
+            linker = Linker([db.register(exposed_arrow, table_name="exposed"),
+                             db.register(candidates.select(MODEL_COLUMNS).to_arrow(), table_name="roster_candidates")],
+                            model, log_level=logging.ERROR)
+            linker.table_management.register_term_frequency_lookup(
+                db.register(name_frequencies(roster).to_arrow(), table_name="tf_name_key"), "name_key")
+            if train_m and exposed.height >= EM_MIN_EXPOSED:
+                _train_m(linker)
+                log.info("linkage: m estimated after %.1f s", time.perf_counter() - clock)
+            predictions = linker.inference.predict(threshold_match_probability=PREDICT_FLOOR, warning_mode="never")
+            log.info("linkage: pairs scored after %.1f s", time.perf_counter() - clock)
+            pairs = _with_levels(con, predictions.physical_name, comps, exposed_arrow,
+                                 candidates.select(MODEL_COLUMNS).to_arrow())
+        finally:
+            con.close()
+    return Scored(pairs, comps)
+
+
+def _side(sql: str) -> str:
+    """Splink's "col_l"/"col_r" references as l."col"/r."col" of an explicit join."""
+    return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
+
+
+def _with_levels(con: duckdb.DuckDBPyConnection, predictions: str, comps: tuple[Comparison, ...],
+                 exposed: Any, candidates: Any) -> pl.DataFrame:
+    """The scored pairs with, per comparison, the level that agreed and its match weight (TF included).
+
+    Splink 5 does not keep the gamma columns in its predictions, so the level is re-evaluated on the final pairs
+    with the same SQL conditions the model used."""
+    con.register("veil_exposed", exposed)
+    con.register("veil_candidates", candidates)
+    present = {row[0] for row in con.sql(f"DESCRIBE {predictions}").fetchall()}
+    cols = ["p.unique_id_l", "p.unique_id_r", "p.match_weight", "p.match_probability"]
+    for c in comps:
+        whens = [f"WHEN {_side(c.null_sql)} THEN 'missing'"]
+        for lvl in c.levels:
+            label = lvl.label.replace("'", "''")
+            whens.append(f"ELSE '{label}'" if lvl.sql == "ELSE" else f"WHEN {_side(lvl.sql)} THEN '{label}'")
+        tf = f'p."mw_tf_adj_{c.name}"' if f"mw_tf_adj_{c.name}" in present else "0.0"
+        cols += [f'CASE {" ".join(whens)} END AS "level_{c.name}"', f'p."mw_{c.name}" + {tf} AS "mw_{c.name}"']
+    sql = (f"SELECT {', '.join(cols)} FROM {predictions} p "
+           "JOIN veil_exposed l ON l.unique_id = p.unique_id_l "
+           "JOIN veil_candidates r ON r.unique_id = p.unique_id_r")
+    out = pl.from_arrow(con.sql(sql).arrow())
+    assert isinstance(out, pl.DataFrame)
+    return out

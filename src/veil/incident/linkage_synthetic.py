@@ -1,0 +1,317 @@
+"""Synthetic rosters and exposed files with known answers, for the linkage tests and benchmark.
+
+Seeded and fake (Faker name pools plus small built-in pools of Arabic and Chinese names): never real people.
+The exposed file copies roster people with the corruption an exposed spreadsheet really shows: typos, swapped
+name order, a dropped second surname or father's name, missing accents, another romanisation of Russian, Chinese
+and Arabic names (BGN/PCGN or French-style Cyrillic, Wade-Giles or Cantonese Chinese, spelling variants of Arabic
+names), missing A-numbers, day and month swapped. Decoys are people not in the roster who look like someone who is:
+namesakes (same name, other birth date) and siblings (same surnames, other given name, close birth date).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import polars as pl
+
+ORIGINS = (  # (origin, share of the roster, nationalities)
+    ("hispanic", 0.55, ("Mexico", "Guatemala", "Honduras", "El Salvador", "Venezuela", "Colombia", "Cuba")),
+    ("russian", 0.10, ("Russia", "Ukraine", "Uzbekistan", "Kazakhstan")),
+    ("chinese", 0.10, ("China",)),
+    ("arabic", 0.10, ("Syria", "Egypt", "Iraq", "Yemen", "Sudan", "Morocco")),
+    ("haitian", 0.05, ("Haiti",)),
+    ("indian", 0.05, ("India",)),
+    ("brazilian", 0.05, ("Brazil",)),
+)
+
+_ARABIC_GIVEN_M = (
+    ("Mohammed", "Muhammad", "Mohamed", "Mohammad", "Mohamad"), ("Ahmed", "Ahmad"),
+    ("Hussein", "Husain", "Hussain", "Hussien"), ("Abdullah", "Abdallah", "Abdulla"),
+    ("Youssef", "Yusuf", "Yousef", "Yousif"), ("Omar", "Umar"), ("Khaled", "Khalid"),
+    ("Mustafa", "Mostafa", "Moustafa"), ("Ibrahim", "Ebrahim"), ("Ali",), ("Hassan", "Hasan"),
+    ("Mahmoud", "Mahmud"), ("Abdulrahman", "Abdelrahman", "Abdul Rahman"), ("Tariq", "Tarek", "Tarik"),
+    ("Saeed", "Said", "Sayed"), ("Walid", "Waleed"), ("Jamal", "Gamal"), ("Karim", "Kareem"),
+    ("Nasser", "Naser"), ("Rashid", "Rasheed"), ("Samir", "Sameer"), ("Faisal", "Faysal"), ("Hamza", "Hamzah"),
+    ("Bilal",), ("Adel", "Adil"), ("Anas",), ("Osama", "Usama"), ("Ziad", "Ziyad"), ("Majid", "Majed"),
+    ("Sami", "Samy"), ("Imad", "Emad"), ("Hisham", "Hesham"), ("Yasser", "Yasir"), ("Fadi", "Fady"),
+)
+_ARABIC_GIVEN_F = (
+    ("Fatima", "Fatma", "Fatemah"), ("Aisha", "Aysha", "Aicha"), ("Mariam", "Maryam", "Meriem"),
+    ("Khadija", "Khadijah", "Khadidja"), ("Zainab", "Zeinab", "Zaynab"), ("Layla", "Leila", "Laila"),
+    ("Nour", "Noor"), ("Amina", "Aminah"), ("Huda", "Houda"), ("Yasmin", "Yasmine"), ("Salma", "Selma"),
+    ("Rania", "Ranya"), ("Hanan",), ("Samira", "Sameera"), ("Reem", "Rim"), ("Dina", "Deena"), ("Asma", "Asmaa"),
+    ("Rasha",), ("Noura", "Nura"), ("Lina", "Leena"), ("Sara", "Sarah"), ("Hiba", "Heba"), ("Iman", "Eman"),
+)
+_ARABIC_FAMILY = (
+    ("Al-Hashimi", "Alhashimi", "El Hashemi"), ("Haddad",), ("Mansour", "Mansur"), ("Abdelaziz", "Abdel-Aziz"),
+    ("Al-Masri", "Elmasry", "Al Masri"), ("Khalil",), ("Ibrahim",), ("Hassan", "Hasan"), ("Nasser", "Naser"),
+    ("El-Sayed", "Elsayed", "Al-Sayed"), ("Hamdan",), ("Saleh", "Salih"), ("Othman", "Osman", "Uthman"),
+    ("Qureshi", "Kureishi", "Qurashi"), ("Darwish", "Darwiche"), ("Al-Sheikh", "Elsheikh", "Al Shaikh"),
+    ("Barakat",), ("Khoury", "Khouri", "Khuri"), ("Nassar",), ("Salem", "Salim"), ("Aziz",), ("Hamid", "Hamed"),
+    ("Al-Tamimi", "Altamimi", "Al Tamimi"), ("Jaber", "Jabir"), ("Farouk", "Faruq"), ("Mahmoud", "Mahmud"),
+    ("Abbas",), ("Hussein", "Husain"), ("Al-Najjar", "Elnaggar", "Al Najjar"), ("Suleiman", "Sulayman", "Soliman"),
+    ("Bakri", "Bakry"), ("Zaki", "Zakey"), ("Rahman",), ("Al-Omari", "Alomari"), ("Yassin", "Yasin"),
+    ("Shalabi", "Chalabi"), ("Kassem", "Qasim", "Kasem"), ("Al-Rashid", "Alrashid"), ("Younes", "Younis", "Yunus"),
+    ("Mustafa", "Mostafa"),
+)
+_PINYIN_GIVEN = ("wei", "fang", "na", "min", "jing", "li", "qiang", "lei", "jun", "yang", "yong", "yan", "jie",
+                 "tao", "ming", "chao", "xiu", "ying", "hua", "hui", "lan", "ping", "gang", "guo", "zhi", "hong",
+                 "xiao", "jian", "jia", "yu", "xin", "hao", "yi", "chen", "zi", "han", "bo", "wen", "kai", "lin",
+                 "shu", "feng", "qing", "rui", "xue", "mei", "dong", "bin", "peng", "long", "zhen", "shan", "cheng")
+_CANTONESE = {"Chen": "Chan", "Huang": "Wong", "Wang": "Wong", "Li": "Lee", "Zhang": "Cheung", "Liu": "Lau",
+              "Lin": "Lam", "Wu": "Ng", "Zhou": "Chow", "Xu": "Tsui", "Guo": "Kwok", "He": "Ho", "Yang": "Yeung",
+              "Zhao": "Chiu", "Lu": "Lo", "Ye": "Yip", "Liang": "Leung", "Deng": "Tang", "Cai": "Choi"}
+_WG_INITIALS = (("zh", "ch"), ("ch", "ch'"), ("sh", "sh"), ("x", "hs"), ("q", "ch'"), ("j", "ch"), ("z", "ts"),
+                ("c", "ts'"), ("r", "j"), ("b", "p"), ("p", "p'"), ("d", "t"), ("t", "t'"), ("g", "k"), ("k", "k'"))
+_WG_FINALS = (("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("you", "yu"), ("ui", "uei"), ("uo", "o"))
+
+_CYR = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
+_ICAO = ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+         "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia"]
+_BGN = ["a", "b", "v", "g", "d", "e", "yo", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
+        "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]
+_FRENCH = ["a", "b", "v", "g", "d", "e", "io", "j", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "ou",
+           "f", "kh", "ts", "tch", "ch", "chtch", "", "y", "", "e", "iou", "ia"]
+_GERMAN = ["a", "b", "w", "g", "d", "e", "jo", "sch", "s", "i", "j", "k", "l", "m", "n", "o", "p", "r", "ss", "t",
+           "u", "f", "ch", "z", "tsch", "sch", "schtsch", "", "y", "", "e", "ju", "ja"]
+
+
+def _romanise(text: str, table: list[str], ye_initial: bool = False) -> str:
+    out = []
+    for i, ch in enumerate(text.lower()):
+        if ch in _CYR:
+            lat = table[_CYR.index(ch)]
+            if ye_initial and ch == "е" and (i == 0 or text[i - 1].lower() in "аеёиоуыэюяьъ"):
+                lat = "ye"
+            out.append(lat)
+        else:
+            out.append(ch)
+    word = "".join(out)
+    return word[:1].upper() + word[1:]
+
+
+def _wade_giles(syllable: str) -> str:
+    s = syllable.lower()
+    for a, b in _WG_INITIALS:
+        if s.startswith(a):
+            s = b + s[len(a):]
+            break
+    for a, b in _WG_FINALS:
+        if s.endswith(a):
+            s = s[: -len(a)] + b
+            break
+    return s.replace("'", "").capitalize()
+
+
+@dataclass
+class Pools:
+    faker: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]  # origin -> male, female, surnames
+    russian: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+    chinese_surnames: tuple[str, ...]
+
+
+def _pools() -> Pools:
+    from faker import Faker
+
+    def provider(locale: str) -> Any:
+        return next(p for p in Faker(locale).providers if "person" in type(p).__module__)
+
+    faker = {}
+    for origin, locale in (("hispanic", "es_MX"), ("hispanic_co", "es_CO"), ("haitian", "fr_FR"),
+                           ("indian", "en_IN"), ("brazilian", "pt_BR")):
+        p = provider(locale)
+        faker[origin] = (tuple(p.first_names_male), tuple(p.first_names_female), tuple(p.last_names))
+    h, co = faker.pop("hispanic"), faker.pop("hispanic_co")
+    faker["hispanic"] = tuple(tuple(sorted(set(a) | set(b))) for a, b in zip(h, co, strict=True))  # type: ignore
+    ru = provider("ru_RU")
+    russian = (tuple(ru.first_names_male), tuple(ru.first_names_female), tuple(ru.last_names_male),
+               tuple(ru.last_names_female))
+    return Pools(faker, russian, tuple(provider("zh_CN").last_romanized_names))
+
+
+@dataclass
+class Person:
+    """One roster person, with the parts the corruption works on (Cyrillic names kept in Cyrillic)."""
+
+    origin: str
+    given: list[str]
+    surnames: list[str]
+    dob: dt.date
+    nationality: str
+    anumber: str | None
+    variants: dict[str, tuple[str, ...]]  # roster spelling -> other spellings (Arabic)
+
+
+def _make_person(rng: random.Random, pools: Pools, origin: str, nats: tuple[str, ...], anumber: str | None
+                 ) -> Person:
+    female = rng.random() < 0.45
+    variants: dict[str, tuple[str, ...]] = {}
+    if origin == "hispanic" or origin in pools.faker:
+        male, fem, last = pools.faker[origin]
+        pool = fem if female else male
+        given = [rng.choice(pool)] + ([rng.choice(pool)] if rng.random() < 0.3 else [])
+        two = origin in ("hispanic", "brazilian") and rng.random() < (0.85 if origin == "hispanic" else 0.5)
+        surnames = [rng.choice(last)] + ([rng.choice(last)] if two else [])
+    elif origin == "russian":
+        m, f, lm, lf = pools.russian
+        given = [rng.choice(f if female else m)]
+        surnames = [rng.choice(lf if female else lm)]
+    elif origin == "chinese":
+        syl = rng.sample(_PINYIN_GIVEN, 2)
+        given = [(syl[0] + (syl[1] if rng.random() < 0.7 else "")).capitalize()]
+        surnames = [rng.choice(pools.chinese_surnames)]
+    else:  # arabic: given name, father's name, family name
+        own = rng.choice(_ARABIC_GIVEN_F if female else _ARABIC_GIVEN_M)
+        father = rng.choice(_ARABIC_GIVEN_M)
+        family = rng.choice(_ARABIC_FAMILY)
+        for group in (own, father, family):
+            variants[group[0]] = group[1:]
+        given = [own[0], father[0]]
+        surnames = [family[0]]
+    dob = dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55))
+    return Person(origin, given, surnames, dob, rng.choice(nats), anumber, variants)
+
+
+def _roster_name(p: Person, part: str) -> str:
+    if p.origin == "russian":
+        return _romanise(part, _ICAO)
+    return part
+
+
+def _strip_accents(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(4)
+    letters = "aeioulnrstmdc"
+    if kind == 0:
+        return word[:i] + word[i + 1:]
+    if kind == 1:
+        return word[:i] + rng.choice(letters) + word[i:]
+    if kind == 2:
+        return word[:i] + rng.choice(letters) + word[i + 1:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+
+
+def _exposed_name(rng: random.Random, p: Person) -> str:
+    given, surnames = list(p.given), list(p.surnames)
+    other_script = rng.random() < 0.5
+    if p.origin == "russian":
+        table = rng.choice((_BGN, _BGN, _FRENCH, _GERMAN)) if other_script else _ICAO
+        given = [_romanise(g, table, ye_initial=table is _BGN) for g in given]
+        surnames = [_romanise(s, table, ye_initial=table is _BGN) for s in surnames]
+    elif p.origin == "chinese" and other_script:
+        if rng.random() < 0.3 and surnames[0] in _CANTONESE:
+            surnames = [_CANTONESE[surnames[0]]]
+        else:
+            surnames = [_wade_giles(surnames[0])]
+        given = [_wade_giles(given[0])]
+    elif p.origin == "arabic" and other_script:
+        given = [rng.choice(p.variants.get(g) or (g,)) for g in given]
+        surnames = [rng.choice(p.variants.get(s) or (s,)) for s in surnames]
+    if p.origin == "hispanic" and len(surnames) == 2 and rng.random() < 0.4:
+        surnames = surnames[:1]
+    if len(given) == 2 and rng.random() < (0.35 if p.origin == "arabic" else 0.2):
+        given = given[:1]
+    if rng.random() < 0.15:
+        words = given + surnames
+        k = rng.randrange(len(words))
+        words[k] = _typo(rng, words[k])
+        given, surnames = words[: len(given)], words[len(given):]
+    if rng.random() < 0.6:
+        given, surnames = [_strip_accents(w) for w in given], [_strip_accents(w) for w in surnames]
+    style = rng.random()
+    if style < 0.3:
+        return f"{' '.join(surnames).upper()}, {' '.join(given).upper()}"
+    if style < 0.4 or p.origin == "chinese" and style < 0.6:
+        return " ".join(surnames + given)  # swapped order
+    return " ".join(given + surnames)
+
+
+def _exposed_dob(rng: random.Random, dob: dt.date) -> str:
+    if dob.day <= 12 and dob.day != dob.month and rng.random() < 0.12:
+        return f"{dob.day:02d}/{dob.month:02d}/{dob.year}"
+    return f"{dob.month:02d}/{dob.day:02d}/{dob.year}"
+
+
+def _exposed_anumber(rng: random.Random, anumber: str | None) -> str:
+    if anumber is None or rng.random() < 0.45:
+        return ""
+    style = rng.random()
+    if style < 0.4:
+        return "A" + anumber
+    if style < 0.7:
+        return f"A{anumber[:3]}-{anumber[3:6]}-{anumber[6:]}"
+    return anumber.lstrip("0")
+
+
+@dataclass
+class Synthetic:
+    roster: pl.DataFrame   # 'Person ID', 'Given names', 'Surname', 'Second surname', 'Date of birth', ...
+    exposed: pl.DataFrame  # 'Name', 'DOB', 'Citizenship', 'A#', 'Facility'
+    truth: list[str | None]  # per exposed row: the roster 'Person ID', None for decoys
+
+
+def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int = 6) -> Synthetic:
+    """A roster of `roster_size` people and an exposed file of `exposed_size` rows, `decoys` of them not in it."""
+    rng = random.Random(seed)
+    pools = _pools()
+    anumbers = rng.sample(range(1_000_000, 999_999_999), roster_size + decoys)
+    shares = [share for _, share, _ in ORIGINS]
+    people: list[Person] = []
+    for i in range(roster_size):
+        origin, _, nats = rng.choices(ORIGINS, shares)[0]
+        a = f"{anumbers[i]:09d}" if rng.random() < 0.97 else None
+        people.append(_make_person(rng, pools, origin, nats, a))
+    ids = [f"P{i + 1:07d}" for i in range(roster_size)]
+    roster = pl.DataFrame({
+        "Person ID": ids,
+        "Given names": [" ".join(_roster_name(p, g) for g in p.given) for p in people],
+        "Surname": [_roster_name(p, p.surnames[0]) for p in people],
+        "Second surname": [(p.surnames[1] if len(p.surnames) > 1 else "") for p in people],
+        "Date of birth": [p.dob.isoformat() for p in people],
+        "Nationality": [p.nationality for p in people],
+        "A-Number": [p.anumber or "" for p in people],
+    })
+    chosen = rng.sample(range(roster_size), exposed_size - decoys)
+    rows: list[tuple[dict[str, str], str | None]] = []
+    for index in chosen:
+        p = people[index]
+        nat = p.nationality if rng.random() < 0.97 else rng.choice(("", "Unknown"))
+        rows.append((_exposed_row(rng, p, nat), ids[index]))
+    for k in range(decoys):
+        template = people[rng.randrange(roster_size)]
+        if k % 2 == 0:  # namesake: same name, another birth date and no A-number of the roster's
+            twin = Person(template.origin, template.given, template.surnames,
+                          dt.date(1950, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 55)),
+                          template.nationality, f"{anumbers[roster_size + k]:09d}", template.variants)
+        else:  # sibling: same surnames and nationality, another given name, born a few years apart
+            origin_nats = next(n for o, _, n in ORIGINS if o == template.origin)
+            other = _make_person(rng, pools, template.origin, origin_nats, f"{anumbers[roster_size + k]:09d}")
+            gap = dt.timedelta(days=rng.choice((-1, 1)) * rng.randrange(300, 365 * 8))
+            twin = Person(template.origin, other.given, template.surnames, template.dob + gap,
+                          template.nationality, other.anumber, {**template.variants, **other.variants})
+        rows.append((_exposed_row(rng, twin, twin.nationality), None))
+    rng.shuffle(rows)
+    exposed = pl.DataFrame({
+        "Name": [r["Name"] for r, _ in rows],
+        "DOB": [r["DOB"] for r, _ in rows],
+        "Citizenship": [r["Citizenship"] for r, _ in rows],
+        "A#": [r["A#"] for r, _ in rows],
+        "Facility": [rng.choice(("North Processing Center", "South Detention Facility", "Family Center"))
+                     for _ in rows],
+    })
+    return Synthetic(roster, exposed, [t for _, t in rows])
+
+
+def _exposed_row(rng: random.Random, p: Person, nat: str) -> dict[str, str]:
+    return {"Name": _exposed_name(rng, p), "DOB": _exposed_dob(rng, p.dob), "Citizenship": nat,
+            "A#": _exposed_anumber(rng, p.anumber)}
