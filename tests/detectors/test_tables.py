@@ -1,0 +1,150 @@
+import random
+
+from faker import Faker
+
+from veil.detectors.tables import analyse_table
+from veil.findings import Kind
+from veil.policy import load_policy
+from veil.readers.units import Visibility, table_from_rows
+
+POLICY = load_policy()
+
+
+def roster(n: int = 50, seed: int = 3, header: bool = True) -> list[list[object]]:
+    fake = Faker("es_MX")
+    fake.seed_instance(seed)
+    rnd = random.Random(seed)
+    rows: list[list[object]] = [["Name", "DOB", "A-Number", "Nationality", "Facility"]] if header else []
+    for _ in range(n):
+        rows.append([f"{fake.last_name().upper()}, {fake.first_name().upper()}",
+                     fake.date_of_birth(minimum_age=18, maximum_age=70).isoformat(),
+                     f"A{rnd.randint(10**8, 10**9 - 1)}", rnd.choice(["Mexico", "Guatemala", "Honduras"]),
+                     "Adelanto ICE Processing Center"])
+    return rows
+
+
+def kinds(findings) -> list[str]:
+    return [f.kind.value for f in findings]
+
+
+def test_roster_is_record_level_with_persons_and_masked_samples() -> None:
+    rows = roster(50)
+    findings = analyse_table(table_from_rows(rows, location="sheet 'Roster'"), POLICY)
+    assert kinds(findings) == ["record-level"]
+    f = findings[0]
+    assert len(f.person_keys) == 50
+    assert f.visible
+    raw_names = {r[0] for r in rows[1:]}
+    assert f.samples and not (set(f.samples) & raw_names)
+    assert all("*" in s for s in f.samples)
+    assert all(name not in f.message for name in raw_names)
+    assert any("A-number" in e for e in f.evidence)
+
+
+def test_single_person_row_is_record_level() -> None:
+    findings = analyse_table(table_from_rows(roster(1), location="x"), POLICY)
+    assert kinds(findings) == ["record-level"]
+    assert len(findings[0].person_keys) == 1
+
+
+def test_title_rows_above_the_header_are_skipped() -> None:
+    rows = [["Detainee roster, November 2022"], [], ["Prepared by the field office"], *roster(30)]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert kinds(findings) == ["record-level"]
+    assert len(findings[0].person_keys) == 30
+
+
+def test_duplicate_people_are_counted_once_by_a_number() -> None:
+    rows = roster(20)
+    rows += [list(r) for r in rows[1:11]]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert len(findings[0].person_keys) == 20
+
+
+def test_hidden_sheet_finding_is_not_visible() -> None:
+    table = table_from_rows(roster(10), location="sheet 'x'", visibility=Visibility.VERY_HIDDEN_SHEET)
+    f = analyse_table(table, POLICY)[0]
+    assert not f.visible and f.visibility == "very-hidden-sheet"
+
+
+def test_hidden_rows_are_reported_apart_from_visible_rows() -> None:
+    table = table_from_rows(roster(10), location="x", hidden_rows=frozenset(range(6, 11)))
+    findings = analyse_table(table, POLICY)
+    assert [(f.visible, f.visibility) for f in findings] == [(True, "visible"), (False, "hidden-row")]
+    assert [len(f.person_keys) for f in findings] == [5, 5]
+
+
+def test_hidden_identifying_columns_make_the_finding_hidden() -> None:
+    table = table_from_rows(roster(10), location="x", hidden_columns=frozenset({0, 1, 2}))
+    f = analyse_table(table, POLICY)[0]
+    assert not f.visible and f.visibility == "hidden-column"
+
+
+def test_microdata_without_identifiers_asks_for_review() -> None:
+    rnd = random.Random(5)
+    rows = [["Apprehension Date", "Age", "Gender", "Citizenship", "Complexion"]]
+    for _ in range(200):
+        rows.append([f"2019-0{rnd.randint(1, 9)}-1{rnd.randint(0, 9)}", str(rnd.randint(16, 70)),
+                     rnd.choice(["Male", "Female"]), rnd.choice(["Mexico", "Canada", "India"]),
+                     rnd.choice(["Fair", "Medium", "Dark"])])
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert kinds(findings) == ["microdata"]
+    assert "unique" in findings[0].message
+
+
+def test_aggregate_table_without_small_cells_has_no_finding() -> None:
+    rows = [["Country of Citizenship", "FY2017", "FY2018"], ["Mexico", "128765", "141045"],
+            ["Guatemala", "33570", "50390"], ["Honduras", "22381", "28894"], ["Total", "184716", "220329"]]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+
+
+def test_small_cells_are_listed_by_cell() -> None:
+    rows = [["Facility", "Placement Count"], ["ADELANTO ICE PROCESSING CENTER", "76"],
+            ["OTERO COUNTY PROCESSING CENTER", "3"], ["STEWART DETENTION CENTER", "12"], ["Total", "4"]]
+    table = table_from_rows(rows, location="sheet 'Seg'", column_labels=["A", "B"])
+    findings = analyse_table(table, POLICY)
+    assert kinds(findings) == ["small-cells"]
+    assert findings[0].cells == ("B3=3",)
+
+
+def test_averages_rates_and_percentages_are_not_small_cells() -> None:
+    rows = [["Facility", "ALOS", "Percent", "ADP"], ["STEWART DETENTION CENTER", "3", "5", "2.5"],
+            ["OTERO COUNTY PROCESSING CENTER", "4", "7", "3.25"]]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+
+
+def test_zero_counts_flagged_only_when_policy_says_so(tmp_path) -> None:
+    rows = [["Country", "Removals"], ["Mexico", "0"], ["Fiji", "120"]]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+    strict = tmp_path / "p.yaml"
+    strict.write_text("small_cells:\n  zero_is_disclosive: true\n")
+    assert kinds(analyse_table(table_from_rows(rows, location="x"), load_policy(strict))) == ["small-cells"]
+
+
+def test_stray_a_number_in_a_statistics_sheet() -> None:
+    rows = [["Country", "Removals"], ["Mexico", "120"], ["Note: case A123-456-789 excluded", None]]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert Kind.IDENTIFIER_IN_TEXT in [f.kind for f in findings]
+
+
+def test_monthly_national_counts_are_not_small_cells() -> None:
+    # A month alone does not narrow a national count down to a person (ICE FY21 'Paroled by month').
+    rows = [["Release Reason", "Criminality", "Oct", "Nov", "Dec"], ["Paroled", "Convicted Criminal", "10", "8", "6"],
+            ["", "Pending Criminal Charges", "13", "8", "19"]]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+
+
+def test_text_value_inside_a_number_column_keeps_its_header() -> None:
+    # 'AS NEEDED' in a Capacity column is a value, not the header of a new table of counts.
+    rows = [["Name", "Capacity"], ["ADELANTO DETENTION FACILITY", "1940"], ["ALHAMBRA CITY JAIL", "AS NEEDED"],
+            ["ALLEGANY COUNTY JAIL", "5"]]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+
+
+def test_tidy_aggregate_with_an_unnamed_count_column_is_not_microdata() -> None:
+    rnd = random.Random(2)
+    rows = [["Year", "Nationality", "Sex", "Age Group", "Decisions"]]
+    for _ in range(300):
+        rows.append(["2022", rnd.choice(["Albania", "Iran", "Iraq"]), rnd.choice(["Male", "Female"]),
+                     rnd.choice(["18 to 24", "25 to 39"]), str(rnd.randint(10, 500))])
+    assert [f.kind.value for f in analyse_table(table_from_rows(rows, location="x"), POLICY)] == []

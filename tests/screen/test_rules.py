@@ -1,0 +1,105 @@
+"""Sentence rules: the December 2022 sentence and its paraphrases block; hard negatives pass; the labelled set meets
+the issue's bar (recall >= 0.98, precision >= 0.95)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from veil.screen.rules import classify, classify_text
+
+DATA = Path(__file__).parent / "data"
+
+THE_2022_SENTENCE_AND_PARAPHRASES = [
+    "Some of the 103 people on the flight had been affected by the leak.",
+    "some of the 103 were affected by the leak",
+    "I can confirm that some of the individuals on this flight were affected by the data breach.",
+    "A number of the passengers on the manifest may have been impacted by the recent data incident.",
+    "Several of the 103 removees were among those whose information was exposed.",
+    "Not all of them, but some, were part of the inadvertent disclosure.",
+    "Those on the flight include people affected by the leak.",
+    "None of the 103 were affected by the leak.",
+    "Algunos de los 103 pasajeros del vuelo fueron afectados por la filtración.",
+    "Le confirmo que algunas de las personas de este vuelo resultaron afectadas por la fuga de datos.",
+    "Varios de los 103 podrían haber sido afectados por el incidente de datos.",
+    "Ninguno de ellos fue afectado por la filtración.",
+]
+
+HARD_NEGATIVES = [
+    "The flight departs at 10:00 with 103 passengers.",
+    "Asylum statistics are published quarterly.",
+    "El vuelo sale a las 10:00 con 103 pasajeros.",
+    "Las estadísticas de asilo se publican cada trimestre.",
+    "The data incident was reported to Congress on December 1.",
+    "U.S. Customs and Border Protection will meet the aircraft.",
+    "In FY2022, 2,345 people applied for asylum nationwide.",
+]
+
+
+@pytest.mark.parametrize("sentence", THE_2022_SENTENCE_AND_PARAPHRASES)
+def test_2022_sentence_and_paraphrases_block(sentence: str) -> None:
+    assert classify(sentence).disclosing
+
+
+@pytest.mark.parametrize("sentence", HARD_NEGATIVES)
+def test_hard_negatives_pass(sentence: str) -> None:
+    assert not classify(sentence).disclosing
+
+
+def test_pronoun_refers_to_group_in_previous_sentence() -> None:
+    results = list(classify_text("We have 103 people on the flight. Asylum claims are pending for 12."))
+    assert [r.disclosing for _, _, r in results] == [False, True]
+    assert "previous sentence" in results[1][2].reason
+
+
+def test_each_match_is_explained() -> None:
+    result = classify("Several of these individuals requested asylum.")
+    assert result.disclosing and result.reason
+    assert {s.category for s in result.statuses} == {"asylum"}
+    assert any(r.category == "part of a group" for r in result.refs)
+
+
+def test_negation_and_hedge_still_disclose() -> None:
+    assert classify("None of them applied for asylum.").disclosing
+    assert classify("Some of them may have been affected by the breach.").disclosing
+
+
+def _rows(name: str) -> list[tuple[str, str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as fh:
+        return [(r["label"], r["lang"], r["sentence"])
+                for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
+def test_labelled_set_is_large_varied_and_bilingual() -> None:
+    rows = _rows("sentences.tsv")
+    assert len(rows) >= 300
+    assert len({text for _, _, text in rows}) == len(rows)
+    for lang in ("en", "es"):
+        for label in ("disclose", "innocent"):
+            assert sum(1 for lb, lg, _ in rows if lb == label and lg == lang) >= 60
+
+
+@pytest.mark.parametrize("name", ["sentences.tsv", "sentences_heldout.tsv", "sentences_heldout2.tsv",
+                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv"])
+def test_precision_and_recall_meet_the_bar(name: str) -> None:
+    rows = _rows(name)
+    predicted = [(label, any(r.disclosing for _, _, r in classify_text(text))) for label, _, text in rows]
+    tp = sum(1 for label, p in predicted if label == "disclose" and p)
+    fp = sum(1 for label, p in predicted if label != "disclose" and p)
+    fn = sum(1 for label, p in predicted if label == "disclose" and not p)
+    assert tp / (tp + fn) >= 0.98
+    assert tp / (tp + fp) >= 0.95
+
+
+@pytest.mark.parametrize("name", ["sentences.tsv", "sentences_heldout.tsv", "sentences_heldout2.tsv",
+                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv"])
+def test_trigger_prefilter_changes_nothing(name: str) -> None:
+    from veil.detectors.text_segments import split_sentences
+
+    for _, _, text in _rows(name):
+        for seg in split_sentences(text):
+            sentence = text[seg.start:seg.end]
+            fast, full = classify(sentence, prefilter=True), classify(sentence, prefilter=False)
+            assert bool(fast.statuses) == bool(full.statuses), sentence
