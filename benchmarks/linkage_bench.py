@@ -1,0 +1,173 @@
+"""Linkage benchmark: an exposed file with realistic corruption linked to a large roster, Veil beside a baseline.
+
+    uv run python benchmarks/linkage_bench.py                      # 1,000,000-person roster, 6,252 exposed rows
+    uv run python benchmarks/linkage_bench.py --roster-size 200000 # quicker
+
+The generator (veil.incident.linkage_synthetic, seeded Faker pools) writes roster.csv and exposed.csv to a temp
+folder; each method then runs in its own process that reads those files, so its wall time and peak RSS are its
+own. Generation time is not counted.
+
+Figures printed per method: people missed (a true person neither accepted to the right record nor in the review
+queue with the right record among the candidates), precision of the auto-accepted matches, review-queue size,
+decoys accepted, wall time and peak RSS.
+
+The baseline is the simple rule organisations use by hand: the exposed A-number equals the roster's, else the
+same date of birth and a Jaro-Winkler similarity of the folded full names of at least 0.85 (best one wins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGET_MISSED = 0
+TARGET_PRECISION = 0.999
+TARGET_REVIEW_SHARE = 0.02
+TARGET_SECONDS = 90
+TARGET_RSS_MB = 4096
+
+
+def _child_veil(exposed: str, roster: str, out: str) -> None:
+    from veil.incident.linkage import link_files, write_matches_csv
+
+    start = time.perf_counter()
+    result = link_files(exposed, roster, "Person ID")
+    write_matches_csv(result, Path(out).with_suffix(".csv"))
+    seconds = time.perf_counter() - start
+    rows = [{"row": m.row, "decision": m.decision.value, "ids": [c.roster_id for c in m.candidates]}
+            for m in result.matches]
+    _report(out, seconds, rows)
+
+
+def _child_baseline(exposed: str, roster: str, out: str) -> None:
+    import duckdb
+    import polars as pl
+
+    start = time.perf_counter()
+    e = pl.read_csv(exposed, infer_schema=False).with_row_index("row", offset=1)
+    r = pl.read_csv(roster, infer_schema=False)
+    con = duckdb.connect()
+    con.execute("SET memory_limit='3GB'; SET threads=2")
+    con.register("e", e.to_arrow())
+    con.register("r", r.to_arrow())
+    # Folded, punctuation gone, tokens sorted: so 'GARCIA, JOSE' and 'Jose Garcia' compare equal.
+    fold = ("array_to_string(list_sort(string_split(trim(regexp_replace(lower(strip_accents({})), "
+            "'[^a-z]+', ' ', 'g')), ' ')), ' ')")
+    roster_name = """concat_ws(' ', "Given names", "Surname", nullif("Second surname", ''))"""
+    con.execute(f"""
+        CREATE TABLE ep AS SELECT row,
+            lpad(regexp_replace(coalesce("A#", ''), '[^0-9]', '', 'g'), 9, '0') AS anum,
+            try_strptime("DOB", '%m/%d/%Y')::DATE AS dob,
+            {fold.format('"Name"')} AS name FROM e;
+        CREATE TABLE rp AS SELECT "Person ID" AS pid, "A-Number" AS anum, try_cast("Date of birth" AS DATE) AS dob,
+            {fold.format(roster_name)} AS name FROM r;
+    """)
+    by_id = dict(con.execute("""SELECT ep.row, rp.pid FROM ep JOIN rp ON ep.anum = rp.anum
+                                WHERE ep.anum <> '000000000'""").fetchall())
+    by_dob = dict(con.execute("""
+        SELECT row, arg_max(pid, sim) FROM (
+            SELECT ep.row, rp.pid, jaro_winkler_similarity(ep.name, rp.name) AS sim
+            FROM ep JOIN rp ON ep.dob = rp.dob) WHERE sim >= 0.85 GROUP BY row""").fetchall())
+    seconds = time.perf_counter() - start
+    rows = []
+    for row in range(1, e.height + 1):
+        pid = by_id.get(row) or by_dob.get(row)
+        rows.append({"row": row, "decision": "accepted" if pid else "none", "ids": [pid] if pid else []})
+    _report(out, seconds, rows)
+
+
+def _report(out: str, seconds: float, rows: list[dict[str, object]]) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = usage.ru_utime + usage.ru_stime
+    Path(out).write_text(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": usage.ru_maxrss / 1024,
+                                     "rows": rows}), encoding="utf-8")
+
+
+def evaluate(rows: list[dict], truth: list[str | None]) -> dict[str, float]:
+    accepted = correct = review = missed = decoys_accepted = 0
+    for item, true_id in zip(rows, truth, strict=True):
+        decision, ids = item["decision"], item["ids"]
+        if decision == "accepted":
+            accepted += 1
+            correct += ids[0] == true_id
+            decoys_accepted += true_id is None
+        elif decision == "review":
+            review += 1
+        if true_id is not None and not (decision == "accepted" and ids[0] == true_id
+                                        or decision == "review" and true_id in ids):
+            missed += 1
+    people = sum(t is not None for t in truth)
+    return {"missed": missed, "missed_share": missed / people, "accepted": accepted,
+            "precision": correct / accepted if accepted else 1.0, "review": review,
+            "review_share": review / len(rows), "decoys_accepted": decoys_accepted}
+
+
+def _run(method: str, exposed: Path, roster: Path, workdir: Path) -> dict:
+    out = workdir / f"{method}.json"
+    cmd = [sys.executable, __file__, "--child", method, str(exposed), str(roster), str(out)]
+    wall = time.perf_counter()
+    subprocess.run(cmd, check=True)
+    data = json.loads(out.read_text(encoding="utf-8"))
+    data["process_seconds"] = time.perf_counter() - wall
+    return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--roster-size", type=int, default=1_000_000)
+    parser.add_argument("--exposed", type=int, default=6252, help="rows in the exposed file, decoys included")
+    parser.add_argument("--decoys", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--child", nargs=4, metavar=("METHOD", "EXPOSED", "ROSTER", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        method, exposed, roster, out = args.child
+        (_child_veil if method == "veil" else _child_baseline)(exposed, roster, out)
+        return
+
+    from veil.incident.linkage_synthetic import generate
+
+    with tempfile.TemporaryDirectory(prefix="veil-link-bench-") as tmp:
+        workdir = Path(tmp)
+        start = time.perf_counter()
+        data = generate(args.roster_size, args.exposed, args.decoys, seed=args.seed)
+        roster, exposed = workdir / "roster.csv", workdir / "exposed.csv"
+        data.roster.write_csv(roster)
+        data.exposed.write_csv(exposed)
+        print(f"generated a {args.roster_size:,}-person roster and {args.exposed:,} exposed rows "
+              f"({args.decoys} decoys) in {time.perf_counter() - start:.0f} s (not counted)")
+        results = {m: _run(m, exposed, roster, workdir) for m in ("baseline", "veil")}
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average now: {load} on {os.cpu_count()} cores (other work on the machine slows wall times)")
+    print(f"\n{'':24}{'baseline':>14}{'veil':>14}   target")
+    figures = {m: evaluate(r["rows"], data.truth) for m, r in results.items()}
+    lines = [
+        ("people missed", lambda m: f"{figures[m]['missed']} ({figures[m]['missed_share']:.2%})", "0"),
+        ("auto-accepted", lambda m: f"{figures[m]['accepted']:,}", ""),
+        ("accept precision", lambda m: f"{figures[m]['precision']:.4f}", f">= {TARGET_PRECISION}"),
+        ("decoys accepted", lambda m: f"{figures[m]['decoys_accepted']}", ""),
+        ("review queue", lambda m: f"{figures[m]['review']} ({figures[m]['review_share']:.2%})",
+         f"< {TARGET_REVIEW_SHARE:.0%}"),
+        ("wall time (s)", lambda m: f"{results[m]['seconds']:.1f}", f"< {TARGET_SECONDS}"),
+        ("process time (s)", lambda m: f"{results[m]['process_seconds']:.1f}", ""),
+        ("process CPU (s)", lambda m: f"{results[m]['cpu']:.1f}", ""),
+        ("peak RSS (MB)", lambda m: f"{results[m]['peak_mb']:,.0f}", f"< {TARGET_RSS_MB:,}"),
+    ]
+    for label, value, target in lines:
+        print(f"{label:24}{value('baseline'):>14}{value('veil'):>14}   {target}")
+    v = figures["veil"]
+    ok = (v["missed"] == TARGET_MISSED and v["precision"] >= TARGET_PRECISION
+          and v["review_share"] < TARGET_REVIEW_SHARE and results["veil"]["seconds"] < TARGET_SECONDS
+          and results["veil"]["peak_mb"] < TARGET_RSS_MB)
+    print(f"\nveil meets every target: {'yes' if ok else 'no'}")
+
+
+if __name__ == "__main__":
+    main()
