@@ -5,17 +5,22 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
 from veil.errors import UsageError
 from veil.findings import FileResult, Verdict
 from veil.policy import Policy, load_policy
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+T = TypeVar("T")
 
 
 class Format(StrEnum):
@@ -65,7 +70,7 @@ def run_checks(files: list[str], policy_path: str | None, jobs: int, progress: b
         return list(_progress(pool.map(_check_one, tasks, chunksize=1), progress, total=len(tasks)))
 
 
-def _progress(items, enabled: bool, total: int | None = None):  # type: ignore[no-untyped-def]
+def _progress(items: Iterable[T], enabled: bool, total: int | None = None) -> Iterator[T]:
     if not enabled:
         yield from items
         return
@@ -74,7 +79,7 @@ def _progress(items, enabled: bool, total: int | None = None):  # type: ignore[n
     yield from track(items, description="checking", total=total, console=_stderr_console(), transient=True)
 
 
-def _stderr_console():  # type: ignore[no-untyped-def]
+def _stderr_console() -> Console:
     from rich.console import Console
 
     return Console(stderr=True)

@@ -152,7 +152,7 @@ def _microdata(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
         return []
     cols = [data.columns[c.index] for c in quasi]
     subset = data.select(cols).filter(pl.any_horizontal([pl.col(c).is_not_null() for c in cols]))
-    unique_share = float(subset.is_unique().mean() or 0.0) if subset.height else 0.0
+    unique_share = subset.is_unique().sum() / subset.height if subset.height else 0.0
     location = f"{table.location} {_range(table, layout, data)}".strip()
     return [Finding(
         Kind.MICRODATA, location, table.visibility.seen,

@@ -191,7 +191,7 @@ def cell_text(value: object) -> str | None:
             return str(int(value))
         return repr(value)
     if hasattr(value, "isoformat"):
-        text = value.isoformat()  # type: ignore[attr-defined]
+        text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
     text = str(value)
     return text if text.strip() else None
