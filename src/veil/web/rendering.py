@@ -42,6 +42,7 @@ def render(request: Request, name: str, principal: Principal | None, status_code
             "publish": principal.has("publisher"),
             "audit": principal.has("auditor", "admin"),
             "admin": principal.has("admin"),
+            "incidents": principal.has("incident_responder", "auditor"),
         }
     return TEMPLATES.TemplateResponse(request, name, {"me": principal, "can": can, "csrf": principal.csrf if principal
                                                       else "", **context}, status_code=status_code)

@@ -1,0 +1,27 @@
+"""`veil serve` runs one app: the gate with the sweeper's and the incident responders' pages mounted on it."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from webgate_support import Site, login
+
+from veil.cli.serve import build_app
+
+
+def test_served_app_mounts_watch_and_incidents(site: Site) -> None:
+    app = build_app(site.gate, start_worker=False)
+    with TestClient(app, follow_redirects=False) as client:  # runs the lifespan: the sweep scheduler starts and stops
+        assert client.get("/report").status_code == 200
+        assert client.get("/api/watch/incidents", headers=site.api("ir")).status_code == 200
+        login(client, "ir")
+        page = client.get("/incidents")
+        assert page.status_code == 200
+        assert 'href="/incidents"' in page.text
+
+
+def test_incidents_link_only_for_responders_and_auditors(site: Site) -> None:
+    app = build_app(site.gate, start_worker=False)
+    client = TestClient(app, follow_redirects=False)
+    login(client, "sub")
+    assert 'href="/incidents"' not in client.get("/releases").text
+    assert client.get("/incidents").status_code == 403
