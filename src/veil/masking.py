@@ -2,6 +2,7 @@
 
 A masked value keeps the first character of each word and the punctuation between words, so a reviewer can tell a
 `LAST, FIRST` name from a date or an A-number without learning who it is: 'GARCIA, JOSE' -> 'G*****, J***'.
+Digits are never shown: a leading digit would narrow an A-number or a date of birth ('A123-456-789' -> 'A***-***-***').
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ _KEY = os.environ.get("VEIL_HMAC_KEY", "").encode() or os.urandom(32)
 
 
 def mask(value: object) -> str:
-    """Mask a value for display: first character of each word kept, every other letter or digit becomes '*'."""
+    """Mask a value for display: the first letter of each word is kept, every other letter and every digit becomes
+    '*'."""
     if value is None:
         return ""
     text = str(value).strip()
@@ -28,7 +30,13 @@ def mask(value: object) -> str:
         suffix = "…"
     else:
         suffix = ""
-    return _WORD.sub(lambda m: m.group(0)[0] + "*" * (len(m.group(0)) - 1), text) + suffix
+    return _WORD.sub(_mask_word, text) + suffix
+
+
+def _mask_word(match: re.Match[str]) -> str:
+    word = match.group(0)
+    keep = 0 if word[0].isdigit() else 1
+    return word[:keep] + "*" * (len(word) - keep)
 
 
 def mask_all(values: object, limit: int = 3) -> tuple[str, ...]:
