@@ -111,3 +111,14 @@ def test_demo_files_then_check(tmp_path: Path) -> None:
     assert verdicts["detention-statistics-with-hidden-roster.xlsx"] == "block"
     assert verdicts["segregation-by-facility.csv"] == "review"
     assert verdicts["press-release.txt"] == "pass"
+
+
+def test_text_report_lists_small_cells_and_says_where(tmp_path: Path) -> None:
+    runner.invoke(app, ["demo-files", str(tmp_path / "s"), "--people", "20"])
+    result = runner.invoke(app, ["check", str(tmp_path / "s"), "-j", "1"])
+    lines = result.output.splitlines()
+    small = [line for line in lines if "small-cells" in line]
+    assert small and small[0].rstrip().endswith("[visible]")
+    assert any(line.strip().startswith("cells: row ") for line in lines)
+    assert "[HIDDEN (very-hidden-sheet)]" in result.output
+    assert "rows 1-21 (comma-separated, utf-8) rows" not in result.output

@@ -72,8 +72,10 @@ def _describe(table: Table, c: ColumnClass) -> str:
 def _range(table: Table, layout: Layout, data: pl.DataFrame) -> str:
     first = table.first_row_number + (layout.header_row if layout.header_row is not None else layout.data_start)
     last = table.first_row_number + layout.data_start + data.height - 1
-    return f"{table.column_label(0)}{first}:{table.column_label(table.n_cols - 1)}{last}" if table.column_labels \
-        else f"rows {first}-{last}"
+    if table.column_labels:
+        return f"{table.column_label(0)}{first}:{table.column_label(table.n_cols - 1)}{last}"
+    # Delimited tables already name their rows in the location; saying it twice only adds noise.
+    return "" if table.location.startswith("rows ") else f"rows {first}-{last}"
 
 
 def _key_columns(identifying: list[ColumnClass]) -> list[ColumnClass]:

@@ -12,6 +12,7 @@ from veil.policy import Policy
 
 _STYLE = {Verdict.PASS: "green", Verdict.REVIEW: "yellow", Verdict.BLOCK: "bold red",
           Verdict.UNVERIFIABLE: "bold magenta"}
+_CELLS_SHOWN = 20
 
 
 def render(results: list[FileResult], policy: Policy) -> str:
@@ -25,10 +26,13 @@ def render(results: list[FileResult], policy: Policy) -> str:
         for f in shown[:50]:
             effect = policy.effect(f.kind)
             where = "visible" if f.visible else f"HIDDEN ({f.visibility})"
-            console.print(f"    {effect:12} {f.kind.value:18} {escape(f.location)} [{where}]")
+            console.print(f"    {effect:12} {f.kind.value:18} {escape(f.location)} {escape(f'[{where}]')}")
             console.print(f"                 {escape(f.message)}")
             if f.samples:
-                console.print(f"                 e.g. {escape(', '.join(f.samples))}")
+                console.print(f"                 e.g. {escape('; '.join(f.samples))}")
+            if f.cells:
+                more = f" … and {len(f.cells) - _CELLS_SHOWN} more" if len(f.cells) > _CELLS_SHOWN else ""
+                console.print(f"                 cells: {escape('; '.join(f.cells[:_CELLS_SHOWN]))}{more}")
         if len(shown) > 50:
             console.print(f"    … and {len(shown) - 50} more findings (use --format json for all)")
     counts = {v: sum(1 for r in results if r.verdict is v) for v in Verdict}
