@@ -138,6 +138,11 @@ def read_blob(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     except Exception as exc:  # noqa: BLE001 - fail closed on anything a parser throws; log the kind, not the data
         log.debug("reader %s failed: %s", fmt, type(exc).__name__, exc_info=False)
         yield Unreadable("", f"the {fmt} file could not be parsed ({type(exc).__name__})")
+    except BaseException as exc:
+        # Rust-backed parsers (calamine, polars) raise pyo3's PanicException, which is not an Exception.
+        if type(exc).__name__ != "PanicException":
+            raise
+        yield Unreadable("", f"the {fmt} file could not be parsed (the parser panicked)")
 
 
 __all__ = ["READERS", "ReadContext", "read_blob", "load_reader", "Table", "Text", "Unreadable", "Notice"]
