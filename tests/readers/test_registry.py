@@ -34,3 +34,8 @@ def test_keyboard_interrupt_is_not_swallowed(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setattr(registry, "load_reader", lambda fmt: _reader_raising(KeyboardInterrupt()))
     with pytest.raises(KeyboardInterrupt):
         list(registry.read_blob(b"a,b\n1,2\n", registry.ReadContext(name="t.csv")))
+
+
+def test_encrypted_parquet_is_unreadable() -> None:
+    units = list(registry.read_blob(b"PARE" + b"\x00" * 64 + b"PARE", registry.ReadContext(name="x.parquet")))
+    assert len(units) == 1 and isinstance(units[0], Unreadable) and "encrypted" in units[0].reason

@@ -53,6 +53,7 @@ READERS: dict[str, str] = {
 # Formats that are never readable: the reason says why.
 _REFUSED = {
     "encrypted-office": "the file is encrypted or password-protected",
+    "encrypted-parquet": "the Parquet file is encrypted",
     "corrupt-zip": "the file looks like a zip container but its directory cannot be read (corrupt or truncated)",
     "corrupt-ole": "the file looks like a legacy Office file but its structure cannot be read (corrupt or truncated)",
     "ole": "an OLE compound file of a kind Veil does not read",

@@ -29,6 +29,8 @@ def sniff(blob: bytes, name: str = "") -> str:
         return "pdf"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if head.startswith(b"PARE"):  # Parquet with an encrypted footer: no key, no reading
+        return "encrypted-parquet"
     if head.startswith(b"7z\xbc\xaf\x27\x1c"):
         return "7z"
     if head.startswith(b"\x1f\x8b"):
