@@ -164,3 +164,9 @@ def test_agreement_chance_is_exact() -> None:
     # P(agree) = 2/3 * 1/4 + 1/3 * 2/4
     assert agreement_chance(exposed, roster) == pytest.approx(2 / 3 * 1 / 4 + 1 / 3 * 2 / 4)
     assert agreement_chance(pl.Series([None], dtype=pl.String), roster) is None
+
+
+def test_short_name_part_headers() -> None:
+    frame = pl.DataFrame({"Given": ["José"], "Family": ["García"], "DOB": ["1990-01-02"]})
+    found = find_columns(frame)
+    assert found["given"] == "Given" and found["surname"] == "Family" and found["dob"] == "DOB"

@@ -188,10 +188,10 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "surname2": ("second surname", "second last name", "maternal surname", "maternal last name", "mother s surname",
                  "segundo apellido", "apellido materno"),
     "surname": ("last name", "lastname", "surname", "family name", "apellido", "apellidos", "primer apellido",
-                "apellido paterno", "last"),
+                "apellido paterno", "last", "lname", "last nm", "family"),
     "middle": ("middle name", "middle", "segundo nombre"),
     "given": ("first name", "firstname", "given name", "given names", "forename", "forenames", "primer nombre",
-              "nombres", "first"),
+              "nombres", "first", "given", "fname", "first nm"),
     "name": ("name", "full name", "fullname", "person", "person name", "nombre", "nombre completo", "detainee name",
              "detainee", "applicant name", "applicant", "subject name", "client name", "beneficiary name"),
 }
