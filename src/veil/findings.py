@@ -34,7 +34,8 @@ class Kind(StrEnum):
     PERSON_IN_TEXT = "person-in-text"        # a named person tied to an identifier or protected status
     IDENTIFIER_IN_TEXT = "identifier-in-text"  # an A-number, SSN, passport number... in prose or a lone cell
     FAILED_REDACTION = "failed-redaction"    # text still recoverable under a redaction box or mark
-    NAMED_LIST = "named-list"                # many private people named in one file, nothing else attached
+    NAME_LIST = "name-list"                  # a table column of people's names with no other attribute
+    NAMED_LIST = "named-list"                # many private people named in one file's prose, nothing else attached
     NAMED_PERSON = "named-person"            # a name with nothing sensitive attached (officials, authors)
     CONTACT_DETAILS = "contact-details"      # e-mail / phone of an office or official
     HIDDEN_CONTENT = "hidden-content"        # content a reader would not see (reported even when harmless)

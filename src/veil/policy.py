@@ -25,6 +25,7 @@ class Policy:
     max_cells_listed: int = 200
     microdata_min_rows: int = 20
     named_list_min_people: int = 10
+    name_list_min_people: int = 3
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -83,6 +84,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
             max_cells_listed=int(small.get("max_cells_listed", 200)),
             microdata_min_rows=int((raw.get("microdata") or {}).get("min_rows", 20)),
             named_list_min_people=int((raw.get("named_list") or {}).get("min_people", 10)),
+            name_list_min_people=int((raw.get("name_list") or {}).get("min_people", 3)),
             raw=raw,
         )
     except (TypeError, ValueError) as exc:

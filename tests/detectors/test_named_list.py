@@ -1,4 +1,5 @@
-"""A file naming many private people is reported as a list (a note by default; policy can make it a review)."""
+"""Lists of people: prose naming many private people (named-list, a note by default; policy can make it a review)
+and tables that are only a column of names (name-list, a review)."""
 
 from __future__ import annotations
 
@@ -35,3 +36,39 @@ def test_policy_can_make_a_list_of_names_a_review(tmp_path: Path) -> None:
 def test_few_names_are_not_a_list() -> None:
     result = check_bytes(_minutes(3), "minutes.txt", load_policy())
     assert not any(f.kind is Kind.NAMED_LIST for f in result.findings)
+
+
+def _names_workbook(people: int, hidden: bool) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    fake = Faker("es_MX")
+    fake.seed_instance(3)
+    wb = Workbook()
+    stats = wb.active
+    stats.title = "Stats"
+    stats.append(["Region", "Count"])
+    stats.append(["North", 120])
+    sheet = wb.create_sheet("Names")
+    sheet.sheet_state = "hidden" if hidden else "visible"
+    sheet.append(["Name"])
+    for _ in range(people):
+        sheet.append([f"{fake.last_name().upper()}, {fake.first_name().upper()}"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_hidden_sheet_of_bare_names_is_a_review() -> None:
+    result = check_bytes(_names_workbook(300, hidden=True), "stats.xlsx", load_policy())
+    lists = [f for f in result.findings if f.kind is Kind.NAME_LIST]
+    assert result.verdict is Verdict.REVIEW and len(lists) == 1
+    assert not lists[0].visible and lists[0].visibility == "hidden-sheet"
+    assert "a list of 300 people" in lists[0].message  # the header row is not counted as a name
+    assert all("*" in s for s in lists[0].samples)
+
+
+def test_two_names_are_not_a_list() -> None:
+    result = check_bytes(_names_workbook(2, hidden=False), "stats.xlsx", load_policy())
+    assert not any(f.kind is Kind.NAME_LIST for f in result.findings)

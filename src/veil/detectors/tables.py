@@ -8,10 +8,11 @@ aggregate and goes through the small-cell check."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import polars as pl
 
-from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify
+from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify, header_class
 from veil.detectors.identifiers import a_number, valid_ssn
 from veil.detectors.layout import Layout, find_layout
 from veil.detectors.small_cells import find_small_cells
@@ -40,6 +41,10 @@ def analyse_table(table: Table, policy: Policy) -> list[Finding]:
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
     if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in _KEY_PRIORITY):
         return _record_level(table, layout, data, classes, identifying)
+    if identifying:
+        names = _name_list(table, layout, data, classes, identifying, policy)
+        if names:
+            return names
     micro = _microdata(table, layout, data, classes, policy)
     if micro:
         return micro
@@ -97,6 +102,33 @@ def _person_keys(data: pl.DataFrame, keys: list[ColumnClass]) -> pl.Series:
     expr = pl.concat_str([_normalised(c).fill_null("") for c in cols], separator="\x1f")
     keyed = data.select(expr.alias("k"), pl.any_horizontal([pl.col(c).is_not_null() for c in cols]).alias("has"))
     return keyed.filter(pl.col("has"))["k"].hash(seed=7)
+
+
+def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
+               identifying: list[ColumnClass], policy: Policy) -> list[Finding]:
+    """A column of names and nothing else is not record-level by the rule (no attribute), but being on a list an
+    agency keeps (detained, applied, affected) is itself the attribute: a person must look at it."""
+    first = data[data.columns[identifying[0].index]][0] if data.height else None
+    if layout.header_row is None and header_class(first) is not None:  # one column: the header was not told apart
+        data = data.slice(1)
+        layout = replace(layout, header_row=layout.data_start, data_start=layout.data_start + 1)
+    keys = _key_columns(identifying)
+    all_keys = _person_keys(data, keys)
+    people = all_keys.n_unique()
+    if people < policy.name_list_min_people:
+        return []
+    hidden_cols = {c.index for c in identifying} <= set(table.hidden_columns)
+    seen = table.visibility.seen and not hidden_cols
+    visibility = Visibility.HIDDEN_COLUMN.value if table.visibility.seen and hidden_cols else table.visibility.value
+    samples = mask_all(data[data.columns[identifying[0].index]].drop_nulls().head(20).to_list(), 3)
+    evidence = tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in classes if c.kind != "empty")
+    location = f"{table.location} {_range(table, layout, data)}".strip()
+    return [Finding(
+        Kind.NAME_LIST, location, seen,
+        f"a list of {people} people's names with nothing else beside them ({_describe(table, identifying[0])}): "
+        f"being on the list may itself disclose something about them" + ("" if seen else f" [{visibility}]"),
+        "tables", evidence=evidence, samples=samples, visibility=visibility,
+        person_keys=frozenset(all_keys.to_list()))]
 
 
 def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
