@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import random
-import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +15,7 @@ import pytest
 
 from veil.incident.linkage_synthetic import generate
 from veil.store.engine import Database
-from veil.store.testing import PG_URL, postgres_unavailable
+from veil.store.testing import postgres_database as shared_postgres_database
 
 FACILITIES = ("North Processing Center", "South Detention Facility", "Family Center")
 DISCOVERED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -80,23 +79,7 @@ def sqlite_database(tmp: Path) -> Iterator[Database]:
 
 
 def postgres_database() -> Iterator[Database]:
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    import psycopg
-
-    schema = f"veil_respond_{secrets.token_hex(6)}"
-    plain = PG_URL.replace("+psycopg", "")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    db = Database(PG_URL, schema=schema)
-    try:
-        db.upgrade()
-        yield db
-    finally:
-        db.dispose()
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from shared_postgres_database("veil_respond")
 
 
 @pytest.fixture

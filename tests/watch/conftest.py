@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.server
 import json
-import secrets
 import socketserver
 import threading
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 
 from veil.policy import load_policy
 from veil.store.engine import Database
-from veil.store.testing import PG_URL, fake_scanner, fast_password_hashing, postgres_unavailable  # noqa: F401
+from veil.store.testing import fake_scanner, postgres_database
 from veil.workflow import accounts, approvals, publishing, releases
 from veil.workflow.blobs import BlobStore
 from veil.workflow.gate import Gate
@@ -30,29 +29,14 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 def _database(backend: str, tmp_path: Path) -> Iterator[Database]:
-    """A migrated, empty database (our own set-up: only `PG_URL` and `postgres_unavailable` are shared)."""
+    """A migrated, empty database of its own (a file, or a schema of its own)."""
     if backend == "sqlite":
         db = Database(f"sqlite:///{tmp_path / 'veil.db'}")
         db.upgrade()
         yield db
         db.dispose()
         return
-    reason = postgres_unavailable()
-    if reason:
-        pytest.skip(reason)
-    import psycopg
-
-    schema, plain = f"veil_watch_{secrets.token_hex(6)}", PG_URL.replace("+psycopg", "")
-    with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"CREATE SCHEMA {schema}")
-    db = Database(PG_URL, schema=schema)
-    try:
-        db.upgrade()
-        yield db
-    finally:
-        db.dispose()
-        with psycopg.connect(plain, autocommit=True) as conn:
-            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    yield from postgres_database("veil_watch")
 
 
 @pytest.fixture

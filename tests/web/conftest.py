@@ -7,13 +7,7 @@ import pytest
 from webgate_support import PASSWORD, ROLE_USERS, Site
 
 from veil.policy import load_policy
-from veil.store.testing import (  # noqa: F401
-    _postgres_schema,
-    _sqlite_template,
-    database,
-    fake_scanner,
-    fast_password_hashing,
-)
+from veil.store.testing import fake_scanner
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.blobs import BlobStore
@@ -22,7 +16,7 @@ from veil.workflow.publishing import DirectorySite
 
 
 @pytest.fixture
-def site(database, tmp_path: Path) -> Iterator[Site]:  # noqa: F811
+def site(database, tmp_path: Path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
     gate = Gate(db=database, blobs=BlobStore(tmp_path / "blobs"), site=DirectorySite(tmp_path / "public"),
                 policy=load_policy(), scanner=fake_scanner, data_dir=tmp_path)
     app = create_app(gate, start_worker=False)

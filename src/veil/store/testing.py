@@ -51,26 +51,34 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _postgres_schema() -> Iterator[str]:
-    """A fresh `veil_test_<random>` schema for this test session, migrated once and dropped at the end."""
+def postgres_database(prefix: str = "veil_test") -> Iterator[Database]:
+    """A migrated database in a fresh `<prefix>_<random>` schema, dropped afterwards; skips the test when no
+    PostgreSQL server answers."""
     reason = postgres_unavailable()
     if reason:
         pytest.skip(reason)
     import psycopg
 
-    schema = f"veil_test_{secrets.token_hex(6)}"
+    schema = f"{prefix}_{secrets.token_hex(6)}"
     plain = PG_URL.replace("+psycopg", "")
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f"CREATE SCHEMA {schema}")
+    db = Database(PG_URL, schema=schema)
     try:
-        db = Database(PG_URL, schema=schema)
         db.upgrade()
-        db.dispose()
-        yield schema
+        yield db
     finally:
+        db.dispose()
         with psycopg.connect(plain, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema() -> Iterator[str]:
+    """A fresh `veil_test_<random>` schema for this test session, migrated once and dropped at the end."""
+    for db in postgres_database():
+        db.dispose()
+        yield str(db.schema)
 
 
 def _empty_postgres(db: Database, schema: str) -> None:

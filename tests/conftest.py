@@ -1,21 +1,21 @@
+"""Fixtures shared by every test area: the database fixtures of veil.store.testing (SQLite, and PostgreSQL when a
+server answers) and a gate over them."""
+
 from pathlib import Path
 
 import pytest
 
 from veil.policy import load_policy
-from veil.store.testing import (  # noqa: F401
-    _postgres_schema,
-    _sqlite_template,
-    database,
-    fake_scanner,
-    fast_password_hashing,
-)
 from veil.workflow.blobs import BlobStore
 from veil.workflow.gate import Gate
 from veil.workflow.publishing import DirectorySite
 
+pytest_plugins = ["veil.store.testing"]
+
 
 @pytest.fixture
-def gate(database, tmp_path: Path) -> Gate:  # noqa: F811
+def gate(database, tmp_path: Path) -> Gate:  # type: ignore[no-untyped-def]
+    from veil.store.testing import fake_scanner  # imported here: the plugin must be registered (and rewritten) first
+
     return Gate(db=database, blobs=BlobStore(tmp_path / "blobs"), site=DirectorySite(tmp_path / "public"),
                 policy=load_policy(), scanner=fake_scanner, data_dir=tmp_path)
