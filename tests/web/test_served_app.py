@@ -25,3 +25,13 @@ def test_incidents_link_only_for_responders_and_auditors(site: Site) -> None:
     login(client, "sub")
     assert 'href="/incidents"' not in client.get("/releases").text
     assert client.get("/incidents").status_code == 403
+
+
+def test_incident_pages_use_the_gate_frame_and_no_inline_styles(site: Site) -> None:
+    """The Content-Security-Policy allows no inline styles: pages must style themselves from /static only."""
+    app = build_app(site.gate, start_worker=False)
+    client = TestClient(app, follow_redirects=False)
+    login(client, "ir")
+    page = client.get("/incidents")
+    assert '/static/veil.css' in page.text and 'action="/logout"' in page.text
+    assert "<style" not in page.text and "style=" not in page.text

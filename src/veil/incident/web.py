@@ -16,20 +16,29 @@ from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from sqlalchemy import func, select
 
+from veil import __version__
 from veil.incident import affected as aff
 from veil.incident import holds, incidents, notifications, reports
 from veil.masking import mask
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrReviewItem, IrRosterPerson
+from veil.web import rendering as gate_templates
+from veil.web.rendering import capabilities
 from veil.web.security import Principal, gate_of, requires
 from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
 
 router = APIRouter(include_in_schema=False)
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates" / "web"))
+# The incident pages extend the gate's frame ("gate/base.html"), so both loaders are searched.
+TEMPLATES = Jinja2Templates(env=Environment(autoescape=True, loader=ChoiceLoader([
+    FileSystemLoader(Path(__file__).parent / "templates" / "web"),
+    PrefixLoader({"gate": FileSystemLoader(Path(gate_templates.__file__).parent / "templates")}),
+])))
+TEMPLATES.env.globals["version"] = __version__
 Reader = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUDITOR))]
 Responder = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER))]
 IncidentId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
@@ -45,7 +54,7 @@ def _left(seconds: float) -> str:
 
 
 def _page(request: Request, name: str, me: Principal, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"me": me, "csrf": me.csrf, **context})
+    return TEMPLATES.TemplateResponse(request, name, {"me": me, "csrf": me.csrf, "can": capabilities(me), **context})
 
 
 @router.get("/incidents", response_class=HTMLResponse)

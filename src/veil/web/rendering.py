@@ -31,18 +31,23 @@ TEMPLATES.env.filters["when"] = _when
 TEMPLATES.env.globals["version"] = __version__
 
 
+def capabilities(principal: Principal | None) -> dict[str, bool]:
+    """What the navigation offers `principal` (the endpoints check permissions themselves)."""
+    if principal is None:
+        return {}
+    return {
+        "submit": principal.has("submitter"),
+        "decide": principal.has("reviewer", "authorising_official"),
+        "override": principal.has("authorising_official"),
+        "publish": principal.has("publisher"),
+        "audit": principal.has("auditor", "admin"),
+        "admin": principal.has("admin"),
+        "incidents": principal.has("incident_responder", "auditor"),
+    }
+
+
 def render(request: Request, name: str, principal: Principal | None, status_code: int = 200,
            **context: Any) -> HTMLResponse:
-    can = {}
-    if principal is not None:
-        can = {
-            "submit": principal.has("submitter"),
-            "decide": principal.has("reviewer", "authorising_official"),
-            "override": principal.has("authorising_official"),
-            "publish": principal.has("publisher"),
-            "audit": principal.has("auditor", "admin"),
-            "admin": principal.has("admin"),
-            "incidents": principal.has("incident_responder", "auditor"),
-        }
-    return TEMPLATES.TemplateResponse(request, name, {"me": principal, "can": can, "csrf": principal.csrf if principal
-                                                      else "", **context}, status_code=status_code)
+    return TEMPLATES.TemplateResponse(request, name, {"me": principal, "can": capabilities(principal),
+                                                      "csrf": principal.csrf if principal else "", **context},
+                                      status_code=status_code)
