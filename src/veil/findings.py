@@ -35,6 +35,7 @@ class Kind(StrEnum):
     IDENTIFIER_IN_TEXT = "identifier-in-text"  # an A-number, SSN, passport number... in prose or a lone cell
     FAILED_REDACTION = "failed-redaction"    # text still recoverable under a redaction box or mark
     NAME_LIST = "name-list"                  # a table column of people's names with no other attribute
+    HIDDEN_NAMES = "hidden-names"            # private people named where a reader would not see them
     NAMED_LIST = "named-list"                # many private people named in one file's prose, nothing else attached
     NAMED_PERSON = "named-person"            # a name with nothing sensitive attached (officials, authors)
     CONTACT_DETAILS = "contact-details"      # e-mail / phone of an office or official

@@ -26,7 +26,36 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
             findings.append(Finding(Kind.UNREADABLE, unit.location or "(file)", False,
                                     f"Veil could not analyse this part (internal {type(exc).__name__})", "pipeline",
                                     visibility="unreadable"))
-    return findings + _named_list(findings, policy)
+    return findings + _named_list(findings, policy) + _hidden_names(findings, policy)
+
+
+# Places where content is in the document but a reader cannot see it: a name there was hidden, on purpose or not.
+_CONCEALED = frozenset(v.value for v in (
+    Visibility.WHITE_TEXT, Visibility.HIDDEN_TEXT, Visibility.INVISIBLE_TEXT, Visibility.OFF_PAGE,
+    Visibility.HIDDEN_LAYER, Visibility.OUTSIDE_USED_AREA, Visibility.EARLIER_REVISION, Visibility.TRACKED_CHANGE,
+    Visibility.REVISION_LOG, Visibility.HIDDEN_SLIDE, Visibility.MARKUP_HIDDEN, Visibility.HIDDEN_SHEET,
+    Visibility.VERY_HIDDEN_SHEET, Visibility.HIDDEN_ROW, Visibility.HIDDEN_COLUMN, Visibility.FILTERED_ROW,
+    Visibility.UNDER_REDACTION))
+
+
+def _hidden_names(findings: list[Finding], policy: Policy) -> list[Finding]:
+    """Names alone are a note where a reader sees them (a press release names officials). Hidden ones need a look:
+    any private name in concealed text, or several in comments, annotations, form fields, notes or metadata (where
+    one or two are usually the author's)."""
+    named = [f for f in findings if f.kind is Kind.NAMED_PERSON]
+    seen = frozenset().union(*(f.person_keys for f in named if f.visible)) if named else frozenset()
+    # A name that is also in plain view was not hidden (a styled title cell is read both ways).
+    hidden = [f for f in named if not f.visible and f.person_keys - seen]
+    concealed = [f for f in hidden if f.visibility in _CONCEALED]
+    keys = frozenset().union(*(f.person_keys for f in hidden)) - seen if hidden else frozenset()
+    if not concealed and len(keys) < policy.name_list_min_people:
+        return []
+    chosen = concealed or hidden
+    places = sorted({f.visibility for f in chosen})
+    return [Finding(Kind.HIDDEN_NAMES, f"{len(chosen)} hidden part(s) of the file", False,
+                    f"{len(keys)} private people are named where a reader of the file would not see them "
+                    f"({', '.join(places)})", "text", evidence=tuple(f"{f.location}: {f.message}" for f in chosen[:5]),
+                    samples=tuple(s for f in chosen[:3] for s in f.samples[:1]), visibility=places[0])]
 
 
 def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
