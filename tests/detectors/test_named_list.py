@@ -72,3 +72,34 @@ def test_a_hidden_sheet_of_bare_names_is_a_review() -> None:
 def test_two_names_are_not_a_list() -> None:
     result = check_bytes(_names_workbook(2, hidden=False), "stats.xlsx", load_policy())
     assert not any(f.kind is Kind.NAME_LIST for f in result.findings)
+
+
+def _analyse(*units: object) -> list:  # type: ignore[type-arg]
+    from veil.detectors import analyse
+
+    return analyse(list(units), load_policy())  # type: ignore[arg-type]
+
+
+def test_a_private_name_in_white_text_is_a_review() -> None:
+    from veil.readers.units import Text, Visibility
+
+    findings = _analyse(Text("page 2", Visibility.INVISIBLE_TEXT, "Maria Fernanda Gonzalez Ruiz attended the hearing."))
+    hidden = [f for f in findings if f.kind is Kind.HIDDEN_NAMES]
+    assert len(hidden) == 1 and not hidden[0].visible and "invisible-text" in hidden[0].message
+    assert load_policy().verdict(findings) is Verdict.REVIEW
+
+
+def test_a_name_also_in_plain_view_is_not_hidden() -> None:
+    from veil.readers.units import Text, Visibility
+
+    line = "Maria Fernanda Gonzalez Ruiz attended the hearing."
+    findings = _analyse(Text("page 1", Visibility.VISIBLE, line), Text("page 1 (white)", Visibility.WHITE_TEXT, line))
+    assert not any(f.kind is Kind.HIDDEN_NAMES for f in findings)
+
+
+def test_one_author_name_in_metadata_is_only_a_note() -> None:
+    from veil.readers.units import Text, Visibility
+
+    findings = _analyse(Text("docProps/core.xml creator", Visibility.METADATA, "Maria Fernanda Gonzalez Ruiz"))
+    assert not any(f.kind is Kind.HIDDEN_NAMES for f in findings)
+    assert load_policy().verdict(findings) is Verdict.PASS
