@@ -92,3 +92,14 @@ def test_protected_people_and_manifest_redaction(tmp_path: Path) -> None:
     refused = runner.invoke(app, ["screen", "--manifest", held, "--recipient-kind", "foreign-government",
                                   "--protected", protected, "--redact-manifest", str(out2)])
     assert refused.exit_code == 1 and "protective hold" in refused.output and not out2.exists()
+
+
+def test_message_on_standard_input_is_prose_and_masked() -> None:
+    message = "Dear Consul,\nGARCIA LOPEZ, Jose (A123456789) has a pending asylum claim.\n"
+    result = runner.invoke(app, ["screen", "-", "--format", "json"], input=message)
+    assert result.exit_code == 1, result.output
+    finding = json.loads(result.output)["files"][0]["findings"][0]
+    assert finding["location"].startswith("message")  # read as a message, not as a two-row CSV
+    assert "GARCIA" not in result.output and "123456789" not in result.output
+    clean = runner.invoke(app, ["screen", "-"], input="The flight departs at 10:00 with 103 passengers.\n")
+    assert clean.exit_code == 0, clean.output

@@ -5,6 +5,7 @@ messages and manifests before they are sent. Exit 0 when everything may be sent,
 from __future__ import annotations
 
 import json
+import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -32,7 +33,8 @@ class KindOption(StrEnum):
 
 
 def screen_command(
-    files: Annotated[list[str] | None, typer.Argument(help="Messages: .eml, .msg, .docx, .pdf, .txt.")] = None,
+    files: Annotated[list[str] | None, typer.Argument(
+        help="Messages: .eml, .msg, .docx, .pdf, .txt; - reads standard input.")] = None,
     manifest: Annotated[list[str] | None, typer.Option("--manifest", "-m",
                                                        help="A removal/transfer manifest (CSV or XLSX).")] = None,
     recipient: Annotated[str, typer.Option("--recipient", help="Who the message goes to.")] = "",
@@ -122,7 +124,13 @@ def _incident_people(data_dir: Path, database_url: str | None) -> MemoryRegistry
         raise UsageError(f"cannot read incidents from the database ({reason})") from None
 
 
+# Bounded, and above the screener's own 50 MB limit, so an over-long message is reported as too large, not cut.
+MAX_STDIN_BYTES = 64 * 1024 * 1024
+
+
 def _read(path: str) -> bytes:
+    if path == "-":  # a message piped in, as `veil check -` takes a file
+        return sys.stdin.buffer.read(MAX_STDIN_BYTES)
     p = Path(path)
     if p.is_dir():
         raise UsageError(f"{path} is a directory: give the message or manifest files")

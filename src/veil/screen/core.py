@@ -23,6 +23,7 @@ import yaml
 from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
+from veil.readers.sniff import sniff
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 from veil.screen.matching import PersonMatch, find_protected, masked_sentence
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry
@@ -115,6 +116,9 @@ def _done(result: ScreenResult, started: float) -> ScreenResult:
 
 def _read_message(blob: bytes, name: str) -> tuple[list[Unit], list[_Captured]]:
     if name.lower().endswith(".txt") and blob.strip():
+        return [_plain_text(blob)], []
+    # A message piped in has no name: prose with a comma in it must not be read as a CSV table.
+    if name == "-" and blob.strip() and sniff(blob, name) in ("text", "delimited"):
         return [_plain_text(blob)], []
     ctx = _CapturingContext(name=name, budget=Budget(Limits()))
     units = [u for u in read_blob(blob, ctx) if not (isinstance(u, Notice) and "empty" in u.message)]
