@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from doc_factory import make_docx, read_units, unreadable, where_is, zip_bytes
+from doc_factory import custom_props, make_docx, read_units, unreadable, where_is, zip_bytes
 
 from veil.readers.units import Table
 
@@ -260,3 +260,14 @@ def test_custom_xml_attributes_are_read_but_guids_are_not() -> None:
     unit = next(u for u in read_units(blob, "c.docx") if getattr(u, "location", "") == "customXml/item2.xml")
     assert "A123456789" in unit.text and "Ana Ruiz" in unit.text
     assert "0A1B2C3D" not in unit.text and "00A1B2C3" not in unit.text
+
+
+def test_document_management_ids_are_not_checked_but_other_custom_properties_are() -> None:
+    from veil.pipeline import check_bytes
+
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    doc = f'<w:document xmlns:w="{w}"><w:body><w:p><w:r><w:t>Quarterly figures.</w:t></w:r></w:p></w:body></w:document>'
+    stamped = _docx_with(doc, {"docProps/custom.xml": custom_props("Objective-Id", "A50934943")})
+    assert check_bytes(stamped, "report.docx").verdict.value == "pass"  # Objective's record number, not an A-number
+    leaking = _docx_with(doc, {"docProps/custom.xml": custom_props("Client A-number", "A123456789")})
+    assert check_bytes(leaking, "report.docx").verdict.value == "block"

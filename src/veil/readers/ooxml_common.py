@@ -29,6 +29,10 @@ PROPS_PARTS = ("docProps/core.xml", "docProps/app.xml", "docProps/custom.xml")
 _APP_SKIP = {"TotalTime", "Pages", "Words", "Characters", "Lines", "Paragraphs", "CharactersWithSpaces", "Slides",
              "Notes", "HiddenSlides", "MMClips", "ScaleCrop", "LinksUpToDate", "SharedDoc", "HyperlinksChanged",
              "AppVersion", "DocSecurity", "Application", "Template", "PresentationFormat"}
+# Record numbers a document-management system stamps on every file it stores (Objective's 'A12345678' looks like an
+# A-number); they identify the document, not a person, so they are left out of the text that is checked.
+DMS_ID_PROPERTIES = frozenset({"objective-id", "objective-versionid", "objective-parentid", "contenttypeid",
+                               "_dlc_docid", "_dlc_dociditemguid"})
 IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".wdp", ".jfif")
 
 
@@ -86,7 +90,7 @@ def doc_props(z: SafeZip, ctx: ReadContext) -> Iterator[Unit]:
         if part.endswith("custom.xml"):
             for prop in root:
                 value = " ".join(text_of(prop).split())
-                if value:
+                if value and prop.get("name", "").lower() not in DMS_ID_PROPERTIES:
                     lines.append(f"{prop.get('name', 'property')}: {value}")
         else:
             for child in root:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.ooxml_common import DMS_ID_PROPERTIES
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local
 from veil.readers.safezip import SafeZip
@@ -24,10 +25,6 @@ from veil.readers.xlsx_package import Package, sheet_refs
 _TEXT_CAP = 2_000_000
 _CORE_SKIP = {"created", "modified", "lastPrinted", "revision", "version"}
 _APP_KEEP = {"Company", "Manager", "HyperlinkBase", "Template"}
-# Record numbers a document-management system stamps on every file it stores (Objective's 'A12345678' looks like an
-# A-number); they identify the document, not a person, so they are left out of the text that is checked.
-_DMS_IDS = {"objective-id", "objective-versionid", "objective-parentid", "contenttypeid", "_dlc_docid",
-            "_dlc_dociditemguid"}
 _PRINTABLE = re.compile(rb"[\x20-\x7e]{5,}")
 _PRINTABLE_16 = re.compile(rb"(?:[\x20-\x7e]\x00){5,}")
 
@@ -97,7 +94,7 @@ def custom_props(pkg: Package, part: str) -> Iterator[Unit]:
     lines = []
     for prop in pkg.xml(part):
         value = " ".join(t.strip() for t in prop.itertext() if t.strip())
-        if value and prop.get("name", "").lower() not in _DMS_IDS:
+        if value and prop.get("name", "").lower() not in DMS_ID_PROPERTIES:
             lines.append(f"{prop.get('name', '?')}: {value}")
     if lines:
         yield Text(f"custom document properties ({part})", Visibility.METADATA, "\n".join(lines))
@@ -164,7 +161,7 @@ def custom_xml(pkg: Package, part: str, ctx: ReadContext) -> Iterator[Unit]:
         if not isinstance(el.tag, str) or not el.text or not el.text.strip():
             continue
         label = next((a.get("name") for a in (el, *el.iterancestors()) if a.get("name")), None)
-        if label and label.lower() in _DMS_IDS:
+        if label and label.lower() in DMS_ID_PROPERTIES:
             continue
         lines.append(f"{label}: {el.text.strip()}" if label else el.text.strip())
     if lines:
