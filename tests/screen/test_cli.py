@@ -103,3 +103,11 @@ def test_message_on_standard_input_is_prose_and_masked() -> None:
     assert "GARCIA" not in result.output and "123456789" not in result.output
     clean = runner.invoke(app, ["screen", "-"], input="The flight departs at 10:00 with 103 passengers.\n")
     assert clean.exit_code == 0, clean.output
+
+
+def test_names_split_over_table_cells_are_masked(tmp_path: Path) -> None:
+    rows = _write(tmp_path, "list.csv", "Name,Country,Note\nGARCIA LOPEZ Jose,Guatemala,has a pending asylum claim\n")
+    result = runner.invoke(app, ["screen", rows])
+    assert result.exit_code == 1, result.output
+    assert "GARCIA" not in result.output and "LOPEZ" not in result.output
+    assert "G***** L**** J*** | Guatemala" in result.output
