@@ -11,7 +11,6 @@ screened must not go out.
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from typing import Any
 
 import yaml
 
-from veil.detectors.names import name_likeness
 from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
@@ -146,17 +144,6 @@ def _plain_text(blob: bytes) -> Unit:
 
 
 _MAX_LISTED = 100
-_CELL = re.compile(r"[^|\s](?:[^|\n]*[^|\s])?")
-
-
-def _name_cells(sentence: str) -> list[tuple[int, int]]:
-    """Rows of a table arrive as 'GARCIA LOPEZ | Jose | Guatemala': prose name finding does not see a name split
-    over cells, so each cell that reads as a name is masked on its own."""
-    if " | " not in sentence:
-        return []
-    return [(m.start(), m.end()) for m in _CELL.finditer(sentence) if name_likeness(m.group()) >= 0.5]
-
-
 class _Screener:
     def __init__(self, recipient: Recipient, registry: ProtectedRegistry | None, max_chars: int) -> None:
         self.recipient = recipient
@@ -219,8 +206,7 @@ class _Screener:
         message = (f"states a protected status or data-incident involvement ({', '.join(statuses)}: {said}) "
                    f"{about}: {verdict.reason}")
         self.add(ScreenFinding(ScreenKind.STATUS_DISCLOSURE, where, message, visible=self._visibility.seen,
-                               sentence=masked_sentence(sentence, [(m.start, m.end) for m in people]
-                                                        + _name_cells(sentence)),
+                               sentence=masked_sentence(sentence, [(m.start, m.end) for m in people]),
                                rule=f"{verdict.lang}: status + {verdict.reason}"))
 
     def _people(self, sentence: str, people: list[PersonMatch], where: str) -> None:
@@ -238,8 +224,7 @@ class _Screener:
             message = (f"{who} of a protected person ({mask(match.person.name or match.person.a_number)}; "
                        f"{match.person.reason}); the recipient ({kind}) is not entitled to it{nationality}")
             self.add(ScreenFinding(ScreenKind.PROTECTED_PERSON, where, message, visible=self._visibility.seen,
-                                   sentence=masked_sentence(sentence, [(m.start, m.end) for m in people]
-                                                            + _name_cells(sentence))))
+                                   sentence=masked_sentence(sentence, [(m.start, m.end) for m in people])))
 
     def attachment(self, item: _Captured) -> None:
         from veil.pipeline import check_bytes

@@ -9,6 +9,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from veil.detectors.names import name_likeness
 from veil.detectors.text_ids import find_identifiers
 from veil.detectors.text_names import find_names, fold
 from veil.masking import mask
@@ -17,6 +18,7 @@ from veil.screen.registry import ProtectedPerson, ProtectedRegistry, parse_any_d
 _WORD = re.compile(r"[^\W\d_]+")
 _LONG_DIGITS = re.compile(r"\d[\d -]{5,}\d")
 _MAX_NAME_WORDS = 6
+_CELL = re.compile(r"[^|\s](?:[^|\n]*[^|\s])?")
 
 
 @dataclass(frozen=True)
@@ -65,12 +67,21 @@ def find_protected(text: str, registry: ProtectedRegistry | None) -> list[Person
 _PARTICLES = frozenset({"de", "del", "la", "las", "los", "y", "da", "dos", "van", "von", "di", "le"})
 
 
+def _name_cells(sentence: str) -> list[tuple[int, int]]:
+    """Rows of a table arrive as 'GARCIA LOPEZ | Jose | Guatemala': prose name finding does not see a name split
+    over cells, so each cell that reads as a name is masked on its own."""
+    if " | " not in sentence:
+        return []
+    return [(m.start(), m.end()) for m in _CELL.finditer(sentence) if name_likeness(m.group()) >= 0.5]
+
+
 def masked_sentence(sentence: str, extra_spans: Sequence[tuple[int, int]] = (), limit: int = 300) -> str:
     """The sentence with names, identifiers and long digit runs masked, cut to `limit` characters."""
     # Identifiers are replaced by their kind (masking keeps first characters, which for digits is too much).
     spans: list[tuple[int, int, str | None]] = [(i.start, i.end, f"[{i.kind}]") for i in find_identifiers(sentence)]
     spans += [(m.start(), m.end(), "[number]") for m in _LONG_DIGITS.finditer(sentence)]
     spans += [(h.start, h.end, None) for h in find_names(sentence)]
+    spans += [(s, e, None) for s, e in _name_cells(sentence)]
     spans += [(s, e, None) for s, e in extra_spans]
     spans.sort(key=lambda x: (x[0], -x[1]))
     merged: list[tuple[int, int, str | None]] = []
