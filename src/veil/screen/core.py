@@ -144,6 +144,8 @@ def _plain_text(blob: bytes) -> Unit:
 
 
 _MAX_LISTED = 100
+
+
 class _Screener:
     def __init__(self, recipient: Recipient, registry: ProtectedRegistry | None, max_chars: int) -> None:
         self.recipient = recipient
