@@ -117,18 +117,30 @@ def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
     people = all_keys.n_unique()
     if people < policy.name_list_min_people:
         return []
-    hidden_cols = {c.index for c in identifying} <= set(table.hidden_columns)
-    seen = table.visibility.seen and not hidden_cols
-    visibility = Visibility.HIDDEN_COLUMN.value if table.visibility.seen and hidden_cols else table.visibility.value
-    samples = mask_all(data[data.columns[identifying[0].index]].drop_nulls().head(20).to_list(), 3)
-    evidence = tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in classes if c.kind != "empty")
+    seen, visibility = _where_seen(table, identifying)
     location = f"{table.location} {_range(table, layout, data)}".strip()
     return [Finding(
         Kind.NAME_LIST, location, seen,
         f"a list of {people} people's names with nothing else beside them ({_describe(table, identifying[0])}): "
         f"being on the list may itself disclose something about them" + ("" if seen else f" [{visibility}]"),
-        "tables", evidence=evidence, samples=samples, visibility=visibility,
+        "tables", evidence=_evidence(table, classes), samples=_samples(data, identifying[0]), visibility=visibility,
         person_keys=frozenset(all_keys.to_list()))]
+
+
+def _where_seen(table: Table, identifying: list[ColumnClass]) -> tuple[bool, str]:
+    """Whether a reader of the table sees who the people are, and the visibility to report: a visible sheet whose
+    identifying columns are all hidden hides them."""
+    if table.visibility.seen and {c.index for c in identifying} <= set(table.hidden_columns):
+        return False, Visibility.HIDDEN_COLUMN.value
+    return table.visibility.seen, table.visibility.value
+
+
+def _evidence(table: Table, classes: list[ColumnClass]) -> tuple[str, ...]:
+    return tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in classes if c.kind != "empty")
+
+
+def _samples(data: pl.DataFrame, column: ColumnClass) -> tuple[str, ...]:
+    return mask_all(data[data.columns[column.index]].drop_nulls().head(20).to_list(), 3)
 
 
 def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
@@ -138,24 +150,20 @@ def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: lis
     mask = pl.Series("hidden", [i in hidden_data_rows for i in range(data.height)]) if hidden_data_rows else None
     all_keys = _person_keys(data, keys)
     persons = all_keys.n_unique()
-    evidence = tuple(f"{_describe(table, c)}: {'; '.join(c.evidence)}" for c in classes if c.kind != "empty")
+    evidence = _evidence(table, classes)
     first_ident = next((c for c in identifying if c.kind in ("person-name", "surname")), identifying[0])
-    samples = mask_all(data[data.columns[first_ident.index]].drop_nulls().head(20).to_list(), 3)
     ident_text = ", ".join(_describe(table, c) for c in identifying)
     others = [c for c in classes if not c.identifying and c.kind not in ("empty", "text", "number")]
     other_text = f"; with {', '.join(_describe(table, c) for c in others[:6])}" if others else ""
     location = f"{table.location} {_range(table, layout, data)}".strip()
-    hidden_cols = {c.index for c in identifying} <= set(table.hidden_columns)
-    seen = table.visibility.seen and not hidden_cols
-    visibility = table.visibility.value if not table.visibility.seen else (
-        Visibility.HIDDEN_COLUMN.value if hidden_cols else table.visibility.value)
+    seen, visibility = _where_seen(table, identifying)
     findings: list[Finding] = []
     if mask is None or not seen:
         findings.append(Finding(
             Kind.RECORD_LEVEL, location, seen,
             f"record-level personal data: {persons} {'person' if persons == 1 else 'people'} in {data.height} rows; "
             f"identified by {ident_text}{other_text}" + ("" if seen else f" [{visibility}]"),
-            "tables", evidence=evidence, samples=samples, visibility=visibility,
+            "tables", evidence=evidence, samples=_samples(data, first_ident), visibility=visibility,
             person_keys=frozenset(all_keys.to_list())))
         return findings
     # Some rows are hidden: report the visible and the hidden people separately, so the reviewer sees both.
@@ -172,7 +180,7 @@ def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: lis
             f"record-level personal data: {n} {'person' if n == 1 else 'people'} in {part.height} "
             f"{'visible' if is_seen else 'hidden'} rows; identified by {ident_text}{other_text}",
             "tables", evidence=evidence,
-            samples=mask_all(part[part.columns[first_ident.index]].drop_nulls().head(20).to_list(), 3),
+            samples=_samples(part, first_ident),
             visibility=vis, person_keys=frozenset(part_keys.to_list())))
     return findings
 
