@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from webgate_support import Site, login
 
+from veil import __version__
 from veil.cli.serve import build_app
 
 
@@ -34,4 +35,5 @@ def test_incident_pages_use_the_gate_frame_and_no_inline_styles(site: Site) -> N
     login(client, "ir")
     page = client.get("/incidents")
     assert '/static/veil.css' in page.text and 'action="/logout"' in page.text
+    assert f"Veil {__version__}" in page.text  # the gate's globals reach the incident pages
     assert "<style" not in page.text and "style=" not in page.text

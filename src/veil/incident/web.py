@@ -10,35 +10,34 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import func, select
 
-from veil import __version__
 from veil.incident import affected as aff
 from veil.incident import holds, incidents, notifications, reports
 from veil.masking import mask
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrReviewItem, IrRosterPerson
-from veil.web import rendering as gate_templates
+from veil.web.rendering import TEMPLATES as GATE_TEMPLATES
 from veil.web.rendering import capabilities
 from veil.web.security import Principal, gate_of, requires
 from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
 
 router = APIRouter(include_in_schema=False)
-# The incident pages extend the gate's frame ("gate/base.html"), so both loaders are searched.
-TEMPLATES = Jinja2Templates(env=Environment(autoescape=True, loader=ChoiceLoader([
+# The incident pages extend the gate's frame ("gate/base.html"): an overlay of the gate's environment shares its
+# filters and globals and adds this folder in front of the gate's templates.
+TEMPLATES = Jinja2Templates(env=GATE_TEMPLATES.env.overlay(loader=ChoiceLoader([
     FileSystemLoader(Path(__file__).parent / "templates" / "web"),
-    PrefixLoader({"gate": FileSystemLoader(Path(gate_templates.__file__).parent / "templates")}),
+    PrefixLoader({"gate": cast(BaseLoader, GATE_TEMPLATES.env.loader)}),
 ])))
-TEMPLATES.env.globals["version"] = __version__
 Reader = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUDITOR))]
 Responder = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER))]
 IncidentId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
