@@ -1,24 +1,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from webgate_support import PASSWORD, ROLE_USERS, Site
 
-from veil.policy import load_policy
-from veil.store.testing import fake_scanner
 from veil.web.app import create_app
 from veil.workflow import accounts
-from veil.workflow.blobs import BlobStore
 from veil.workflow.gate import Gate
-from veil.workflow.publishing import DirectorySite
 
 
 @pytest.fixture
-def site(database, tmp_path: Path) -> Iterator[Site]:  # type: ignore[no-untyped-def]
-    gate = Gate(db=database, blobs=BlobStore(tmp_path / "blobs"), site=DirectorySite(tmp_path / "public"),
-                policy=load_policy(), scanner=fake_scanner, data_dir=tmp_path)
+def site(gate: Gate) -> Iterator[Site]:
+    """The gate of tests/conftest.py behind its web app, with one user (and API token) per role."""
     app = create_app(gate, start_worker=False)
     result = Site(gate, app)
     with gate.db.write() as s:
