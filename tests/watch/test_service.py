@@ -7,9 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 from sqlalchemy import select
 
+from conftest import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 from veil.errors import UsageError
 from veil.policy import load_policy
 from veil.store.models_releases import Publication

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import LEAKING
 from fastapi.testclient import TestClient
 
+from conftest import LEAKING
 from veil.watch.service import WatchConfig, WatchService
 from veil.watch.web import install
 from veil.web.app import create_app
