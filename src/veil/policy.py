@@ -12,6 +12,7 @@ import yaml
 
 from veil.errors import UsageError
 from veil.findings import Finding, Kind, Verdict
+from veil.yamlio import load_yaml
 
 _ALLOWED = {"block", "review", "unverifiable", "note"}
 
@@ -55,11 +56,11 @@ def default_policy_text() -> str:
 
 def load_policy(path: str | Path | None = None) -> Policy:
     """The default policy, with the keys of the YAML file at `path` (if any) laid over it."""
-    raw: dict[str, Any] = yaml.safe_load(default_policy_text())
+    raw: dict[str, Any] = load_yaml(default_policy_text())
     if path is not None:
         try:
             text = Path(path).read_text(encoding="utf-8")
-            user = yaml.safe_load(text) or {}
+            user = load_yaml(text) or {}
         except OSError as exc:
             raise UsageError(f"cannot read policy file {path}: {exc.strerror}") from exc
         except yaml.YAMLError as exc:

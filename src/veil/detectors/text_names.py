@@ -20,11 +20,10 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from veil.detectors import names
 from veil.detectors.text_scan import finditer_in, word_windows
 from veil.detectors.vocab import is_country
+from veil.yamlio import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -70,8 +69,8 @@ class NameHit:
 @lru_cache(maxsize=1)
 def _terms() -> dict[str, Any]:
     base = resources.files("veil.detectors").joinpath("data/terms")
-    context = yaml.safe_load(base.joinpath("name_context.yaml").read_text(encoding="utf-8"))
-    stop = yaml.safe_load(base.joinpath("not_names.yaml").read_text(encoding="utf-8"))
+    context = load_yaml(base.joinpath("name_context.yaml").read_text(encoding="utf-8"))
+    stop = load_yaml(base.joinpath("not_names.yaml").read_text(encoding="utf-8"))
     return {
         "person": {fold(w) for lang in context["person"].values() for w in lang},
         "official": {fold(w) for lang in context["official"].values() for w in lang},

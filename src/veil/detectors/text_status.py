@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-import yaml
-
 from veil.detectors.text_scan import finditer_in, word_windows
+from veil.yamlio import load_yaml
 
 # Every pattern's match lies within this many characters of one of its triggers.
 _REACH = 40
@@ -31,7 +30,7 @@ class StatusHit:
 def _compiled() -> dict[str, tuple[re.Pattern[str], list[tuple[str, str]]]]:
     """trigger -> (alternation of the patterns that contain the trigger, label of each alternative)."""
     raw = resources.files("veil.detectors").joinpath("data/terms/status.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     triggers = [str(t).lower() for t in data["triggers"]]
     grouped: dict[str, list[tuple[str, str, str]]] = {t: [] for t in triggers}
     for lang, entries in data["terms"].items():

@@ -18,8 +18,6 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
@@ -29,12 +27,13 @@ from veil.screen.matching import PersonMatch, find_protected, masked_sentence
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry
 from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult
 from veil.screen.rules import SentenceResult, classify_text
+from veil.yamlio import load_yaml
 
 
 @lru_cache(maxsize=1)
 def screen_policy() -> dict[str, Any]:
     raw = resources.files("veil.screen").joinpath("data/screen_policy.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.safe_load(raw)
+    data: dict[str, Any] = load_yaml(raw)
     return data
 
 

@@ -26,13 +26,12 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from veil.detectors.text_status import find_statuses
 from veil.masking import mask
 from veil.screen.core import entitled
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry, name_keys, normalise_a_number, parse_any_date
 from veil.screen.result import Recipient, ScreenFinding, ScreenKind, ScreenResult
+from veil.yamlio import load_yaml
 
 _MAX_ROWS = 200_000
 _MAX_COLS = 500
@@ -54,7 +53,7 @@ class Grid:
 @lru_cache(maxsize=1)
 def _fields() -> dict[str, Any]:
     raw = resources.files("veil.screen").joinpath("data/manifest_fields.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     return {
         "sensitive": [fold_header(str(t)) for lang in data["sensitive"].values() for t in lang],
         "allow": {k: [fold_header(str(t)) for t in (v or [])] for k, v in data["allow"].items()},

@@ -29,9 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from veil.detectors.text_names import find_names
+from veil.yamlio import load_yaml
 
 LANGS = ("en", "es")
 _MAX_SENTENCE = 2000  # longer "sentences" are split text without punctuation: screen them in pieces
@@ -81,7 +80,7 @@ def _compile(patterns: list[Any]) -> list[re.Pattern[str]]:
 @lru_cache(maxsize=len(LANGS))
 def rules(lang: str) -> _Rules:
     raw = resources.files("veil.screen").joinpath(f"data/rules_{lang}.yaml").read_text(encoding="utf-8")
-    data = yaml.safe_load(raw)
+    data = load_yaml(raw)
     return _Rules(
         refs={str(k): _compile(v) for k, v in (data.get("refs") or {}).items()},
         weak_refs={str(k): _compile(v) for k, v in (data.get("weak_refs") or {}).items()},
