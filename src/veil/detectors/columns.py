@@ -175,23 +175,21 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
 
 
 def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | None:
+    if hint != "date-of-birth":
+        # Without a header, dates alone are not taken for birth dates: contract, inspection and event dates look
+        # the same. A roster's names identify its rows anyway.
+        return None
     parsed: list[date] = []
     for v in vals:
-        d = ids.parse_date(v)
-        if d is None and hint == "date-of-birth":
-            d = ids.excel_serial_date(v)
+        d = ids.parse_date(v) or ids.excel_serial_date(v)
         if d is not None:
             parsed.append(d)
     n = len(vals)
     rate = len(parsed) / n
     today = date.today()
     plausible = [d for d in parsed if 1900 <= d.year <= today.year and d <= today]
-    if hint == "date-of-birth":
-        if rate >= 0.5 and len(plausible) >= 0.8 * len(parsed):
-            return rate, f"{rate:.0%} of values are dates with plausible birth years"
-        return None
-    # Without a header, dates alone are not taken for birth dates: contract, inspection and event dates look
-    # the same. A roster's names identify its rows anyway.
+    if rate >= 0.5 and len(plausible) >= 0.8 * len(parsed):
+        return rate, f"{rate:.0%} of values are dates with plausible birth years"
     return None
 
 

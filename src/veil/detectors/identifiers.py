@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 # kind -> pattern. Kinds are persisted names used in evidence and by the text detector.
 PATTERNS: dict[str, re.Pattern[str]] = {
@@ -83,6 +84,8 @@ _TEXT_DATE = re.compile(
 )
 
 
+# Columns are tested value by value, and event and birth dates repeat within and across columns.
+@lru_cache(maxsize=1 << 16)
 def parse_date(value: str) -> date | None:
     """Parse the common written forms of a calendar date (ISO, US m/d/y, d/m/y when unambiguous, '4 Mar 1987',
     'March 4, 1987', ISO datetime). Returns None for anything else, including impossible dates."""

@@ -22,6 +22,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from sys import byteorder
 from typing import Any
@@ -78,6 +79,8 @@ def tokens(value: str) -> list[str]:
     return _TOKEN.findall(value)
 
 
+# Surnames and given names repeat down a column and across the columns of a roster.
+@lru_cache(maxsize=1 << 16)
 def normalise_key(token: str) -> str:
     """The lexicon key of a token: upper case, accents, dots and apostrophes removed (shared with the builder)."""
     if not token.isascii():
