@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from veil import __version__
@@ -17,15 +18,19 @@ from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
 
 SCANNER_VERSION = __version__
+_HASH_ASIDE_BYTES = 4 << 20
+_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veil-sha256")
 
 
 def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
     """Check one file's bytes and return its result. Never raises on bad input."""
     policy = policy or load_policy()
     started = time.perf_counter()
+    digest = _sha256_meanwhile(blob)
     ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
     findings = analyse(read_blob(blob, ctx), policy)
-    return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started)
+    return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started,
+                   sha=digest.result())
 
 
 def check_path(path: str | Path, policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
@@ -52,6 +57,16 @@ def failed_result(path: str, reason: str, policy: Policy | None = None) -> FileR
     return _result(path, b"", "unknown", [finding], policy or load_policy(), 0.0)
 
 
+def _sha256_meanwhile(blob: bytes) -> Future[str]:
+    """The file's SHA-256. A large file is hashed on the other core while it is read and analysed (hashlib lets go
+    of the GIL), which takes a tenth of a second off a 100 MB file."""
+    if len(blob) < _HASH_ASIDE_BYTES:
+        done: Future[str] = Future()
+        done.set_result(hashlib.sha256(blob).hexdigest())
+        return done
+    return _HASHER.submit(lambda: hashlib.sha256(blob).hexdigest())
+
+
 def _sha_file(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -62,17 +77,16 @@ def _sha_file(path: Path) -> str:
 
 def _result(name: str, blob: bytes, fmt: str, findings: list[Finding], policy: Policy, seconds: float,
             size: int | None = None, sha: str | None = None) -> FileResult:
-    keys: set[str] = set()
-    for finding in findings:
-        if policy.effect(finding.kind) == "block":
-            keys |= finding.person_keys
+    blocking = [f.person_keys for f in findings if f.person_keys and policy.effect(f.kind) == "block"]
+    # A million-row roster is one finding: count its set as it stands instead of copying it into a union.
+    persons = len(blocking[0]) if len(blocking) == 1 else len(frozenset().union(*blocking))
     return FileResult(
         path=name,
         sha256=sha or hashlib.sha256(blob).hexdigest(),
         size=len(blob) if size is None else size,
         format=fmt,
         verdict=policy.verdict(findings),
-        persons=len(keys),
+        persons=persons,
         findings=findings,
         seconds=seconds,
     )
