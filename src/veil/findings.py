@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -56,8 +57,9 @@ class Finding:
     evidence: tuple[str, ...] = ()
     samples: tuple[str, ...] = ()
     visibility: str = "visible"
-    # Keyed HMACs of the identities of the people this finding discloses, to count distinct people per file.
-    person_keys: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    # Keys of the identities of the people this finding discloses (keyed HMACs from text, 64-bit hashes from
+    # tables), to count distinct people per file.
+    person_keys: Set[object] = field(default=frozenset(), compare=False, repr=False)
     # Small-cell findings list their cells here (location strings).
     cells: tuple[str, ...] = ()
 

@@ -14,6 +14,7 @@ import polars as pl
 
 from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify, header_class
 from veil.detectors.identifiers import a_number, valid_ssn
+from veil.detectors.key_series import KeySeries
 from veil.detectors.layout import Layout, find_layout
 from veil.detectors.small_cells import find_small_cells
 from veil.detectors.vocab import NOT_COUNT_WORDS
@@ -113,8 +114,8 @@ def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
         data = data.slice(1)
         layout = replace(layout, header_row=layout.data_start, data_start=layout.data_start + 1)
     keys = _key_columns(identifying)
-    all_keys = _person_keys(data, keys)
-    people = all_keys.n_unique()
+    all_keys = KeySeries(_person_keys(data, keys))
+    people = len(all_keys)
     if people < policy.name_list_min_people:
         return []
     seen, visibility = _where_seen(table, identifying)
@@ -124,7 +125,7 @@ def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
         f"a list of {people} people's names with nothing else beside them ({_describe(table, identifying[0])}): "
         f"being on the list may itself disclose something about them" + ("" if seen else f" [{visibility}]"),
         "tables", evidence=_evidence(table, classes), samples=_samples(data, identifying[0]), visibility=visibility,
-        person_keys=frozenset(all_keys.to_list()))]
+        person_keys=all_keys)]
 
 
 def _where_seen(table: Table, identifying: list[ColumnClass]) -> tuple[bool, str]:
@@ -148,8 +149,8 @@ def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: lis
     keys = _key_columns(identifying)
     hidden_data_rows = {r - layout.data_start for r in table.hidden_rows if r >= layout.data_start}
     mask = pl.Series("hidden", [i in hidden_data_rows for i in range(data.height)]) if hidden_data_rows else None
-    all_keys = _person_keys(data, keys)
-    persons = all_keys.n_unique()
+    all_keys = KeySeries(_person_keys(data, keys))
+    persons = len(all_keys)
     evidence = _evidence(table, classes)
     first_ident = next((c for c in identifying if c.kind in ("person-name", "surname")), identifying[0])
     ident_text = ", ".join(_describe(table, c) for c in identifying)
@@ -164,15 +165,15 @@ def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: lis
             f"record-level personal data: {persons} {'person' if persons == 1 else 'people'} in {data.height} rows; "
             f"identified by {ident_text}{other_text}" + ("" if seen else f" [{visibility}]"),
             "tables", evidence=evidence, samples=_samples(data, first_ident), visibility=visibility,
-            person_keys=frozenset(all_keys.to_list())))
+            person_keys=all_keys))
         return findings
     # Some rows are hidden: report the visible and the hidden people separately, so the reviewer sees both.
     visible_data = data.filter(~mask)
     hidden_data = data.filter(mask)
     for part, is_seen, vis in ((visible_data, True, table.visibility.value),
                                (hidden_data, False, Visibility.HIDDEN_ROW.value)):
-        part_keys = _person_keys(part, keys)
-        n = part_keys.n_unique()
+        part_keys = KeySeries(_person_keys(part, keys))
+        n = len(part_keys)
         if n == 0:
             continue
         findings.append(Finding(
@@ -181,7 +182,7 @@ def _record_level(table: Table, layout: Layout, data: pl.DataFrame, classes: lis
             f"{'visible' if is_seen else 'hidden'} rows; identified by {ident_text}{other_text}",
             "tables", evidence=evidence,
             samples=_samples(part, first_ident),
-            visibility=vis, person_keys=frozenset(part_keys.to_list())))
+            visibility=vis, person_keys=part_keys))
     return findings
 
 
