@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, TypeVar
@@ -64,6 +62,10 @@ def run_checks(files: list[str], policy_path: str | None, jobs: int, progress: b
     tasks = [(f, policy_path) for f in files]
     if jobs <= 1 or len(files) <= 1 or "-" in files:
         return [_check_one(t) for t in _progress(tasks, progress)]
+    # Imported here: a single file, the usual case, should not pay for loading the process machinery.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     # spawn, not fork: forking a process whose polars thread pool is running deadlocks the children
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
