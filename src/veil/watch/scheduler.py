@@ -8,26 +8,24 @@ publication since the last look (no hook into the gate is needed: the publicatio
 from __future__ import annotations
 
 import logging
-import threading
 import time
 
 from sqlalchemy import func, select
 
 from veil.store.models_releases import Publication
 from veil.watch.service import WatchService
+from veil.workflow.background import WakeableThread
 
 log = logging.getLogger(__name__)
 
 
-class SweepScheduler:
+class SweepScheduler(WakeableThread):
     def __init__(self, service: WatchService, interval: float | None = None, poll: float = 1.0) -> None:
+        super().__init__("veil-sweeper")
         self.service = service
         self.interval = interval if interval is not None else service.config.interval
         self.poll = poll
-        self._wake = threading.Event()
-        self._stop = threading.Event()
         self._reason = "manual"
-        self._thread: threading.Thread | None = None
         self._last_publication = self._latest_publication()
         self.runs = 0
         self.last_error = ""
@@ -36,21 +34,11 @@ class SweepScheduler:
         with self.service.gate.db.read() as s:
             return int(s.scalar(select(func.max(Publication.id))) or 0)
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="veil-sweeper", daemon=True)
-        self._thread.start()
-
     def trigger(self, reason: str = "manual") -> None:
         self._reason = reason
-        self._wake.set()
+        self.wake()
 
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def _run(self) -> None:
+    def _loop(self) -> None:
         due = time.monotonic()  # a first sweep at start-up
         while not self._stop.is_set():
             woken = self._wake.wait(max(0.0, min(self.poll, due - time.monotonic())))

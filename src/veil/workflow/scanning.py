@@ -8,7 +8,6 @@ A job that keeps failing (MAX_ATTEMPTS leases expired) is finished as `unverifia
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -22,6 +21,7 @@ from veil.store.base import utcnow
 from veil.store.engine import Database
 from veil.store.models_releases import FindingRecord, ReleaseFile, Scan
 from veil.workflow import audit
+from veil.workflow.background import WakeableThread
 from veil.workflow.blobs import BlobStore
 from veil.workflow.errors import WorkflowError
 from veil.workflow.events import ScanCompleted
@@ -126,31 +126,17 @@ def _finish(session: Session, scan: Scan, result: FileResult, policy: Policy | N
                                         scanner_version=scan.scanner_version, policy_version=scan.policy_version))
 
 
-class ScanWorker:
+class ScanWorker(WakeableThread):
     """A thread that keeps running jobs; `wake()` after an upload makes it look at once instead of at next poll."""
 
     def __init__(self, db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, name: str = "worker",
                  poll: float = 1.0) -> None:
+        super().__init__(f"veil-{name}")
         self.db, self.blobs, self.scanner, self.policy = db, blobs, scanner, policy
         self.name, self.poll = name, poll
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.run, name=f"veil-{self.name}", daemon=True)
-        self._thread.start()
-
-    def wake(self) -> None:
-        self._wake.set()
-
-    def stop(self, timeout: float = 30.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
 
     def run(self) -> None:
+        """Run jobs in this thread until stopped (`veil worker` runs here; `start()` runs it in the background)."""
         while not self._stop.is_set():
             try:
                 busy = run_one(self.db, self.blobs, self.scanner, self.policy, self.name)
@@ -160,3 +146,5 @@ class ScanWorker:
             if not busy:
                 self._wake.wait(self.poll)
                 self._wake.clear()
+
+    _loop = run
