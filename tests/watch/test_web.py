@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from watch_support import LEAKING
 
-from conftest import LEAKING
 from veil.watch.service import WatchConfig, WatchService
 from veil.watch.web import install
 from veil.web.app import create_app
