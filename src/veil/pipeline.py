@@ -5,8 +5,10 @@ This is the library entry point the CLI, the web service, the sweeper and the sc
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 from veil import __version__
@@ -19,7 +21,6 @@ from veil.readers.sniff import sniff
 
 SCANNER_VERSION = __version__
 _HASH_ASIDE_BYTES = 4 << 20
-_HASHER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="veil-sha256")
 
 
 def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
@@ -30,7 +31,7 @@ def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limi
     ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
     findings = analyse(read_blob(blob, ctx), policy)
     return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started,
-                   sha=digest.result())
+                   sha=digest())
 
 
 def check_path(path: str | Path, policy: Policy | None = None, limits: Limits | None = None) -> FileResult:
@@ -57,14 +58,23 @@ def failed_result(path: str, reason: str, policy: Policy | None = None) -> FileR
     return _result(path, b"", "unknown", [finding], policy or load_policy(), 0.0)
 
 
-def _sha256_meanwhile(blob: bytes) -> Future[str]:
-    """The file's SHA-256. A large file is hashed on the other core while it is read and analysed (hashlib lets go
-    of the GIL), which takes a tenth of a second off a 100 MB file."""
+def _sha256_meanwhile(blob: bytes) -> Callable[[], str]:
+    """The file's SHA-256, to be collected later. A large file is hashed on the other core while it is read and
+    analysed (hashlib lets go of the GIL), which takes a tenth of a second off a 100 MB file. A thread per file
+    rather than a shared pool: a pool's thread does not survive a fork, and this is a library entry point."""
     if len(blob) < _HASH_ASIDE_BYTES:
-        done: Future[str] = Future()
-        done.set_result(hashlib.sha256(blob).hexdigest())
-        return done
-    return _HASHER.submit(lambda: hashlib.sha256(blob).hexdigest())
+        digest = hashlib.sha256(blob).hexdigest()
+        return lambda: digest
+    future: Future[str] = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(hashlib.sha256(blob).hexdigest())
+        except Exception as exc:  # noqa: BLE001 - handed to the caller, who re-raises it
+            future.set_exception(exc)
+
+    threading.Thread(target=work, name="veil-sha256", daemon=True).start()
+    return future.result
 
 
 def _sha_file(path: Path) -> str:
