@@ -4,8 +4,10 @@ Averages, percentages, rates, years, codes and totals are not counts and are nev
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+import polars as pl
 
 from veil.detectors.vocab import (
     AGE_BAND,
@@ -19,61 +21,36 @@ from veil.findings import Finding, Kind
 from veil.policy import Policy
 from veil.readers.units import Table
 
-_INT = re.compile(r"^[-+]?\d{1,3}(,\d{3})*$|^[-+]?\d+$")
-_FLOAT = re.compile(r"^[-+]?[\d,]*\.\d+$")
-_MAX_ROWS = 300_000
+_INT_RX = r"^[-+]?\d{1,3}(,\d{3})*$|^[-+]?\d+$"
+_FLOAT_RX = r"^[-+]?[\d,]*\.\d+$"
+# What Python's str.strip() removes; polars' own notion of whitespace leaves out the four separator controls.
+PY_WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
+                 "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+_EMPTY, _INTEGER, _DECIMAL, _TEXT = 0, 1, 2, 3
 
 
 @dataclass
 class _Block:
+    """A run of one column under one header: a new block starts at text that is not right under a number."""
+
     header: str | None
+    order: tuple[int, int, int]  # when the row-by-row reading would finish with it: (still open, row, column)
+    integers: int
+    numbers: int
     cells: list[tuple[int, int, int, str | None]] = field(default_factory=list)  # (row, col, value, row_label)
-    integers: int = 0
-    numbers: int = 0
 
 
 def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
-    rows = table.frame.head(_MAX_ROWS).rows()
+    frame = table.frame  # every row: the readers' cell limit already bounds the table
     threshold = policy.small_cell_threshold
-    blocks: dict[int, _Block] = {}
-    done: list[_Block] = []
-    width = table.frame.width
-    above: list[str | None] = [None] * width  # what the previous row held in each column: num, text or nothing
-    for r, row in enumerate(rows):
-        labels: list[str] = []
-        kinds: list[str | None] = [None] * width
-        for c, cell in enumerate(row):
-            text = cell.strip() if cell is not None else ""
-            if not text:
-                continue
-            if _INT.match(text) or _FLOAT.match(text):
-                kinds[c] = "num"
-                block = blocks.get(c)
-                if block is None:
-                    block = blocks[c] = _Block(None)
-                block.numbers += 1
-                if _INT.match(text):
-                    block.integers += 1
-                    value = int(text.replace(",", ""))
-                    if 0 <= value < threshold and (value > 0 or policy.zero_is_disclosive):
-                        if labels and _is_quasi(labels):
-                            block.cells.append((r, c, value, " / ".join(labels[-2:])))
-                        elif labels:
-                            block.cells.append((r, c, value, None))
-                continue
-            kinds[c] = "text"
-            labels.append(text)
-            # Text right under a number is a value in the column ('AS NEEDED'), not the header of a new table.
-            if above[c] == "num":
-                continue
-            if c in blocks:
-                done.append(blocks.pop(c))
-            blocks[c] = _Block(text)
-        above = kinds
-    done.extend(blocks.values())
+    text = frame.select(pl.all().str.strip_chars(PY_WHITESPACE))
+    codes = text.select(_code(c) for c in text.columns)
+    lowest = 0 if policy.zero_is_disclosive else 1
+    candidates = _candidates(text, codes, lowest, threshold)
+    blocks = [b for c, rows in candidates.items() for b in _blocks(text, codes, c, rows, lowest, threshold)]
     small: list[str] = []
-    for block in done:
-        if not block.cells or block.numbers == 0 or block.integers < 0.95 * block.numbers:
+    for block in sorted(blocks, key=lambda b: b.order):
+        if block.integers < 0.95 * block.numbers:
             continue  # measures (averages, rates) are not counts
         header = block.header or ""
         if header and NOT_COUNT_WORDS.search(header):
@@ -82,10 +59,9 @@ def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
         for r, c, value, label in block.cells:
             if label is None and not header_quasi:
                 continue
-            if label is not None and (TOTAL_WORDS.search(label) or NOT_COUNT_WORDS.search(label)):
+            if label is not None and _not_a_count_label(label):
                 continue
-            ref = table.cell_ref(r, c)
-            small.append(f"{ref}={value}")
+            small.append(f"{table.cell_ref(r, c)}={value}")
     if not small:
         return []
     listed = small[: policy.max_cells_listed]
@@ -101,11 +77,78 @@ def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
     )]
 
 
+def _code(column: str) -> pl.Expr:
+    cell = pl.col(column)
+    return (pl.when(cell.is_null() | (cell == "")).then(_EMPTY)
+            .when(cell.str.contains(_INT_RX)).then(_INTEGER)
+            .when(cell.str.contains(_FLOAT_RX)).then(_DECIMAL)
+            .otherwise(_TEXT).cast(pl.Int8).alias(column))
+
+
+def _candidates(text: pl.DataFrame, codes: pl.DataFrame, lowest: int, threshold: int) -> dict[int, list[int]]:
+    """Rows of the whole numbers from `lowest` to threshold-1, per column: the only cells that can be flagged.
+    Polars finds them, so a long table costs a scan per column, not Python work per cell."""
+    out: dict[int, list[int]] = {}
+    for c, name in enumerate(text.columns):
+        whole = codes[name] == _INTEGER
+        if not whole.any():
+            continue
+        value = text[name].str.replace_all(",", "", literal=True).cast(pl.Int64, strict=False)
+        # Digits polars cannot cast (other scripts' digits) are left for Python's int() to judge.
+        maybe = whole & (value.is_between(lowest, threshold - 1) | value.is_null())
+        rows = maybe.arg_true().to_list()
+        if rows:
+            out[c] = rows
+    return out
+
+
+def _blocks(text: pl.DataFrame, codes: pl.DataFrame, c: int, rows: list[int], lowest: int,
+            threshold: int) -> list[_Block]:
+    """The blocks of column c that hold one of the candidate `rows`, with their small cells and row labels (the
+    text cells left of the count, as a reader of the row takes them)."""
+    if c == 0:
+        return []  # nothing left of the first column labels its counts
+    code = codes.to_series(c)
+    number = code.is_in([_INTEGER, _DECIMAL])
+    start = (code == _TEXT) & ~number.shift(1, fill_value=False)
+    starts = start.arg_true().to_list()
+    block_of = start.cast(pl.UInt32).cum_sum()  # 0: numbers before the column's first header
+    sizes = pl.DataFrame({"block": block_of, "number": number, "integer": code == _INTEGER}).group_by("block").agg(
+        pl.col("number").sum(), pl.col("integer").sum())
+    counts = {b: (int(n), int(i)) for b, n, i in sizes.iter_rows()}
+    column = text.to_series(c)
+    left_text = text.select(text.columns[:c])[rows].rows()
+    left_code = codes.select(codes.columns[:c])[rows].rows()
+    blocks: dict[int, _Block] = {}
+    for r, k, cells, kinds in zip(rows, block_of.gather(rows).to_list(), left_text, left_code, strict=True):
+        value = int(column[r].replace(",", ""))
+        labels = [cell for cell, kind in zip(cells, kinds, strict=True) if kind == _TEXT]
+        if not lowest <= value < threshold or not labels:
+            continue
+        block = blocks.get(k)
+        if block is None:
+            header = column[starts[k - 1]] if k else None
+            began = starts[k - 1] if k else int(number.arg_true()[0])
+            # Row by row, a block is done with at the column's next header; the open ones last, as they began.
+            order = (0, starts[k], c) if k < len(starts) else (1, began, c)
+            numbers, integers = counts[k]
+            block = blocks[k] = _Block(header, order, integers, numbers)
+        block.cells.append((r, c, value, " / ".join(labels[-2:]) if _is_quasi(labels) else None))
+    return list(blocks.values())
+
+
 def _is_quasi(labels: list[str]) -> bool:
-    for label in labels:
-        text = label.strip()
-        low = text.lower()
-        # A period alone (national monthly counts) does not narrow a count down to a person; these do.
-        if is_country(text) or FACILITY_WORDS.search(text) or AGE_BAND.match(text) or low in SEX_LABELS:
-            return True
-    return False
+    return any(_is_quasi_label(label) for label in labels)
+
+
+@lru_cache(maxsize=4096)  # a long table repeats the same few row labels
+def _not_a_count_label(label: str) -> bool:
+    return bool(TOTAL_WORDS.search(label) or NOT_COUNT_WORDS.search(label))
+
+
+@lru_cache(maxsize=4096)
+def _is_quasi_label(label: str) -> bool:
+    text = label.strip()
+    # A period alone (national monthly counts) does not narrow a count down to a person; these do.
+    return bool(is_country(text) or FACILITY_WORDS.search(text) or AGE_BAND.match(text)
+                or text.lower() in SEX_LABELS)
