@@ -148,3 +148,29 @@ def test_tidy_aggregate_with_an_unnamed_count_column_is_not_microdata() -> None:
         rows.append(["2022", rnd.choice(["Albania", "Iran", "Iraq"]), rnd.choice(["Male", "Female"]),
                      rnd.choice(["18 to 24", "25 to 39"]), str(rnd.randint(10, 500))])
     assert [f.kind.value for f in analyse_table(table_from_rows(rows, location="x"), POLICY)] == []
+
+
+NOTE = "Detainee {} transferred after a credible fear interview; asylum claim pending"
+
+
+def test_notes_of_a_long_table_are_read_each_distinct_text_once() -> None:
+    # Before, a table over 50,000 rows skipped its notes altogether and passed.
+    notes = [NOTE.format(n) for n in ("GARCIA LOPEZ, Jose", "HERNANDEZ, Maria", "PETROV, Ivan")]
+    rows = [["Case", "Office", "Notes"]] + [[str(i), "Houston Field Office", notes[i % 3]] for i in range(60_000)]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert {f.kind for f in findings} == {Kind.PERSON_IN_TEXT}
+    assert len(findings) == 3  # one per distinct note, at its first cell
+
+
+def test_notes_beyond_the_budget_make_the_table_unverifiable(monkeypatch) -> None:
+    import veil.detectors.tables as tables
+
+    monkeypatch.setattr(tables, "_PROSE_CELLS", 20)
+    fake = Faker("es_MX")
+    fake.seed_instance(5)
+    rows = [["Case", "Notes"]] + [[str(i), NOTE.format(f"{fake.last_name().upper()}, {fake.first_name()}")]
+                                  for i in range(30)]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert [f.kind for f in findings].count(Kind.UNREADABLE) == 1
+    assert POLICY.effect(Kind.UNREADABLE) == "unverifiable"  # never a pass, whatever else the notes hold
+    assert sum(f.kind is Kind.PERSON_IN_TEXT for f in findings) <= 20

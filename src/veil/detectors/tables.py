@@ -24,6 +24,9 @@ from veil.policy import Policy
 from veil.readers.units import Table, Text, Visibility
 
 _SAMPLE = 2000
+# Cells longer than this are read as prose; at 40-130 us a cell, the budget keeps a table to a few seconds.
+_PROSE_CHARS = 40
+_PROSE_CELLS = 20_000
 _KEY_PRIORITY = ("a-number", "ssn", "passport")
 _COUNT_HEADER = re.compile(
     r"(count|number|total|persons|people|individuals|encounters|apprehensions|removals|arrests|detainees|"
@@ -241,16 +244,25 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
 
 
 def _prose_cells(table: Table, data: pl.DataFrame, layout: Layout) -> list[Finding]:
-    """Long free-text cells (notes, narratives) go through the free-text detector."""
-    if data.height > 50_000:
-        return []
+    """Long free-text cells (notes, narratives) go through the free-text detector, each distinct text once. Past
+    the per-table budget the rest is not read, and the table is unverifiable: unread notes are never a pass."""
     from veil.detectors.text import analyse_text
 
     findings: list[Finding] = []
+    budget = _PROSE_CELLS
     for i, name in enumerate(data.columns):
-        col = data[name]
-        long = data.select(pl.arg_where(col.str.len_chars() > 40)).to_series()
-        for r in long.head(500).to_list():
+        long = (data.select(pl.col(name).alias("text"), pl.int_range(pl.len()).alias("row"))
+                .filter(pl.col("text").str.len_chars() > _PROSE_CHARS)
+                .unique(subset="text", keep="first", maintain_order=True))
+        if long.height > budget:
+            findings.append(Finding(
+                Kind.UNREADABLE, table.location, table.visibility.seen,
+                f"too much free text to read: more than {_PROSE_CELLS} distinct long text cells in one table; "
+                f"those after the first {_PROSE_CELLS} were not checked for people", "tables",
+                visibility=table.visibility.value))
+            long = long.head(budget)
+        budget -= long.height
+        for text, r in long.iter_rows():
             ref = table.cell_ref(layout.data_start + r, i)
-            findings.extend(analyse_text(Text(f"{table.location} {ref}", table.visibility, col[r])))
+            findings.extend(analyse_text(Text(f"{table.location} {ref}", table.visibility, text)))
     return findings
