@@ -174,3 +174,12 @@ def test_notes_beyond_the_budget_make_the_table_unverifiable(monkeypatch) -> Non
     assert [f.kind for f in findings].count(Kind.UNREADABLE) == 1
     assert POLICY.effect(Kind.UNREADABLE) == "unverifiable"  # never a pass, whatever else the notes hold
     assert sum(f.kind is Kind.PERSON_IN_TEXT for f in findings) <= 20
+
+
+def test_a_stray_a_number_after_many_look_alikes_is_still_found() -> None:
+    # 300 invalid SSN look-alikes (area 000) used to use up the 200 cells looked at per column.
+    rows = [["Country", "Removals", "Reference"]] + [["Mexico", "120", f"000-12-{i:04d}"] for i in range(300)]
+    rows.append(["Haiti", "130", "see A123-456-789"])
+    findings = analyse_table(table_from_rows(rows, location="x", column_labels=["A", "B", "C"]), POLICY)
+    stray = [f for f in findings if f.kind is Kind.IDENTIFIER_IN_TEXT]
+    assert len(stray) == 1 and stray[0].cells == ("C302",)

@@ -27,6 +27,7 @@ _SAMPLE = 2000
 # Cells longer than this are read as prose; at 40-130 us a cell, the budget keeps a table to a few seconds.
 _PROSE_CHARS = 40
 _PROSE_CELLS = 20_000
+_STRAY_PER_COLUMN = 200
 _KEY_PRIORITY = ("a-number", "ssn", "passport")
 _COUNT_HEADER = re.compile(
     r"(count|number|total|persons|people|individuals|encounters|apprehensions|removals|arrests|detainees|"
@@ -227,11 +228,15 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
     for i, name in enumerate(data.columns):
         col = data[name]
         found = data.select(pl.arg_where(col.str.contains(_A_NUMBER_RX) | col.str.contains(_SSN_RX))).to_series()
-        for r in found.head(200).to_list():
+        in_column = 0
+        for r in found.to_list():
             value = col[r]
             tokens = re.findall(r"A\s?[#-]?\s?[\d\s-]{8,13}|\d{3}-\d{2}-\d{4}", value)
             if any(a_number(t.strip()) or valid_ssn(t.strip()) for t in tokens):
                 hits.append((r, i, value))
+                in_column += 1
+                if in_column == _STRAY_PER_COLUMN:
+                    break  # enough to block; look-alikes before them (invalid SSNs) must not use up the count
     if not hits:
         return []
     from veil.masking import person_key
