@@ -183,3 +183,40 @@ def test_a_stray_a_number_after_many_look_alikes_is_still_found() -> None:
     findings = analyse_table(table_from_rows(rows, location="x", column_labels=["A", "B", "C"]), POLICY)
     stray = [f for f in findings if f.kind is Kind.IDENTIFIER_IN_TEXT]
     assert len(stray) == 1 and stray[0].cells == ("C302",)
+
+
+def _stats(n: int) -> list[list[object]]:
+    rnd = random.Random(n)
+    return [["Facility", "Month", "Book-ins"]] + [[f"Facility {i % 40} Processing Center", "January",
+                                                   str(rnd.randint(50, 900))] for i in range(n)]
+
+
+def test_a_roster_pasted_under_the_statistics_is_record_level() -> None:
+    # Before, the sheet's first header decided for the whole grid, and the roster under it passed.
+    rows = _stats(100) + [[None, None, None], ["Detainee roster", None, None]]
+    rows += [[name, dob, nationality] for name, dob, _, nationality, _ in roster(40)]
+    table = table_from_rows(rows, location="sheet 'Stats'", column_labels=["A", "B", "C"])
+    findings = analyse_table(table, POLICY)
+    assert kinds(findings) == ["record-level"]
+    assert findings[0].location == "sheet 'Stats' A104:C144" and len(findings[0].person_keys) == 40
+
+
+def test_a_stacked_roster_in_a_csv_names_its_own_rows() -> None:
+    rows = _stats(5000) + [[None, None, None]] + [["Name", "DOB", "Nationality"]]
+    rows += [[name, dob, nationality] for name, dob, _, nationality, _ in roster(30, header=False)]
+    findings = analyse_table(table_from_rows(rows, location="rows 1-5033 (comma-separated, utf-8)"), POLICY)
+    assert kinds(findings) == ["record-level"]
+    assert findings[0].location == "rows 5003-5033 (comma-separated, utf-8)"
+
+
+def test_a_blank_row_inside_a_roster_leaves_one_finding() -> None:
+    rows = roster(30)
+    rows.insert(16, [None] * 5)
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert kinds(findings) == ["record-level"] and len(findings[0].person_keys) == 30
+
+
+def test_stacked_statistics_tables_stay_aggregate() -> None:
+    rows = _stats(50) + [[None, None, None], ["Country of Citizenship", "FY2023", "FY2024"]]
+    rows += [[country, "1204", "1310"] for country in ("Mexico", "Guatemala", "Honduras", "Haiti")]
+    assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []

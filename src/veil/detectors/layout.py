@@ -4,7 +4,7 @@ the grid, and several tables may share a sheet. Pure functions over a Table's fr
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -12,6 +12,8 @@ from veil.readers.units import Table
 
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
 _SCAN_ROWS = 60
+_MAX_PARTS = 200
+_ROWS_RANGE = re.compile(r"^rows \d+-\d+")
 
 
 @dataclass(frozen=True)
@@ -79,3 +81,37 @@ def _looks_like_data(frame: pl.DataFrame, row: int) -> bool:
         if a_number(text) or parse_date(text) or ("," in text and len(text.split(",")) == 2 and text.isupper()):
             hits += 1
     return hits >= 2
+
+
+def stacked_parts(table: Table) -> list[Table]:
+    """The tables stacked in one grid, one under another: after a run of blank rows, a header-like row (at once,
+    or under a title) starts a new table. Returns nothing when the grid holds one table.
+
+    Gaps inside one table (a blank row in a roster) may be cut too: the parts are only ever checked in addition
+    to the whole, never instead of it."""
+    frame = table.frame
+    if table.header is not None or frame.height < 3:
+        return []
+    blank = frame.select(pl.all_horizontal(pl.all().is_null()).alias("blank")).to_series()
+    after_gap = (~blank & blank.shift(1, fill_value=False)).arg_true().to_list()
+    cuts = [start for start in after_gap[:_MAX_PARTS] if _starts_a_table(frame, start)]
+    if not cuts:
+        return []
+    bounds = list(zip([0, *cuts], [*cuts, frame.height], strict=True))
+    return [_part(table, start, end) for start, end in bounds]
+
+
+def _starts_a_table(frame: pl.DataFrame, start: int) -> bool:
+    below = frame.slice(start, 400)
+    wide = max(1, sum(1 for f in _column_fill(below) if f >= 0.3))
+    return any(_is_header_like(row, wide) for row in below.head(3).rows())
+
+
+def _part(table: Table, start: int, end: int) -> Table:
+    location = table.location
+    if _ROWS_RANGE.match(location):  # delimited text names its rows in the location: name the part's own
+        first = table.first_row_number + start
+        location = _ROWS_RANGE.sub(f"rows {first}-{table.first_row_number + end - 1}", location, count=1)
+    return replace(table, location=location, frame=table.frame.slice(start, end - start),
+                   hidden_rows=frozenset(r - start for r in table.hidden_rows if start <= r < end),
+                   first_row_number=table.first_row_number + start, total_rows=None)

@@ -15,7 +15,7 @@ import polars as pl
 from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify, header_class
 from veil.detectors.identifiers import a_number, valid_ssn
 from veil.detectors.key_series import KeySeries
-from veil.detectors.layout import Layout, find_layout
+from veil.detectors.layout import Layout, find_layout, stacked_parts
 from veil.detectors.small_cells import find_small_cells
 from veil.detectors.vocab import NOT_COUNT_WORDS
 from veil.findings import Finding, Kind
@@ -41,6 +41,22 @@ def analyse_table(table: Table, policy: Policy) -> list[Finding]:
         return []
     layout = find_layout(table)
     data = table.frame.slice(layout.data_start)
+    people = _people(table, layout, data, policy)
+    if people:
+        return people
+    # A roster pasted under the statistics, below a blank row and a header of its own, is a table of its own: the
+    # sheet's first header says nothing about it. Its other cells were checked with the whole table above.
+    for part in stacked_parts(table):
+        part_layout = find_layout(part)
+        people += _people(part, part_layout, part.frame.slice(part_layout.data_start), policy)
+    findings = _stray_identifiers(table, data, layout)
+    findings += find_small_cells(table, policy)
+    findings += _prose_cells(table, data, layout)
+    return people + findings
+
+
+def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) -> list[Finding]:
+    """Findings that the rows of the table are people: record-level, a list of names, or microdata."""
     classes = classify_columns(data, layout, header_known=table.header is not None)
     identifying = [c for c in classes if c.identifying]
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
@@ -50,13 +66,7 @@ def analyse_table(table: Table, policy: Policy) -> list[Finding]:
         names = _name_list(table, layout, data, classes, identifying, policy)
         if names:
             return names
-    micro = _microdata(table, layout, data, classes, policy)
-    if micro:
-        return micro
-    findings = _stray_identifiers(table, data, layout)
-    findings += find_small_cells(table, policy)
-    findings += _prose_cells(table, data, layout)
-    return findings
+    return _microdata(table, layout, data, classes, policy)
 
 
 def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False) -> list[ColumnClass]:
