@@ -220,3 +220,30 @@ def test_stacked_statistics_tables_stay_aggregate() -> None:
     rows = _stats(50) + [[None, None, None], ["Country of Citizenship", "FY2023", "FY2024"]]
     rows += [[country, "1204", "1310"] for country in ("Mexico", "Guatemala", "Honduras", "Haiti")]
     assert analyse_table(table_from_rows(rows, location="x"), POLICY) == []
+
+
+def test_three_claimants_without_a_header_are_record_level() -> None:
+    # An e-mailed list of three people and their protection claims used to pass: a few headerless cells were
+    # too little evidence for a name column, and the first person was taken for the header.
+    rows = [["GARCIA LOPEZ, JOSE", "Mexico", "Credible Fear"], ["MOREAU, JEAN", "Haiti", "Asylum"],
+            ["PETROV, IVAN", "Russia", "Withholding"]]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert kinds(findings) == ["record-level"] and len(findings[0].person_keys) == 3
+    assert "GARCIA" not in findings[0].message and "Jose" not in findings[0].message
+
+
+def test_names_split_by_unquoted_commas_beside_claims_are_record_level() -> None:
+    rows = [["GARCIA LOPEZ", " JOSE", "Mexico", "Credible Fear"], ["MOREAU", " JEAN", "Haiti", "Asylum"],
+            ["PETROV", " IVAN", "Russia", "Withholding"]]
+    assert kinds(analyse_table(table_from_rows(rows, location="x"), POLICY)) == ["record-level"]
+
+
+def test_a_headerless_roster_counts_its_first_person() -> None:
+    rows = [[name.title(), nationality, "Asylum"] for name, _, _, nationality, _ in roster(6, header=False)]
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    assert kinds(findings) == ["record-level"] and len(findings[0].person_keys) == 6
+
+
+def test_claims_beside_places_and_offices_stay_aggregate() -> None:
+    rows = [["Houston", "Credible Fear", "1204"], ["San Antonio", "Asylum", "1310"], ["Miami", "Withholding", "977"]]
+    assert kinds(analyse_table(table_from_rows(rows, location="x"), POLICY)) == []

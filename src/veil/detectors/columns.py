@@ -79,8 +79,10 @@ def header_class(header: str | None) -> str | None:
     return None
 
 
-def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False) -> ColumnClass:
-    """Classify one column from its header (may be None) and a sample of its non-empty values."""
+def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False,
+             beside_claim: bool = False) -> ColumnClass:
+    """Classify one column from its header (may be None) and a sample of its non-empty values. `beside_claim`: the
+    table also has a column of protection claims, so a few headerless name-like values are evidence enough."""
     hint = header_class(header)
     vals = [v.strip() for v in values if v is not None and v.strip()]
     n = len(vals)
@@ -159,7 +161,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if country >= 0.6:
         return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
 
-    name = _name(vals, hint, header_known)
+    name = _name(vals, hint, header_known, beside_claim)
     if name is not None:
         return ColumnClass(index, header, name[0], name[1], (*ev, name[2]))
 
@@ -193,7 +195,8 @@ def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | Non
     return None
 
 
-def _name(vals: list[str], hint: str | None, header_known: bool) -> tuple[str, float, str] | None:
+def _name(vals: list[str], hint: str | None, header_known: bool,
+          beside_claim: bool = False) -> tuple[str, float, str] | None:
     distinct = set(vals)
     if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
         return None  # category labels repeat; one person's own record repeats only a handful of names
@@ -201,7 +204,7 @@ def _name(vals: list[str], hint: str | None, header_known: bool) -> tuple[str, f
         return None  # 'Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name
     result = names.name_column_score(vals)
     score, why = float(result.score), str(result.explanation)
-    if hint is None:
+    if hint is None and not beside_claim:
         if len(vals) < 5:
             return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
         # Without a name header, single words (cities, codes, labels) are too weak to call people's names.

@@ -12,6 +12,7 @@ from dataclasses import replace
 
 import polars as pl
 
+from veil.detectors import names
 from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify, header_class
 from veil.detectors.identifiers import a_number, valid_ssn
 from veil.detectors.key_series import KeySeries
@@ -19,7 +20,7 @@ from veil.detectors.layout import Layout, find_layout, stacked_parts
 from veil.detectors.small_cells import find_small_cells
 from veil.detectors.vocab import NOT_COUNT_WORDS
 from veil.findings import Finding, Kind
-from veil.masking import mask_all
+from veil.masking import mask, mask_all
 from veil.policy import Policy
 from veil.readers.units import Table, Text, Visibility
 
@@ -57,8 +58,22 @@ def analyse_table(table: Table, policy: Policy) -> list[Finding]:
 
 def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) -> list[Finding]:
     """Findings that the rows of the table are people: record-level, a list of names, or microdata."""
-    classes = classify_columns(data, layout, header_known=table.header is not None)
+    known = table.header is not None
+    classes = classify_columns(data, layout, header_known=known)
     identifying = [c for c in classes if c.identifying]
+    beside_claim = not identifying and any(c.kind == "case-status" for c in classes)
+    if beside_claim:
+        # Names beside protection claims: a headerless list of three claimants is evidence enough, and so are
+        # names split over two one-word columns by unquoted commas.
+        classes = classify_columns(data, layout, header_known=known, beside_claim=True)
+        identifying = [c for c in classes if c.identifying]
+    if identifying and layout.header_row is not None and _header_is_a_person(layout, identifying):
+        # A roster without a header row: its first person was taken for the header. Count them, and never
+        # quote them as a column's name.
+        layout = Layout(None, [None] * table.frame.width, layout.header_row)
+        data = table.frame.slice(layout.data_start)
+        classes = classify_columns(data, layout, header_known=known, beside_claim=beside_claim)
+        identifying = [c for c in classes if c.identifying]
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
     if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in _KEY_PRIORITY):
         return _record_level(table, layout, data, classes, identifying)
@@ -69,8 +84,9 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
     return _microdata(table, layout, data, classes, policy)
 
 
-def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False) -> list[ColumnClass]:
-    """Classify every non-empty column of the data rows (a sample of at most 2,000 values each)."""
+def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False,
+                     beside_claim: bool = False) -> list[ColumnClass]:
+    """Classify every non-empty column of the data rows (a sample of at most 4,000 values each)."""
     out = []
     sample = data if data.height <= _SAMPLE * 2 else pl.concat([data.head(_SAMPLE), data.sample(_SAMPLE, seed=0)])
     for i, name in enumerate(data.columns):
@@ -78,15 +94,30 @@ def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = Fa
         if not values:
             continue
         header = layout.headers[i] if i < len(layout.headers) else None
-        out.append(classify(i, header, values, header_known))
+        out.append(classify(i, header, values, header_known, beside_claim))
     return out
+
+
+def _header_is_a_person(layout: Layout, identifying: list[ColumnClass]) -> bool:
+    heads = [layout.headers[c.index] if c.index < len(layout.headers) else None for c in identifying
+             if c.kind in ("person-name", "surname", "given-name")]
+    return bool(heads) and all(h is not None and header_class(h) is None and names.name_likeness(h) >= 0.6
+                               for h in heads)
 
 
 def _describe(table: Table, c: ColumnClass) -> str:
     label = table.column_label(c.index)
     label = label if label.startswith("column") else f"column {label}"
-    head = f" '{c.header}'" if c.header and c.header not in label else ""
+    head = f" '{_quoted_header(c.header)}'" if c.header and c.header not in label else ""
     return f"{label}{head} ({KIND_WORDS.get(c.kind, c.kind.replace('-', ' '))})"
+
+
+def _quoted_header(header: str) -> str:
+    """A header as findings quote it. One that reads as a person's name (a row of data taken for the header) is
+    masked: Veil's own report must not name anyone."""
+    if header_class(header) is None and names.name_likeness(header) >= 0.5:
+        return mask(header)
+    return header
 
 
 def _range(table: Table, layout: Layout, data: pl.DataFrame) -> str:
