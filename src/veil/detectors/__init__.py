@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from veil.detectors.text_claims import ClaimReader
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
 from veil.policy import Policy
@@ -18,9 +19,13 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
 
     A detector that fails on a unit fails closed: the unit becomes an `unreadable` finding."""
     findings: list[Finding] = []
+    claims = ClaimReader()
     for unit in units:
         try:
-            findings.extend(_analyse_unit(unit, policy))
+            found = _analyse_unit(unit, policy)
+            if isinstance(unit, Text):
+                found += claims.read(unit, found)
+            findings.extend(found)
         except Exception as exc:  # noqa: BLE001 - a detector bug must never let a file pass
             log.warning("detector failed on %s: %s", unit.location, type(exc).__name__)
             findings.append(Finding(Kind.UNREADABLE, unit.location or "(file)", False,

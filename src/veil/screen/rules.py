@@ -102,6 +102,12 @@ def guess_language(sentence: str) -> str:
     return "es" if es > en else "en"
 
 
+def mentions_status(text: str) -> bool:
+    """Could any sentence of the text state a protected status? (The cheap look: a status trigger word.)"""
+    low = text.lower()
+    return any(t in low for r in LANGS for t in rules(r).status_triggers)
+
+
 def mentions_people(sentence: str) -> bool:
     """Does the sentence speak of people or a group ("103 people on the flight", "the passengers")?"""
     own = rules(guess_language(sentence))
