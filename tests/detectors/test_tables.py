@@ -247,3 +247,14 @@ def test_a_headerless_roster_counts_its_first_person() -> None:
 def test_claims_beside_places_and_offices_stay_aggregate() -> None:
     rows = [["Houston", "Credible Fear", "1204"], ["San Antonio", "Asylum", "1310"], ["Miami", "Withholding", "977"]]
     assert kinds(analyse_table(table_from_rows(rows, location="x"), POLICY)) == []
+
+
+def test_a_roster_under_a_long_preamble_of_notes_is_record_level() -> None:
+    # Seventy one-cell notes, then the roster's header with no blank row between: the header lay beyond the rows
+    # searched for one, and the roster passed.
+    rows: list[list[object]] = [[f"Note {i}: this release covers book-ins by facility.", None, None, None]
+                                for i in range(70)]
+    rows += [["Detainee", "Birth", "Citizenship", "Facility"]]
+    rows += [[name.title(), dob, nationality, facility] for name, dob, _, nationality, facility in roster(30, header=False)]
+    findings = analyse_table(table_from_rows(rows, location="x", column_labels=["A", "B", "C", "D"]), POLICY)
+    assert kinds(findings) == ["record-level"] and findings[0].location == "x A71:D101"

@@ -84,17 +84,20 @@ def _looks_like_data(frame: pl.DataFrame, row: int) -> bool:
 
 
 def stacked_parts(table: Table) -> list[Table]:
-    """The tables stacked in one grid, one under another: after a run of blank rows, a header-like row (at once,
-    or under a title) starts a new table. Returns nothing when the grid holds one table.
+    """The tables stacked in one grid, one under another: a header-like row (at once, or under a title) starts a
+    new table where it follows a blank row, or a title or note of one cell. Returns nothing when the grid holds one
+    table.
 
     Gaps inside one table (a blank row in a roster) may be cut too: the parts are only ever checked in addition
     to the whole, never instead of it."""
     frame = table.frame
     if table.header is not None or frame.height < 3:
         return []
-    blank = frame.select(pl.all_horizontal(pl.all().is_null()).alias("blank")).to_series()
-    after_gap = (~blank & blank.shift(1, fill_value=False)).arg_true().to_list()
-    cuts = [start for start in after_gap[:_MAX_PARTS] if _starts_a_table(frame, start)]
+    filled = frame.select(pl.sum_horizontal(pl.all().is_not_null()).alias("filled")).to_series()
+    before = filled.shift(1, fill_value=0)
+    after_gap = ((filled > 0) & (before == 0)) | ((filled >= 2) & (before <= 1))
+    starts = [r for r in after_gap.arg_true().to_list() if r > 0]
+    cuts = [start for start in starts[:_MAX_PARTS] if _starts_a_table(frame, start)]
     if not cuts:
         return []
     bounds = list(zip([0, *cuts], [*cuts, frame.height], strict=True))
