@@ -33,6 +33,8 @@ def _fake(locale: str, kind: str, n: int = 200, seed: int = 1) -> list[str]:
      ("Date of Birth", "date-of-birth"), ("Fecha de nacimiento", "date-of-birth"), ("A-Number", "a-number"),
      ("A#", "a-number"), ("Alien Number", "a-number"), ("Country of Citizenship", "nationality"),
      ("Nacionalidad", "nationality"), ("Facility Name", None), ("Field Office Name", None), ("Total", None),
+     ("Fecha Nac.", "date-of-birth"), ("F. de Nac.", "date-of-birth"), ("Beneficiary Name", "person-name"),
+     ("Client Name", "person-name"),
      ("Detainee Date of Birth (MM/DD/YYYY)", "date-of-birth"), ("APP_AGE", "age"), ("SUBJECT_SEX", "sex"),
      ("Average", None), (None, None), ("", None)],
 )
