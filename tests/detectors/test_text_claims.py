@@ -40,3 +40,8 @@ def test_officials_are_not_the_people_referred_to() -> None:
 def test_names_far_before_are_out_of_reach() -> None:
     filler = "The facility was inspected in March and the report was filed on time. " * 12
     assert ties(NAMES, filler, "All three have pending credible fear interviews.") == []
+
+
+def test_the_author_of_a_report_is_not_the_people_it_speaks_of() -> None:
+    assert ties("Report prepared by Jean Moreau.", "They applied for asylum in 2019.") == []
+    assert ties("Informe elaborado por Jean Moreau.", "Solicitaron asilo en 2019.") == []
