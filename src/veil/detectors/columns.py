@@ -55,10 +55,21 @@ class ColumnClass:
         return self.kind in DIRECT_IDENTIFIERS
 
 
+# The last step of a JSON path names the field ('subject.name.family'); FHIR and similar APIs split names so.
+_PATH_FIELDS = {"given": "given-name", "family": "surname"}
+
+
 def header_class(header: str | None) -> str | None:
     """The class a header names, if any. Exact phrase matches only: 'Facility Name' is not a person's name."""
     if not header:
         return None
+    if "." in header.strip(".") and " " not in header:
+        field = header.rstrip(".").rsplit(".", 1)[1]
+        return _PATH_FIELDS.get(field.lower()) or header_class(field) or _header_class(header)
+    return _header_class(header)
+
+
+def _header_class(header: str) -> str | None:
     norm = normalise_header(header)
     if not norm:
         return None
