@@ -255,6 +255,7 @@ def test_a_roster_under_a_long_preamble_of_notes_is_record_level() -> None:
     rows: list[list[object]] = [[f"Note {i}: this release covers book-ins by facility.", None, None, None]
                                 for i in range(70)]
     rows += [["Detainee", "Birth", "Citizenship", "Facility"]]
-    rows += [[name.title(), dob, nationality, facility] for name, dob, _, nationality, facility in roster(30, header=False)]
+    rows += [[name.title(), dob, nationality, facility]
+             for name, dob, _, nationality, facility in roster(30, header=False)]
     findings = analyse_table(table_from_rows(rows, location="x", column_labels=["A", "B", "C", "D"]), POLICY)
     assert kinds(findings) == ["record-level"] and findings[0].location == "x A71:D101"
