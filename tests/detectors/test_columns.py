@@ -36,6 +36,8 @@ def _fake(locale: str, kind: str, n: int = 200, seed: int = 1) -> list[str]:
      ("Fecha Nac.", "date-of-birth"), ("F. de Nac.", "date-of-birth"), ("Beneficiary Name", "person-name"),
      ("Client Name", "person-name"), ("subject.given", "given-name"), ("subject.name.0.family", "surname"),
      ("patient.birthDate", "date-of-birth"), ("D.O.B.", "date-of-birth"), ("v1.2", None),
+     ("Nom", "surname"), ("Prénom", "given-name"), ("Date de naissance", "date-of-birth"),
+     ("Nationalité", "nationality"), ("Sexe", "sex"),
      ("Detainee Date of Birth (MM/DD/YYYY)", "date-of-birth"), ("APP_AGE", "age"), ("SUBJECT_SEX", "sex"),
      ("Average", None), (None, None), ("", None)],
 )
