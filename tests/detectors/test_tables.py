@@ -259,3 +259,10 @@ def test_a_roster_under_a_long_preamble_of_notes_is_record_level() -> None:
              for name, dob, _, nationality, facility in roster(30, header=False)]
     findings = analyse_table(table_from_rows(rows, location="x", column_labels=["A", "B", "C", "D"]), POLICY)
     assert kinds(findings) == ["record-level"] and findings[0].location == "x A71:D101"
+
+
+def test_two_names_on_a_hidden_sheet_need_a_look() -> None:
+    rows = [["Name"], ["GARCIA LOPEZ, JOSE"], ["MOREAU, JEAN"]]
+    hidden = analyse_table(table_from_rows(rows, location="sheet 'x'", visibility=Visibility.HIDDEN_SHEET), POLICY)
+    assert kinds(hidden) == ["name-list"] and not hidden[0].visible
+    assert analyse_table(table_from_rows(rows, location="sheet 'x'"), POLICY) == []  # in plain view: below 3

@@ -91,9 +91,10 @@ def _header_class(header: str) -> str | None:
 
 
 def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False,
-             beside_claim: bool = False) -> ColumnClass:
-    """Classify one column from its header (may be None) and a sample of its non-empty values. `beside_claim`: the
-    table also has a column of protection claims, so a few headerless name-like values are evidence enough."""
+             few_enough: bool = False) -> ColumnClass:
+    """Classify one column from its header (may be None) and a sample of its non-empty values. `few_enough`: a few
+    headerless name-like values are evidence enough, because of where they stand (beside a column of protection
+    claims, or somewhere a reader of the file does not see)."""
     hint = header_class(header)
     vals = [v.strip() for v in values if v is not None and v.strip()]
     n = len(vals)
@@ -172,7 +173,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if country >= 0.6:
         return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
 
-    name = _name(vals, hint, header_known, beside_claim)
+    name = _name(vals, hint, header_known, few_enough)
     if name is not None:
         return ColumnClass(index, header, name[0], name[1], (*ev, name[2]))
 
@@ -207,7 +208,7 @@ def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | Non
 
 
 def _name(vals: list[str], hint: str | None, header_known: bool,
-          beside_claim: bool = False) -> tuple[str, float, str] | None:
+          few_enough: bool = False) -> tuple[str, float, str] | None:
     distinct = set(vals)
     if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
         return None  # category labels repeat; one person's own record repeats only a handful of names
@@ -215,7 +216,7 @@ def _name(vals: list[str], hint: str | None, header_known: bool,
         return None  # 'Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name
     result = names.name_column_score(vals)
     score, why = float(result.score), str(result.explanation)
-    if hint is None and not beside_claim:
+    if hint is None and not few_enough:
         if len(vals) < 5:
             return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
         # Without a name header, single words (cities, codes, labels) are too weak to call people's names.

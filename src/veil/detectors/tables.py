@@ -61,18 +61,18 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
     known = table.header is not None
     classes = classify_columns(data, layout, header_known=known)
     identifying = [c for c in classes if c.identifying]
-    beside_claim = not identifying and any(c.kind == "case-status" for c in classes)
-    if beside_claim:
+    few_enough = not identifying and (any(c.kind == "case-status" for c in classes) or not table.visibility.seen)
+    if few_enough:
         # Names beside protection claims: a headerless list of three claimants is evidence enough, and so are
-        # names split over two one-word columns by unquoted commas.
-        classes = classify_columns(data, layout, header_known=known, beside_claim=True)
+        # names split over two one-word columns by unquoted commas. So are a few names someone hid.
+        classes = classify_columns(data, layout, header_known=known, few_enough=True)
         identifying = [c for c in classes if c.identifying]
     if identifying and layout.header_row is not None and _header_is_a_person(layout, identifying):
         # A roster without a header row: its first person was taken for the header. Count them, and never
         # quote them as a column's name.
         layout = Layout(None, [None] * table.frame.width, layout.header_row)
         data = table.frame.slice(layout.data_start)
-        classes = classify_columns(data, layout, header_known=known, beside_claim=beside_claim)
+        classes = classify_columns(data, layout, header_known=known, few_enough=few_enough)
         identifying = [c for c in classes if c.identifying]
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
     if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in _KEY_PRIORITY):
@@ -85,7 +85,7 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
 
 
 def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False,
-                     beside_claim: bool = False) -> list[ColumnClass]:
+                     few_enough: bool = False) -> list[ColumnClass]:
     """Classify every non-empty column of the data rows (a sample of at most 4,000 values each)."""
     out = []
     sample = data if data.height <= _SAMPLE * 2 else pl.concat([data.head(_SAMPLE), data.sample(_SAMPLE, seed=0)])
@@ -94,7 +94,7 @@ def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = Fa
         if not values:
             continue
         header = layout.headers[i] if i < len(layout.headers) else None
-        out.append(classify(i, header, values, header_known, beside_claim))
+        out.append(classify(i, header, values, header_known, few_enough))
     return out
 
 
@@ -161,9 +161,10 @@ def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
     keys = _key_columns(identifying)
     all_keys = KeySeries(_person_keys(data, keys))
     people = len(all_keys)
-    if people < policy.name_list_min_people:
-        return []
     seen, visibility = _where_seen(table, identifying)
+    # A name someone hid (a hidden sheet or column) needs a look however few there are, as in prose.
+    if people < (policy.name_list_min_people if seen else 1):
+        return []
     location = f"{table.location} {_range(table, layout, data)}".strip()
     return [Finding(
         Kind.NAME_LIST, location, seen,
