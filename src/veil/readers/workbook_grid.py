@@ -12,6 +12,7 @@ import polars as pl
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
 from veil.readers.units import Notice, Table, Unit, Visibility, cell_text
+from veil.readers.xlsx_package import col_letters
 
 _CHUNK_ROWS = 20_000
 
@@ -98,16 +99,6 @@ def _chunk(part: list[list[object]]) -> pl.DataFrame:
             columns[i].append(cell_text(row[i]) if i < n else None)
     return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)},
                         schema={f"c{i}": pl.String for i in range(width)})
-
-
-def col_letters(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def cell_ref(row: int, col: int) -> str:
