@@ -8,8 +8,6 @@ Channels: `hand-delivery` (in custody), `mail` (released) and `attorney`. Workli
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veil.atomic_files import write_atomically
 from veil.incident.events import NotificationChanged
 from veil.incident.holds import earliest_lift
 from veil.incident.letters import LetterSettings, render_pdf, render_text, template_language
@@ -133,10 +132,7 @@ def generate_letters(session: Session, incident: IrIncident, out_dir: str | Path
                            settings)
         pdf = render_pdf(text, title=f"Notice {note.id}")
         target = folder / f"notice-{note.id}-{note.language}.pdf"
-        fd, tmp = tempfile.mkstemp(prefix=".notice-", suffix=".pdf", dir=folder)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-        os.replace(tmp, target)
+        write_atomically(target, pdf)
         note.status, note.generated, note.letter_sha256 = "generated", utcnow(), hashlib.sha256(pdf).hexdigest()
         written.append(target)
     if written:

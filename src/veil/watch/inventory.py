@@ -14,8 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-# Files the gate's publisher is writing right now (temp + rename): transient, and their bytes are approved ones.
-_TRANSIENT_PREFIX = ".veil-tmp-"
+from veil.atomic_files import TEMP_PREFIX
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
             except OSError as exc:
                 yield Problem(rel, child.path, f"cannot inspect: {_reason(exc)}")
                 continue
-            if child.name.startswith(_TRANSIENT_PREFIX):
+            if child.name.startswith(TEMP_PREFIX):  # the publisher is writing it: transient, approved bytes
                 continue
             yield _entry(child.path, rel, child.is_symlink())
         stack.extend(reversed(subdirs))

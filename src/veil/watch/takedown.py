@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
+from veil.atomic_files import write_atomically
 from veil.errors import UsageError
 
 
@@ -104,6 +105,4 @@ class Quarantine:
                 records = []
         records.append({"public_path": rel, "taken_down": moved.isoformat(timespec="seconds"),
                         "reasons": list(reasons)})
-        tmp = meta.with_name(meta.name + ".tmp")
-        tmp.write_text(json.dumps(records, indent=1), encoding="utf-8")
-        os.replace(tmp, meta)
+        write_atomically(meta, json.dumps(records, indent=1).encode("utf-8"))

@@ -4,11 +4,10 @@ The database refers to files only by sha256."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from veil.atomic_files import write_atomically
 from veil.workflow.errors import Refused
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
@@ -29,17 +28,7 @@ class BlobStore:
         target = self.path(sha)
         if target.exists():
             return sha
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
         return sha
 
     def get(self, sha256: str) -> bytes:

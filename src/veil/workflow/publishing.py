@@ -8,14 +8,13 @@ approved sha256, writes atomically (temp + rename) and re-hashes what the site h
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veil.atomic_files import write_atomically
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_releases import Publication, Release
@@ -57,19 +56,7 @@ class DirectorySite:
         return target
 
     def put(self, path: str, data: bytes) -> None:
-        target = self._target(path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".veil-tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(self._target(path), data, mode=0o644)
 
     def get(self, path: str) -> bytes | None:
         try:
