@@ -66,19 +66,20 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
 
 
 def _hidden_styles(root: etree._Element) -> set[str]:
-    out = set()
-    for style in root.iter(_q("style", "style")):
-        props = style.find(_q("style", "text-properties"))
-        if props is not None and props.get(_q("text", "display")) == "none":
-            out.add(style.get(_q("style", "name"), ""))
-    return out
+    """Text styles with display:none."""
+    return _styles_with(root, "text-properties", ("text", "display"), "none")
 
 
 def _hidden_page_styles(root: etree._Element) -> set[str]:
+    """Drawing-page (slide) styles with presentation visibility hidden."""
+    return _styles_with(root, "drawing-page-properties", ("presentation", "visibility"), "hidden")
+
+
+def _styles_with(root: etree._Element, properties: str, attribute: tuple[str, str], value: str) -> set[str]:
     out = set()
     for style in root.iter(_q("style", "style")):
-        props = style.find(_q("style", "drawing-page-properties"))
-        if props is not None and props.get(_q("presentation", "visibility")) == "hidden":
+        props = style.find(_q("style", properties))
+        if props is not None and props.get(_q(*attribute)) == value:
             out.add(style.get(_q("style", "name"), ""))
     return out
 
