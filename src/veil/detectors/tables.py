@@ -101,8 +101,7 @@ def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = Fa
 def _header_is_a_person(layout: Layout, identifying: list[ColumnClass]) -> bool:
     heads = [layout.headers[c.index] if c.index < len(layout.headers) else None for c in identifying
              if c.kind in ("person-name", "surname", "given-name")]
-    return bool(heads) and all(h is not None and header_class(h) is None and names.name_likeness(h) >= 0.6
-                               for h in heads)
+    return bool(heads) and all(h is not None and _reads_as_a_name(h, 0.6) for h in heads)
 
 
 def _describe(table: Table, c: ColumnClass) -> str:
@@ -115,9 +114,12 @@ def _describe(table: Table, c: ColumnClass) -> str:
 def _quoted_header(header: str) -> str:
     """A header as findings quote it. One that reads as a person's name (a row of data taken for the header) is
     masked: Veil's own report must not name anyone."""
-    if header_class(header) is None and names.name_likeness(header) >= 0.5:
-        return mask(header)
-    return header
+    return mask(header) if _reads_as_a_name(header, 0.5) else header
+
+
+def _reads_as_a_name(header: str, at_least: float) -> bool:
+    """A 'header' that is no header word and looks like a person's name: a row of data taken for the header."""
+    return header_class(header) is None and names.name_likeness(header) >= at_least
 
 
 def _range(table: Table, layout: Layout, data: pl.DataFrame) -> str:
