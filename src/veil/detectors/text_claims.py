@@ -47,7 +47,7 @@ class ClaimReader:
                 Kind.PERSON_IN_TEXT, f"{unit.location} sentence {number}".strip(), unit.visibility.seen,
                 f"{len(named)} private people named just before sentence {number}, which states a protected status "
                 f"({statuses}) about people it refers to ({result.reason})", "text",
-                evidence=("names within 600 characters before a sentence the screen's rules read as disclosing",),
+                evidence=(f"names within {_REACH} characters before a sentence the screen's rules read as disclosing",),
                 samples=mask_all(named, 3), visibility=unit.visibility.value,
                 person_keys=frozenset(person_key(n) for n in named)))
         return out

@@ -129,10 +129,8 @@ def classify(sentence: str, previous: str | bool | None = None, prefilter: bool 
 @lru_cache(maxsize=8192)
 def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool]:
     """The sentence's own verdict, and whether the previous sentence could still make it disclosing."""
-    if prefilter:
-        low = sentence.lower()
-        if not any(t in low for r in LANGS for t in rules(r).status_triggers):
-            return SentenceResult(False, ""), False
+    if prefilter and not mentions_status(sentence):
+        return SentenceResult(False, ""), False
     lang = guess_language(sentence)
     own = rules(lang)
     result = SentenceResult(False, lang)
