@@ -9,13 +9,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from respond_helpers import cheap_password_hashing, sqlite_database  # noqa: F401  (fixtures)
 
+from support.respond import cheap_password_hashing, sqlite_database  # noqa: F401  (fixtures)
+from support.store import fake_scanner
 from veil.incident import incidents, notifications
-from veil.incident.web import install
 from veil.policy import load_policy
 from veil.store.models_incident import IrAffected, IrReviewItem, IrRoster, IrRosterPerson
-from veil.store.testing import fake_scanner
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.blobs import BlobStore
@@ -32,7 +31,6 @@ def site(tmp_path: Path) -> Iterator[tuple[Gate, object]]:
         gate = Gate(db=db, blobs=BlobStore(tmp_path / "blobs"), site=DirectorySite(tmp_path / "public"),
                     policy=load_policy(), scanner=fake_scanner, data_dir=tmp_path)
         app = create_app(gate, start_worker=False)
-        install(app)
         with db.write() as s:
             for name, roles in {"ir": ["incident_responder"], "aud": ["auditor"], "sub": ["submitter"]}.items():
                 accounts.create_user(s, name, PASSWORD, roles, actor="setup")

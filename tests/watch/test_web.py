@@ -1,4 +1,4 @@
-"""The report form and API (no account needed), and the staff views, on the gate's app with `install(app)`."""
+"""The report form and API (no account needed), and the staff views, on the gate's app."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from watch_support import LEAKING
 
+from support.watch import LEAKING
 from veil.watch.service import WatchConfig, WatchService
-from veil.watch.web import install
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.gate import Gate
@@ -20,8 +19,8 @@ BASE = "https://www.agency.example/pub"
 
 @pytest.fixture
 def client(gate: Gate) -> Iterator[TestClient]:
-    app = create_app(gate, start_worker=False)
-    install(app, WatchService(gate, WatchConfig(public_base_url=BASE), scanner=gate.scanner), schedule=False)
+    app = create_app(gate, start_worker=False,
+                     watch=WatchService(gate, WatchConfig(public_base_url=BASE), scanner=gate.scanner))
     with TestClient(app) as c:
         yield c
 
@@ -72,8 +71,7 @@ def test_staff_views_need_the_right_role(gate: Gate, client: TestClient) -> None
 
 
 def test_install_runs_the_scheduler_for_the_apps_lifetime(gate: Gate) -> None:
-    app = create_app(gate, start_worker=False)
-    install(app, WatchService(gate, scanner=gate.scanner))
+    app = create_app(gate, start_worker=False, watch=WatchService(gate, scanner=gate.scanner), schedule_sweeps=True)
     with TestClient(app):
         scheduler = app.state.sweep_scheduler
         assert scheduler._thread is not None and scheduler._thread.is_alive()

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from webgate_support import Site, login
 
+from support.webgate import Site, login
 from veil import __version__
-from veil.cli.serve import build_app
+from veil.web.app import create_app
 
 
 def test_served_app_mounts_watch_and_incidents(site: Site) -> None:
-    app = build_app(site.gate, start_worker=False)
+    app = create_app(site.gate, start_worker=False, schedule_sweeps=True)
     with TestClient(app, follow_redirects=False) as client:  # runs the lifespan: the sweep scheduler starts and stops
         assert client.get("/report").status_code == 200
         assert client.get("/api/watch/incidents", headers=site.api("ir")).status_code == 200
@@ -21,7 +21,7 @@ def test_served_app_mounts_watch_and_incidents(site: Site) -> None:
 
 
 def test_incidents_link_only_for_responders_and_auditors(site: Site) -> None:
-    app = build_app(site.gate, start_worker=False)
+    app = create_app(site.gate, start_worker=False, schedule_sweeps=True)
     client = TestClient(app, follow_redirects=False)
     login(client, "sub")
     assert 'href="/incidents"' not in client.get("/releases").text
@@ -30,7 +30,7 @@ def test_incidents_link_only_for_responders_and_auditors(site: Site) -> None:
 
 def test_incident_pages_use_the_gate_frame_and_no_inline_styles(site: Site) -> None:
     """The Content-Security-Policy allows no inline styles: pages must style themselves from /static only."""
-    app = build_app(site.gate, start_worker=False)
+    app = create_app(site.gate, start_worker=False, schedule_sweeps=True)
     client = TestClient(app, follow_redirects=False)
     login(client, "ir")
     page = client.get("/incidents")

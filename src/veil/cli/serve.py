@@ -61,19 +61,6 @@ def _gate(data_dir: Path, database_url: str | None, public_dir: Path | None = No
             gate.close()
 
 
-def build_app(gate: Any, **options: Any) -> Any:
-    """The whole service: the release gate, with the sweeper (scheduled for the app's lifetime) and the incident
-    pages mounted on it."""
-    from veil.incident.web import install as install_incident
-    from veil.watch.web import install as install_watch
-    from veil.web.app import create_app
-
-    app = create_app(gate, **options)
-    install_watch(app)
-    install_incident(app)
-    return app
-
-
 def serve_command(
     data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, public_dir: PublicDir = None,
     policy: Policy = None,
@@ -88,9 +75,11 @@ def serve_command(
     """Start the release gate web service (creates the data directory and migrates the database first)."""
     import uvicorn
 
+    from veil.web.app import create_app
+
     with _gate(data_dir, database_url, public_dir, policy) as gate:
-        app = build_app(gate, start_worker=worker, secure_cookies=secure_cookies,
-                        max_upload_bytes=max_upload_mb * 1024 * 1024)
+        app = create_app(gate, start_worker=worker, secure_cookies=secure_cookies,
+                         max_upload_bytes=max_upload_mb * 1024 * 1024, schedule_sweeps=True)
         typer.echo(f"veil: serving on http://{host}:{port} (data in {gate.data_dir}, "
                    f"{'PostgreSQL' if gate.db.is_postgres else 'SQLite'})", err=True)
         uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info", access_log=False)

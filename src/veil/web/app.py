@@ -14,7 +14,8 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil import __version__
-from veil.web import api, pages
+from veil.watch.service import WatchService
+from veil.web import api, incident_pages, pages, watch_pages
 from veil.web.rendering import render
 from veil.web.security import LoginRequired, NotAllowed, Unauthenticated, page_principal
 from veil.workflow.errors import WorkflowError
@@ -28,9 +29,12 @@ _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'
 
 
 def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = False,
-               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> FastAPI:
-    """The web service over `gate`. With `start_worker`, an in-process scan worker runs for the app's lifetime
-    (the SQLite set-up; with PostgreSQL, `veil worker` processes may do it instead)."""
+               max_upload_bytes: int = MAX_UPLOAD_BYTES, watch: WatchService | None = None,
+               schedule_sweeps: bool = False) -> FastAPI:
+    """The whole web service over `gate`: the release gate's pages and API, the sweeper's report form and views,
+    and the incident pages. With `start_worker`, an in-process scan worker runs for the app's lifetime (the SQLite
+    set-up; with PostgreSQL, `veil worker` processes may do it instead); with `schedule_sweeps`, so do the sweeps.
+    `watch` is the sweeper to use (default: one configured from the environment)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -51,6 +55,8 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
+    app.include_router(incident_pages.router)
+    watch_pages.install(app, watch, schedule=schedule_sweeps)
 
     @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)
     def api_docs(request: Request) -> Response:

@@ -2,21 +2,18 @@
 timeline, the clerical-review queue (candidates side by side, masked to the minimum needed), and the national
 incident centre report as JSON. Incident responders only (auditors may read).
 
-Mount with one line in `veil.web.app.create_app`:  `from veil.incident.web import install; install(app)`
+Mounted by the app factory, `veil.web.app.create_app`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
-from pathlib import Path
-from typing import Annotated, Any, cast
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, FastAPI, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import func, select
 
 from veil.incident import affected as aff
@@ -25,19 +22,12 @@ from veil.masking import mask
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrReviewItem, IrRosterPerson
-from veil.web.rendering import TEMPLATES as GATE_TEMPLATES
-from veil.web.rendering import capabilities
+from veil.web.rendering import render
 from veil.web.security import Principal, gate_of, requires
 from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
 
 router = APIRouter(include_in_schema=False)
-# The incident pages extend the gate's frame ("gate/base.html"): an overlay of the gate's environment shares its
-# filters and globals and adds this folder in front of the gate's templates.
-TEMPLATES = Jinja2Templates(env=GATE_TEMPLATES.env.overlay(loader=ChoiceLoader([
-    FileSystemLoader(Path(__file__).parent / "templates" / "web"),
-    PrefixLoader({"gate": cast(BaseLoader, GATE_TEMPLATES.env.loader)}),
-])))
 Reader = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUDITOR))]
 Responder = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER))]
 IncidentId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
@@ -53,7 +43,7 @@ def _left(seconds: float) -> str:
 
 
 def _page(request: Request, name: str, me: Principal, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, name, {"me": me, "csrf": me.csrf, "can": capabilities(me), **context})
+    return render(request, f"incident/{name}", me, **context)
 
 
 @router.get("/incidents", response_class=HTMLResponse)
@@ -203,8 +193,3 @@ def hold_lift(request: Request, incident_id: IncidentId, hold_id: IncidentId, me
         assert user is not None  # the principal was resolved from this user
         holds.lift_hold(s, hold_id, user, reason)
     return RedirectResponse(f"/incidents/{incident_id}/holds", status_code=303)
-
-
-def install(app: FastAPI) -> None:
-    """Add the incident pages to the gate's app (its error handlers and security headers apply)."""
-    app.include_router(router)

@@ -1,7 +1,7 @@
 """Web face of the sweeper: the public report form and API, and staff views of incidents, reports and sweeps.
 
-`install(app)` mounts the router on the gate's FastAPI app, creates the `WatchService` from the environment
-(`WatchConfig.from_env`) unless one is given, and runs the sweep scheduler for the app's lifetime.
+`install(app)` (called by the app factory) mounts the router, creates the `WatchService` from the environment
+(`WatchConfig.from_env`) unless one is given, and, with `schedule`, runs the sweep scheduler for the app's lifetime.
 """
 
 from __future__ import annotations
@@ -11,12 +11,10 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path as FsPath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
-from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -25,10 +23,10 @@ from veil.watch import reports
 from veil.watch.report import summary
 from veil.watch.scheduler import SweepScheduler
 from veil.watch.service import WatchConfig, WatchService, incident_dict
+from veil.web.rendering import TEMPLATES
 from veil.web.security import Principal, gate_of, requires
 from veil.workflow.roles import Role
 
-TEMPLATES = Jinja2Templates(directory=str(FsPath(__file__).parent / "templates"))
 router = APIRouter(tags=["sweeper"])
 Responder = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.ADMIN, api=True))]
 Watcher = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUDITOR, Role.ADMIN, api=True))]
@@ -102,7 +100,7 @@ def report_status_api(request: Request, token: str) -> dict[str, Any]:
 
 @router.get("/report", response_class=HTMLResponse, include_in_schema=False)
 def report_form(request: Request) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(request, "report.html", {})
+    return TEMPLATES.TemplateResponse(request, "watch/report.html", {})
 
 
 @router.post("/report", response_class=HTMLResponse, include_in_schema=False)
@@ -111,8 +109,8 @@ def report_form_post(request: Request, background: BackgroundTasks,
                      note: Annotated[str, Form(max_length=4000)] = "",
                      contact: Annotated[str, Form(max_length=320)] = "") -> HTMLResponse:
     report, token = _submit(request, background, url, note, contact)
-    return TEMPLATES.TemplateResponse(request, "report.html", {"report": reports.public_dict(report), "token": token},
-                                      status_code=202)
+    return TEMPLATES.TemplateResponse(request, "watch/report.html",
+                                      {"report": reports.public_dict(report), "token": token}, status_code=202)
 
 
 @router.get("/report/{token}", response_class=HTMLResponse, include_in_schema=False)
@@ -121,7 +119,7 @@ def report_status_page(request: Request, token: str) -> HTMLResponse:
         report = reports.find(s, token)
         if report is None:
             raise HTTPException(404, "no such report")
-        return TEMPLATES.TemplateResponse(request, "report.html", {"report": reports.public_dict(report)})
+        return TEMPLATES.TemplateResponse(request, "watch/report.html", {"report": reports.public_dict(report)})
 
 
 @router.get("/api/watch/incidents")
