@@ -25,10 +25,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "incident"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-from respond_helpers import DISCOVERED, EXPOSURE_START, ROSTER_MAPPING, make_case  # noqa: E402
-
+from support.respond import DISCOVERED, EXPOSURE_START, ROSTER_MAPPING, make_case  # noqa: E402
 from veil.incident import affected as aff  # noqa: E402
 from veil.incident import holds, incidents, notifications, reports  # noqa: E402
 from veil.incident.roster import import_roster  # noqa: E402

@@ -3,7 +3,7 @@
     uv run python benchmarks/linkage_bench.py                      # 1,000,000-person roster, 6,252 exposed rows
     uv run python benchmarks/linkage_bench.py --roster-size 200000 # quicker
 
-The generator (veil.incident.linkage_synthetic, seeded Faker pools) writes roster.csv and exposed.csv to a temp
+The generator (support.linkage_synthetic, seeded Faker pools) writes roster.csv and exposed.csv to a temp
 folder; each method then runs in its own process that reads those files, so its wall time and peak RSS are its
 own. Generation time is not counted.
 
@@ -132,7 +132,8 @@ def main() -> None:
         (_child_veil if method == "veil" else _child_baseline)(exposed, roster, out)
         return
 
-    from veil.incident.linkage_synthetic import generate
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from support.linkage_synthetic import generate
 
     with tempfile.TemporaryDirectory(prefix="veil-link-bench-") as tmp:
         workdir = Path(tmp)

@@ -21,10 +21,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "readers"))
+sys.path.insert(0, str(ROOT / "tests"))
 
-from pdf_factory import CONTROLS, VECTORS, make_pdf, text_pdf  # noqa: E402
-
+from support.pdf_factory import CONTROLS, VECTORS, make_pdf, text_pdf  # noqa: E402
 from veil.pipeline import check_bytes  # noqa: E402
 from veil.readers.registry import ReadContext, read_blob  # noqa: E402
 from veil.readers.units import Table, Text, Visibility  # noqa: E402

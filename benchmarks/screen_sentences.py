@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from veil.screen.rules import classify_text
+from veil.detectors.sentence_rules import classify_text
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "screen" / "data"
 SETS = {"labelled set (sentences.tsv)": DATA / "sentences.tsv",

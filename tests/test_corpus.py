@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from support.paths import CORPUS
 from veil.findings import Kind, Verdict
 from veil.pipeline import check_path
 from veil.policy import load_policy
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "real"
 FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("PROVENANCE.md", "provenance.tsv")) \
     if CORPUS.is_dir() else []
 AGGREGATE = [p for p in FILES if "record-level" not in p.relative_to(CORPUS).parts]

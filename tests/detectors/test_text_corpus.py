@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from support.paths import CORPUS
 from veil.detectors.text import analyse_text
 from veil.findings import Kind
 from veil.pipeline import check_bytes
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.units import Text
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "real"
 BLOCKING = {Kind.PERSON_IN_TEXT, Kind.IDENTIFIER_IN_TEXT}
 
 

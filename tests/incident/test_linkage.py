@@ -10,9 +10,9 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
+from support.linkage_synthetic import Synthetic, generate
 from veil.cli import app
 from veil.incident.linkage import Decision, LinkResult, link
-from veil.incident.linkage_synthetic import Synthetic, generate
 
 ROSTER_ID = "Person ID"
 

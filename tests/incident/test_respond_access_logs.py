@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from respond_helpers are redefined as arguments)
+# ruff: noqa: F811  (pytest fixtures imported from support.respond are redefined as arguments)
 """Access logs: every supported format, the exposure window, malformed lines counted (never a crash), imports all
 or nothing, the claw-back list."""
 
@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from respond_helpers import cheap_password_hashing, db  # noqa: F401  (fixtures)
 from sqlalchemy import func, select
 
+from support.respond import cheap_password_hashing, db  # noqa: F401  (fixtures)
 from veil.incident import access_logs, incidents
 from veil.incident.access_logs import AccessLogError, ParseReport, parse_log
 from veil.store.engine import Database

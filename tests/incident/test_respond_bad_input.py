@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from respond_helpers are redefined as arguments)
+# ruff: noqa: F811  (pytest fixtures imported from support.respond are redefined as arguments)
 """Bad input: rosters with missing columns, bad dates, repeated ids; an exposed file that cannot be read; a
 manifest without usable columns. Each gives one clear line naming a row or column (never a value), and nothing is
 half-imported."""
@@ -11,10 +11,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 from openpyxl import Workbook
-from respond_helpers import cheap_password_hashing, db  # noqa: F401  (fixtures)
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
+from support.respond import cheap_password_hashing, db  # noqa: F401  (fixtures)
 from veil.cli import app
 from veil.incident import affected as aff
 from veil.incident import holds, incidents

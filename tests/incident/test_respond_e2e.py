@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from respond_helpers are redefined as arguments)
+# ruff: noqa: F811  (pytest fixtures imported from support.respond are redefined as arguments)
 """End to end on generated data: a leaking file, the incident, 200 exposed people linked to a 3,000-person roster,
 group exposure, holds, a refused manifest, notifications with their 30-day clocks, statuses and reports that match
 the ground truth. (The issue's full 6,252 vs 200,000 run is benchmarks/incident_e2e.py.)"""
@@ -13,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from respond_helpers import (  # noqa: F401  (fixtures)
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from support.respond import (  # noqa: F401  (fixtures)
     DISCOVERED,
     EXPOSURE_START,
     ROSTER_MAPPING,
@@ -22,9 +25,6 @@ from respond_helpers import (  # noqa: F401  (fixtures)
     db,
     make_case,
 )
-from sqlalchemy import select
-from typer.testing import CliRunner
-
 from veil.cli import app
 from veil.incident import affected as aff
 from veil.incident import holds, incidents, notifications, reports

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from respond_helpers are redefined as arguments)
+# ruff: noqa: F811  (pytest fixtures imported from support.respond are redefined as arguments)
 """The incident record and its clocks (SQLite and PostgreSQL), the watch's takedown opening an incident, and the
 centre report's JSON."""
 
@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
-from respond_helpers import both_databases, cheap_password_hashing  # noqa: F401  (fixtures)
 
+from support.respond import both_databases, cheap_password_hashing  # noqa: F401  (fixtures)
 from veil.incident import incidents
 from veil.store.engine import Database
 from veil.workflow import audit

@@ -1,4 +1,4 @@
-# ruff: noqa: F811  (pytest fixtures imported from respond_helpers are redefined as arguments)
+# ruff: noqa: F811  (pytest fixtures imported from support.respond are redefined as arguments)
 """Notifications and statuses on a three-person roster: channels, language fallback, delivery proof, the 30-day
 clock, holds for people never notified, and the acknowledged must-stay-zero alert."""
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from respond_helpers import both_databases, cheap_password_hashing  # noqa: F401  (fixtures)
 
+from support.respond import both_databases, cheap_password_hashing  # noqa: F401  (fixtures)
 from veil.incident import affected as aff
 from veil.incident import holds, incidents, notifications, reports
 from veil.incident.letters import LetterSettings, languages

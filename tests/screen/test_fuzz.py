@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
+from veil.detectors.sentence_rules import classify_text
 from veil.detectors.text import analyse_text
 from veil.readers.units import Text, Visibility
 from veil.screen import screen_manifest, screen_message
-from veil.screen.rules import classify_text
 
 _SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                      suppress_health_check=[HealthCheck.too_slow])

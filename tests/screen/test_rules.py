@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from veil.screen.rules import classify, classify_text
+from veil.detectors.sentence_rules import classify, classify_text
 
 DATA = Path(__file__).parent / "data"
 

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from watch_support import CAST, Receivers
 
+from support.store import fake_scanner, postgres_database
+from support.watch import CAST, Receivers
 from veil.policy import load_policy
 from veil.store.engine import Database
-from veil.store.testing import fake_scanner, postgres_database
 from veil.workflow import accounts
 from veil.workflow.blobs import BlobStore
 from veil.workflow.gate import Gate

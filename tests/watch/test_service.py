@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from watch_support import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 
+from support.watch import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 from veil.errors import UsageError
 from veil.policy import load_policy
 from veil.store.models_releases import Publication

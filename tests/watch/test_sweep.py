@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from support.store import fake_scanner
 from veil.policy import load_policy
-from veil.store.testing import fake_scanner
 from veil.watch import scanning
 from veil.watch.approvals import ApprovedList
 from veil.watch.state import SweepState

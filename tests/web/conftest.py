@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from webgate_support import PASSWORD, ROLE_USERS, Site
 
+from support.webgate import PASSWORD, ROLE_USERS, Site
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.gate import Gate

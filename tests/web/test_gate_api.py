@@ -8,8 +8,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
-from webgate_support import Site
 
+from support.webgate import Site
 from veil.web.app import create_app
 from veil.web.client import submit
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 
 from fastapi.testclient import TestClient
-from webgate_support import PASSWORD, Site, csrf, login
+
+from support.webgate import PASSWORD, Site, csrf, login
 
 BENIGN = b"Quarterly statistics: 1,204 applications received.\n"
 LEAKING = b"Case notes\nLEAK GARCIA, Jose A123456789 asylum\n"

@@ -9,7 +9,8 @@ import hashlib
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
-from webgate_support import ROLE_USERS, Site, csrf
+
+from support.webgate import ROLE_USERS, Site, csrf
 
 ANY = {"submitter", "reviewer", "authorising_official", "publisher", "auditor", "admin", "incident_responder"}
 DECIDE = {"reviewer", "authorising_official"}

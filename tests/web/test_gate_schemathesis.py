@@ -10,9 +10,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
+from support.store import fake_scanner, fast_password_hashing  # noqa: F401
 from veil.policy import load_policy
 from veil.store.engine import Database
-from veil.store.testing import fake_scanner, fast_password_hashing  # noqa: F401
 from veil.web.app import create_app
 from veil.workflow import accounts, releases
 from veil.workflow.blobs import BlobStore

@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from gate_helpers import BENIGN, LEAKING, make_cast, make_release, sha_of, user
 
+from support.gate import BENIGN, LEAKING, make_cast, make_release, sha_of, user
 from veil.workflow import approvals, audit, publishing, releases
 from veil.workflow.errors import Forbidden, Invalid, Refused
 from veil.workflow.gate import Gate

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from gate_helpers import LEAKING, make_cast, make_release
 from sqlalchemy import select, text
 
+from support.gate import LEAKING, make_cast, make_release
 from veil.store.models_releases import FindingRecord, Scan
 from veil.workflow import scanning
 from veil.workflow.gate import Gate

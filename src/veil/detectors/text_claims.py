@@ -1,11 +1,12 @@
 """Claims stated about people named just before: "X, Y and Z remain detained. All three have pending credible fear
 interviews." The free-text detector ties a name to a status only within one sentence; this reads each sentence
-with the screen's sentence rules, which know when a sentence states a protection claim about people it refers to
-("all three", "they", "some of them"), and looks for private people named in the text just before it, in the same
-part of the file or the parts read before it (a list of names is often a block of its own)."""
+with the sentence rules (the screen's too), which know when a sentence states a protection claim about people it
+refers to ("all three", "they", "some of them"), and looks for private people named in the text just before it, in
+the same part of the file or the parts read before it (a list of names is often a block of its own)."""
 
 from __future__ import annotations
 
+from veil.detectors.sentence_rules import classify_text, mentions_status
 from veil.detectors.text_names import find_names
 from veil.findings import Finding, Kind
 from veil.masking import mask_all, person_key
@@ -27,10 +28,6 @@ class ClaimReader:
         named_here = any(f.kind is Kind.NAMED_PERSON and f.person_keys for f in found)
         if not named_here and not any(not h.official for h in find_names(before)):
             return []  # nobody private is named here or just before: nobody to refer to
-        # The rules live with the screen, which reads outbound messages; imported here, not at the top, because
-        # the screen itself checks attachments through the detectors.
-        from veil.screen.rules import classify_text, mentions_status
-
         if not mentions_status(unit.text):
             return []
         text = unit.text

@@ -5,7 +5,7 @@
     redact_manifest(blob, name, recipient, registry, out_name)          a copy with only the fields needed
     report(results) -> dict                                            the --format json document
 
-    rules.py      which sentences disclose protected status about identified people (data/rules_*.yaml)
+    (the sentence rules are veil.detectors.sentence_rules: veil check reads prose with them too)
     matching.py   protected people named in text; masking of the sentences shown
     registry.py   ProtectedRegistry (the seam for the incident module) and FileRegistry (--protected FILE)
     core.py       message reading (attachments through `veil check`), recipient entitlement

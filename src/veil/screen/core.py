@@ -18,6 +18,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from veil.detectors.sentence_rules import SentenceResult, classify_text
 from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
@@ -26,7 +27,6 @@ from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 from veil.screen.matching import PersonMatch, find_protected, masked_sentence
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry
 from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult
-from veil.screen.rules import SentenceResult, classify_text
 from veil.yamlio import load_yaml
 
 

@@ -1,0 +1,1 @@
+"""Data files read as tables: Parquet."""

@@ -1,0 +1,1 @@
+"""Word processing and presentation files: .docx, .pptx (OOXML), .odt/.odp (ODF) and legacy .doc/.ppt (OLE)."""
