@@ -16,8 +16,19 @@ app = typer.Typer(
 
 
 
+def _version(value: bool) -> None:
+    if value:
+        from veil import __version__
+
+        typer.echo(f"veil {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _root() -> None:
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print Veil's version and exit."),
+) -> None:
     """Keep the identities of protected people out of what you publish or send."""
 
 

@@ -1,7 +1,9 @@
-"""`veil check PATH...`: check files before release. Exit 0 all pass, 1 any review/block/unverifiable, 2 usage."""
+"""`veil check PATH...`: check files before release. Exit 0 all pass, 1 any file at or above `--fail-on` (review by
+default: review, block or unverifiable), 2 usage."""
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from veil.baseline import Baseline, apply_baseline, load_baseline
 from veil.errors import UsageError
 from veil.findings import FileResult, Verdict
 from veil.policy import Policy, load_policy
@@ -27,8 +30,18 @@ class Format(StrEnum):
     sarif = "sarif"
 
 
-def iter_files(paths: list[str]) -> Iterator[str]:
-    """Expand directories (recursively, sorted, skipping dot-folders) and keep files and '-' as given."""
+class FailOn(StrEnum):
+    review = "review"
+    block = "block"
+
+
+# A file big enough that checking it takes longer than starting a worker process for it.
+_PARALLEL_BYTES = 4 << 20
+
+
+def iter_files(paths: list[str], exclude: list[str] | None = None) -> Iterator[str]:
+    """Expand directories (recursively, sorted) and keep files and '-' as given. Dot-folders are checked like any
+    other (web servers publish `.well-known/`); `exclude` globs leave out what matches."""
     for raw in paths:
         if raw == "-":
             yield raw
@@ -36,13 +49,37 @@ def iter_files(paths: list[str]) -> Iterator[str]:
         path = Path(raw)
         if path.is_dir():
             for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                dirs[:] = sorted(d for d in dirs if not excluded(str(Path(root) / d), d, exclude))
                 for name in sorted(files):
-                    yield str(Path(root) / name)
+                    full = str(Path(root) / name)
+                    if not excluded(full, name, exclude):
+                        yield full
         elif path.exists() or path.is_symlink():
-            yield raw
+            if not excluded(raw, path.name, exclude):
+                yield raw
         else:
             raise UsageError(f"no such file or directory: {raw}")
+
+
+def excluded(path: str, name: str, globs: list[str] | None) -> bool:
+    """True when a glob matches the path (as given or relative to the working directory) or the bare name."""
+    if not globs:
+        return False
+    rel = os.path.relpath(path) if not path.startswith("..") else path
+    candidates = {path, rel, Path(path).as_posix(), Path(rel).as_posix(), name}
+    return any(fnmatch.fnmatch(c, g) for c in candidates for g in globs)
+
+
+def auto_jobs(files: list[str]) -> int:
+    """Parallel only when it pays: each worker process costs about a second to start, more than a small file takes
+    to check, so a batch of small files runs in one process."""
+    big = 0
+    for f in files:
+        try:
+            big += f != "-" and os.path.getsize(f) >= _PARALLEL_BYTES
+        except OSError:
+            continue
+    return min(os.cpu_count() or 1, big) if big >= 2 else 1
 
 
 def _check_one(args: tuple[str, str | None]) -> FileResult:
@@ -91,47 +128,78 @@ def check_command(
     paths: Annotated[list[str], typer.Argument(help="Files or directories to check; '-' reads standard input.")],
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     policy: Annotated[str | None, typer.Option("--policy", help="A policy YAML file laid over the defaults.")] = None,
-    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files checked in parallel (default: all cores).")] = 0,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files checked in parallel (default: one process, "
+                                                        "or all cores when several files are over 4 MB).")] = 0,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Leave out paths matching this glob "
+                                                      "(repeatable), e.g. '.git/*' or '*.py'.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a file is at least this bad: review "
+                                            "(review, block or unverifiable) or block (block or unverifiable).")]
+    = FailOn.review,
+    baseline: Annotated[str | None, typer.Option("--baseline", help="A baseline file of accepted findings: they are "
+                                                 "set aside, and only new ones count.")] = None,
+    write_baseline: Annotated[str | None, typer.Option(
+        "--write-baseline", help="Accept every finding found now (read them first) into this baseline file, merged "
+                                 "with --baseline if given; parts Veil could not read are never accepted.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show notes (findings that change no "
+                                          "verdict) in the text report.")] = False,
 ) -> None:
     """Check files before release: pass, review, block or unverifiable (which counts as block)."""
     try:
         effective: Policy = load_policy(policy)
-        files = list(iter_files(paths))
+        accepted = load_baseline(baseline) if baseline else Baseline()
+        files = list(iter_files(paths, exclude))
     except UsageError as exc:
         typer.echo(f"veil: {exc}", err=True)
         raise typer.Exit(2) from None
     if not files:
         typer.echo("veil: no files to check", err=True)
         raise typer.Exit(2)
-    jobs = jobs or os.cpu_count() or 1
-    results = run_checks(files, policy, jobs, progress=sys.stderr.isatty())
-    text = render(results, format, effective)
+    results = run_checks(files, policy, jobs or auto_jobs(files), progress=sys.stderr.isatty())
+    if write_baseline:
+        raise typer.Exit(_write_baseline(results, accepted, effective, write_baseline))
+    counted = [apply_baseline(r, accepted, effective) for r in results]
+    results = [r for r, _ in counted]
+    set_aside = {r.path: n for r, n in counted if n}
+    text = render(results, format, effective, verbose=verbose, baselined=set_aside)
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
-    raise typer.Exit(exit_code(results))
+    raise typer.Exit(exit_code(results, fail_on))
 
 
-def exit_code(results: list[FileResult]) -> int:
-    return 0 if all(r.verdict is Verdict.PASS for r in results) else 1
+def _write_baseline(results: list[FileResult], baseline: Baseline, policy: Policy, path: str) -> int:
+    accepted = sum(baseline.add(r, policy) for r in results)
+    Path(path).write_text(baseline.to_json(), encoding="utf-8")
+    unread = [r for r in results if r.verdict is Verdict.UNVERIFIABLE]
+    typer.echo(f"veil: wrote {accepted} accepted finding(s) for {len(results)} file(s) to {path}", err=True)
+    if unread:
+        typer.echo(f"veil: {len(unread)} file(s) could not be fully read and are not accepted", err=True)
+    return 1 if unread else 0
 
 
-def render(results: list[FileResult], fmt: Format, policy: Policy) -> str:
+def exit_code(results: list[FileResult], fail_on: FailOn = FailOn.review) -> int:
+    floor = Verdict.REVIEW if fail_on is FailOn.review else Verdict.UNVERIFIABLE
+    return 1 if any(r.verdict.rank >= floor.rank for r in results) else 0
+
+
+def render(results: list[FileResult], fmt: Format, policy: Policy, verbose: bool = False,
+           baselined: dict[str, int] | None = None) -> str:
     from veil import __version__
 
     if fmt is Format.json:
         from veil.report.json_report import render as render_json
 
-        return render_json(results, scanner_version=__version__, policy_version=policy.version)
+        return render_json(results, scanner_version=__version__, policy_version=policy.version,
+                           baselined=baselined)
     if fmt is Format.sarif:
         from veil.report.sarif import render as render_sarif
 
         return render_sarif(results, policy)
     from veil.report.text import render as render_text
 
-    return render_text(results, policy)
+    return render_text(results, policy, verbose=verbose, baselined=baselined)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from veil import __version__
+from veil.baseline import fingerprint, path_key
 from veil.findings import FileResult, Kind
 from veil.policy import Policy
+from veil.report.advice import advice
 
 _LEVEL = {"block": "error", "unverifiable": "error", "review": "warning", "note": "note"}
 
@@ -19,12 +21,16 @@ def render(results: list[FileResult], policy: Policy) -> str:
     sarif_results: list[dict[str, Any]] = []
     for r in results:
         for f in r.findings:
+            todo = advice(f) if policy.effect(f.kind) != "note" else ""
             sarif_results.append({
                 "ruleId": f.kind.value,
                 "level": _LEVEL.get(policy.effect(f.kind), "warning"),
-                "message": {"text": f"{f.message} [{f.location}; {'visible' if f.visible else f.visibility}]"},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": r.path}},
+                "message": {"text": f"{f.message} [{f.location}; {'visible' if f.visible else f.visibility}]"
+                                    + (f" To fix: {todo}." if todo else "")},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": path_key(r.path)}},
                                "logicalLocations": [{"name": f.location, "kind": "element"}]}],
+                # Code-scanning services match a finding across runs by this (the baseline file uses it too).
+                "partialFingerprints": {"veilFinding/v1": fingerprint(r.path, f)},
                 "properties": {"visible": f.visible, "visibility": f.visibility, "fileVerdict": r.verdict.value},
             })
     doc = {
@@ -34,7 +40,7 @@ def render(results: list[FileResult], policy: Policy) -> str:
             "tool": {"driver": {"name": "veil", "version": __version__, "rules": rules,
                                 "properties": {"policyVersion": policy.version}}},
             "results": sarif_results,
-            "artifacts": [{"location": {"uri": r.path}, "hashes": {"sha-256": r.sha256}} for r in results],
+            "artifacts": [{"location": {"uri": path_key(r.path)}, "hashes": {"sha-256": r.sha256}} for r in results],
         }],
     }
     return json.dumps(doc, indent=2, ensure_ascii=False)
