@@ -140,3 +140,18 @@ COUNTRIES = ["Mexico", "Guatemala", "Honduras", "El Salvador", "Venezuela", "Col
              "Nicaragua", "Ecuador", "Brazil", "India", "Afghanistan", "Syria", "Eritrea", "Somalia", "Türkiye",
              "Romania", "Russia", "Ukraine", "China", "Peru", "Nigeria", "Ghana"]
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def encodable_people(ctx: Ctx, key: str, n: int, encoding: str = "cp1252") -> list[Person]:
+    """n people whose names, nationality and facility encode in `encoding` (for Latin-1/Windows-1252 files and
+    PDFs drawn with the standard fonts)."""
+    out: list[Person] = []
+    for p in ctx.people(key, n * 4):
+        try:
+            f"{p.full}{p.nationality}{p.facility}{p.status}".encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        out.append(p)
+        if len(out) == n:
+            return out
+    raise RuntimeError(f"not enough {encoding} people for {key}")
