@@ -35,7 +35,7 @@ def _stats_page(c: canvas.Canvas, ctx: Ctx, key: str, title: str, y0: float = H 
         c.rect(300 + 60 * 1 - 50, y - 16 * 10 - 4, 56, 16 * 10 + 2, stroke=0, fill=1)
         c.setFillColorRGB(0, 0, 0)
     c.setFont("Helvetica", 10)
-    for i, country in enumerate(COUNTRIES[:10]):
+    for country in COUNTRIES[:10]:
         y -= 16
         c.drawString(72, y, country)
         for j in range(4):
@@ -73,7 +73,7 @@ def pdf_cases(ctx: Ctx):
         _stats_page(c, ctx, "ol2", "Credible fear review outcomes")
         c.bookmarkPage("top")
         c.addOutlineEntry("Outcomes", "top", 0)
-        for i, p in enumerate(ppl):
+        for p in ppl:
             c.addOutlineEntry(f"{p.anum} {p.full} - credible fear positive", "top", 1)
         c.showPage()
     ctx.path("cfi_outcomes_bookmarks.pdf").write_bytes(_pdf_bytes(outline2))
@@ -234,4 +234,5 @@ def pdf_cases(ctx: Ctx):
         c.drawString(72, 120, "The shaded column is the current month (preliminary).")
         c.showPage()
     ctx.path("report_shaded_column.pdf").write_bytes(_pdf_bytes(shaded))
-    yield benign("report_shaded_column.pdf", "shaded_column", "report with a light-blue shaded column (not a redaction)")
+    yield benign("report_shaded_column.pdf", "shaded_column",
+                 "report with a light-blue shaded column (not a redaction)")
