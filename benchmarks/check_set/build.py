@@ -9,7 +9,17 @@ if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     __package__ = "check_set"
 
-from . import gen_damaged, gen_db, gen_layout, gen_legal, gen_other, gen_pdf, gen_records, gen_workbook  # noqa: F401,E402  (each module registers its generators)
+from . import (  # noqa: F401,E402  (each module registers its generators)
+    gen_benign,
+    gen_damaged,
+    gen_db,
+    gen_layout,
+    gen_legal,
+    gen_other,
+    gen_pdf,
+    gen_records,
+    gen_workbook,
+)
 from .common import GENERATORS, Case, Ctx  # noqa: E402
 
 __all__ = ["Case", "build"]

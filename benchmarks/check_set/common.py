@@ -6,6 +6,8 @@ import csv
 import datetime as dt
 import io
 import random
+import re
+import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterable
@@ -100,6 +102,8 @@ def normalise_zip(path: Path) -> None:
     first = members[0][0]
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2022-06-30T12:00:00Z", data)
             info = zipfile.ZipInfo(name, FIXED_TIME)
             # ODF wants its mimetype first and stored
             info.compress_type = zipfile.ZIP_STORED if (name == "mimetype" and first == "mimetype") \
@@ -155,3 +159,17 @@ def encodable_people(ctx: Ctx, key: str, n: int, encoding: str = "cp1252") -> li
         if len(out) == n:
             return out
     raise RuntimeError(f"not enough {encoding} people for {key}")
+
+
+def write_targz(path: Path, members: list[tuple[str, bytes | str]]) -> None:
+    """A .tar.gz with fixed member and gzip times."""
+    import gzip
+
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for name, data in members:
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime = len(raw), 1656590400
+            tar.addfile(info, io.BytesIO(raw))
+    path.write_bytes(gzip.compress(buf.getvalue(), mtime=0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 
 import polars as pl
@@ -12,6 +13,18 @@ import pyreadstat
 
 from .common import COUNTRIES, MONTHS, Ctx, benign, d, leak, register
 from .people import FACILITIES
+
+
+def _fix_stat_times(path) -> None:
+    """pyreadstat stamps the write time into SPSS, Stata and SAS transport headers; pin it so a seed is byte-stable."""
+    raw = path.read_bytes()
+    if raw[:4] == b"$FL2" or raw[:4] == b"$FL3":
+        raw = raw[:92] + b"30 Jun 22" + b"12:00:00" + raw[109:]
+    elif raw.startswith(b"<stata_dta>"):
+        raw = re.sub(rb"(<timestamp>.)\d\d [A-Za-z]{3} \d{4} \d\d:\d\d", rb"\g<1>30 Jun 2022 12:00", raw, count=1)
+    else:
+        raw = re.sub(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d", b"30JUN22:12:00:00", raw)
+    path.write_bytes(raw)
 
 
 def _sqlite(path, script: str, params: list[tuple[str, list[tuple]]]) -> None:
@@ -239,6 +252,9 @@ def stat_cases(ctx: Ctx):
                          variable_value_labels={"country": {float(k): v for k, v in nat.items()}})
     yield benign("claims_by_country_coded.sav", "stat_value_labels",
                  "SPSS counts with country names in value labels (not people)")
+    for f in sorted(ctx.out.iterdir()):
+        if f.suffix in (".sav", ".zsav", ".xpt", ".dta"):
+            _fix_stat_times(f)
 
 
 @register

@@ -3,9 +3,6 @@ text encodings, and file names that are themselves the leak."""
 
 from __future__ import annotations
 
-import io
-import tarfile
-
 import openpyxl
 import xlsxwriter
 
@@ -22,6 +19,7 @@ from .common import (
     normalise_zip,
     register,
     save_openpyxl,
+    write_targz,
     write_zip,
 )
 from .people import FACILITIES
@@ -225,14 +223,9 @@ def filename_cases(ctx: Ctx):
     yield leak("case_files_batch.zip", "file_name", 8, "zip members named SURNAME_Given_A-number, bland content")
 
     ppl = ctx.people("fn4", 6)
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-        for p in ppl:
-            data = b"Declaration received.\n"
-            info = tarfile.TarInfo(f"asylum/{p.anum}/{p.last}_{p.first.split()[0]}/declaration.txt")
-            info.size, info.mtime = len(data), 1656590400
-            tar.addfile(info, io.BytesIO(data))
-    ctx.path("asylum_declarations.tar.gz").write_bytes(buf.getvalue())
+    write_targz(ctx.path("asylum_declarations.tar.gz"),
+                [(f"asylum/{p.anum}/{p.last}_{p.first.split()[0]}/declaration.txt", "Declaration received.\n")
+                 for p in ppl])
     yield leak("asylum_declarations.tar.gz", "file_name", 6, "tar.gz folders named by A-number and name")
 
     ctx.path("FY2022_detention_statistics_v3_FINAL.csv").write_text(csv_text(None, _counts(ctx, "fnb")),

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
-import tarfile
 from html import escape
 
 import yaml
 
-from .common import COUNTRIES, MONTHS, Ctx, benign, csv_text, d, leak, register, write_zip
+from .common import COUNTRIES, MONTHS, Ctx, benign, csv_text, d, leak, register, write_targz, write_zip
 from .docs import (
     docx_table,
     html_page,
@@ -222,13 +220,7 @@ def other_cases(ctx: Ctx):  # noqa: C901 - one list of cases
 
     # TSV inside .tar.gz
     def targz(path, name: str, text: str) -> None:
-        buf = io.BytesIO()
-        with tarfile.open(fileobj=buf, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-            data = text.encode()
-            info = tarfile.TarInfo(name)
-            info.size, info.mtime = len(data), 1656590400
-            tar.addfile(info, io.BytesIO(data))
-        path.write_bytes(buf.getvalue())
+        write_targz(path, [(name, text)])
     ppl = ctx.people("tgz", 30)
     targz(ctx.path("export_2022-06.tar.gz"), "export/detainees.tsv", csv_text(
         ["anum", "surname", "forename", "dob", "cob"],
