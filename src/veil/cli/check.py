@@ -131,8 +131,8 @@ def check_command(
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files checked in parallel (default: one process, "
                                                         "or all cores when several files are over 4 MB).")] = 0,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
-    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Leave out paths matching this glob "
-                                                      "(repeatable), e.g. '.git/*' or '*.py'.")] = None,
+    exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Leave out paths matching this glob, "
+                                                      "e.g. '.git/*' or '*.py'.")] = None,
     fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when a file is at least this bad: review "
                                             "(review, block or unverifiable) or block (block or unverifiable).")]
     = FailOn.review,
