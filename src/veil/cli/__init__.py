@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 
 import typer
 
@@ -53,5 +54,21 @@ for _name in COMMAND_MODULES:
     _module.register(app)
 
 
+# The extra that brings each optional top-level package (pyproject.toml's optional-dependencies).
+EXTRAS = {name: extra for extra, names in {
+    "server": ("fastapi", "uvicorn", "jinja2", "multipart", "python_multipart", "sqlalchemy", "alembic", "psycopg",
+               "argon2", "itsdangerous", "reportlab", "xlsxwriter", "starlette"),
+    "link": ("splink", "duckdb"),
+    "spark": ("pyspark",),
+}.items() for name in names}
+
+
 def main() -> None:
-    app()
+    try:
+        app()
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        typer.echo(f"veil: this command needs Veil's '{extra}' extra: pip install 'veil[{extra}]'", err=True)
+        sys.exit(2)
