@@ -1,6 +1,8 @@
 """Listing the files of a public directory: one `lstat` per entry, no file opened.
 
-Bad input is reported, never fatal and never unbounded: a folder that cannot be listed, a symlink loop or a
+Every file is listed, whatever its name: dot-files, and `.veil-tmp-*` files too (the gate's publisher stages its temp
+files outside the public tree, so a file of that name here is not one of them). Bad input is reported, never fatal
+and never unbounded: a folder that cannot be listed, a symlink loop or a
 dangling link, a symlinked folder (not followed: it could loop or leave the tree, and what it exposes is not
 verified, so it is reported) all become `Problem`s and the walk goes on with the rest.
 """
@@ -13,8 +15,6 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from veil.atomic_files import TEMP_PREFIX
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,6 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
                     continue
             except OSError as exc:
                 yield Problem(rel, child.path, f"cannot inspect: {_reason(exc)}")
-                continue
-            if child.name.startswith(TEMP_PREFIX):  # the publisher is writing it: transient, approved bytes
                 continue
             yield _entry(child.path, rel, child.is_symlink())
         stack.extend(reversed(subdirs))

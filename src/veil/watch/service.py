@@ -146,7 +146,8 @@ class WatchService:
         self.root.mkdir(parents=True, exist_ok=True)  # nothing published yet is an empty site, not a problem
         self.site_name = gate.site.name
         self.state = SweepState(self.config.state_path or gate.data_dir / "sweep-state.sqlite")
-        self.quarantine = Quarantine(self.config.quarantine_dir or gate.data_dir / "quarantine", self.root)
+        self.quarantine = Quarantine(self.config.quarantine_dir or gate.data_dir / "quarantine", self.root,
+                                     gate.blobs.sealer)
         self._lock = threading.Lock()
         self._alerted: set[tuple[str, str, tuple[str, ...]]] = set()
 
