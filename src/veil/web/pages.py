@@ -20,6 +20,7 @@ from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate
 from veil.web.uploads import read_upload
 from veil.workflow import accounts, approvals, audit, publishing, releases
 from veil.workflow.errors import Invalid, WorkflowError
+from veil.workflow.overrides import REQUIRED_OFFICIALS
 from veil.workflow.roles import ROLES, Role
 from veil.workflow.views import release_detail, release_page
 
@@ -147,10 +148,14 @@ def create_release(request: Request, principal: Submitter, title: Annotated[str,
 
 
 def _release_page(request: Request, principal: Principal, release_id: int, error: str = "",
-                  message: str = "", status_code: int = 200, template: str = "release.html") -> Response:
-    with gate_of(request).db.read() as s:
-        detail = release_detail(s, release_id)
-    return render(request, template, principal, r=detail, error=error, message=message, status_code=status_code)
+                  message: str = "", status_code: int = 200, template: str = "release.html",
+                  form: dict[str, str] | None = None) -> Response:
+    """The release page; `form` refills the override form after a refusal (the official's text is not lost)."""
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        detail = release_detail(s, release_id, gate.override_rules)
+    return render(request, template, principal, r=detail, error=error, message=message, status_code=status_code,
+                  legal_bases=gate.override_rules.legal_bases, officials=REQUIRED_OFFICIALS, form=form)
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse)
@@ -162,21 +167,23 @@ def release_view(request: Request, release_id: ReleaseId, principal: AnyRole) ->
 def release_files_fragment(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
     """The files table alone: the release page polls it (HTMX) while scans are pending, and reloads in full
     once they are done (the approve and publish forms depend on the verdicts)."""
-    with gate_of(request).db.read() as s:
-        detail = release_detail(s, release_id)
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        detail = release_detail(s, release_id, gate.override_rules)
     if request.headers.get("HX-Request") and not detail["scans_pending"]:
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     return render(request, "_files.html", principal, r=detail)
 
 
-def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str) -> Response:
+def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str,
+         form: dict[str, str] | None = None) -> Response:
     """Run one workflow action in a write transaction; refusals come back on the release page."""
     try:
         with gate_of(request).db.write() as s:
             release = releases.get_release(s, release_id, lock=True)
             action(s, release, _user(s, principal))
     except WorkflowError as exc:
-        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status, form=form)
     return _release_page(request, principal, release_id, message=done)
 
 
@@ -204,10 +211,13 @@ def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
 @router.post("/releases/{release_id}/approve", response_class=HTMLResponse)
 def approve(request: Request, release_id: ReleaseId, principal: Decider,
             sha256s: Annotated[list[str] | None, Form(max_length=500)] = None,
-            justification: Annotated[str, Form(max_length=5000)] = "") -> Response:
+            justification: Annotated[str, Form(max_length=5000)] = "",
+            legal_basis: Annotated[str, Form(max_length=80)] = "") -> Response:
+    rules = gate_of(request).override_rules
     return _act(request, principal, release_id,
-                lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification),
-                "approval recorded")
+                lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification,
+                                                           legal_basis, rules),
+                "approval recorded", form={"legal_basis": legal_basis, "justification": justification})
 
 
 @router.post("/releases/{release_id}/reject", response_class=HTMLResponse)

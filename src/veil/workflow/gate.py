@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from veil.findings import FileResult
 from veil.policy import Policy, load_policy
 from veil.store.engine import Database, open_database
 from veil.workflow.blobs import BlobStore
+from veil.workflow.overrides import OverrideRules
 from veil.workflow.publishing import DirectorySite, PublicSite
 from veil.workflow.scanning import Scanner, ScanWorker
 from veil.workflow.sealing import sealer_for
@@ -52,11 +54,17 @@ class Gate:
         blobs.seal_legacy()
         db = open_database(database_url, data, schema=schema, upgrade=upgrade)
         policy = load_policy(policy_path)
+        OverrideRules.from_policy(policy)  # a bad `gate:` section is a set-up error now, not at the first approval
         site = DirectorySite(public_dir or data / "public",
                              staging=staging_dir or os.environ.get("VEIL_STAGING_DIR") or None)
         site.clean_staging()
         return cls(db=db, blobs=blobs, site=site, policy=policy, scanner=scanner or default_scanner(policy),
                    data_dir=data)
+
+    @cached_property
+    def override_rules(self) -> OverrideRules:
+        """What an override must carry under this gate's policy (legal bases, justification rules)."""
+        return OverrideRules.from_policy(self.policy)
 
     def start_worker(self, name: str = "web-worker", poll: float = 1.0) -> ScanWorker:
         self.worker = ScanWorker(self.db, self.blobs, self.scanner, self.policy, name=name, poll=poll)
