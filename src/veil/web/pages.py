@@ -14,7 +14,11 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
+from veil.incident import incidents
+from veil.store.base import utcnow
 from veil.store.models_accounts import User
+from veil.store.models_incident import IrExposedFile, IrIncident
+from veil.store.models_releases import Publication, ReleaseFile
 from veil.web.rendering import render
 from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
 from veil.web.uploads import read_upload
@@ -32,6 +36,7 @@ Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(requires(Role.ADMIN))]
+IncidentOpener = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUTHORISING_OFFICIAL))]
 ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 PER_PAGE = 50
 MAX_FILES = 100
@@ -241,6 +246,35 @@ def withdraw(request: Request, release_id: ReleaseId, principal: Publisher) -> R
     gate = gate_of(request)
     return _act(request, principal, release_id,
                 lambda s, release, user: publishing.withdraw(s, gate.site, release, user), "withdrawn")
+
+
+@router.post("/releases/{release_id}/incident")
+def open_incident_for_file(request: Request, release_id: ReleaseId, principal: IncidentOpener,
+                           path: Annotated[str, Form(max_length=1000)]) -> Response:
+    """One click from a published file (one a sweep lists as live under an override, say) to its incident: the
+    incident that already holds these bytes, or a new one exposing them from their publication."""
+    gate = gate_of(request)
+    try:
+        with gate.db.write() as s:
+            pub = publishing.publication_at(s, release_id, path)
+            incident_id = _incident_for(s, principal.username, pub)
+    except WorkflowError as exc:
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+def _incident_for(session: Any, actor: str, pub: Publication) -> int:
+    joined = session.scalar(select(IrExposedFile.incident_id).join(IrIncident)
+                            .where(IrExposedFile.sha256 == pub.sha256, IrIncident.status != "closed")
+                            .order_by(IrExposedFile.incident_id).limit(1))
+    if joined is not None:
+        return int(joined)
+    incident = incidents.open_incident(session, actor, title=f"Exposed file {pub.path}"[:200], discovered=utcnow(),
+                                       reporter=actor, channel="gate", opened_by="manual")
+    incidents.add_exposed_file(session, incident, actor, name=pub.path.rsplit("/", 1)[-1], sha256=pub.sha256,
+                               size=session.get(ReleaseFile, pub.file_id).size, location=pub.path,
+                               exposure_start=pub.published, exposure_end=pub.withdrawn)
+    return int(incident.id)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -98,6 +98,7 @@ class PublicationOut(BaseModel):
     published: str
     by: str
     withdrawn: str | None
+    overridden: bool = Field(description="these bytes are live under authorising officials' override")
 
 
 class ReleaseOut(BaseModel):

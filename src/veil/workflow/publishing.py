@@ -26,7 +26,7 @@ from veil.store.models_releases import Publication, Release
 from veil.workflow import audit
 from veil.workflow.approvals import file_states
 from veil.workflow.blobs import BlobStore
-from veil.workflow.errors import Forbidden, Refused
+from veil.workflow.errors import Forbidden, NotFound, Refused
 from veil.workflow.events import Published, Withdrawn
 from veil.workflow.roles import Role
 
@@ -227,3 +227,13 @@ def _live(session: Session, release_id: int) -> dict[str, Publication]:
 def publications(session: Session, release_id: int) -> list[Publication]:
     return list(session.scalars(select(Publication).where(Publication.release_id == release_id)
                                 .order_by(Publication.id)))
+
+
+def publication_at(session: Session, release_id: int, path: str) -> Publication:
+    """The release's publication at `path`: the live one, else the latest (an incident may concern a file already
+    taken down)."""
+    pub = session.scalars(select(Publication).where(Publication.release_id == release_id, Publication.path == path)
+                          .order_by(Publication.withdrawn.is_not(None), Publication.id.desc())).first()
+    if pub is None:
+        raise NotFound(f"release #{release_id} never published a file at that path")
+    return pub

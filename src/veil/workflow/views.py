@@ -67,6 +67,7 @@ def release_detail(session: Session, release_id: int, rules: OverrideRules | Non
     scanned = [f for f in files if f["verdict"] is not None]
     verdict = Verdict.worst([Verdict(f["verdict"]) for f in scanned]).value if scanned else None
     users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
+    overridden = {f["sha256"] for f in files if f["overrides"]}
     return {
         **release_summary(release, submitter.username if submitter else "?", any(f["overridden_by"] for f in files)),
         "notes": release.notes,
@@ -80,6 +81,7 @@ def release_detail(session: Session, release_id: int, rules: OverrideRules | Non
                       for d, who in history(session, release.id)],
         "publications": [{"path": p.path, "sha256": p.sha256, "site": p.site, "published": p.published.isoformat(),
                           "by": users.get(p.publisher_id, "?"),
-                          "withdrawn": p.withdrawn.isoformat() if p.withdrawn else None}
+                          "withdrawn": p.withdrawn.isoformat() if p.withdrawn else None,
+                          "overridden": p.sha256 in overridden}
                          for p in publications(session, release.id)],
     }
