@@ -45,7 +45,7 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
     """Every file under `root`, depth first, sorted. With `only`, just those relative paths (a targeted sweep)."""
     root = Path(root)
     if only is not None:
-        for rel in sorted(only):
+        for rel in _outermost(only):
             yield from _one(root, rel)
         return
     stack = [""]
@@ -70,6 +70,15 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
                 continue
             yield _entry(child.path, rel, child.is_symlink())
         stack.extend(reversed(subdirs))
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    """The paths, sorted, without those inside another one (a folder's walk lists them already)."""
+    kept: list[str] = []
+    for rel in sorted({p.strip("/") for p in paths if p.strip("/")}, key=lambda p: (p.count("/"), p)):
+        if not any(rel.startswith(parent + "/") for parent in kept):
+            kept.append(rel)
+    return sorted(kept)
 
 
 def _one(root: Path, rel: str) -> Iterator[Entry | Problem]:
