@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import random
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -84,3 +86,25 @@ def serve_gate(tmp_path: Path) -> Iterator[tuple[str, Gate]]:
     gate.close()
 
 
+
+
+def shot(page: Any, name: str) -> None:
+    """A full-page screenshot into VEIL_SCREENSHOT_DIR, when it is set."""
+    folder = os.environ.get("VEIL_SCREENSHOT_DIR")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+def logged_in(browser: Any, base: str, who: str, login_shot: str = "") -> Any:
+    """A new page of its own browser context, logged in as `who` and on the release list."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.set_default_timeout(30_000)
+    page.goto(f"{base}/login")
+    if login_shot:
+        shot(page, login_shot)
+    page.fill("input[name=username]", who)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/releases")
+    return page

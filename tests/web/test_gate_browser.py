@@ -6,10 +6,9 @@ VEIL_SCREENSHOT_DIR to keep a screenshot of each page."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from support.browser import ARGS, BROWSER_MARKS, CHROMIUM, PASSWORD, roster_csv
+from support.browser import ARGS, BROWSER_MARKS, CHROMIUM, logged_in, roster_csv, shot
 from veil.pipeline import check_bytes
 from veil.workflow.gate import Gate
 
@@ -26,29 +25,11 @@ def test_submit_review_approve_publish_in_chromium(server: tuple[str, Gate], tmp
     assert check_bytes(leaking, "roster.csv").verdict.value == "block", "the roster must block (table detectors)"
     (tmp_path / "stats.txt").write_bytes(BENIGN)
     (tmp_path / "roster.csv").write_bytes(leaking)
-    shots = os.environ.get("VEIL_SCREENSHOT_DIR")
-
-    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        if shots:
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            def login(who: str):  # type: ignore[no-untyped-def]
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.set_default_timeout(30_000)
-                page.goto(f"{base}/login")
-                if who == "sub":
-                    shot(page, "01-login")
-                page.fill("input[name=username]", who)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/releases")
-                return page
 
-            sub = login("sub")
+            sub = logged_in(browser, base, "sub", "01-login")
             sub.click("text=New release")
             sub.fill("input[name=title]", "Asylum statistics Q3")
             sub.fill("input[name=target_path]", "statistics/2024-q3")
@@ -69,19 +50,19 @@ def test_submit_review_approve_publish_in_chromium(server: tuple[str, Gate], tmp
 
             sha_benign = gate.blobs.put(BENIGN)
             for who in ("rev", "rev2"):
-                page = login(who)
+                page = logged_in(browser, base, who)
                 page.goto(url)
                 page.check(f"input[name=sha256s][value='{sha_benign}']")
                 page.click("button:has-text('Approve selected versions')")
                 expect(page.locator(".flash.ok")).to_contain_text("approval recorded")
                 shot(page, f"04-approved-{who}")
 
-            pub = login("pub")
+            pub = logged_in(browser, base, "pub")
             pub.goto(url)
             pub.click("button:has-text('Publish to')")
             expect(pub.locator(".flash.ok")).to_contain_text("published")
             shot(pub, "05-published")
-            aud = login("aud")
+            aud = logged_in(browser, base, "aud")
             aud.goto(f"{base}/audit")
             expect(aud.locator(".verdict.pass")).to_contain_text("chain intact")
             shot(aud, "06-audit")

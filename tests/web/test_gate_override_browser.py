@@ -4,10 +4,9 @@ override, and one click to its incident. Set VEIL_SCREENSHOT_DIR to keep a scree
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from support.browser import ARGS, BROWSER_MARKS, CHROMIUM, PASSWORD, roster_csv
+from support.browser import ARGS, BROWSER_MARKS, CHROMIUM, logged_in, roster_csv, shot
 from support.gate import CONSENT, WHY_OLGA, WHY_OMAR
 from veil.workflow.gate import Gate
 
@@ -21,27 +20,11 @@ def test_two_officials_override_and_the_incident_is_one_click_away(server: tuple
 
     base, gate = server
     (tmp_path / "detention-statistics.csv").write_bytes(roster_csv())
-    shots = os.environ.get("VEIL_SCREENSHOT_DIR")
-
-    def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
-        if shots:
-            Path(shots).mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(Path(shots) / f"{name}.png"), full_page=True)
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
-            def login(who: str):  # type: ignore[no-untyped-def]
-                page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-                page.set_default_timeout(30_000)
-                page.goto(f"{base}/login")
-                page.fill("input[name=username]", who)
-                page.fill("input[name=password]", PASSWORD)
-                page.click("button[type=submit]")
-                page.wait_for_url(f"{base}/releases")
-                return page
 
-            sub = login("sub")
+            sub = logged_in(browser, base, "sub")
             sub.click("text=New release")
             sub.fill("input[name=title]", "Detention statistics November")
             sub.fill("input[name=target_path]", "statistics/detention")
@@ -51,7 +34,7 @@ def test_two_officials_override_and_the_incident_is_one_click_away(server: tuple
             url = sub.url
             expect(sub.locator("tr.file .verdict")).to_have_text("block", timeout=60_000)
 
-            ao = login("ao")
+            ao = logged_in(browser, base, "ao")
             ao.goto(url)
             ao.check("input[name=sha256s]")
             ao.select_option("select[name=legal_basis]", CONSENT)
@@ -68,7 +51,7 @@ def test_two_officials_override_and_the_incident_is_one_click_away(server: tuple
             expect(ao.locator("tr.override-row")).to_contain_text("1 more authorising official needed")
             shot(ao, "13-override-one-of-two")
 
-            ao2 = login("ao2")
+            ao2 = logged_in(browser, base, "ao2")
             ao2.goto(url)
             ao2.check("input[name=sha256s]")
             ao2.select_option("select[name=legal_basis]", CONSENT)
@@ -76,12 +59,12 @@ def test_two_officials_override_and_the_incident_is_one_click_away(server: tuple
             ao2.click("button:has-text('Approve selected versions')")
             expect(ao2.locator(".flash.ok")).to_contain_text("approval recorded")
 
-            pub = login("pub")
+            pub = logged_in(browser, base, "pub")
             pub.goto(url)
             pub.click("button:has-text('Publish to')")
             expect(pub.locator(".flash.ok")).to_contain_text("published")
 
-            ir = login("ir")
+            ir = logged_in(browser, base, "ir")
             ir.goto(url)
             expect(ir.locator("text=LIVE UNDER OVERRIDE")).to_be_visible()
             shot(ir, "14-release-live-under-override")
