@@ -143,3 +143,11 @@ def test_a_bad_gate_policy_is_a_clear_set_up_error(tmp_path: Path, yaml_text: st
 def test_the_default_legal_bases() -> None:
     ids = [b.id for b in default_rules().legal_bases]
     assert ids[0] == CONSENT and "court-order" in ids and "208.6(c)(2)-court" in ids and "1367(b)-exception" in ids
+
+
+def test_a_justification_that_names_the_person_is_refused(cast: Gate) -> None:
+    rid = make_release(cast, {"roster.txt": LEAKING})
+    with pytest.raises(Refused, match="holds personal data .*identifier-in-text"):
+        approve(cast, rid, "olga", "Written consent of GARCIA, Jose A123456789, who sought asylum, signed "
+                                   "on 2024-05-02 and kept as consent record CR-118.", CONSENT)
+    assert state(cast, rid).overrides == []

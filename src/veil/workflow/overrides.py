@@ -3,7 +3,8 @@
 
 A justification is refused when it is short, when it is only boilerplate ("Routine statistics update, approved for
 posting." says nothing about this file: the 2022 approval), or when it repeats another official's words for the same
-file (each of the two officials writes why). The rules are data in the policy YAML; the default list of legal bases
+file (each of the two officials writes why), or when Veil's own checker finds personal data in it (it is stored,
+shown and audited). The rules are data in the policy YAML; the default list of legal bases
 is in `veil/data/default_policy.yaml`.
 """
 
@@ -15,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from veil.errors import UsageError
+from veil.findings import Verdict
 from veil.policy import Policy, load_policy
 from veil.workflow.errors import Refused
 
@@ -100,7 +102,27 @@ class OverrideRules:
         if any(_normal(text) == _normal(other) for other in earlier):
             raise Refused(f"{what}: each authorising official writes their own justification; this one repeats "
                           "an earlier official's words")
+        kinds = personal_data_in(text)
+        if kinds:
+            # The justification is stored, shown and audited: Veil must not keep the personal data it guards.
+            raise Refused(f"{what}: the justification holds personal data ({', '.join(kinds)}); name the consent "
+                          "record, order or decision by its reference, not the person")
         return basis
+
+
+def personal_data_in(text: str) -> list[str]:
+    """The finding kinds Veil's own checker raises on `text` under the default policy (none: it may be kept)."""
+    from veil.pipeline import check_bytes  # the checker is heavy to import; only an override needs it here
+
+    result = check_bytes(text.encode("utf-8"), "justification.txt", _default_policy())
+    if result.verdict is Verdict.PASS:
+        return []
+    return sorted({str(f.kind) for f in result.findings if _default_policy().effect(f.kind) != "note"})
+
+
+@lru_cache(maxsize=1)
+def _default_policy() -> Policy:
+    return load_policy()
 
 
 def _normal(text: str) -> str:
@@ -109,4 +131,4 @@ def _normal(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def default_rules() -> OverrideRules:
-    return OverrideRules.from_policy(load_policy())
+    return OverrideRules.from_policy(_default_policy())
