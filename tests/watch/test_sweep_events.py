@@ -13,7 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from support.watch import LEAKING
+from support.watch import LEAKING, publish_under_override
 from veil.errors import UsageError
 from veil.store.models_watch import SweepRun
 from veil.watch.fsevents import EventSettings, TreeWatcher
@@ -117,3 +117,23 @@ def test_the_served_sweeper_takes_a_dropped_file_down_in_seconds_with_the_defaul
         took = _wait(lambda: not (public / "detention-statistics.txt").exists(), 60)
     service.close()
     assert took < 60
+
+
+def test_files_the_gate_publishes_are_not_taken_down_by_the_event_sweep(gate: Gate) -> None:
+    """The gate renames a file in a moment before it commits the publication record: the event sweep settles first
+    and reads the records again, so even a blocked file published under two officials' override stays up."""
+    public = Path(gate.site.root)  # type: ignore[attr-defined]
+    service = WatchService(gate, WatchConfig(interval=3600), scanner=gate.scanner)
+    scheduler = SweepScheduler(service, poll=0.05, events=FAST)
+    scheduler.start()
+    try:
+        _wait(lambda: scheduler.runs >= 1 and scheduler.watcher is not None and scheduler.watcher.ready.is_set())
+        publish_under_override(gate)
+        _wait(lambda: scheduler.event_runs >= 1)
+        time.sleep(1.0)
+    finally:
+        scheduler.stop()
+        service.close()
+    assert (public / "stats/2022/detention.txt").exists() and (public / "stats/2022/summary.txt").exists()
+    with gate.db.read() as s:
+        assert all(r.taken_down == 0 for r in s.scalars(select(SweepRun)))

@@ -11,8 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from support.gate import CONSENT, WHY_OLGA, WHY_OMAR
-from support.watch import BENIGN, LEAKING
+from support.watch import publish_under_override
 from support.webgate import csrf, login
 from veil.store.models_incident import IrExposedFile
 from veil.store.models_releases import Publication
@@ -20,35 +19,11 @@ from veil.store.models_watch import SweepRun
 from veil.watch.report import render_json, render_text
 from veil.watch.service import WatchConfig, WatchService
 from veil.web.app import create_app
-from veil.workflow import accounts, approvals, publishing, releases
 from veil.workflow.gate import Gate
-from veil.workflow.scanning import drain
-
-
-def _publish_under_override(gate: Gate) -> int:
-    with gate.db.write() as s:
-        for name in ("olga", "omar"):
-            accounts.create_user(s, name, "correct horse battery", ["authorising_official"], actor="setup")
-        alice = accounts.get_user(s, "alice")
-        release = releases.create_release(s, alice, "Detention statistics", "stats/2022", "")
-        releases.add_file(s, gate.blobs, release, alice, "detention.txt", LEAKING)
-        releases.add_file(s, gate.blobs, release, alice, "summary.txt", BENIGN)
-        rid = release.id
-    drain(gate.db, gate.blobs, gate.scanner, gate.policy)
-    with gate.db.read() as s:
-        shas = {f.name: f.sha256 for f in releases.current_files(s, rid)}
-    steps = [("olga", [shas["detention.txt"]], WHY_OLGA, CONSENT), ("omar", [shas["detention.txt"]], WHY_OMAR, CONSENT),
-             ("bob", [shas["summary.txt"]], "", ""), ("carol", [shas["summary.txt"]], "", "")]
-    for who, chosen, why, basis in steps:
-        with gate.db.write() as s:
-            approvals.approve(s, releases.get_release(s, rid), accounts.get_user(s, who), chosen, why, basis)
-    with gate.db.write() as s:
-        publishing.publish(s, gate.blobs, gate.site, releases.get_release(s, rid), accounts.get_user(s, "paul"))
-    return int(rid)
 
 
 def test_every_sweep_lists_the_files_live_under_an_override(gate: Gate) -> None:
-    rid = _publish_under_override(gate)
+    rid = publish_under_override(gate)
     service = WatchService(gate, WatchConfig(), scanner=gate.scanner)
     try:
         for _ in range(2):  # the first sweep checks the files, the second finds them unchanged: both list it
@@ -72,7 +47,7 @@ def test_every_sweep_lists_the_files_live_under_an_override(gate: Gate) -> None:
 
 
 def test_one_click_on_the_release_page_opens_the_incident_for_a_file_under_override(gate: Gate) -> None:
-    rid = _publish_under_override(gate)
+    rid = publish_under_override(gate)
     app = create_app(gate, start_worker=False)
     with TestClient(app, follow_redirects=False) as irene:
         login(irene, "irene")
