@@ -26,6 +26,7 @@ from pathlib import Path
 from veil.demo import write_samples
 from veil.findings import FileResult, Verdict
 from veil.policy import load_policy
+from veil.watch.fsevents import EventSettings
 from veil.watch.scheduler import SweepScheduler
 from veil.watch.service import WatchConfig, WatchService
 from veil.watch.state import SweepState
@@ -44,7 +45,7 @@ def time_to_takedown(tmp: Path, trials: int, interval: float) -> list[float]:
     blob = _leaking_workbook(tmp)
     gate = Gate.open(tmp / "gate")
     service = WatchService(gate, WatchConfig(interval=interval))
-    scheduler = SweepScheduler(service, poll=1.0)
+    scheduler = SweepScheduler(service, poll=1.0, events=EventSettings(enabled=False))  # the interval alone
     scheduler.start()
     results = []
     try:

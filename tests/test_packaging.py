@@ -41,6 +41,8 @@ def test_the_core_install_checks_a_file(fresh_veil: Path, tmp_path: Path) -> Non
         csv.writer(fh).writerows(roster_rows(10))
     checked = _run([str(fresh_veil), "check", str(roster), "--format", "json"])
     assert checked.returncode == 1 and '"verdict": "block"' in checked.stdout, checked.stderr[-2000:]
+    swept = _run([str(fresh_veil), "sweep", str(tmp_path), "--no-state", "--format", "json"])
+    assert swept.returncode == 1 and '"verdict": "block"' in swept.stdout, swept.stderr[-2000:]
 
 
 def test_the_core_install_leaves_the_server_out_and_says_how_to_add_it(fresh_veil: Path, tmp_path: Path) -> None:

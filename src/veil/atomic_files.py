@@ -6,15 +6,16 @@ import os
 import tempfile
 from pathlib import Path
 
-# The sweeper skips files with this prefix in the public folder: the publisher is writing them right now.
+# Veil's temp files. They never sit in the public tree (the publisher stages outside it), so the sweeper checks a
+# file of this name there like any other.
 TEMP_PREFIX = ".veil-tmp-"
 
 
-def write_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
-    """Write `data` to a temporary file beside `target`, flush it to disk, then rename it over `target`.
-    `mode` sets the permissions (mkstemp makes the file private to its owner)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=TEMP_PREFIX)
+def write_temp_file(folder: Path, data: bytes, mode: int | None = None) -> Path:
+    """`data` in a new temp file in `folder`, flushed to disk (private to its owner unless `mode` says otherwise);
+    the caller renames it into place."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=TEMP_PREFIX)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -22,7 +23,18 @@ def write_atomically(target: Path, data: bytes, mode: int | None = None) -> None
             os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
+def write_atomically(target: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `data` to a temporary file beside `target`, flush it to disk, then rename it over `target`.
+    `mode` sets the permissions (mkstemp makes the file private to its owner)."""
+    tmp = write_temp_file(target.parent, data, mode)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
         raise

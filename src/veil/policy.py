@@ -31,8 +31,9 @@ class Policy:
 
     @property
     def version(self) -> str:
-        """A short digest of the effective policy: a scan records it, and a later sweep re-scans when it changes."""
-        text = yaml.safe_dump(self.raw, sort_keys=True)
+        """A short digest of the effective policy: a scan records it, and a later sweep re-scans when it changes.
+        The `gate` settings decide who may override a verdict, not the verdict, so they are left out."""
+        text = yaml.safe_dump({k: v for k, v in self.raw.items() if k != "gate"}, sort_keys=True)
         return f"{self.name}-{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
     def effect(self, kind: Kind | str) -> str:

@@ -12,6 +12,8 @@ CAST = {
     "bob": ["reviewer"],
     "carol": ["reviewer"],
     "olga": ["authorising_official"],
+    "omar": ["authorising_official"],
+    "adele": ["admin", "authorising_official"],
     "paul": ["publisher"],
     "sam": ["submitter", "reviewer"],
     "audrey": ["auditor"],
@@ -19,6 +21,12 @@ CAST = {
 PASSWORD = "correct horse battery"
 BENIGN = b"Quarterly statistics: 1,204 applications received.\n"
 LEAKING = b"Case notes\nLEAK GARCIA, Jose A123456789 asylum\n"
+# Justifications an override accepts: a legal basis from the default policy and specific words about the file.
+CONSENT = "208.6(a)-written-consent"
+WHY_OLGA = ("The three applicants named in the case notes gave written consent on 2024-05-02 (consent records "
+            "CR-118 to CR-120, checked by counsel) to this exact text being published with their press statement.")
+WHY_OMAR = ("I read consent records CR-118, CR-119 and CR-120 myself: each signed form names this case-notes file "
+            "and its publication on the press page, and none was withdrawn.")
 
 
 def make_cast(gate: Gate) -> None:

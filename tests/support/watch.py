@@ -10,6 +10,7 @@ import threading
 
 import pytest
 
+from support.gate import CONSENT, WHY_OLGA, WHY_OMAR
 from veil.workflow import accounts, approvals, publishing, releases
 from veil.workflow.gate import Gate
 from veil.workflow.scanning import drain
@@ -40,6 +41,30 @@ def publish_files(gate: Gate, files: dict[str, bytes], target: str = "stats/2024
         pubs = publishing.publish(s, gate.blobs, gate.site, releases.get_release(s, release_id),
                                   accounts.get_user(s, "paul"))
         return [p.path for p in pubs]
+
+
+def publish_under_override(gate: Gate) -> int:
+    """A release of a leaking file published under two authorising officials' override (and a clean file with two
+    reviewers' approvals), through the gate's own rules; returns the release id."""
+    with gate.db.write() as s:
+        for name in ("olga", "omar"):
+            accounts.create_user(s, name, "correct horse battery", ["authorising_official"], actor="setup")
+        alice = accounts.get_user(s, "alice")
+        release = releases.create_release(s, alice, "Detention statistics", "stats/2022", "")
+        releases.add_file(s, gate.blobs, release, alice, "detention.txt", LEAKING)
+        releases.add_file(s, gate.blobs, release, alice, "summary.txt", BENIGN)
+        rid = release.id
+    drain(gate.db, gate.blobs, gate.scanner, gate.policy)
+    with gate.db.read() as s:
+        shas = {f.name: f.sha256 for f in releases.current_files(s, rid)}
+    steps = [("olga", [shas["detention.txt"]], WHY_OLGA, CONSENT), ("omar", [shas["detention.txt"]], WHY_OMAR, CONSENT),
+             ("bob", [shas["summary.txt"]], "", ""), ("carol", [shas["summary.txt"]], "", "")]
+    for who, chosen, why, basis in steps:
+        with gate.db.write() as s:
+            approvals.approve(s, releases.get_release(s, rid), accounts.get_user(s, who), chosen, why, basis)
+    with gate.db.write() as s:
+        publishing.publish(s, gate.blobs, gate.site, releases.get_release(s, rid), accounts.get_user(s, "paul"))
+    return int(rid)
 
 
 class _Server(socketserver.ThreadingMixIn, socketserver.TCPServer):

@@ -13,6 +13,7 @@ from veil.workflow.scanning import drain
 PASSWORD = "correct horse battery"
 ROLE_USERS = {
     "sub": ["submitter"], "rev": ["reviewer"], "rev2": ["reviewer"], "ao": ["authorising_official"],
+    "ao2": ["authorising_official"],
     "pub": ["publisher"], "aud": ["auditor"], "adm": ["admin"], "ir": ["incident_responder"], "nobody": [],
 }
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')

@@ -6,9 +6,14 @@ import hashlib
 import json
 from pathlib import Path
 
+from sqlalchemy import select
 from typer.testing import CliRunner
 
+from support.watch import publish_files
 from veil.cli import app
+from veil.store.models_watch import Incident, SweepRun
+from veil.workflow import accounts
+from veil.workflow.gate import Gate
 
 LEAK = b"Case notes\nGARCIA, Jose A123456789 granted asylum on 2021-03-04\n"
 CLEAN = b"Quarterly statistics: 1,204 applications received.\n"
@@ -77,3 +82,61 @@ def test_json_output_holds_no_raw_values(tmp_path: Path) -> None:
     code, out = _run(str(tmp_path), "--format", "json", "--no-state")
     assert code == 1 and "GARCIA" not in out and "A123456789" not in out
     assert json.loads(out)["files"][0]["verdict"] == "block"
+
+
+def _gate_with_a_publication(data: Path) -> Path:
+    """A gate in `data` that published one clean file; returns its public directory."""
+    gate = Gate.open(data)
+    try:
+        with gate.db.write() as s:
+            for name, roles in {"alice": ["submitter"], "bob": ["reviewer"], "carol": ["reviewer"],
+                                "paul": ["publisher"]}.items():
+                accounts.create_user(s, name, "correct horse battery", roles, actor="setup")
+        publish_files(gate, {"stats.txt": CLEAN})
+        return Path(gate.site.root)  # type: ignore[attr-defined]
+    finally:
+        gate.close()
+
+
+def test_takedown_from_the_cli_uses_the_served_sweepers_quarantine_and_incidents(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    public = _gate_with_a_publication(data)
+    (public / "stats/2024/roster.txt").write_bytes(LEAK)
+    code, out = _run(str(public), "--takedown", "--data-dir", str(data), "--format", "json")
+    assert code == 1, out
+    doc = json.loads(out)
+    [action] = doc["takedowns"]
+    assert action["path"] == "stats/2024/roster.txt" and action["taken_down"] and action["incident_id"]
+    assert not (public / "stats/2024/roster.txt").exists() and (public / "stats/2024/stats.txt").exists()
+    sha = hashlib.sha256(LEAK).hexdigest()
+    sealed = data / "quarantine" / f"{sha}.sealed"
+    assert sealed.exists() and b"GARCIA" not in sealed.read_bytes()
+    gate = Gate.open(data)
+    try:
+        with gate.db.read() as s:
+            incident = s.scalars(select(Incident)).one()
+            assert incident.id == action["incident_id"] and incident.sha256 == sha
+            assert s.scalars(select(SweepRun)).one().trigger == "cli"
+    finally:
+        gate.close()
+    code, out = _run(str(public), "--takedown", "--data-dir", str(data))
+    assert code == 0 and "0 flagged" in out  # nothing left to take down
+
+
+def test_gate_mode_compares_with_the_publication_records_without_acting(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    public = _gate_with_a_publication(data)
+    (public / "stats/2024/new.txt").write_bytes(b"A page nobody approved.\n")
+    code, out = _run(str(public), "--gate", "--data-dir", str(data))
+    assert code == 1 and "stats/2024/new.txt" in out and "never-approved" in out
+    assert "stats/2024/stats.txt" not in out and (public / "stats/2024/new.txt").exists()
+
+
+def test_gate_and_takedown_usage_errors(tmp_path: Path) -> None:
+    listing = tmp_path / "approved.txt"
+    listing.write_text(f"{hashlib.sha256(CLEAN).hexdigest()}\n")
+    for args, message in ((["https://example.org/", "--takedown"], "TARGET must be"),
+                          ([str(tmp_path), "--gate", "--approved", str(listing)], "exclude each other"),
+                          ([str(tmp_path), "--takedown", "--no-state"], "--no-state")):
+        result = CliRunner().invoke(app, ["sweep", *args, "--data-dir", str(tmp_path / "d")])
+        assert result.exit_code == 2 and message in result.output, result.output

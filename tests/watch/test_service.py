@@ -43,7 +43,8 @@ def test_an_unapproved_file_dropped_into_the_public_tree_is_taken_down(gate: Gat
     assert action.item.path == "stats/2024/roster.txt" and action.item.reasons == ("never-approved", "block")
     assert action.quarantined is not None and not (public / "stats/2024/roster.txt").exists()
     assert (public / "stats/2024/stats.txt").exists()  # the approved file stays up
-    assert Path(action.quarantined.quarantine_path).read_bytes() == LEAKING
+    assert LEAKING not in Path(action.quarantined.quarantine_path).read_bytes()  # sealed at rest
+    assert service.quarantine.read(action.quarantined.sha256) == LEAKING
     with gate.db.read() as s:
         incident = s.scalars(select(Incident)).one()
         assert incident.public_path == "stats/2024/roster.txt" and incident.exposure_start_source == "first-seen"

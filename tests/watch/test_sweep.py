@@ -144,3 +144,20 @@ def test_many_changed_files_are_checked_in_a_process_pool(tmp_path: Path, monkey
     report = sweep_directory(tmp_path, load_policy(), jobs=2)
     assert report.scanned == len(files)
     assert [(i.path, i.verdict.value) for i in report.flagged] == [("leak.txt", "block")]
+
+
+def test_files_named_like_veils_temp_files_are_checked_too(tmp_path: Path) -> None:
+    """The publisher stages outside the public tree, so a `.veil-tmp-*` name in it is no excuse to skip a file."""
+    _tree(tmp_path, {".veil-tmp-abc123": b"LEAK roster saved under a temp name\n", ".hidden/.veil-tmp-x": b"LEAK\n",
+                     "fine.txt": b"fine\n"})
+    report = sweep_directory(tmp_path, load_policy(), scanner=fake_scanner)
+    assert {i.path: i.reasons for i in report.flagged} == {".veil-tmp-abc123": ("block",),
+                                                           ".hidden/.veil-tmp-x": ("block",)}
+    assert report.files == 3
+
+
+def test_a_targeted_sweep_reads_a_file_once_when_its_folder_is_named_too(tmp_path: Path) -> None:
+    _tree(tmp_path, {"new/roster.txt": b"LEAK\n", "new/deeper/more.txt": b"LEAK\n", "other.txt": b"fine\n"})
+    report = sweep_directory(tmp_path, load_policy(), scanner=fake_scanner,
+                             only={"new", "new/roster.txt", "new/deeper/more.txt", "gone.txt"})
+    assert [i.path for i in report.flagged] == ["new/deeper/more.txt", "new/roster.txt"] and report.files == 2

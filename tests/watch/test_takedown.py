@@ -23,10 +23,12 @@ def test_files_are_moved_and_kept_by_hash(tmp_path: Path) -> None:
     sha = hashlib.sha256(b"same bytes").hexdigest()
     assert first.sha256 == second.sha256 == sha and first.size == 10
     assert not (public / "a" / "one.xlsx").exists() and not (public / "two.xlsx").exists()
-    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == [sha, f"{sha}.json"]
-    meta = json.loads((tmp_path / "quarantine" / f"{sha}.json").read_text())
+    assert sorted(p.name for p in (tmp_path / "quarantine").iterdir()) == [f"{sha}.sealed", f"{sha}.sealed.json"]
+    meta = json.loads((tmp_path / "quarantine" / f"{sha}.sealed.json").read_text())
     assert [m["public_path"] for m in meta] == ["a/one.xlsx", "two.xlsx"]
-    assert oct((tmp_path / "quarantine" / sha).stat().st_mode & 0o777) == "0o600"
+    sealed = tmp_path / "quarantine" / f"{sha}.sealed"
+    assert oct(sealed.stat().st_mode & 0o777) == "0o600"
+    assert b"same bytes" not in sealed.read_bytes() and q.read(sha) == b"same bytes"
 
 
 def test_a_symlink_is_moved_not_its_target(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from support.browser import serve_gate
 from support.webgate import PASSWORD, ROLE_USERS, Site
 from veil.web.app import create_app
 from veil.workflow import accounts
@@ -22,3 +24,9 @@ def site(gate: Gate) -> Iterator[Site]:
     yield result
     for client in result.clients.values():
         client.close()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Gate]]:
+    """A gate with the real checker served on a loopback port, for the Chromium tests."""
+    yield from serve_gate(tmp_path)

@@ -31,6 +31,7 @@ API = [
     ("POST", "/api/releases/{rid}/withdrawal", {"publisher"}, {}),
     ("GET", "/api/audit", AUDIT, {}),
     ("GET", "/api/audit/verify", AUDIT, {}),
+    ("GET", "/api/legal-bases", ANY, {}),
 ]
 PAGES = [
     ("GET", "/releases", ANY, {}),
@@ -43,6 +44,8 @@ PAGES = [
     ("POST", "/releases/{rid}/reject", DECIDE, {"data": {"comment": "no"}}),
     ("POST", "/releases/{rid}/publish", {"publisher"}, {"data": {}}),
     ("POST", "/releases/{rid}/withdraw", {"publisher"}, {"data": {}}),
+    ("POST", "/releases/{rid}/incident", {"incident_responder", "authorising_official"},
+     {"data": {"path": "perm/a.txt"}}),
     ("GET", "/audit", AUDIT, {}),
     ("GET", "/audit/export.csv", AUDIT, {}),
     ("GET", "/audit/export.json", AUDIT, {}),

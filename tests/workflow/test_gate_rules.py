@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 
-from support.gate import BENIGN, LEAKING, make_cast, make_release, sha_of, user
+from support.gate import BENIGN, CONSENT, LEAKING, WHY_OLGA, WHY_OMAR, make_cast, make_release, sha_of, user
 from veil.workflow import approvals, audit, publishing, releases
 from veil.workflow.errors import Forbidden, Invalid, Refused
 from veil.workflow.gate import Gate
@@ -18,9 +18,10 @@ def cast(gate: Gate) -> Gate:
     return gate
 
 
-def approve(gate: Gate, release_id: int, who: str, shas: list[str], justification: str = "") -> None:
+def approve(gate: Gate, release_id: int, who: str, shas: list[str], justification: str = "",
+            legal_basis: str = "") -> None:
     with gate.db.write() as s:
-        approvals.approve(s, releases.get_release(s, release_id), user(s, who), shas, justification)
+        approvals.approve(s, releases.get_release(s, release_id), user(s, who), shas, justification, legal_basis)
 
 
 def publish(gate: Gate, release_id: int, who: str = "paul", shas: list[str] | None = None) -> list[str]:
@@ -75,25 +76,30 @@ def test_the_same_person_cannot_approve_twice(cast: Gate) -> None:
 
 
 @pytest.mark.parametrize("content", [LEAKING, b"UNREADABLE encrypted"])
-def test_block_or_unverifiable_needs_an_authorising_officials_written_justification(cast: Gate,
-                                                                                    content: bytes) -> None:
+def test_block_or_unverifiable_needs_two_authorising_officials_with_a_legal_basis(cast: Gate,
+                                                                                  content: bytes) -> None:
     rid = make_release(cast, {"roster.txt": content})
     sha = sha_of(cast, rid, "roster.txt")
     assert states(cast, rid)["roster.txt"].blocking
-    with pytest.raises(Refused, match="only an authorising official"):
+    with pytest.raises(Refused, match="only authorising officials"):
         approve(cast, rid, "bob", [sha])
-    with pytest.raises(Refused, match="justification"):
-        approve(cast, rid, "olga", [sha])
-    with pytest.raises(Refused, match="justification"):
-        approve(cast, rid, "olga", [sha], "ok")
-    approve(cast, rid, "olga", [sha], "Disclosure authorised under 8 CFR 208.6(d)(1) to counsel")
-    assert not states(cast, rid)["roster.txt"].approved  # the override is one of the two approvals
-    approve(cast, rid, "bob", [sha])
+    with pytest.raises(Refused, match="legal basis"):
+        approve(cast, rid, "olga", [sha], WHY_OLGA)
+    with pytest.raises(Refused, match="at least 40 characters"):
+        approve(cast, rid, "olga", [sha], "ok", CONSENT)
+    approve(cast, rid, "olga", [sha], WHY_OLGA, CONSENT)
     state = states(cast, rid)["roster.txt"]
-    assert state.approved and state.overridden_by == ["olga"]
+    assert not state.approved and "1 more authorising official" in state.needs
+    with pytest.raises(Refused, match="only authorising officials"):  # a reviewer cannot be the second person
+        approve(cast, rid, "bob", [sha])
+    approve(cast, rid, "omar", [sha], WHY_OMAR, CONSENT)
+    state = states(cast, rid)["roster.txt"]
+    assert state.approved and state.overridden_by == ["olga", "omar"]
+    assert [o.legal_basis for o in state.overrides] == [CONSENT, CONSENT]
     with cast.db.read() as s:
         overrides = [e for e in audit.page(s) if e.event == "override"]
-    assert len(overrides) == 1 and overrides[0].payload["sha256s"] == [sha]
+    assert len(overrides) == 2 and all(e.payload["sha256s"] == [sha] for e in overrides)
+    assert {e.payload["legal_basis"] for e in overrides} == {CONSENT}
 
 
 def test_changed_bytes_after_approval_need_new_approvals(cast: Gate) -> None:

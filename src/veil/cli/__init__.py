@@ -57,7 +57,8 @@ for _name in COMMAND_MODULES:
 # The extra that brings each optional top-level package (pyproject.toml's optional-dependencies).
 EXTRAS = {name: extra for extra, names in {
     "server": ("fastapi", "uvicorn", "jinja2", "multipart", "python_multipart", "sqlalchemy", "alembic", "psycopg",
-               "argon2", "itsdangerous", "reportlab", "xlsxwriter", "starlette"),
+               "argon2", "itsdangerous", "reportlab", "xlsxwriter", "starlette", "cryptography",
+               "watchfiles"),
     "link": ("splink", "duckdb"),
     "spark": ("pyspark",),
 }.items() for name in names}

@@ -1,6 +1,9 @@
 """`veil sweep TARGET`: check what is live. Exit 0 no finding, 1 any finding, 2 usage error.
 
 TARGET is a directory (the public tree), a file listing URLs (one a line), or an http(s) site root to crawl.
+With `--gate` a directory is compared with the gate's publication records (`--data-dir`/`--database-url` as
+`veil serve`); `--takedown` also takes flagged files down, into the same quarantine and the same incidents as the
+sweeper inside `veil serve` (it is the same `WatchService`).
 """
 
 from __future__ import annotations
@@ -44,7 +47,17 @@ def sweep_command(
     state: Annotated[Path | None, typer.Option("--state", help="The inventory file that makes sweeps incremental "
                                                "(default: DATA_DIR/sweep-state.sqlite).")] = None,
     data_dir: Annotated[Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR",
-                                           help="Data directory for the default state file.")] = Path(".veil"),
+                                           help="Data directory: the default state file; with --gate or --takedown "
+                                                "the gate's database, key and quarantine, as `veil serve`.")]
+    = Path(".veil"),
+    database_url: Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
+                                                     help="With --gate or --takedown: the gate's PostgreSQL "
+                                                          "database instead of DATA_DIR/veil.db.")] = None,
+    gate: Annotated[bool, typer.Option("--gate", help="Compare a directory with the gate's publication records "
+                                                      "(and list the files live under an override).")] = False,
+    takedown: Annotated[bool, typer.Option("--takedown", help="As --gate, and take flagged files down into the "
+                                                              "quarantine and open incidents, as `veil serve` does.")]
+    = False,
     no_state: Annotated[bool, typer.Option("--no-state", help="Keep no inventory: read every file.")] = False,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     policy: Annotated[str | None, typer.Option("--policy", help="A policy YAML file laid over the defaults.")] = None,
@@ -68,6 +81,10 @@ def sweep_command(
     from veil.watch.state import StateError, SweepState
     from veil.watch.sweep import scanner_version, sweep_directory
 
+    if gate or takedown:
+        _gate_sweep(target, takedown, data_dir, database_url, policy, state, no_state, approved, jobs, format,
+                    output)
+        return
     inventory = None
     try:
         effective = load_policy(policy)
@@ -98,11 +115,78 @@ def sweep_command(
         text = render_json(report, scanner_version=scanner_version(), policy_version=effective.version)
     else:
         text = render_text(report)
+    _emit(text, output)
+    raise typer.Exit(1 if report.flagged else 0)
+
+
+def _emit(text: str, output: Path | None) -> None:
     if output:
         output.write_text(text, encoding="utf-8")
     else:
         typer.echo(text, nl=not text.endswith("\n"))
+
+
+def _gate_sweep(target: str, takedown: bool, data_dir: Path, database_url: str | None, policy: str | None,
+                state: Path | None, no_state: bool, approved: Path | None, jobs: int, format: Format,
+                output: Path | None) -> None:
+    """The sweep against the gate's records, with the served sweeper's own service (takedown, incident, audit,
+    alerts) when `takedown`."""
+    import dataclasses
+    from contextlib import closing
+
+    from veil.cli.serve import _gate  # the same opening and set-up errors as `veil serve`
+    from veil.watch.report import render_json, render_text
+    from veil.watch.service import DbApprovals, WatchConfig, WatchService
+    from veil.watch.state import StateError, SweepState
+    from veil.watch.sweep import scanner_version, sweep_directory
+
+    def fail(message: str) -> typer.Exit:
+        typer.echo(f"veil: {message}", err=True)
+        return typer.Exit(2)
+
+    if target.startswith(("http://", "https://")) or not Path(target).is_dir():
+        raise fail("--gate and --takedown sweep the gate's public directory: TARGET must be that directory")
+    if approved is not None:
+        raise fail("--approved and --gate/--takedown exclude each other: the gate's records say what is approved")
+    if no_state:
+        raise fail("--gate and --takedown keep the sweeper's inventory (the exposure window starts at a file's "
+                   "first sighting); leave out --no-state")
+    actions: list[dict[str, object]] = []
+    meta: dict[str, object] = {}
+    with _gate(data_dir, database_url, Path(target), policy) as the_gate:
+        config = WatchConfig.from_env()
+        config = dataclasses.replace(config, jobs=jobs or os.cpu_count() or 1,
+                                     state_path=state or config.state_path)
+        try:
+            if takedown:
+                with closing(WatchService(the_gate, config)) as service:
+                    outcome = service.sweep(trigger="cli")
+                report = outcome.report
+                actions = [a.alert_dict() for a in outcome.actions]
+                meta = {"run": outcome.run_id, "takedowns": actions, "alert_failures": outcome.alert_failures}
+            else:
+                with the_gate.db.read() as s:
+                    records = DbApprovals(s, the_gate.site.name)
+                with closing(SweepState(config.state_path or the_gate.data_dir / "sweep-state.sqlite")) as inventory:
+                    report = sweep_directory(Path(target), the_gate.policy, state=inventory, approvals=records,
+                                             jobs=config.jobs)
+        except StateError as exc:
+            raise fail(str(exc)) from None
+        version = the_gate.policy.version
+    if format is Format.json:
+        text = render_json(report, scanner_version=scanner_version(), policy_version=version, **meta)
+    else:
+        text = render_text(report) + "".join(_takedown_line(a) for a in actions)
+    _emit(text, output)
     raise typer.Exit(1 if report.flagged else 0)
+
+
+def _takedown_line(action: dict[str, object]) -> str:
+    if action["taken_down"]:
+        return f"TAKEN DOWN {action['path']}  (incident #{action['incident_id']})\n"
+    if action["takedown_error"]:
+        return f"TAKEDOWN FAILED {action['path']}: {action['takedown_error']}\n"
+    return ""
 
 
 def register(app: typer.Typer) -> None:

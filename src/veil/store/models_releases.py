@@ -99,7 +99,7 @@ class FindingRecord(Base):
 
 class Decision(Base):
     """An approval (naming exact sha256s), an override (approval of a block file by an authorising official, with
-    a justification) or a rejection (with a comment)."""
+    the legal basis and a justification) or a rejection (with a comment)."""
 
     __tablename__ = "decisions"
 
@@ -109,6 +109,8 @@ class Decision(Base):
     # approve | reject
     action: Mapped[str] = mapped_column(String(20))
     override: Mapped[bool] = mapped_column(Boolean, default=False)
+    # an override's legal basis: an id from the policy's gate.override.legal_bases ("" for other decisions)
+    legal_basis: Mapped[str] = mapped_column(String(80), default="", server_default="")
     comment: Mapped[str] = mapped_column(Text, default="")
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     items: Mapped[list[DecisionFile]] = relationship(

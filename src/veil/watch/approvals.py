@@ -23,7 +23,7 @@ class Approval(StrEnum):
     """Persisted names (JSON reports, incidents): never rename one."""
 
     APPROVED = "approved"
-    OVERRIDE = "override"              # approved by an authorising official despite a block: not flagged again
+    OVERRIDE = "override"              # approved by authorising officials despite a block: not flagged, but listed
     NEVER_APPROVED = "never-approved"
     BYTES_DIFFER = "bytes-differ"      # this path was approved or published with other bytes
     NOT_CHECKED = "not-checked"        # standalone sweep without --approved
@@ -34,6 +34,7 @@ class ApprovalAnswer:
     status: Approval
     published: datetime | None = None  # when the gate published these bytes here (start of an exposure window)
     approved_sha256: str | None = None
+    release_id: int | None = None      # the gate's release that published them
 
 
 class ApprovalSource(Protocol):

@@ -1,6 +1,8 @@
 """Listing the files of a public directory: one `lstat` per entry, no file opened.
 
-Bad input is reported, never fatal and never unbounded: a folder that cannot be listed, a symlink loop or a
+Every file is listed, whatever its name: dot-files, and `.veil-tmp-*` files too (the gate's publisher stages its temp
+files outside the public tree, so a file of that name here is not one of them). Bad input is reported, never fatal
+and never unbounded: a folder that cannot be listed, a symlink loop or a
 dangling link, a symlinked folder (not followed: it could loop or leave the tree, and what it exposes is not
 verified, so it is reported) all become `Problem`s and the walk goes on with the rest.
 """
@@ -13,8 +15,6 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from veil.atomic_files import TEMP_PREFIX
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
     """Every file under `root`, depth first, sorted. With `only`, just those relative paths (a targeted sweep)."""
     root = Path(root)
     if only is not None:
-        for rel in sorted(only):
+        for rel in _outermost(only):
             yield from _one(root, rel)
         return
     stack = [""]
@@ -68,10 +68,17 @@ def walk(root: str | Path, only: set[str] | None = None) -> Iterator[Entry | Pro
             except OSError as exc:
                 yield Problem(rel, child.path, f"cannot inspect: {_reason(exc)}")
                 continue
-            if child.name.startswith(TEMP_PREFIX):  # the publisher is writing it: transient, approved bytes
-                continue
             yield _entry(child.path, rel, child.is_symlink())
         stack.extend(reversed(subdirs))
+
+
+def _outermost(paths: set[str]) -> list[str]:
+    """The paths, sorted, without those inside another one (a folder's walk lists them already)."""
+    kept: list[str] = []
+    for rel in sorted({p.strip("/") for p in paths if p.strip("/")}, key=lambda p: (p.count("/"), p)):
+        if not any(rel.startswith(parent + "/") for parent in kept):
+            kept.append(rel)
+    return sorted(kept)
 
 
 def _one(root: Path, rel: str) -> Iterator[Entry | Problem]:

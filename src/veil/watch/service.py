@@ -28,6 +28,7 @@ from veil.store.models_watch import Incident, SweepRun
 from veil.watch import alerts
 from veil.watch.approvals import Approval, ApprovalAnswer
 from veil.watch.events import SweepFlagged, TakedownFailedEvent, TakenDown
+from veil.watch.report import override_lines
 from veil.watch.scanning import Scanner
 from veil.watch.state import SweepState
 from veil.watch.sweep import (
@@ -102,7 +103,7 @@ class DbApprovals:
         if pub.sha256 != sha256:
             return ApprovalAnswer(Approval.BYTES_DIFFER, approved_sha256=pub.sha256)
         status = Approval.OVERRIDE if sha256 in self.overridden else Approval.APPROVED
-        return ApprovalAnswer(status, published=pub.published, approved_sha256=pub.sha256)
+        return ApprovalAnswer(status, published=pub.published, approved_sha256=pub.sha256, release_id=pub.release_id)
 
     def publication(self, path: str) -> Publication | None:
         return self.live.get(path)
@@ -146,7 +147,8 @@ class WatchService:
         self.root.mkdir(parents=True, exist_ok=True)  # nothing published yet is an empty site, not a problem
         self.site_name = gate.site.name
         self.state = SweepState(self.config.state_path or gate.data_dir / "sweep-state.sqlite")
-        self.quarantine = Quarantine(self.config.quarantine_dir or gate.data_dir / "quarantine", self.root)
+        self.quarantine = Quarantine(self.config.quarantine_dir or gate.data_dir / "quarantine", self.root,
+                                     gate.blobs.sealer)
         self._lock = threading.Lock()
         self._alerted: set[tuple[str, str, tuple[str, ...]]] = set()
 
@@ -209,7 +211,8 @@ class WatchService:
                            scanned=report.scanned, flagged=len(report.flagged),
                            taken_down=sum(1 for a in actions if a.quarantined),
                            scanner_version=scanner_version(), policy_version=self.gate.policy.version,
-                           summary=[f"{','.join(a.item.reasons)} {a.item.path}" for a in actions][:1000])
+                           summary=([f"{','.join(a.item.reasons)} {a.item.path}" for a in actions]
+                                    + override_lines(report))[:1000])
             s.add(run)
             s.flush()
             for action in fresh:

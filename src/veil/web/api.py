@@ -12,6 +12,7 @@ from veil.web.schemas import (
     AuditEntryOut,
     AuditVerifyOut,
     FileOut,
+    LegalBasisOut,
     Me,
     Problem,
     PublishIn,
@@ -69,8 +70,9 @@ def create_release(request: Request, body: ReleaseIn, principal: Submitter) -> d
 
 @router.get("/releases/{release_id}", response_model=ReleaseDetailOut)
 def get_release(request: Request, release_id: ReleaseId, principal: AnyRole) -> dict[str, Any]:
-    with gate_of(request).db.read() as s:
-        return release_detail(s, release_id)
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        return release_detail(s, release_id, gate.override_rules)
 
 
 @router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED)
@@ -87,23 +89,34 @@ def upload_file(request: Request, release_id: ReleaseId, file: Annotated[UploadF
     with gate.db.read() as s:
         release = releases.get_release(s, release_id)
         state = next(st for st in approvals.file_states(s, release) if st.file.id == file_id)
-        return file_view(state)
+        return file_view(state, gate.override_rules)
+
+
+@router.get("/legal-bases", response_model=list[LegalBasisOut])
+def legal_bases(request: Request, principal: AnyRole) -> list[dict[str, str]]:
+    """The legal bases an override may name (the policy's `gate.override.legal_bases`)."""
+    return [{"id": b.id, "label": b.label} for b in gate_of(request).override_rules.legal_bases]
 
 
 @router.post("/releases/{release_id}/approvals", response_model=ReleaseDetailOut)
 def approve(request: Request, release_id: ReleaseId, body: ApprovalIn, principal: Decider) -> dict[str, Any]:
-    with gate_of(request).db.write() as s:
+    """Approve file versions. A block/unverifiable file needs two authorising officials' overrides, each with a
+    `legal_basis` and a `justification`."""
+    gate = gate_of(request)
+    with gate.db.write() as s:
         release = releases.get_release(s, release_id, lock=True)
-        approvals.approve(s, release, _user(s, principal), body.sha256s, body.justification)
-        return release_detail(s, release_id)
+        approvals.approve(s, release, _user(s, principal), body.sha256s, body.justification, body.legal_basis,
+                          gate.override_rules)
+        return release_detail(s, release_id, gate.override_rules)
 
 
 @router.post("/releases/{release_id}/rejections", response_model=ReleaseDetailOut)
 def reject(request: Request, release_id: ReleaseId, body: RejectionIn, principal: Decider) -> dict[str, Any]:
-    with gate_of(request).db.write() as s:
+    gate = gate_of(request)
+    with gate.db.write() as s:
         release = releases.get_release(s, release_id, lock=True)
         approvals.reject(s, release, _user(s, principal), body.comment)
-        return release_detail(s, release_id)
+        return release_detail(s, release_id, gate.override_rules)
 
 
 @router.post("/releases/{release_id}/publications", response_model=ReleaseDetailOut)
@@ -112,7 +125,7 @@ def publish(request: Request, release_id: ReleaseId, body: PublishIn, principal:
     with gate.db.write() as s:
         release = releases.get_release(s, release_id, lock=True)
         publishing.publish(s, gate.blobs, gate.site, release, _user(s, principal), body.sha256s)
-        return release_detail(s, release_id)
+        return release_detail(s, release_id, gate.override_rules)
 
 
 @router.post("/releases/{release_id}/withdrawal", response_model=ReleaseDetailOut)
@@ -121,7 +134,7 @@ def withdraw(request: Request, release_id: ReleaseId, principal: Publisher) -> d
     with gate.db.write() as s:
         release = releases.get_release(s, release_id, lock=True)
         publishing.withdraw(s, gate.site, release, _user(s, principal))
-        return release_detail(s, release_id)
+        return release_detail(s, release_id, gate.override_rules)
 
 
 @router.get("/audit", response_model=list[AuditEntryOut])

@@ -14,12 +14,17 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
 
+from veil.incident import incidents
+from veil.store.base import utcnow
 from veil.store.models_accounts import User
+from veil.store.models_incident import IrExposedFile, IrIncident
+from veil.store.models_releases import Publication, ReleaseFile
 from veil.web.rendering import render
 from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
 from veil.web.uploads import read_upload
 from veil.workflow import accounts, approvals, audit, publishing, releases
 from veil.workflow.errors import Invalid, WorkflowError
+from veil.workflow.overrides import REQUIRED_OFFICIALS
 from veil.workflow.roles import ROLES, Role
 from veil.workflow.views import release_detail, release_page
 
@@ -31,6 +36,7 @@ Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN))]
 Admin = Annotated[Principal, Depends(requires(Role.ADMIN))]
+IncidentOpener = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUTHORISING_OFFICIAL))]
 ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 PER_PAGE = 50
 MAX_FILES = 100
@@ -147,10 +153,14 @@ def create_release(request: Request, principal: Submitter, title: Annotated[str,
 
 
 def _release_page(request: Request, principal: Principal, release_id: int, error: str = "",
-                  message: str = "", status_code: int = 200, template: str = "release.html") -> Response:
-    with gate_of(request).db.read() as s:
-        detail = release_detail(s, release_id)
-    return render(request, template, principal, r=detail, error=error, message=message, status_code=status_code)
+                  message: str = "", status_code: int = 200, template: str = "release.html",
+                  form: dict[str, str] | None = None) -> Response:
+    """The release page; `form` refills the override form after a refusal (the official's text is not lost)."""
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        detail = release_detail(s, release_id, gate.override_rules)
+    return render(request, template, principal, r=detail, error=error, message=message, status_code=status_code,
+                  legal_bases=gate.override_rules.legal_bases, officials=REQUIRED_OFFICIALS, form=form)
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse)
@@ -162,21 +172,23 @@ def release_view(request: Request, release_id: ReleaseId, principal: AnyRole) ->
 def release_files_fragment(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
     """The files table alone: the release page polls it (HTMX) while scans are pending, and reloads in full
     once they are done (the approve and publish forms depend on the verdicts)."""
-    with gate_of(request).db.read() as s:
-        detail = release_detail(s, release_id)
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        detail = release_detail(s, release_id, gate.override_rules)
     if request.headers.get("HX-Request") and not detail["scans_pending"]:
         return Response(status_code=200, headers={"HX-Refresh": "true"})
     return render(request, "_files.html", principal, r=detail)
 
 
-def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str) -> Response:
+def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str,
+         form: dict[str, str] | None = None) -> Response:
     """Run one workflow action in a write transaction; refusals come back on the release page."""
     try:
         with gate_of(request).db.write() as s:
             release = releases.get_release(s, release_id, lock=True)
             action(s, release, _user(s, principal))
     except WorkflowError as exc:
-        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status, form=form)
     return _release_page(request, principal, release_id, message=done)
 
 
@@ -204,10 +216,13 @@ def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
 @router.post("/releases/{release_id}/approve", response_class=HTMLResponse)
 def approve(request: Request, release_id: ReleaseId, principal: Decider,
             sha256s: Annotated[list[str] | None, Form(max_length=500)] = None,
-            justification: Annotated[str, Form(max_length=5000)] = "") -> Response:
+            justification: Annotated[str, Form(max_length=5000)] = "",
+            legal_basis: Annotated[str, Form(max_length=80)] = "") -> Response:
+    rules = gate_of(request).override_rules
     return _act(request, principal, release_id,
-                lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification),
-                "approval recorded")
+                lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification,
+                                                           legal_basis, rules),
+                "approval recorded", form={"legal_basis": legal_basis, "justification": justification})
 
 
 @router.post("/releases/{release_id}/reject", response_class=HTMLResponse)
@@ -231,6 +246,35 @@ def withdraw(request: Request, release_id: ReleaseId, principal: Publisher) -> R
     gate = gate_of(request)
     return _act(request, principal, release_id,
                 lambda s, release, user: publishing.withdraw(s, gate.site, release, user), "withdrawn")
+
+
+@router.post("/releases/{release_id}/incident")
+def open_incident_for_file(request: Request, release_id: ReleaseId, principal: IncidentOpener,
+                           path: Annotated[str, Form(max_length=1000)]) -> Response:
+    """One click from a published file (one a sweep lists as live under an override, say) to its incident: the
+    incident that already holds these bytes, or a new one exposing them from their publication."""
+    gate = gate_of(request)
+    try:
+        with gate.db.write() as s:
+            pub = publishing.publication_at(s, release_id, path)
+            incident_id = _incident_for(s, principal.username, pub)
+    except WorkflowError as exc:
+        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+def _incident_for(session: Any, actor: str, pub: Publication) -> int:
+    joined = session.scalar(select(IrExposedFile.incident_id).join(IrIncident)
+                            .where(IrExposedFile.sha256 == pub.sha256, IrIncident.status != "closed")
+                            .order_by(IrExposedFile.incident_id).limit(1))
+    if joined is not None:
+        return int(joined)
+    incident = incidents.open_incident(session, actor, title=f"Exposed file {pub.path}"[:200], discovered=utcnow(),
+                                       reporter=actor, channel="gate", opened_by="manual")
+    incidents.add_exposed_file(session, incident, actor, name=pub.path.rsplit("/", 1)[-1], sha256=pub.sha256,
+                               size=session.get(ReleaseFile, pub.file_id).size, location=pub.path,
+                               exposure_start=pub.published, exposure_end=pub.withdrawn)
+    return int(incident.id)
 
 
 @router.get("/audit", response_class=HTMLResponse)

@@ -16,7 +16,12 @@ class ReleaseIn(BaseModel):
 class ApprovalIn(BaseModel):
     sha256s: list[str] = Field(min_length=1, max_length=500, description="the exact file versions approved")
     justification: str = Field(default="", max_length=5000,
-                               description="required (20+ characters) to override a block/unverifiable file")
+                               description="required to override a block/unverifiable file: why the legal basis "
+                                           "applies to this file, in the official's own words (boilerplate is "
+                                           "refused)")
+    legal_basis: str = Field(default="", max_length=80,
+                             description="required to override a block/unverifiable file: the id of a legal basis "
+                                         "from GET /api/legal-bases")
 
 
 class RejectionIn(BaseModel):
@@ -39,6 +44,19 @@ class FindingOut(BaseModel):
     samples: list[str]
 
 
+class OverrideOut(BaseModel):
+    by: str
+    legal_basis: str
+    legal_basis_label: str
+    justification: str
+    created: str
+
+
+class LegalBasisOut(BaseModel):
+    id: str
+    label: str
+
+
 class FileOut(BaseModel):
     id: int
     path: str
@@ -59,12 +77,15 @@ class FileOut(BaseModel):
     blocking: bool
     overridden_by: list[str]
     justifications: list[str]
+    overrides: list[OverrideOut]
+    officials_needed: int = Field(description="authorising officials' overrides still needed (block/unverifiable)")
 
 
 class DecisionOut(BaseModel):
     action: str
     by: str
     override: bool
+    legal_basis: str
     comment: str
     created: str
     sha256s: list[str]
@@ -77,6 +98,7 @@ class PublicationOut(BaseModel):
     published: str
     by: str
     withdrawn: str | None
+    overridden: bool = Field(description="these bytes are live under authorising officials' override")
 
 
 class ReleaseOut(BaseModel):

@@ -106,12 +106,14 @@ class Approved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class Overridden(Event):
-    """An authorising official approved block/unverifiable files under the 8 CFR 208.6 exception."""
+    """An authorising official approved block/unverifiable files, naming the legal basis (an id from the policy's
+    list) and why it applies."""
 
     name: ClassVar[str] = "override"
     release_id: int
     sha256s: tuple[str, ...]
     justification: str
+    legal_basis: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,22 +1,27 @@
 """`Gate`: everything the web service, the worker and the CLI need, opened from one data directory.
 
-    <data_dir>/veil.db     the SQLite database (unless a database URL is given)
-    <data_dir>/blobs/      uploaded files, content-addressed by sha256
-    <data_dir>/public/     the public site (unless another directory is given)
+    <data_dir>/veil.db          the SQLite database (unless a database URL is given)
+    <data_dir>/data.key         the key that seals files at rest (unless VEIL_DATA_KEY* names another; 0600)
+    <data_dir>/blobs/           uploaded files, content-addressed by sha256, sealed
+    <data_dir>/public/          the public site (unless another directory is given)
+    <public_dir>/../.veil-staging/  the publisher's temp files, renamed into the public site (VEIL_STAGING_DIR)
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from veil.findings import FileResult
 from veil.policy import Policy, load_policy
 from veil.store.engine import Database, open_database
 from veil.workflow.blobs import BlobStore
+from veil.workflow.overrides import OverrideRules
 from veil.workflow.publishing import DirectorySite, PublicSite
 from veil.workflow.scanning import Scanner, ScanWorker
+from veil.workflow.sealing import sealer_for
 
 
 def default_scanner(policy: Policy) -> Scanner:
@@ -41,14 +46,25 @@ class Gate:
     @classmethod
     def open(cls, data_dir: str | Path = ".veil", database_url: str | None = None, public_dir: str | Path | None = None,
              policy_path: str | None = None, scanner: Scanner | None = None, schema: str | None = None,
-             upgrade: bool = True) -> Gate:
+             upgrade: bool = True, staging_dir: str | Path | None = None) -> Gate:
         data = Path(data_dir)
         data.mkdir(parents=True, exist_ok=True)
         os.chmod(data, 0o700)  # uploaded files may hold personal data: keep the store private
+        blobs = BlobStore(data / "blobs", sealer_for(data))
+        blobs.seal_legacy()
         db = open_database(database_url, data, schema=schema, upgrade=upgrade)
         policy = load_policy(policy_path)
-        return cls(db=db, blobs=BlobStore(data / "blobs"), site=DirectorySite(public_dir or data / "public"),
-                   policy=policy, scanner=scanner or default_scanner(policy), data_dir=data)
+        OverrideRules.from_policy(policy)  # a bad `gate:` section is a set-up error now, not at the first approval
+        site = DirectorySite(public_dir or data / "public",
+                             staging=staging_dir or os.environ.get("VEIL_STAGING_DIR") or None)
+        site.clean_staging()
+        return cls(db=db, blobs=blobs, site=site, policy=policy, scanner=scanner or default_scanner(policy),
+                   data_dir=data)
+
+    @cached_property
+    def override_rules(self) -> OverrideRules:
+        """What an override must carry under this gate's policy (legal bases, justification rules)."""
+        return OverrideRules.from_policy(self.policy)
 
     def start_worker(self, name: str = "web-worker", poll: float = 1.0) -> ScanWorker:
         self.worker = ScanWorker(self.db, self.blobs, self.scanner, self.policy, name=name, poll=poll)

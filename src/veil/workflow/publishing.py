@@ -2,28 +2,36 @@
 
 `PublicSite` is the seam: a directory (DirectorySite) by default; object storage can implement the same four
 methods. Publishing re-reads each file from the blob store, re-hashes it and refuses any byte that is not the
-approved sha256, writes atomically (temp + rename) and re-hashes what the site holds afterwards.
+approved sha256, writes atomically (a temp file in a staging folder outside the public tree, then one rename) and
+re-hashes what the site holds afterwards.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import os
+import time
 from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veil.atomic_files import write_atomically
+from veil.atomic_files import TEMP_PREFIX, write_temp_file
+from veil.errors import UsageError
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_releases import Publication, Release
 from veil.workflow import audit
 from veil.workflow.approvals import file_states
 from veil.workflow.blobs import BlobStore
-from veil.workflow.errors import Forbidden, Refused
+from veil.workflow.errors import Forbidden, NotFound, Refused
 from veil.workflow.events import Published, Withdrawn
 from veil.workflow.roles import Role
+
+STAGING_NAME = ".veil-staging"
+STALE_STAGING_SECONDS = 3600.0
 
 
 class PublicSite(Protocol):
@@ -39,12 +47,19 @@ class PublicSite(Protocol):
 
 
 class DirectorySite:
-    """A public site that is a directory (served by any web server)."""
+    """A public site that is a directory (served by any web server).
 
-    def __init__(self, root: str | Path, base_url: str = "") -> None:
+    Bytes are written into a staging folder outside the public tree but on its filesystem (default: the sibling
+    `.veil-staging` of the public folder), flushed to disk and renamed into place: the public tree never holds a
+    half-written file, and nothing in it is ever a temp file the sweeper could be asked to ignore."""
+
+    def __init__(self, root: str | Path, base_url: str = "", staging: str | Path | None = None) -> None:
         self.root = Path(root).resolve()
         self.name = str(self.root)
         self.base_url = base_url.rstrip("/")
+        self.staging = Path(staging).resolve() if staging else self.root.parent / STAGING_NAME
+        if self.staging == self.root or self.staging.is_relative_to(self.root):
+            raise UsageError("the staging folder must be outside the public tree")
 
     def _target(self, path: str) -> Path:
         rel = PurePosixPath(path)
@@ -55,8 +70,28 @@ class DirectorySite:
             raise Refused("the publication path must stay inside the public site")
         return target
 
+    def _stage(self, data: bytes) -> Path:
+        self.staging.mkdir(mode=0o700, parents=True, exist_ok=True)
+        return write_temp_file(self.staging, data, mode=0o644)
+
     def put(self, path: str, data: bytes) -> None:
-        write_atomically(self._target(path), data, mode=0o644)
+        target = self._target(path)
+        staged = self._stage(data)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staged, target)
+        except (IsADirectoryError, NotADirectoryError, FileExistsError):
+            # The message names no path: a path can carry a person's name.
+            raise Refused("a file and a folder of the public site have the same name; choose another target "
+                          "path or file name") from None
+        except OSError as exc:
+            if exc.errno == errno.EXDEV:
+                raise Refused("the staging folder is on another filesystem than the public site; set "
+                              "VEIL_STAGING_DIR to a folder beside it") from None
+            raise
+        finally:
+            staged.unlink(missing_ok=True)
+        _sync_folder(target.parent)
 
     def get(self, path: str) -> bytes | None:
         try:
@@ -69,6 +104,36 @@ class DirectorySite:
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path}" if self.base_url else path
+
+    def clean_staging(self, older_than: float = STALE_STAGING_SECONDS) -> int:
+        """Remove staged files a crashed writer left behind (older than `older_than` seconds: a live writer's
+        files are seconds old); returns how many."""
+        removed = 0
+        if not self.staging.is_dir():
+            return 0
+        limit = time.time() - older_than
+        for entry in self.staging.iterdir():
+            try:
+                if entry.name.startswith(TEMP_PREFIX) and entry.lstat().st_mtime < limit:
+                    entry.unlink()
+                    removed += 1
+            except OSError:
+                continue
+        return removed
+
+
+def _sync_folder(folder: Path) -> None:
+    """Flush a rename to disk (the folder's entry), where the platform allows it."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Release, user: User,
@@ -162,3 +227,13 @@ def _live(session: Session, release_id: int) -> dict[str, Publication]:
 def publications(session: Session, release_id: int) -> list[Publication]:
     return list(session.scalars(select(Publication).where(Publication.release_id == release_id)
                                 .order_by(Publication.id)))
+
+
+def publication_at(session: Session, release_id: int, path: str) -> Publication:
+    """The release's publication at `path`: the live one, else the latest (an incident may concern a file already
+    taken down)."""
+    pub = session.scalars(select(Publication).where(Publication.release_id == release_id, Publication.path == path)
+                          .order_by(Publication.withdrawn.is_not(None), Publication.id.desc())).first()
+    if pub is None:
+        raise NotFound(f"release #{release_id} never published a file at that path")
+    return pub

@@ -15,6 +15,7 @@ from veil.findings import Verdict
 from veil.store.models_accounts import User
 from veil.store.models_releases import FindingRecord, Release
 from veil.workflow.approvals import FileState, file_states, history, overridden_releases
+from veil.workflow.overrides import REQUIRED_OFFICIALS, OverrideRules, default_rules
 from veil.workflow.publishing import publications
 from veil.workflow.releases import get_release, list_releases
 
@@ -38,8 +39,9 @@ def _finding(f: FindingRecord) -> dict[str, Any]:
             "message": f.message, "detector": f.detector, "effect": f.effect, "samples": list(f.samples or [])}
 
 
-def file_view(state: FileState) -> dict[str, Any]:
+def file_view(state: FileState, rules: OverrideRules | None = None) -> dict[str, Any]:
     scan = state.scan
+    rules = rules or default_rules()
     return {
         "id": state.file.id, "path": state.file.name, "version": state.file.version, "sha256": state.file.sha256,
         "size": state.file.size, "uploaded": state.file.created.isoformat(),
@@ -50,17 +52,22 @@ def file_view(state: FileState) -> dict[str, Any]:
         "findings": [_finding(f) for f in scan.findings] if scan and state.scanned else [],
         "approvers": state.approvers, "approved": state.approved, "needs": state.needs,
         "blocking": state.blocking, "overridden_by": state.overridden_by, "justifications": state.justifications,
+        "overrides": [{"by": o.by, "legal_basis": o.legal_basis,
+                       "legal_basis_label": rules.label(o.legal_basis) if o.legal_basis else "none recorded",
+                       "justification": o.justification, "created": o.created.isoformat()} for o in state.overrides],
+        "officials_needed": max(0, REQUIRED_OFFICIALS - len(state.officials)) if state.blocking else 0,
     }
 
 
-def release_detail(session: Session, release_id: int) -> dict[str, Any]:
+def release_detail(session: Session, release_id: int, rules: OverrideRules | None = None) -> dict[str, Any]:
     release = get_release(session, release_id)
     submitter = session.get(User, release.submitter_id)
     states = file_states(session, release)
-    files = [file_view(s) for s in states]
+    files = [file_view(s, rules) for s in states]
     scanned = [f for f in files if f["verdict"] is not None]
     verdict = Verdict.worst([Verdict(f["verdict"]) for f in scanned]).value if scanned else None
     users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
+    overridden = {f["sha256"] for f in files if f["overrides"]}
     return {
         **release_summary(release, submitter.username if submitter else "?", any(f["overridden_by"] for f in files)),
         "notes": release.notes,
@@ -68,11 +75,13 @@ def release_detail(session: Session, release_id: int) -> dict[str, Any]:
         "scans_pending": len(files) - len(scanned),
         "files": files,
         "overridden": any(f["overridden_by"] for f in files),
-        "decisions": [{"action": d.action, "by": who, "override": d.override, "comment": d.comment,
+        "decisions": [{"action": d.action, "by": who, "override": d.override, "legal_basis": d.legal_basis,
+                       "comment": d.comment,
                        "created": d.created.isoformat(), "sha256s": [i.sha256 for i in d.items]}
                       for d, who in history(session, release.id)],
         "publications": [{"path": p.path, "sha256": p.sha256, "site": p.site, "published": p.published.isoformat(),
                           "by": users.get(p.publisher_id, "?"),
-                          "withdrawn": p.withdrawn.isoformat() if p.withdrawn else None}
+                          "withdrawn": p.withdrawn.isoformat() if p.withdrawn else None,
+                          "overridden": p.sha256 in overridden}
                          for p in publications(session, release.id)],
     }
