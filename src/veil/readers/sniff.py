@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import zipfile
 
+from veil.readers.text.encoding import wide_encoding
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 
@@ -95,9 +97,10 @@ def _sniff_ole(blob: bytes) -> str:
 
 
 def _sniff_text(head: bytes, name: str) -> str:
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head)):
+    wide = wide_encoding(head)
+    if b"\x00" in head and wide is None:
         return "binary"
-    text = _decode_head(head)
+    text = _decode_head(head, wide)
     stripped = text.lstrip("\ufeff \t\r\n")
     # An e-mail whose first part is HTML is still an e-mail: look at its header block first.
     if _looks_like_email(stripped):
@@ -120,14 +123,10 @@ def _sniff_text(head: bytes, name: str) -> str:
     return "text"
 
 
-def _looks_utf16(head: bytes) -> bool:
-    sample = head[:200]
-    return len(sample) > 20 and sample[1::2].count(0) > len(sample) // 3
-
-
-def _decode_head(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        return head.decode("utf-16", errors="replace")
+def _decode_head(head: bytes, wide: tuple[str, int] | None) -> str:
+    if wide is not None:
+        codec, skip = wide
+        return head[skip:].decode(codec, errors="replace")
     return head.decode("utf-8", errors="replace")
 
 
