@@ -18,8 +18,9 @@ _ODF_MIMETYPES = {
 
 
 def sniff(blob: bytes, name: str = "") -> str:
-    """Return a format name: xlsx, xlsb, xls, ods, docx, pptx, odt, odp, doc, ppt, msg, ole, encrypted-office,
-    pdf, zip, tar, gzip, 7z, parquet, json, ndjson, html, eml, rtf, delimited, text, empty or binary."""
+    """Return a format name: xlsx, xlsb, xls, ods, numbers, iwork, docx, pptx, odt, odp, doc, ppt, msg, ole,
+    encrypted-office, pdf, zip, tar, gzip, 7z, parquet, sqlite, spss, encrypted-spss, spss-portable, stata,
+    sas-xport, sas7bdat, arrow, json, ndjson, html, eml, rtf, delimited, text, empty or binary."""
     head = blob[:8192]
     if not blob[:65536].strip() and not blob.strip():  # the cheap look first: strip() copies the whole file
         return "empty"
@@ -29,6 +30,9 @@ def sniff(blob: bytes, name: str = "") -> str:
         return _sniff_ole(blob)
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
+    dataset = _sniff_dataset(head)
+    if dataset:
+        return dataset
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PARE"):  # Parquet with an encrypted footer: no key, no reading
@@ -44,6 +48,35 @@ def sniff(blob: bytes, name: str = "") -> str:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     return _sniff_text(head, name)
+
+
+_SAS7BDAT_MAGIC = bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
+_XPORT_HEADERS = (b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!",
+                  b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!")
+
+
+def _sniff_dataset(head: bytes) -> str | None:
+    """Databases and statistical files, each told by its magic bytes."""
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "spss"
+    if b"ENCRYPTEDSAV" in head[:64]:  # SPSS 21+ wraps an encrypted .sav in this header
+        return "encrypted-spss"
+    if b"SPSSPORT" in head[:2048] and b"PORT FILE" in head[:512]:
+        return "spss-portable"
+    if head.startswith(b"<stata_dta>") or (len(head) > 4 and 0x66 <= head[0] <= 0x73 and head[1] in (1, 2)
+                                          and head[2] == 1 and head[3] == 0):
+        return "stata"
+    if head.startswith(_XPORT_HEADERS):
+        return "sas-xport"
+    if head[12:32] == _SAS7BDAT_MAGIC:
+        return "sas7bdat"
+    if head.startswith((b"ARROW1", b"FEA1")):
+        return "arrow"
+    if head.startswith(b"\xff\xff\xff\xff") and 8 <= int.from_bytes(head[4:8], "little") < 1 << 24:
+        return "arrow"  # an Arrow IPC stream: a continuation marker, then the schema message's length
+    return None
 
 
 def _sniff_zip(blob: bytes) -> str:
@@ -66,6 +99,10 @@ def _sniff_zip(blob: bytes) -> str:
             return "docx"
         if any(n.startswith("ppt/") for n in names):
             return "pptx"
+    if "Index/Document.iwa" in nameset:
+        # Numbers, Pages and Keynote share the package; only Numbers keeps a calculation engine and no slides.
+        slides = any(n.startswith("Index/Slide") for n in names)
+        return "numbers" if "Index/CalculationEngine.iwa" in nameset and not slides else "iwork"
     if "content.xml" in nameset and "META-INF/manifest.xml" in nameset:
         return "odt"
     return "zip"
