@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from veil.readers.file_names import name_unit
 from veil.readers.limits import Budget, LimitExceeded
 from veil.readers.sniff import sniff
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility, nest
@@ -80,11 +81,17 @@ class ReadContext:
     depth: int = 0
     format: str = ""
 
-    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility) -> Iterator[Unit]:
+    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility,
+                 named: bool = True) -> Iterator[Unit]:
         """Read a file found inside this one (embedded object, attachment, archive member) through the readers.
 
-        Units come back with `location` prefixed and visibility nested, so findings say where the inner file was.
+        Its name comes first, as a `file name` Text unit (unless `named` is False: the caller has checked the
+        name already, e.g. an archive's listing). Units come back with `location` prefixed and visibility
+        nested, so findings say where the inner file was.
         """
+        name_text = name_unit(name, location, visibility) if named else None
+        if name_text is not None:  # a member's or an attachment's name can be personal data by itself
+            yield name_text
         if self.depth + 1 > self.budget.limits.max_depth:
             yield Unreadable(location, f"embedded files nested deeper than {self.budget.limits.max_depth} levels")
             return
