@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from veil.readers.text.encoding import wide_encoding
@@ -143,10 +144,16 @@ def _sniff_text(head: bytes, name: str) -> str:
     if _looks_like_email(stripped):
         return "eml"
     lower = stripped[:2048].lower()
+    if lower.startswith("begin:vcard"):
+        return "vcard"
+    if lower.startswith("begin:vcalendar"):
+        return "ical"
     if lower.startswith(("<!doctype html", "<html")) or ("<html" in lower[:512] and "<body" in lower):
         return "html"
     if lower.startswith("<?xml") and "<html" in lower:
         return "html"
+    if lower.startswith("<?xml") or _XML_ROOT.match(stripped):
+        return "xml"
     if stripped.startswith(("{", "[")):
         first_line = stripped.split("\n", 1)[0].strip()
         if stripped.startswith("{") and first_line.endswith("}") and "\n{" in stripped:
@@ -158,6 +165,9 @@ def _sniff_text(head: bytes, name: str) -> str:
     if _looks_delimited(stripped):
         return "delimited"
     return "text"
+
+
+_XML_ROOT = re.compile(r"<(?:!--.*?-->\s*)*[A-Za-z_][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(\"[^\"]*\"|'[^']*'))*\s*/?>", re.S)
 
 
 def _decode_head(head: bytes, wide: tuple[str, int] | None) -> str:
