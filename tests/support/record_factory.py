@@ -72,7 +72,8 @@ def hearings_calendar(seed: int) -> bytes:
     events = []
     for i, topic in enumerate(("detention standards", "asylum processing backlog", "border technology")):
         events.append(f"BEGIN:VEVENT\r\nUID:h{i}@house\r\nSUMMARY:Public hearing on {topic}\r\n"
-                      f"DTSTART:2024040{i + 1}T140000Z\r\nLOCATION:Room {rng.randint(100, 2400)}\\, Rayburn Building\r\n"
+                      f"DTSTART:2024040{i + 1}T140000Z\r\n"
+                      f"LOCATION:Room {rng.randint(100, 2400)}\\, Rayburn Building\r\n"
                       "ORGANIZER;CN=Committee Clerk:mailto:clerk@mail.house.gov\r\nEND:VEVENT")
     return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nX-WR-CALNAME:Public hearings\r\n" + "\r\n".join(events)
             + "\r\nEND:VCALENDAR\r\n").encode("utf-8")
