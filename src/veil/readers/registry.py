@@ -52,6 +52,8 @@ READERS: dict[str, str] = {
     "vcard": "veil.readers.text.cards:read",
     "ical": "veil.readers.text.cards:read",
     "xml": "veil.readers.text.xml_records:read",
+    "mbox": "veil.readers.text.mbox:read",
+    "yaml": "veil.readers.text.yaml_records:read",
     "eml": "veil.readers.containers.email:read",
     "msg": "veil.readers.containers.email:read",
     "zip": "veil.readers.containers.archive:read",

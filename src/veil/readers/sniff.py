@@ -140,6 +140,9 @@ def _sniff_text(head: bytes, name: str) -> str:
         return "binary"
     text = _decode_head(head, wide)
     stripped = text.lstrip("\ufeff \t\r\n")
+    first, _, rest = stripped.partition("\n")
+    if first.startswith("From ") and _looks_like_email(rest):
+        return "mbox"  # a mailbox: "From sender date", then a message, then the next "From " line
     # An e-mail whose first part is HTML is still an e-mail: look at its header block first.
     if _looks_like_email(stripped):
         return "eml"
@@ -162,6 +165,8 @@ def _sniff_text(head: bytes, name: str) -> str:
     lowered_name = name.lower()
     if lowered_name.endswith((".md", ".markdown")):
         return "text"
+    if lowered_name.endswith((".yaml", ".yml")) or stripped.startswith(("%YAML", "---\n", "---\r\n")):
+        return "yaml"
     if _looks_delimited(stripped):
         return "delimited"
     return "text"

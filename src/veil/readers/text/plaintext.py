@@ -2,8 +2,8 @@
 
 Text is decoded as the delimited reader decodes it (marks, UTF-16/32 without a mark, UTF-8, a guess) and cut
 into paragraph blocks at blank lines, each a unit located by its lines, so a name and an identifier in one
-paragraph are read together. Markdown's `<!-- comments -->` do not show when rendered, so they are MARKUP_COMMENT.
-RTF is read by a small state machine (below) that keeps hidden (`\\v`) and deleted (`\\deleted`) text,
+paragraph are read together; pipe tables are Tables (text/markdown_tables.py). Markdown's `<!-- comments -->`
+do not show when rendered, so they are MARKUP_COMMENT. RTF is read by a small state machine (below) that keeps hidden (`\\v`) and deleted (`\\deleted`) text,
 annotations, headers/footers, field codes, the info block and embedded objects apart.
 """
 
@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 from veil.readers.registry import ReadContext
 from veil.readers.text.delimited import decode as delimited_decode
+from veil.readers.text.markdown_tables import split_tables
 from veil.readers.units import Text, Unit, Visibility
 
 MAX_BLOCK_LINES = 200
@@ -38,6 +39,8 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     if markdown:
         yield from _markdown_comments(text)
         text = _MD_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text, tables = split_tables(text)
+    yield from tables
     yield from text_units(text)
 
 
