@@ -3,8 +3,9 @@
 Text is decoded as the delimited reader decodes it (marks, UTF-16/32 without a mark, UTF-8, a guess) and cut
 into paragraph blocks at blank lines, each a unit located by its lines, so a name and an identifier in one
 paragraph are read together; pipe tables are Tables (text/markdown_tables.py). Markdown's `<!-- comments -->`
-do not show when rendered, so they are MARKUP_COMMENT. RTF is read by a small state machine (below) that keeps hidden (`\\v`) and deleted (`\\deleted`) text,
-annotations, headers/footers, field codes, the info block and embedded objects apart.
+do not show when rendered, so they are MARKUP_COMMENT. RTF is read by a small state machine (below) that keeps
+hidden (`\\v`) and deleted (`\\deleted`) text, annotations, headers/footers, field codes, the info block and
+embedded objects apart.
 """
 
 from __future__ import annotations
