@@ -152,3 +152,35 @@ def test_the_original_bytes_are_not_changed() -> None:
     before = bytes(blob)
     _units(blob)
     assert blob == before
+
+
+def _after(blob: bytes, sql: str, secure_delete: bool = False, vacuum: bool = False) -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.db"
+        path.write_bytes(blob)
+        connection = sqlite3.connect(path)
+        connection.execute(f"PRAGMA secure_delete={'ON' if secure_delete else 'OFF'}")
+        connection.execute(sql)
+        connection.commit()
+        if vacuum:
+            connection.execute("VACUUM")
+        connection.close()
+        return path.read_bytes()
+
+
+@pytest.mark.parametrize("sql", ["DROP TABLE detainees", "DELETE FROM detainees"])
+@pytest.mark.parametrize("seed", range(2))
+def test_a_dropped_roster_left_in_free_pages_is_found(sql: str, seed: int) -> None:
+    # SQLite builds without SECURE_DELETE (macOS, Windows, most languages' bundles) leave freed pages as they were.
+    blob = _after(sqlite_db(people(n=300, seed=seed), aggregate(seed)), sql)
+    units = _units(blob)
+    deleted = [u for u in units if isinstance(u, Table) and u.visibility is Visibility.EARLIER_REVISION]
+    assert deleted and deleted[0].location.startswith("deleted rows of 5 fields")
+    result = check_bytes(blob, "statistics.db")
+    assert result.verdict is Verdict.BLOCK and result.persons > 200
+
+
+@pytest.mark.parametrize("secure_delete,vacuum", [(True, False), (False, True)])
+def test_a_wiped_or_vacuumed_database_keeps_no_deleted_rows(secure_delete: bool, vacuum: bool) -> None:
+    blob = _after(sqlite_db(people(n=300, seed=1), aggregate(1)), "DROP TABLE detainees", secure_delete, vacuum)
+    assert check_bytes(blob, "statistics.db").verdict is Verdict.PASS

@@ -9,6 +9,8 @@ any value, and a progress handler that stops a query past the file's time budget
     table 'people' (sqlite, 5 columns)        Table, header = column names, every value as text
     view 'v_asylum' (sqlite, 3 columns)       Table (a view that cannot run is Unreadable, naming it)
     trigger/view SQL                          Text (metadata): string literals in a schema are data too
+    deleted rows (free pages)                 Table (earlier-revision): rows of dropped tables and large deletes
+                                              that were never wiped (sqlite_pages.py)
     BLOB cells                                text when they are UTF-8; a file of a format Veil reads goes back
                                               through the readers (`table 'docs' row 3 column 'pdf'`); other
                                               bytes are a Notice
@@ -29,6 +31,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from veil.readers.datasets.frames import CellBudget, frame_from_rows
+from veil.readers.datasets.sqlite_pages import deleted_rows
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
 from veil.readers.sniff import sniff
@@ -47,14 +50,16 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     missing = _missing_pages(blob)
     if missing:
         yield Unreadable("", f"the database is truncated: {missing} of its pages are missing")
+    budget = CellBudget(ctx)
     with tempfile.TemporaryDirectory(prefix="veil-sqlite-") as folder:
         path = Path(folder) / "copy.sqlite"
         path.write_bytes(blob)
         connection = _connect(path, ctx)
         try:
-            yield from _read(connection, ctx)
+            yield from _read(connection, budget, ctx)
         finally:
             connection.close()
+    yield from _deleted(blob, budget)
 
 
 def _missing_pages(blob: bytes) -> int:
@@ -110,7 +115,7 @@ def _text(raw: bytes) -> str:
         return raw.decode("cp1252", errors="replace")
 
 
-def _read(connection: sqlite3.Connection, ctx: ReadContext) -> Iterator[Unit]:
+def _read(connection: sqlite3.Connection, budget: CellBudget, ctx: ReadContext) -> Iterator[Unit]:
     _limit_time(connection, ctx)
     try:
         schema = connection.execute(
@@ -118,7 +123,6 @@ def _read(connection: sqlite3.Connection, ctx: ReadContext) -> Iterator[Unit]:
         ).fetchall()
     except sqlite3.Error as exc:
         raise LimitExceeded(_failure("the database schema", exc)) from exc
-    budget = CellBudget(ctx)
     for kind, name, _ in schema:
         # Internal tables (sqlite_sequence, sqlite_stat1) hold counters and table names, not data.
         if kind in ("table", "view") and not str(name).lower().startswith("sqlite_"):
@@ -126,6 +130,15 @@ def _read(connection: sqlite3.Connection, ctx: ReadContext) -> Iterator[Unit]:
     sql = [str(text) for kind, _, text in schema if kind in ("view", "trigger") and text]
     if sql:
         yield Text("schema (views and triggers)", Visibility.METADATA, "\n\n".join(sql))
+
+
+def _deleted(blob: bytes, budget: CellBudget) -> Iterator[Unit]:
+    for width, rows in sorted(deleted_rows(blob).items()):
+        where = f"deleted rows of {width} fields (free pages)"
+        frame = frame_from_rows(rows, width, budget, "the deleted rows")
+        yield Table(location=where, visibility=Visibility.EARLIER_REVISION, frame=frame)
+        yield Notice(where, Visibility.EARLIER_REVISION, f"{len(rows)} deleted row(s) are still in the file's free "
+                                                          "pages (dropped or deleted, never wiped)")
 
 
 def _relation(connection: sqlite3.Connection, kind: str, name: str, budget: CellBudget,
