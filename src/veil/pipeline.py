@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -15,9 +15,12 @@ from veil import __version__
 from veil.detectors import analyse
 from veil.findings import FileResult, Finding, Kind
 from veil.policy import Policy, load_policy
+from veil.readers.file_names import base_name, name_unit
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
+from veil.readers.units import Unit
+from veil.shown_names import FileNames
 
 SCANNER_VERSION = __version__
 _HASH_ASIDE_BYTES = 4 << 20
@@ -29,9 +32,18 @@ def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limi
     started = time.perf_counter()
     digest = _sha256_meanwhile(blob)
     ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
-    findings = analyse(read_blob(blob, ctx), policy)
+    names = FileNames()
+    findings = names.masked(analyse(names.watch(_own_name(name), read_blob(blob, ctx)), policy))
     return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started,
                    sha=digest())
+
+
+def _own_name(name: str) -> Iterator[Unit]:
+    """The file's own name is published with it: its last part is checked as text (not the folders it was
+    checked from, which are the checker's own)."""
+    unit = name_unit(base_name(name)) if name and name != "-" else None
+    if unit is not None:
+        yield unit
 
 
 def check_path(path: str | Path, policy: Policy | None = None, limits: Limits | None = None) -> FileResult:

@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from veil.readers.file_names import name_unit
 from veil.readers.limits import Budget, LimitExceeded
 from veil.readers.sniff import sniff
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility, nest
@@ -32,6 +33,14 @@ READERS: dict[str, str] = {
     "json": "veil.readers.text.json_records:read",
     "ndjson": "veil.readers.text.json_records:read",
     "parquet": "veil.readers.datasets.parquet:read",
+    "sqlite": "veil.readers.datasets.sqlite:read",
+    "spss": "veil.readers.datasets.statistical:read",
+    "spss-portable": "veil.readers.datasets.statistical:read",
+    "stata": "veil.readers.datasets.statistical:read",
+    "sas-xport": "veil.readers.datasets.statistical:read",
+    "sas7bdat": "veil.readers.datasets.statistical:read",
+    "arrow": "veil.readers.datasets.arrow_ipc:read",
+    "numbers": "veil.readers.datasets.numbers:read",
     "pdf": "veil.readers.pdf.reader:read",
     "docx": "veil.readers.office.docx:read",
     "pptx": "veil.readers.office.pptx:read",
@@ -40,6 +49,11 @@ READERS: dict[str, str] = {
     "doc": "veil.readers.office.legacy:read",
     "ppt": "veil.readers.office.legacy:read",
     "html": "veil.readers.text.html:read",
+    "vcard": "veil.readers.text.cards:read",
+    "ical": "veil.readers.text.cards:read",
+    "xml": "veil.readers.text.xml_records:read",
+    "mbox": "veil.readers.text.mbox:read",
+    "yaml": "veil.readers.text.yaml_records:read",
     "eml": "veil.readers.containers.email:read",
     "msg": "veil.readers.containers.email:read",
     "zip": "veil.readers.containers.archive:read",
@@ -54,6 +68,8 @@ READERS: dict[str, str] = {
 _REFUSED = {
     "encrypted-office": "the file is encrypted or password-protected",
     "encrypted-parquet": "the Parquet file is encrypted",
+    "encrypted-spss": "the SPSS file is encrypted (a password is needed to open it)",
+    "iwork": "an Apple Pages or Keynote document, which Veil does not read",
     "corrupt-zip": "the file looks like a zip container but its directory cannot be read (corrupt or truncated)",
     "corrupt-ole": "the file looks like a legacy Office file but its structure cannot be read (corrupt or truncated)",
     "ole": "an OLE compound file of a kind Veil does not read",
@@ -70,11 +86,17 @@ class ReadContext:
     depth: int = 0
     format: str = ""
 
-    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility) -> Iterator[Unit]:
+    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility,
+                 named: bool = True) -> Iterator[Unit]:
         """Read a file found inside this one (embedded object, attachment, archive member) through the readers.
 
-        Units come back with `location` prefixed and visibility nested, so findings say where the inner file was.
+        Its name comes first, as a `file name` Text unit (unless `named` is False: the caller has checked the
+        name already, e.g. an archive's listing). Units come back with `location` prefixed and visibility
+        nested, so findings say where the inner file was.
         """
+        name_text = name_unit(name, location, visibility) if named else None
+        if name_text is not None:  # a member's or an attachment's name can be personal data by itself
+            yield name_text
         if self.depth + 1 > self.budget.limits.max_depth:
             yield Unreadable(location, f"embedded files nested deeper than {self.budget.limits.max_depth} levels")
             return
@@ -136,6 +158,8 @@ def read_blob(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         yield Unreadable("", "the file needs more memory than Veil allows")
     except RecursionError:
         yield Unreadable("", "the file is nested too deeply")
+    except ModuleNotFoundError as exc:  # an optional reader's package is not installed (e.g. veil[numbers])
+        yield Unreadable("", f"reading {fmt} files needs the optional package '{exc.name}', which is not installed")
     except Exception as exc:  # noqa: BLE001 - fail closed on anything a parser throws; log the kind, not the data
         log.debug("reader %s failed: %s", fmt, type(exc).__name__, exc_info=False)
         yield Unreadable("", f"the {fmt} file could not be parsed ({type(exc).__name__})")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+
+from veil.readers.text.encoding import wide_encoding
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -16,8 +19,9 @@ _ODF_MIMETYPES = {
 
 
 def sniff(blob: bytes, name: str = "") -> str:
-    """Return a format name: xlsx, xlsb, xls, ods, docx, pptx, odt, odp, doc, ppt, msg, ole, encrypted-office,
-    pdf, zip, tar, gzip, 7z, parquet, json, ndjson, html, eml, rtf, delimited, text, empty or binary."""
+    """Return a format name: xlsx, xlsb, xls, ods, numbers, iwork, docx, pptx, odt, odp, doc, ppt, msg, ole,
+    encrypted-office, pdf, zip, tar, gzip, 7z, parquet, sqlite, spss, encrypted-spss, spss-portable, stata,
+    sas-xport, sas7bdat, arrow, json, ndjson, html, eml, rtf, delimited, text, empty or binary."""
     head = blob[:8192]
     if not blob[:65536].strip() and not blob.strip():  # the cheap look first: strip() copies the whole file
         return "empty"
@@ -27,6 +31,9 @@ def sniff(blob: bytes, name: str = "") -> str:
         return _sniff_ole(blob)
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
+    dataset = _sniff_dataset(head)
+    if dataset:
+        return dataset
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"PARE"):  # Parquet with an encrypted footer: no key, no reading
@@ -42,6 +49,35 @@ def sniff(blob: bytes, name: str = "") -> str:
     if head.startswith(b"{\\rtf"):
         return "rtf"
     return _sniff_text(head, name)
+
+
+_SAS7BDAT_MAGIC = bytes.fromhex("c2ea8160b31411cfbd92080009c7318c181f1011")
+_XPORT_HEADERS = (b"HEADER RECORD*******LIBRARY HEADER RECORD!!!!!!!",
+                  b"HEADER RECORD*******LIBV8   HEADER RECORD!!!!!!!")
+
+
+def _sniff_dataset(head: bytes) -> str | None:
+    """Databases and statistical files, each told by its magic bytes."""
+    if head.startswith(b"SQLite format 3\x00"):
+        return "sqlite"
+    if head.startswith((b"$FL2", b"$FL3")):
+        return "spss"
+    if b"ENCRYPTEDSAV" in head[:64]:  # SPSS 21+ wraps an encrypted .sav in this header
+        return "encrypted-spss"
+    if b"SPSSPORT" in head[:2048] and b"PORT FILE" in head[:512]:
+        return "spss-portable"
+    if head.startswith(b"<stata_dta>") or (len(head) > 4 and 0x66 <= head[0] <= 0x73 and head[1] in (1, 2)
+                                          and head[2] == 1 and head[3] == 0):
+        return "stata"
+    if head.startswith(_XPORT_HEADERS):
+        return "sas-xport"
+    if head[12:32] == _SAS7BDAT_MAGIC:
+        return "sas7bdat"
+    if head.startswith((b"ARROW1", b"FEA1")):
+        return "arrow"
+    if head.startswith(b"\xff\xff\xff\xff") and 8 <= int.from_bytes(head[4:8], "little") < 1 << 24:
+        return "arrow"  # an Arrow IPC stream: a continuation marker, then the schema message's length
+    return None
 
 
 def _sniff_zip(blob: bytes) -> str:
@@ -64,6 +100,10 @@ def _sniff_zip(blob: bytes) -> str:
             return "docx"
         if any(n.startswith("ppt/") for n in names):
             return "pptx"
+    if "Index/Document.iwa" in nameset:
+        # Numbers, Pages and Keynote share the package; only Numbers keeps a calculation engine and no slides.
+        slides = any(n.startswith("Index/Slide") for n in names)
+        return "numbers" if "Index/CalculationEngine.iwa" in nameset and not slides else "iwork"
     if "content.xml" in nameset and "META-INF/manifest.xml" in nameset:
         return "odt"
     return "zip"
@@ -95,18 +135,28 @@ def _sniff_ole(blob: bytes) -> str:
 
 
 def _sniff_text(head: bytes, name: str) -> str:
-    if b"\x00" in head and not (head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head)):
+    wide = wide_encoding(head)
+    if b"\x00" in head and wide is None:
         return "binary"
-    text = _decode_head(head)
+    text = _decode_head(head, wide)
     stripped = text.lstrip("\ufeff \t\r\n")
+    first, _, rest = stripped.partition("\n")
+    if first.startswith("From ") and _looks_like_email(rest):
+        return "mbox"  # a mailbox: "From sender date", then a message, then the next "From " line
     # An e-mail whose first part is HTML is still an e-mail: look at its header block first.
     if _looks_like_email(stripped):
         return "eml"
     lower = stripped[:2048].lower()
+    if lower.startswith("begin:vcard"):
+        return "vcard"
+    if lower.startswith("begin:vcalendar"):
+        return "ical"
     if lower.startswith(("<!doctype html", "<html")) or ("<html" in lower[:512] and "<body" in lower):
         return "html"
     if lower.startswith("<?xml") and "<html" in lower:
         return "html"
+    if lower.startswith("<?xml") or _XML_ROOT.match(stripped):
+        return "xml"
     if stripped.startswith(("{", "[")):
         first_line = stripped.split("\n", 1)[0].strip()
         if stripped.startswith("{") and first_line.endswith("}") and "\n{" in stripped:
@@ -115,19 +165,20 @@ def _sniff_text(head: bytes, name: str) -> str:
     lowered_name = name.lower()
     if lowered_name.endswith((".md", ".markdown")):
         return "text"
+    if lowered_name.endswith((".yaml", ".yml")) or stripped.startswith(("%YAML", "---\n", "---\r\n")):
+        return "yaml"
     if _looks_delimited(stripped):
         return "delimited"
     return "text"
 
 
-def _looks_utf16(head: bytes) -> bool:
-    sample = head[:200]
-    return len(sample) > 20 and sample[1::2].count(0) > len(sample) // 3
+_XML_ROOT = re.compile(r"<(?:!--.*?-->\s*)*[A-Za-z_][\w:.-]*(?:\s+[\w:.-]+\s*=\s*(\"[^\"]*\"|'[^']*'))*\s*/?>", re.S)
 
 
-def _decode_head(head: bytes) -> str:
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        return head.decode("utf-16", errors="replace")
+def _decode_head(head: bytes, wide: tuple[str, int] | None) -> str:
+    if wide is not None:
+        codec, skip = wide
+        return head[skip:].decode(codec, errors="replace")
     return head.decode("utf-8", errors="replace")
 
 

@@ -138,6 +138,9 @@ class Text:
     location: str
     visibility: Visibility
     text: str
+    # Set when the text is a file's name read as words: the name as the file had it, so that everything Veil shows
+    # can mask it when it turns out to be personal data (readers/file_names.py).
+    file_name: str | None = None
 
 
 @dataclass

@@ -71,7 +71,8 @@ class _CapturingContext(ReadContext):
 
     captured: list[_Captured] = field(default_factory=list)
 
-    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility) -> Iterator[Unit]:
+    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility,
+                 named: bool = True) -> Iterator[Unit]:
         self.captured.append(_Captured(name, location, blob))
         return iter(())
 

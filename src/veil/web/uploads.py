@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import UploadFile
 
+from veil.shown_names import shown_name
 from veil.workflow.errors import WorkflowError
 
 
@@ -20,6 +21,7 @@ def read_upload(upload: UploadFile, limit: int) -> bytes:
             break
         total += len(chunk)
         if total > limit:
-            raise TooLarge(f"{upload.filename or 'the file'} is larger than the {limit:,} byte upload limit")
+            name = shown_name(upload.filename or 'the file')
+            raise TooLarge(f"{name} is larger than the {limit:,} byte upload limit")
         chunks.append(chunk)
     return b"".join(chunks)

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veil.shown_names import shown_name
 from veil.store.models_accounts import User
 from veil.store.models_releases import Decision, DecisionFile, Release, ReleaseFile, Scan
 from veil.workflow import audit
@@ -157,7 +158,7 @@ def approve(session: Session, release: Release, user: User, sha256s: list[str], 
         if state is None:
             raise Refused(f"{sha[:12]}… is not the current version of any file in this release "
                           "(the file changed or was never part of it): approve the current version")
-        name = state.file.name
+        name = shown_name(state.file.name)
         if not state.scanned:
             raise Refused(f"{name} has not been scanned yet")
         if user.id == state.file.uploader_id:

@@ -1,7 +1,8 @@
 """Decisions as events: small frozen dataclasses with `actor` and `created`, appended to the audit chain.
 
 `name` is the persisted event type (never rename one); `payload()` is what the chain hashes besides actor/time.
-Payloads hold ids, file names, sha256s and verdicts, never personal values.
+Payloads hold ids, file names (masked when a name is personal data: veil.shown_names), sha256s and verdicts,
+never personal values.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from veil.atomic_files import TEMP_PREFIX, write_temp_file
 from veil.errors import UsageError
+from veil.shown_names import shown_name, shown_path
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_releases import Publication, Release
@@ -151,7 +152,7 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
             if state is None:
                 raise Refused(f"{sha[:12]}… is not the current version of any file in this release")
             if not state.approved:
-                raise Refused(f"{state.file.name} is not approved ({state.needs}); it cannot be published")
+                raise Refused(f"{shown_name(state.file.name)} is not approved ({state.needs}); it cannot be published")
             chosen.append(state)
     else:
         chosen = [s for s in states.values() if s.approved]
@@ -162,7 +163,7 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
     taken = session.scalars(select(Publication).where(Publication.path.in_(paths), Publication.withdrawn.is_(None),
                                                       Publication.release_id != release.id)).first()
     if taken is not None:
-        raise Refused(f"{taken.path} is live from release #{taken.release_id}; withdraw that release first")
+        raise Refused(f"{shown_path(taken.path)} is live from release #{taken.release_id}; withdraw that release first")
     written: list[tuple[str, bytes | None]] = []
     publications = []
     try:
@@ -175,7 +176,8 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
             site.put(path, data)
             back = site.get(path)
             if back is None or hashlib.sha256(back).hexdigest() != state.file.sha256:
-                raise Refused(f"the public site does not hold the approved bytes of {state.file.name} after writing")
+                raise Refused(f"the public site does not hold the approved bytes of {shown_name(state.file.name)} "
+                              "after writing")
             if path in live:
                 live[path].withdrawn, live[path].withdrawn_by = utcnow(), user.id
             publications.append(Publication(release_id=release.id, file_id=state.file.id,
@@ -195,7 +197,7 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
     release.updated = utcnow()
     session.flush()
     audit.append(session, Published(actor=user.username, release_id=release.id, site=site.name,
-                                    files=tuple(f"{p.sha256} {p.path}" for p in publications)))
+                                    files=tuple(f"{p.sha256} {shown_path(p.path)}" for p in publications)))
     return publications
 
 
@@ -214,7 +216,7 @@ def withdraw(session: Session, site: PublicSite, release: Release, user: User) -
     release.updated = now
     session.flush()
     audit.append(session, Withdrawn(actor=user.username, release_id=release.id, site=site.name,
-                                    paths=tuple(p.path for p in live)))
+                                    paths=tuple(shown_path(p.path) for p in live)))
     return live
 
 

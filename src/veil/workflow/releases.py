@@ -9,6 +9,7 @@ from pathlib import PurePosixPath
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from veil.shown_names import shown_name
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_releases import Release, ReleaseFile
@@ -88,8 +89,8 @@ def add_file(session: Session, blobs: BlobStore, release: Release, user: User, n
     if release.status in ("rejected", "published"):
         release.status = "open"  # new bytes reopen review; the published version stays live until replaced
     enqueue(session, row)
-    audit.append(session, FileUploaded(actor=user.username, release_id=release.id, file_id=row.id, file=name,
-                                       version=version, sha256=sha, size=len(data)))
+    audit.append(session, FileUploaded(actor=user.username, release_id=release.id, file_id=row.id,
+                                       file=shown_name(name), version=version, sha256=sha, size=len(data)))
     return row
 
 

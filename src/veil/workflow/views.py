@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veil.findings import Verdict
+from veil.shown_names import shown_name, shown_path
 from veil.store.models_accounts import User
 from veil.store.models_releases import FindingRecord, Release
 from veil.workflow.approvals import FileState, file_states, history, overridden_releases
@@ -43,7 +44,8 @@ def file_view(state: FileState, rules: OverrideRules | None = None) -> dict[str,
     scan = state.scan
     rules = rules or default_rules()
     return {
-        "id": state.file.id, "path": state.file.name, "version": state.file.version, "sha256": state.file.sha256,
+        "id": state.file.id, "path": shown_name(state.file.name), "version": state.file.version,
+        "sha256": state.file.sha256,
         "size": state.file.size, "uploaded": state.file.created.isoformat(),
         "scan_status": scan.status if scan else "missing", "verdict": state.verdict,
         "persons": scan.persons if scan and state.scanned else 0,
@@ -79,7 +81,8 @@ def release_detail(session: Session, release_id: int, rules: OverrideRules | Non
                        "comment": d.comment,
                        "created": d.created.isoformat(), "sha256s": [i.sha256 for i in d.items]}
                       for d, who in history(session, release.id)],
-        "publications": [{"path": p.path, "sha256": p.sha256, "site": p.site, "published": p.published.isoformat(),
+        "publications": [{"path": shown_path(p.path), "sha256": p.sha256, "site": p.site,
+                          "published": p.published.isoformat(),
                           "by": users.get(p.publisher_id, "?"),
                           "withdrawn": p.withdrawn.isoformat() if p.withdrawn else None,
                           "overridden": p.sha256 in overridden}

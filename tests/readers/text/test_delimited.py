@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from support.paths import CORPUS
 from veil.readers.limits import LimitExceeded, Limits
 from veil.readers.registry import ReadContext, read_blob
+from veil.readers.sniff import sniff
 from veil.readers.text import delimited
 from veil.readers.units import Notice, Table, Text, Unreadable
 
@@ -85,8 +86,8 @@ def test_encodings_decode_to_the_same_grid(encode, rows, label) -> None:
 
 
 def test_utf16_be_without_bom_is_decoded() -> None:
-    # sniff() calls BOM-less big-endian UTF-16 binary, so the decoder is tested directly
     blob = _join(NAMES, ",").encode("utf-16-be")
+    assert sniff(blob) == "delimited"
     decoded = delimited.decode(blob)
     assert decoded.encoding == "utf-16-be"
     assert decoded.utf8.decode("utf-8") == _join(NAMES, ",")

@@ -5,7 +5,8 @@ top-level file (member count and total bytes, shared through the file's Budget),
 each stream, and by the readers' nesting depth (which also ends zip quines). A password-protected member cannot be
 read, so it is Unreadable (the file is unverifiable), naming the member.
 
-Member names can themselves be personal data ("GARCIA_JOSE_A123456789.pdf"), so the listing is a Text unit.
+Member names can themselves be personal data ("GARCIA_JOSE_A123456789.pdf"), so every member's name, read or not, is
+a `file name` Text unit (readers/file_names.py).
 """
 
 from __future__ import annotations
@@ -21,10 +22,11 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from veil.readers.file_names import name_unit
 from veil.readers.limits import Budget, LimitExceeded, Limits
 from veil.readers.registry import ReadContext
 from veil.readers.safezip import SafeZip
-from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
+from veil.readers.units import Notice, Unit, Unreadable, Visibility
 
 # Files operating systems drop into archives: not content anyone published on purpose, and not readable formats.
 _SYSTEM_FILES = ("__MACOSX/", ".DS_Store", "Thumbs.db", "desktop.ini")
@@ -67,8 +69,12 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
 
 
 def _listing(names: list[str]) -> Iterator[Unit]:
-    if names:
-        yield Text("archive listing", Visibility.ARCHIVE_MEMBER, "\n".join(names))
+    """Every member's name, read or not (a password-protected `GARCIA_JOSE_A123456789.pdf` still names him)."""
+    for name in names:
+        if not _system_file(name):
+            unit = name_unit(name, f"member '{name}'", Visibility.ARCHIVE_MEMBER)
+            if unit is not None:
+                yield unit
 
 
 def _system_file(name: str) -> bool:
@@ -76,7 +82,7 @@ def _system_file(name: str) -> bool:
 
 
 def _member(data: bytes, name: str, ctx: ReadContext) -> Iterator[Unit]:
-    yield from ctx.embedded(data, posixpath.basename(name) or name, f"member '{name}'", Visibility.ARCHIVE_MEMBER)
+    yield from ctx.embedded(data, name, f"member '{name}'", Visibility.ARCHIVE_MEMBER, named=False)
 
 
 def _zip(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
@@ -128,7 +134,8 @@ def _compressed_or_tar(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         raise LimitExceeded("the tar archive cannot be read")
     inner = _inner_name(ctx.name, kind)
     _tally(ctx.budget).add(len(raw), ctx.budget.limits)
-    yield from ctx.embedded(raw, inner, f"{kind} member '{inner}'", Visibility.ARCHIVE_MEMBER)
+    # The inner name is the outer one less its suffix: it was checked as the outer file's name.
+    yield from ctx.embedded(raw, inner, f"{kind} member '{inner}'", Visibility.ARCHIVE_MEMBER, named=False)
 
 
 def _inner_name(name: str, kind: str) -> str:

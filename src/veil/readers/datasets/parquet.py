@@ -125,12 +125,13 @@ def _bytes_text(value: bytes) -> str:
         return value.decode("cp1252", errors="replace")
 
 
+def quiet_metadata(meta: dict[bytes, bytes]) -> list[str]:
+    """Key/value metadata as "key: value" lines, without the writers' own bookkeeping (pandas, Arrow, Spark)."""
+    return [f"{_bytes_text(key)}: {_bytes_text(value)}" for key, value in meta.items()
+            if key not in _QUIET_METADATA and len(value) <= 1_000_000]
+
+
 def _metadata(source: object) -> Iterator[Unit]:
-    meta = source.metadata.metadata or {}  # type: ignore[attr-defined]
-    lines = []
-    for key, value in meta.items():
-        if key in _QUIET_METADATA or len(value) > 1_000_000:
-            continue
-        lines.append(f"{_bytes_text(key)}: {_bytes_text(value)}")
+    lines = quiet_metadata(source.metadata.metadata or {})  # type: ignore[attr-defined]
     if lines:
         yield Text("file metadata (footer key/value pairs)", Visibility.METADATA, "\n".join(lines))

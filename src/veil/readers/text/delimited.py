@@ -21,6 +21,7 @@ import polars as pl
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
+from veil.readers.text.encoding import wide_encoding
 from veil.readers.units import Notice, Table, Unit, Visibility
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -101,24 +102,19 @@ def _plain_utf8(blob: bytes) -> Decoded | None:
     """The file as it stands when it is probably UTF-8 (no UTF-16/32 marks), else None."""
     if blob.startswith(codecs.BOM_UTF8):
         return Decoded(blob[3:], "utf-8 with BOM")
-    if blob.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(blob[:4096]):
+    if wide_encoding(blob) is not None:
         return None
     return Decoded(blob, "utf-8")
 
 
 def decode(blob: bytes) -> Decoded:
-    """Return the text as UTF-8 bytes: BOMs first, then UTF-16 without BOM, strict UTF-8, a guess, cp1252."""
+    """Return the text as UTF-8 bytes: BOMs first, then UTF-16/32 without BOM, strict UTF-8, a guess, cp1252."""
     if blob.startswith(codecs.BOM_UTF8):
         return _as_utf8(blob[3:], "utf-8", "utf-8 with BOM")
-    if blob.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
-        return Decoded(blob.decode("utf-32", errors="replace").encode("utf-8"), "utf-32")
-    if blob.startswith(codecs.BOM_UTF16_LE):
-        return Decoded(blob[2:].decode("utf-16-le", errors="replace").encode("utf-8"), "utf-16-le")
-    if blob.startswith(codecs.BOM_UTF16_BE):
-        return Decoded(blob[2:].decode("utf-16-be", errors="replace").encode("utf-8"), "utf-16-be")
-    utf16 = _utf16_without_bom(blob[:4096])
-    if utf16:
-        return Decoded(blob.decode(utf16, errors="replace").encode("utf-8"), utf16)
+    wide = wide_encoding(blob)
+    if wide is not None:
+        codec, skip = wide
+        return Decoded(blob[skip:].decode(codec, errors="replace").encode("utf-8"), codec)
     if _is_utf8(blob):
         return Decoded(blob, "utf-8")
     guess = _guess_encoding(blob[:256 * 1024])
@@ -150,19 +146,6 @@ def _is_utf8(blob: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return True
-
-
-def _utf16_without_bom(head: bytes) -> str | None:
-    if len(head) < 8:
-        return None
-    head = head[: len(head) - len(head) % 2]
-    even_zero = head[0::2].count(0) / (len(head) / 2)
-    odd_zero = head[1::2].count(0) / (len(head) / 2)
-    if odd_zero > 0.3 and even_zero < 0.05:
-        return "utf-16-le"
-    if even_zero > 0.3 and odd_zero < 0.05:
-        return "utf-16-be"
-    return None
 
 
 def _guess_encoding(sample: bytes) -> str | None:

@@ -7,7 +7,9 @@
 
 Every list of records anywhere in the document becomes a Table (not only the largest), an object whose values are
 all records (keyed by an id) becomes a Table with the key as its first field, and a list of equal-length lists
-becomes a grid. Nothing is dropped: scalars that belong to no table are Text. Malformed JSON is Unreadable with
+becomes a grid. Nothing is dropped: any other object is one record, its scalars (nested objects flattened) one Text
+written as one sentence (`name: Jose Garcia; status: asylum pending`, text/records.py) so its fields are tied, and
+scalars in lists are Text. Malformed JSON is Unreadable with
 its line and column. Bounded: files over MAX_JSON_BYTES (MAX_PYTHON_JSON_BYTES unless a plain array of uniform
 records), nesting deeper than MAX_DEPTH and tables over the cell limit end in LimitExceeded.
 """
@@ -26,6 +28,7 @@ from veil.readers.datasets.parquet import as_strings
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
 from veil.readers.text.delimited import decode
+from veil.readers.text.records import record_units
 from veil.readers.units import Table, Text, Unit, Unreadable, Visibility, cell_text
 
 # polars reads uniform records compactly; Python objects for any other document take ~5-10x its size, so that
@@ -72,13 +75,19 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         except json.JSONDecodeError as exc:
             yield Unreadable(f"line {exc.lineno}, column {exc.colno}", f"the JSON is malformed ({exc.msg})")
             return
+    yield from document_units(document, ctx)
+
+
+def document_units(document: Any, ctx: ReadContext, root: str = "$") -> Iterator[Unit]:
+    """Units of a parsed document (JSON values; the XML reader hands its elements over in the same shape)."""
     found = _Found()
-    _walk(document, "$", 0, found)
+    _walk(document, root, 0, found)
     for path, records in found.records:
         ctx.budget.check_time()
         yield from _records_tables(path, records, ctx, 0)
     for path, rows in found.grids:
         yield _grid_table(path, rows, ctx)
+    yield from record_units(found.objects)
     yield from _texts(found.loose)
 
 
@@ -103,6 +112,7 @@ class _Found:
     records: list[tuple[str, list[Any]]] = field(default_factory=list)
     grids: list[tuple[str, list[list[Any]]]] = field(default_factory=list)
     loose: dict[str, list[str]] = field(default_factory=dict)
+    objects: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
 
 
 def _scalar(value: Any) -> bool:
@@ -145,13 +155,32 @@ def _walk(value: Any, path: str, depth: int, found: _Found) -> None:
         if _is_keyed_records(value):
             found.records.append((path, [{"(key)": k, **v} for k, v in value.items()]))
             return
-        for key, item in value.items():
-            if _scalar(item):
-                _loose(found, path, str(key), item)
-            else:
-                _walk(item, f"{path}.{key}", depth + 1, found)
+        fields: list[tuple[str, str]] = []
+        _object_fields(value, "", path, depth, found, fields)
+        if fields:
+            found.objects.append((path, fields))
     else:
         _loose(found, path, "", value)
+
+
+def _object_fields(value: dict[str, Any], prefix: str, path: str, depth: int, found: _Found,
+                   fields: list[tuple[str, str]]) -> None:
+    """The scalars of one object, nested objects included (`applicant.name`), as the fields of one record; lists
+    of records or values in it are walked on their own."""
+    if depth > MAX_DEPTH:
+        raise LimitExceeded(f"the JSON is nested deeper than {MAX_DEPTH} levels")
+    for key, item in value.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(item, dict) and not _is_keyed_records(item):
+            _object_fields(item, name, path, depth + 1, found, fields)
+        elif isinstance(item, list) and all(_scalar(x) for x in item):
+            fields.append((name, "; ".join(t for t in (cell_text(x) for x in item) if t is not None)))
+        elif isinstance(item, dict | list):
+            _walk(item, f"{path}.{name}", depth + 1, found)
+        else:
+            text = cell_text(item)
+            if text is not None:
+                fields.append((name, text))
 
 
 def _loose(found: _Found, path: str, key: str, value: Any) -> None:

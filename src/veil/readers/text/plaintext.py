@@ -1,10 +1,11 @@
 """Plain text, Markdown and RTF.
 
-Text is decoded (BOM, UTF-8, UTF-16, else cp1252) and cut into paragraph blocks at blank lines, each a unit located
-by its lines, so a name and an identifier in one paragraph are read together. Markdown's `<!-- comments -->` do
-not show when rendered, so they are MARKUP_COMMENT. RTF is read by a small state machine (below) that keeps hidden
-(`\\v`) and deleted (`\\deleted`) text, annotations, headers/footers, field codes, the info block and embedded
-objects apart.
+Text is decoded as the delimited reader decodes it (marks, UTF-16/32 without a mark, UTF-8, a guess) and cut
+into paragraph blocks at blank lines, each a unit located by its lines, so a name and an identifier in one
+paragraph are read together; pipe tables are Tables (text/markdown_tables.py). Markdown's `<!-- comments -->`
+do not show when rendered, so they are MARKUP_COMMENT. RTF is read by a small state machine (below) that keeps
+hidden (`\\v`) and deleted (`\\deleted`) text, annotations, headers/footers, field codes, the info block and
+embedded objects apart.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import re
 from collections.abc import Iterator
 
 from veil.readers.registry import ReadContext
+from veil.readers.text.delimited import decode as delimited_decode
+from veil.readers.text.markdown_tables import split_tables
 from veil.readers.units import Text, Unit, Visibility
 
 MAX_BLOCK_LINES = 200
@@ -37,23 +40,14 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     if markdown:
         yield from _markdown_comments(text)
         text = _MD_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+    text, tables = split_tables(text)
+    yield from tables
     yield from text_units(text)
 
 
 def decode(blob: bytes) -> str:
-    """Bytes to text: a BOM wins, then strict UTF-8, then UTF-16 when half the bytes are NULs, else cp1252."""
-    if blob.startswith(b"\xef\xbb\xbf"):
-        return blob[3:].decode("utf-8", "replace")
-    if blob.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return blob.decode("utf-16", "replace")
-    try:
-        return blob.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    sample = blob[:4096]
-    if len(sample) >= 4 and sample.count(0) > len(sample) // 3:
-        return blob.decode("utf-16-le" if sample[1::2].count(0) > sample[::2].count(0) else "utf-16-be", "replace")
-    return blob.decode("cp1252", "replace")
+    """Bytes to text, as the delimited reader decodes them (marks, UTF-16/32 without a mark, UTF-8, a guess)."""
+    return delimited_decode(blob).utf8.decode("utf-8", "replace")
 
 
 def text_units(text: str, prefix: str = "", visibility: Visibility = Visibility.VISIBLE) -> Iterator[Unit]:
