@@ -118,7 +118,7 @@ def test_cli_bad_inputs(tmp_path: Path) -> None:
     assert code == 1 and "birth-date or A-number" in output and not out.exists()
 
 
-def test_xlsx_first_visible_sheet_or_named_sheet(tmp_path: Path) -> None:
+def test_xlsx_every_people_sheet_hidden_too_or_named_sheet(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -133,10 +133,16 @@ def test_xlsx_first_visible_sheet_or_named_sheet(tmp_path: Path) -> None:
     shown.append(["Jose Garcia", dt.datetime(1990, 1, 2), "A012345678"])
     path = tmp_path / "exposed.xlsx"
     book.save(path)
+    # A hidden sheet of people is exposed as much as a visible one: both are read, one after the other.
     table = read_people_table(path)
-    assert table.source == "exposed.xlsx sheet 'People'"
-    assert table.frame.row(0) == ("Jose Garcia", "1990-01-02", "A012345678")
+    assert table.frame.height == 2 and table.mapping == {"name": "name", "dob": "dob", "anumber": "anumber"}
+    first, second = "exposed.xlsx sheet 1 'N****'", "exposed.xlsx sheet 2 'P*****'"
+    assert [(p.where, p.first_row) for p in table.parts] == [(f"{first} (xl/worksheets/sheet1.xml)", 2),
+                                                           (f"{second} (xl/worksheets/sheet2.xml)", 3)]
+    assert table.where(1) == (f"{second} (xl/worksheets/sheet2.xml)", 3)
+    assert table.frame.row(1) == ("Jose Garcia", "1990-01-02", "A012345678")
     assert read_people_table(path, sheet="Notes").frame.height == 1
+    assert read_people_table(path, sheet="2").frame.row(0) == ("Jose Garcia", "1990-01-02", "A012345678")
     with pytest.raises(LinkageInputError, match="no sheet named"):
         read_people_table(path, sheet="Missing")
 

@@ -24,8 +24,8 @@ import polars as pl
 log = logging.getLogger(__name__)
 
 # Columns the model reads (made by linkage_prepare.prepare).
-MODEL_COLUMNS = ("unique_id", "name_key", "name_toks", "name_ph", "ph_lo", "ph_hi", "dob", "dob_swap",
-                 "birth_year", "birth_month", "anum", "nat")
+MODEL_COLUMNS = ("unique_id", "name_key", "name_ckey", "name_toks", "name_canon", "name_ph", "ph_lo", "ph_hi",
+                 "dob", "dob_swap", "birth_year", "birth_month", "anum", "nat")
 
 # Thresholds on the match probability of the best candidate.
 ACCEPT_PROBABILITY = 0.995
@@ -58,7 +58,10 @@ def _shorter(col: str) -> str:
 
 
 def _subset(col: str) -> str:
-    return f'len(list_intersect("{col}_l", "{col}_r")) = {_shorter(col)}'
+    """Every token of the shorter list is in the longer one (a name written twice with one token counts)."""
+    left, right = f'"{col}_l"', f'"{col}_r"'
+    return (f"(CASE WHEN len({left}) <= len({right}) THEN list_has_all({right}, {left}) "
+            f"ELSE list_has_all({left}, {right}) END)")
 
 
 @dataclass(frozen=True)
@@ -123,11 +126,13 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
     u_anum, fix_anum = exact_u("anum", "anum", one_in_roster)
     u_nat, fix_nat = exact_u("nat", "nat", 0.1)
     name = Comparison("name", '"name_key_l" IS NULL OR "name_key_r" IS NULL', (
-        Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.50, 1e-5, tf_column="name_key"),
-        Level("one name dropped", f'{_shorter("name_toks")} >= 2 AND {_subset("name_toks")}', 0.16, 1e-6),
+        Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.47, 1e-5, tf_column="name_key"),
+        # Mohamed El-Sayed = Muhammad Alsayed, Zheng Qiang = Cheng Ch'iang: one name in another spelling.
+        Level("other spelling", '"name_ckey_l" = "name_ckey_r"', 0.08, 1e-5),
+        Level("one name dropped", f'{_shorter("name_canon")} >= 2 AND {_subset("name_canon")}', 0.15, 1e-6),
         Level("typos", f'{_shorter("name_toks")} >= 2 AND {_monge_elkan("name_toks", "list_min")} >= 0.90',
-              0.12, 1e-5),
-        Level("other romanisation", f'{_shorter("name_ph")} >= 2 AND {_subset("name_ph")}', 0.10, 1e-5),
+              0.10, 1e-5),
+        Level("other romanisation", f'{_shorter("name_ph")} >= 2 AND {_subset("name_ph")}', 0.08, 1e-5),
         Level("similar", f'{_monge_elkan("name_toks", "list_avg")} >= 0.86 OR '
                          f'{_monge_elkan("name_ph", "list_min")} >= 0.80', 0.06, 1e-3),
         Level("one name shared", 'len(list_intersect("name_ph_l", "name_ph_r")) >= 1', 0.02, 0.02),
