@@ -191,7 +191,9 @@ def _with_header(table: Table, file_name: str, sheet_number: int | None) -> Peop
     where = mask_location(table.location)
     if sheet_number is not None:
         where = f"sheet {sheet_number} {where.removeprefix('sheet ')}"
-    return PeopleTable(frame, f"{file_name} {where}", first_row=table.first_row_number + layout.data_start)
+    first_row = table.first_row_number + layout.data_start
+    source = f"{file_name} {where}"
+    return PeopleTable(frame, source, first_row, (TablePart(source, 0, frame.height, first_row),))
 
 
 def _usable(frame: pl.DataFrame) -> bool:
