@@ -33,6 +33,7 @@ from veil.incident.linkage_model import (
     ACCEPT_PROBABILITY,
     LONE_ACCEPT_MARGIN_BITS,
     LONE_ACCEPT_PROBABILITY,
+    MAX_PAIRS_PER_ROW,
     REVIEW_PROBABILITY,
     Scored,
     score,
@@ -48,10 +49,12 @@ __all__ = ["Candidate", "Decision", "LinkageInputError", "LinkResult", "PersonMa
 MAX_BAD_ROSTER_DATES = 0.02
 # Candidates kept per decision: every one above the review threshold for review (up to a bound that only a name
 # shared by a crowd of namesakes reaches), the runners-up beside an accepted match, the best few for a `none` row.
-MAX_REVIEW_CANDIDATES = 25
+MAX_REVIEW_CANDIDATES = MAX_PAIRS_PER_ROW
 ACCEPTED_CANDIDATES = 3
 NONE_CANDIDATES = 3
 MAX_CANDIDATES = MAX_REVIEW_CANDIDATES
+# The match weight shown for a candidate found by the looser name search (the model gave it no weight).
+NEAREST_WEIGHT = -50.0
 
 
 class Decision(StrEnum):
@@ -152,7 +155,12 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
     persons = distinct_people(people)
     locate = PeopleTable(exposed, "", 1, parts).where if parts else None
     matches = []
-    for m in decide(scored, people["unique_id"].to_list(), ids.to_list()):
+    decided = decide(scored, people["unique_id"].to_list(), ids.to_list())
+    lonely = [m.row - 1 for m in decided if not m.candidates]
+    found = nearest(people.filter(pl.col("unique_id").is_in(lonely)), roster_prep, ids) if lonely else {}
+    for m in decided:
+        if m.row - 1 in found:
+            m = replace(m, candidates=found[m.row - 1])
         where, source_row = locate(m.row - 1) if locate else ("", 0)
         matches.append(replace(m, person=persons[m.row - 1], where=where, source_row=source_row))
     return LinkResult(matches, exposed_cols, roster_cols, notes, people_in_file=len(set(persons.values())))
@@ -167,6 +175,34 @@ def link_table(exposed: PeopleTable, roster: pl.DataFrame, roster_id: str, *,
                   workdir=workdir, parts=exposed.parts)
     result.notes[:0] = exposed.notes
     return result
+
+
+def nearest(rows: pl.DataFrame, roster: pl.DataFrame, ids: pl.Series) -> dict[int, tuple[Candidate, ...]]:
+    """For rows the model found no candidate for at all: the roster records sharing the most name skeletons, born
+    within two years (any year when a birth date is missing), so a clerk still has somewhere to start. Their
+    probability is 0: the model does not vouch for them; the evidence says how they were found."""
+    keys = rows.select("unique_id", "name_ph", "birth_year").explode("name_ph").drop_nulls("name_ph").unique()
+    if keys.height == 0:
+        return {}
+    wanted = keys["name_ph"].unique()
+    pool = (roster.select("unique_id", "name_ph", "birth_year").filter(pl.col("name_ph").list.eval(
+        pl.element().is_in(wanted)).list.any()).explode("name_ph").filter(pl.col("name_ph").is_in(wanted)).unique())
+    pairs = (keys.join(pool, on="name_ph", suffix="_r")
+             .filter(pl.col("birth_year").is_null() | pl.col("birth_year_r").is_null()
+                     | ((pl.col("birth_year") - pl.col("birth_year_r")).abs() <= 2))
+             .group_by("unique_id", "unique_id_r").agg(shared=pl.len(), gap=(pl.col("birth_year")
+                                                                             - pl.col("birth_year_r")).abs().first())
+             .filter(pl.col("shared") >= 2)
+             .sort(["unique_id", "shared", "gap", "unique_id_r"], descending=[False, True, False, False],
+                   nulls_last=True))
+    out: dict[int, tuple[Candidate, ...]] = {}
+    names = ids.to_list()
+    for (row,), group in pairs.group_by(["unique_id"], maintain_order=True):
+        out[int(row)] = tuple(Candidate(names[r], 0.0, NEAREST_WEIGHT, {
+            "name": (f"{shared} name(s) alike", 0.0), "dob": ("born within 2 years" if gap is not None else "missing",
+                                                             0.0)})
+            for r, shared, gap in group.head(NONE_CANDIDATES).select("unique_id_r", "shared", "gap").iter_rows())
+    return out
 
 
 def distinct_people(prepared: pl.DataFrame) -> dict[int, int]:

@@ -145,13 +145,17 @@ def gather(tables: list[PeopleTable], source: str) -> PeopleTable:
     frames, parts, start = [], [], 0
     for table in tables:
         cols = find_columns(table.frame)
-        frames.append(table.frame.select(pl.col(c).alias(f) for f, c in cols.items()))
+        # Person columns under the field names; any other column (a roster's id, a facility) keeps its own name.
+        renamed = {c: f for f, c in cols.items()}
+        frames.append(table.frame.select(pl.col(c).alias(renamed.get(c, c)) for c in table.frame.columns
+                                         if c in renamed or c not in FIELDS))
         parts.append(TablePart(table.source, start, table.frame.height, table.first_row))
         start += table.frame.height
     frame = pl.concat(frames, how="diagonal")
     places = ", ".join(p.where for p in parts)
     note = f"{len(tables)} tables of people were read as one ({places})"
-    return PeopleTable(frame, source, tables[0].first_row, tuple(parts), {c: c for c in frame.columns}, [note])
+    mapping = {f: f for f in FIELDS if f in frame.columns}
+    return PeopleTable(frame, source, tables[0].first_row, tuple(parts), mapping, [note])
 
 
 def _sheet_name(location: str) -> str | None:

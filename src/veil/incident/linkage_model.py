@@ -35,7 +35,10 @@ ACCEPT_MARGIN_BITS = 6.0
 # A candidate with no rival within 2^10 may be accepted from this probability when birth date and name agree.
 LONE_ACCEPT_PROBABILITY = 0.5
 LONE_ACCEPT_MARGIN_BITS = 10.0
-PREDICT_FLOOR = 0.001
+# Pairs below this are not even kept as a `none` row's best candidates.
+PREDICT_FLOOR = 1e-6
+# Candidates kept per exposed row, best first (linkage.decide keeps what each decision needs of them).
+MAX_PAIRS_PER_ROW = 25
 
 MEMORY_LIMIT = "3GB"
 THREADS = 2
@@ -108,7 +111,8 @@ def agreement_chance(exposed: pl.Series, roster: pl.Series) -> float | None:
         return None
     both = left.join(right, left_on=left.columns[0], right_on=right.columns[0], how="inner")
     agree = float((both["n_l"].cast(pl.Float64) * both["n_r"].cast(pl.Float64)).sum()) / (n_l * n_r)
-    return max(agree, 1.0 / (n_l * n_r))
+    # Never 0 or 1: a one-person roster agrees with everyone or no one, and Splink needs a level to be possible.
+    return min(max(agree, 1.0 / (n_l * n_r)), 1.0 - 1e-6)
 
 
 def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: pl.DataFrame | None = None
@@ -242,6 +246,8 @@ def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = Non
     clock = time.perf_counter()
     candidates = candidate_rows(exposed, roster)
     log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
+    if candidates.height == 0:  # no roster record shares a blocking key with anyone in the file
+        return Scored(_no_pairs(comps), comps)
     sample = roster.sample(min(roster.height, U_SAMPLE_ROWS), seed=7) if roster.height > U_SAMPLE_ROWS else roster
     with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
         con = duckdb.connect(":memory:")
@@ -285,6 +291,14 @@ def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = Non
     return Scored(pairs, comps)
 
 
+def _no_pairs(comps: tuple[Comparison, ...]) -> pl.DataFrame:
+    schema: dict[str, Any] = {"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
+                              "match_probability": pl.Float64}
+    for c in comps:
+        schema[f"level_{c.name}"], schema[f"mw_{c.name}"] = pl.String, pl.Float64
+    return pl.DataFrame(schema=schema)
+
+
 def _side(sql: str) -> str:
     """Splink's "col_l"/"col_r" references as l."col"/r."col" of an explicit join."""
     return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
@@ -309,7 +323,9 @@ def _with_levels(con: duckdb.DuckDBPyConnection, predictions: str, comps: tuple[
         cols += [f'CASE {" ".join(whens)} END AS "level_{c.name}"', f'p."mw_{c.name}" + {tf} AS "mw_{c.name}"']
     sql = (f"SELECT {', '.join(cols)} FROM {predictions} p "
            "JOIN veil_exposed l ON l.unique_id = p.unique_id_l "
-           "JOIN veil_candidates r ON r.unique_id = p.unique_id_r")
+           "JOIN veil_candidates r ON r.unique_id = p.unique_id_r "
+           "QUALIFY row_number() OVER (PARTITION BY p.unique_id_l ORDER BY p.match_weight DESC, p.unique_id_r) "
+           f"<= {MAX_PAIRS_PER_ROW}")
     out = pl.from_arrow(con.sql(sql).arrow())
     assert isinstance(out, pl.DataFrame)
     return out

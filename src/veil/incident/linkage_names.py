@@ -154,7 +154,7 @@ def skeleton(token: str) -> str:
 
 def canonical_lists(tokens: pl.Series, contexts: pl.Series) -> tuple[pl.Series, pl.Series]:
     """(canonical tokens, skeletons) for each record's token list, computed once per distinct (token, context)."""
-    frame = pl.DataFrame({"toks": tokens, "ctx": contexts}).with_row_index("rec")
+    frame = pl.DataFrame({"toks": _compounds_joined(tokens), "ctx": contexts}).with_row_index("rec")
     pairs = frame.explode("toks").drop_nulls("toks")
     distinct = pairs.select("toks", "ctx").unique()
     canon = [canonical(t, c) for t, c in distinct.iter_rows()]
@@ -171,6 +171,31 @@ def canonical_lists(tokens: pl.Series, contexts: pl.Series) -> tuple[pl.Series, 
         lists = lists.update(spaced.select("rec", "canon", "ph"), on="rec")
     out = frame.select("rec").join(lists, on="rec", how="left", maintain_order="left")
     return out["canon"], out["ph"]
+
+
+def _compounds_joined(tokens: pl.Series) -> pl.Series:
+    """Two neighbouring tokens that together are a listed spelling become one (Jean-Baptiste = Janbatis, St Louis =
+    Saint-Louis): only the few records that have such a pair are looked at one by one."""
+    known = romanisation().variants
+    flat = pl.DataFrame({"toks": tokens}).with_row_index("rec").explode("toks")
+    pairs = flat.with_columns(joined=pl.col("toks") + pl.col("toks").shift(-1).over("rec"))
+    hits = pairs.filter(pl.col("joined").is_in(list(known)))["rec"].unique()
+    if hits.len() == 0:
+        return tokens
+    merged = pl.DataFrame({"rec": hits, "toks": [_join_pairs(toks, known) for toks in tokens.gather(hits).to_list()]},
+                          schema={"rec": pl.UInt32, "toks": pl.List(pl.String)})
+    frame = pl.DataFrame({"toks": tokens}).with_row_index("rec")
+    return frame.update(merged, on="rec")["toks"]
+
+
+def _join_pairs(tokens: list[str], known: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for token in tokens:
+        if out and out[-1] + token in known:
+            out[-1] += token
+        else:
+            out.append(token)
+    return out
 
 
 def _chinese_given_joined(tokens: list[str]) -> list[str]:
