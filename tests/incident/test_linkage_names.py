@@ -100,3 +100,9 @@ def test_syllables_come_from_pypinyin() -> None:
 def test_skeleton_is_coarse_but_keeps_the_first_sound() -> None:
     assert skeleton("muhammad") == skeleton("mohamed") == "mhmt"
     assert skeleton("ali") != skeleton("li")
+
+
+def test_a_pinyin_surname_of_its_own_is_not_taken_for_a_cantonese_one() -> None:
+    # Kong (孔) is a surname in pinyin; Cantonese Kong (江, Jiang) must not swallow it.
+    assert canonical("kong", "chinese") == "kung" and canonical("jiang", "chinese") == "chiang"
+    assert context(None, ["kaishan", "tshien"]) == "chinese"  # no surname listed, every token Chinese syllables

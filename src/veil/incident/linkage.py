@@ -31,6 +31,7 @@ from veil.incident.linkage_columns import LinkageInputError, PeopleTable, TableP
 from veil.incident.linkage_model import (
     ACCEPT_MARGIN_BITS,
     ACCEPT_PROBABILITY,
+    ENGINES,
     LONE_ACCEPT_MARGIN_BITS,
     LONE_ACCEPT_PROBABILITY,
     MAX_PAIRS_PER_ROW,
@@ -114,12 +115,15 @@ class LinkResult:
 
 def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
          exposed_mapping: Mapping[str, str] | None = None, roster_mapping: Mapping[str, str] | None = None,
-         workdir: str | None = None, parts: tuple[TablePart, ...] = ()) -> LinkResult:
-    """Link every person row of `exposed` to `roster` (string columns, header already applied).
+         workdir: str | None = None, parts: tuple[TablePart, ...] = (), engine: str = "duckdb") -> LinkResult:
+    """Link every person row of `exposed` to `roster` (string columns, header already applied). `parts` (from
+    a PeopleTable) says where each row is in the file; `engine` names the scoring backend (linkage_model.ENGINES).
 
     Raises LinkageInputError when a table lacks what linkage needs, UsageError when the roster id or a mapped
-    column is not there; nothing is returned half-done.
+    column is not there or the engine is unknown; nothing is returned half-done.
     """
+    if engine not in ENGINES:
+        raise UsageError(f"unknown linkage engine {engine!r} (available: {', '.join(ENGINES)})")
     if roster_id not in roster.columns:
         raise UsageError(f"the roster has no column {roster_id!r} for --roster-id")
     roster_cols = find_columns(roster, dict(roster_mapping or {}), exclude=(roster_id,))
@@ -151,7 +155,7 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
         return LinkResult([], exposed_cols, roster_cols, notes + ["no person rows in the exposed file"])
     log.info("linkage: %d exposed and %d roster rows prepared in %.1f s", people.height, roster_prep.height,
              time.perf_counter() - clock)
-    scored = score(people, roster_prep, workdir)
+    scored = score(people, roster_prep, workdir, engine=engine)
     persons = distinct_people(people)
     locate = PeopleTable(exposed, "", 1, parts).where if parts else None
     matches = []
@@ -168,11 +172,11 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
 
 def link_table(exposed: PeopleTable, roster: pl.DataFrame, roster_id: str, *,
                exposed_mapping: Mapping[str, str] | None = None, roster_mapping: Mapping[str, str] | None = None,
-               workdir: str | None = None) -> LinkResult:
+               workdir: str | None = None, engine: str = "duckdb") -> LinkResult:
     """`link` for a table read with `read_exposed_table`: its own column mapping and the places of its rows."""
     mapping = {**(exposed.mapping or {}), **(exposed_mapping or {})}
     result = link(exposed.frame, roster, roster_id, exposed_mapping=mapping or None, roster_mapping=roster_mapping,
-                  workdir=workdir, parts=exposed.parts)
+                  workdir=workdir, parts=exposed.parts, engine=engine)
     result.notes[:0] = exposed.notes
     return result
 
@@ -283,11 +287,12 @@ def _decision(cands: tuple[Candidate, ...]) -> Decision:
 
 def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,
                roster_mapping: Mapping[str, str] | None = None, sheet: str | None = None,
-               roster_sheet: str | None = None) -> LinkResult:
-    """Read both files and link them. Reading errors name the file, never a value."""
+               roster_sheet: str | None = None, engine: str = "duckdb") -> LinkResult:
+    """Read both files (every table of people in the exposed file; `sheet` keeps one) and link them. Reading
+    errors name the file, never a value."""
     exposed = read_exposed_table(exposed_path, sheet)
     roster = read_people_table(roster_path, roster_sheet, what="roster", only_table=True)
-    result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping)
+    result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping, engine=engine)
     result.notes[:0] = roster.notes
     return result
 

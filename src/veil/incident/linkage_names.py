@@ -70,7 +70,8 @@ def chinese_syllables() -> dict[str, str]:
     from pypinyin.style import convert
 
     out: dict[str, str] = {}
-    plain = {convert(p, Style.NORMAL, strict=True) for v in pinyin_dict.values() for p in v.split(",")}
+    marked = {p for v in set(pinyin_dict.values()) for p in v.split(",")}
+    plain = {convert(p, Style.NORMAL, strict=True) for p in marked}
     for syllable in sorted(plain):
         syllable = syllable.replace("v", "u").replace("ü", "u")
         if not syllable.isalpha() or not syllable.isascii():
@@ -78,6 +79,11 @@ def chinese_syllables() -> dict[str, str]:
         wade = re.sub(r"[^a-z]", "", convert(syllable, Style.WADEGILES, strict=False).replace("v", "u"))
         out.setdefault(syllable, wade)
         out.setdefault(wade, wade)
+    # Wade-Giles as lists write it: without the final h of -ueh/-ieh (Hsue = Hsueh), with -uei for -ui
+    # (Tsuei = Ts'ui). Only where the short form is no syllable of its own.
+    for wade in sorted(set(out.values())):
+        for alias in ([wade[:-1]] if wade.endswith("eh") else []) + ([wade[:-1] + "ei"] if wade.endswith("ui") else []):
+            out.setdefault(alias, wade)
     return out
 
 
@@ -89,8 +95,9 @@ def context(nationality: str | None, tokens: list[str] | None = None) -> str:
     if nationality:
         return data.context_of.get(nationality, "all")
     found = [data.spelling_context[t] for t in tokens or () if t in data.spelling_context]
-    if "chinese" in found and all(_as_wade_giles(t, data.syllables, strict=True) for t in tokens or ()):
-        return "chinese"
+    if len(tokens or ()) >= 2 and all(_as_wade_giles(_rewritten(t, "chinese"), data.syllables, strict=True)
+                                      for t in tokens or ()):
+        return "chinese"  # every token reads as Chinese syllables (Kaishan Tshien)
     return next((c for c in found if c != "chinese"), "all")
 
 
@@ -110,14 +117,20 @@ def contexts(nationalities: pl.Series, tokens: pl.Series) -> pl.Series:
 def canonical(token: str, where: str = "all") -> str:
     """The canonical spelling of one folded token in a context."""
     data = romanisation()
-    out = data.variants.get(token, token)
-    for ctx in ("all", where) if where != "all" else ("all",):
-        for pattern, repl in data.token_rules[ctx]:
-            out = pattern.sub(repl, out)
+    out = _rewritten(data.variants.get(token, token), where)
     out = data.variants.get(out, out)
     if where == "chinese":
         out = _as_wade_giles(out, data.syllables)
     return out or token
+
+
+def _rewritten(token: str, where: str) -> str:
+    """The token through the rules of every record, then those of its context."""
+    data = romanisation()
+    for ctx in ("all", where) if where != "all" else ("all",):
+        for pattern, repl in data.token_rules[ctx]:
+            token = pattern.sub(repl, token)
+    return token
 
 
 def _as_wade_giles(token: str, syllables: dict[str, str], strict: bool = False) -> str:
@@ -177,9 +190,9 @@ def _compounds_joined(tokens: pl.Series) -> pl.Series:
     """Two neighbouring tokens that together are a listed spelling become one (Jean-Baptiste = Janbatis, St Louis =
     Saint-Louis): only the few records that have such a pair are looked at one by one."""
     known = romanisation().variants
-    flat = pl.DataFrame({"toks": tokens}).with_row_index("rec").explode("toks")
-    pairs = flat.with_columns(joined=pl.col("toks") + pl.col("toks").shift(-1).over("rec"))
-    hits = pairs.filter(pl.col("joined").is_in(list(known)))["rec"].unique()
+    spellings = pl.Series(list(known), dtype=pl.String)
+    joined = tokens.list.eval((pl.element() + pl.element().shift(-1)).is_in(spellings)).list.any()
+    hits = joined.fill_null(False).arg_true()
     if hits.len() == 0:
         return tokens
     merged = pl.DataFrame({"rec": hits, "toks": [_join_pairs(toks, known) for toks in tokens.gather(hits).to_list()]},

@@ -285,9 +285,8 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
     else:
         work = work.with_columns(dob=pl.lit(None, pl.Date))
     work = work.with_columns(
-        anum=by_distinct(frame[mapping["anumber"]].cast(pl.String),
-                         lambda v: pl.select(anumber(pl.lit(v))).to_series()) if "anumber" in mapping
-        else pl.lit(None, pl.String),
+        # A-numbers are nearly all distinct: normalised directly, not once per distinct value.
+        anum=anumber(pl.lit(frame[mapping["anumber"]])) if "anumber" in mapping else pl.lit(None, pl.String),
         nat=by_distinct(frame[mapping["nationality"]].cast(pl.String),
                         lambda v: pl.select(nationality(pl.lit(v))).to_series()) if "nationality" in mapping
         else pl.lit(None, pl.String),
@@ -296,7 +295,14 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
     work = work.with_columns(
         name_toks=pl.when(pl.col("name_toks").list.len() > 0).then(pl.col("name_toks")),
     )
-    canon, ph = canonical_lists(work["name_toks"], contexts(work["nat"], work["name_toks"]))
+    ctx = contexts(work["nat"], work["name_toks"])
+    # A Chinese given name written with a hyphen (Taiwanese passports: Hsiu-ying) is one name: glue it, as the
+    # same name written in one word. Elsewhere a hyphen joins two names (Garcia-Lopez) and stays a break.
+    hyphened = (ctx == "chinese") & work["_name"].str.contains(r"\p{L}-\p{L}").fill_null(False)
+    if bool(hyphened.any()):
+        glued = work.select(name_tokens(pl.col("_name").str.replace_all(r"(\p{L})-(\p{L})", "$1$2")))
+        work = work.with_columns(name_toks=pl.when(hyphened).then(glued.to_series()).otherwise(pl.col("name_toks")))
+    canon, ph = canonical_lists(work["name_toks"], ctx)
     work = work.with_columns(name_canon=canon, name_ph=ph).with_columns(
         name_key=pl.col("name_toks").list.sort().list.join(" "),
         name_ckey=pl.col("name_canon").list.sort().list.join(" "),
