@@ -178,3 +178,11 @@ def test_short_name_part_headers() -> None:
     frame = pl.DataFrame({"Given": ["José"], "Family": ["García"], "DOB": ["1990-01-02"]})
     found = find_columns(frame)
     assert found["given"] == "Given" and found["surname"] == "Family" and found["dob"] == "DOB"
+
+
+def test_a_gathered_table_needs_no_mapping() -> None:
+    # read_exposed_table gathers several people tables under the field names: link() finds them by name alone.
+    frame = pl.DataFrame({"given": ["José"], "surname": ["García"], "surname2": ["López"], "dob": ["1990-01-02"],
+                          "anumber": ["A012345678"]})
+    assert find_columns(frame) == {"given": "given", "surname": "surname", "surname2": "surname2", "dob": "dob",
+                                   "anumber": "anumber"}

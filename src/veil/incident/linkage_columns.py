@@ -254,6 +254,8 @@ def _norm_header(text: str) -> str:
 
 
 def _header_field(header: str) -> str | None:
+    if header in FIELDS:  # a table gathered from several (`gather`) names its columns after the fields
+        return header
     norm = _norm_header(header)
     for field, words in _HEADER_WORDS.items():
         if norm in words:
