@@ -2,17 +2,22 @@
 
     uv run python benchmarks/linkage_bench.py                      # 1,000,000-person roster, 6,252 exposed rows
     uv run python benchmarks/linkage_bench.py --roster-size 200000 # quicker
+    uv run python benchmarks/linkage_bench.py --main-ref ''        # without main's linkage beside it
 
 The generator (support.linkage_synthetic, seeded Faker pools) writes roster.csv and exposed.csv to a temp
-folder; each method then runs in its own process that reads those files, so its wall time and peak RSS are its
-own. Generation time is not counted.
+folder: romanisation variants (Chinese, Cyrillic, Arabic, Haitian Creole), 20 roster namesakes with the same birth
+date, missing A-numbers, 100 decoys. Each method then runs in its own process that reads those files, so its wall
+time and peak RSS are its own. Generation time is not counted.
 
 Figures printed per method: people missed (a true person neither accepted to the right record nor in the review
-queue with the right record among the candidates), precision of the auto-accepted matches, review-queue size,
-decoys accepted, wall time and peak RSS.
+queue with the right record among the candidates: unreachable), namesakes whose two roster records are both
+offered, precision of the auto-accepted matches, review-queue size, decoys accepted, wall time and peak RSS.
 
-The baseline is the simple rule organisations use by hand: the exposed A-number equals the roster's, else the
-same date of birth and a Jaro-Winkler similarity of the folded full names of at least 0.85 (best one wins).
+Methods, side by side in one run:
+    baseline  the simple rule organisations use by hand: the exposed A-number equals the roster's, else the same
+              date of birth and a Jaro-Winkler similarity of the folded full names of at least 0.85 (best wins)
+    main      the linkage of another git ref (default `main`), its source extracted with `git archive`
+    veil      this tree's linkage
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ TARGET_RSS_MB = 4096
 
 
 def _child_veil(exposed: str, roster: str, out: str) -> None:
-    from veil.incident.linkage import link_files, write_matches_csv
+    from veil.incident.linkage import link_files, write_matches_csv  # main's source when PYTHONPATH names it
 
     start = time.perf_counter()
     result = link_files(exposed, roster, "Person ID")
@@ -90,8 +95,13 @@ def _report(out: str, seconds: float, rows: list[dict[str, object]]) -> None:
                                      "rows": rows}), encoding="utf-8")
 
 
-def evaluate(rows: list[dict], truth: list[str | None]) -> dict[str, float]:
+def evaluate(rows: list[dict], truth: list[str | None], namesakes: dict[str, str] | None = None
+             ) -> dict[str, float]:
     accepted = correct = review = missed = decoys_accepted = 0
+    both = 0
+    for item, true_id in zip(rows, truth, strict=True):
+        if true_id in (namesakes or {}):
+            both += item["decision"] == "review" and {true_id, (namesakes or {})[true_id]} <= set(item["ids"])
     for item, true_id in zip(rows, truth, strict=True):
         decision, ids = item["decision"], item["ids"]
         if decision == "accepted":
@@ -106,14 +116,15 @@ def evaluate(rows: list[dict], truth: list[str | None]) -> dict[str, float]:
     people = sum(t is not None for t in truth)
     return {"missed": missed, "missed_share": missed / people, "accepted": accepted,
             "precision": correct / accepted if accepted else 1.0, "review": review,
-            "review_share": review / len(rows), "decoys_accepted": decoys_accepted}
+            "review_share": review / len(rows), "decoys_accepted": decoys_accepted, "namesakes_both": both}
 
 
-def _run(method: str, exposed: Path, roster: Path, workdir: Path) -> dict:
+def _run(method: str, exposed: Path, roster: Path, workdir: Path, source: Path | None = None) -> dict:
     out = workdir / f"{method}.json"
     cmd = [sys.executable, __file__, "--child", method, str(exposed), str(roster), str(out)]
+    env = {**os.environ, "PYTHONPATH": str(source)} if source else None
     wall = time.perf_counter()
-    subprocess.run(cmd, check=True)
+    subprocess.run(cmd, check=True, env=env)
     data = json.loads(out.read_text(encoding="utf-8"))
     data["process_seconds"] = time.perf_counter() - wall
     return data
@@ -125,11 +136,13 @@ def main() -> None:
     parser.add_argument("--exposed", type=int, default=6252, help="rows in the exposed file, decoys included")
     parser.add_argument("--decoys", type=int, default=100)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument("--namesakes", type=int, default=20, help="roster namesakes (same name and birth date)")
+    parser.add_argument("--main-ref", default="main", help="git ref whose linkage runs beside ('' for none)")
     parser.add_argument("--child", nargs=4, metavar=("METHOD", "EXPOSED", "ROSTER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         method, exposed, roster, out = args.child
-        (_child_veil if method == "veil" else _child_baseline)(exposed, roster, out)
+        (_child_baseline if method == "baseline" else _child_veil)(exposed, roster, out)
         return
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
@@ -138,22 +151,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="veil-link-bench-") as tmp:
         workdir = Path(tmp)
         start = time.perf_counter()
-        data = generate(args.roster_size, args.exposed, args.decoys, seed=args.seed)
+        data = generate(args.roster_size, args.exposed, args.decoys, seed=args.seed, namesakes=args.namesakes)
         roster, exposed = workdir / "roster.csv", workdir / "exposed.csv"
         data.roster.write_csv(roster)
         data.exposed.write_csv(exposed)
         print(f"generated a {args.roster_size:,}-person roster and {args.exposed:,} exposed rows "
               f"({args.decoys} decoys) in {time.perf_counter() - start:.0f} s (not counted)")
-        results = {m: _run(m, exposed, roster, workdir) for m in ("baseline", "veil")}
+        results = {"baseline": _run("baseline", exposed, roster, workdir)}
+        main_source = _extract(args.main_ref, workdir) if args.main_ref else None
+        if main_source is not None:
+            try:
+                results["main"] = _run("main", exposed, roster, workdir, main_source)
+            except subprocess.CalledProcessError:
+                print(f"the linkage of {args.main_ref} failed on this data (left out)")
+        results["veil"] = _run("veil", exposed, roster, workdir)
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\nload average now: {load} on {os.cpu_count()} cores (other work on the machine slows wall times)")
-    print(f"\n{'':24}{'baseline':>14}{'veil':>14}   target")
-    figures = {m: evaluate(r["rows"], data.truth) for m, r in results.items()}
+    methods = list(results)
+    print(f"\n{'':24}" + "".join(f"{m:>14}" for m in methods) + "   target")
+    figures = {m: evaluate(r["rows"], data.truth, data.namesakes) for m, r in results.items()}
     lines = [
         ("people missed", lambda m: f"{figures[m]['missed']} ({figures[m]['missed_share']:.2%})", "0"),
         ("auto-accepted", lambda m: f"{figures[m]['accepted']:,}", ""),
         ("accept precision", lambda m: f"{figures[m]['precision']:.4f}", f">= {TARGET_PRECISION}"),
         ("decoys accepted", lambda m: f"{figures[m]['decoys_accepted']}", ""),
+        ("namesakes both offered", lambda m: f"{figures[m]['namesakes_both']} of {len(data.namesakes)}",
+         f"{len(data.namesakes)}"),
         ("review queue", lambda m: f"{figures[m]['review']} ({figures[m]['review_share']:.2%})",
          f"< {TARGET_REVIEW_SHARE:.0%}"),
         ("wall time (s)", lambda m: f"{results[m]['seconds']:.1f}", f"< {TARGET_SECONDS}"),
@@ -162,12 +185,25 @@ def main() -> None:
         ("peak RSS (MB)", lambda m: f"{results[m]['peak_mb']:,.0f}", f"< {TARGET_RSS_MB:,}"),
     ]
     for label, value, target in lines:
-        print(f"{label:24}{value('baseline'):>14}{value('veil'):>14}   {target}")
+        print(f"{label:24}" + "".join(f"{value(m):>14}" for m in methods) + f"   {target}")
     v = figures["veil"]
     ok = (v["missed"] == TARGET_MISSED and v["precision"] >= TARGET_PRECISION
           and v["review_share"] < TARGET_REVIEW_SHARE and results["veil"]["seconds"] < TARGET_SECONDS
           and results["veil"]["peak_mb"] < TARGET_RSS_MB)
     print(f"\nveil meets every target: {'yes' if ok else 'no'}")
+
+
+def _extract(ref: str, workdir: Path) -> Path | None:
+    """The `src` folder of a git ref, extracted into the work folder (None when git cannot give it)."""
+    repo = Path(__file__).resolve().parents[1]
+    target = workdir / "ref"
+    target.mkdir()
+    archive = subprocess.run(["git", "-C", str(repo), "archive", ref, "src"], capture_output=True)
+    if archive.returncode != 0:
+        print(f"git cannot give {ref!r}: the `main` column is left out")
+        return None
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target / "src"
 
 
 if __name__ == "__main__":

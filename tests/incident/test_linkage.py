@@ -101,7 +101,12 @@ def test_cli_writes_matches_csv(tmp_path: Path, synthetic: Synthetic) -> None:
     assert run.exit_code == 0, run.output
     with out.open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    assert list(rows[0]) == ["row", "roster_id", "probability", "decision"]
+    # The contract's four columns first; then where each row is and its candidates.
+    assert list(rows[0]) == ["row", "roster_id", "probability", "decision", "person", "table", "source_row",
+                             "candidates"]
+    assert {r["table"] for r in rows} == {"exposed.xlsx sheet 1 'S*****' (xl/worksheets/sheet1.xml)"}
+    assert [int(r["source_row"]) for r in rows] == list(range(2, 42))
+    assert all(r["candidates"] for r in rows if r["decision"] == "review")
     assert [int(r["row"]) for r in rows] == list(range(1, 41))
     assert {r["decision"] for r in rows} <= {"accepted", "review", "none"}
     assert all(r["roster_id"] == "" for r in rows if r["decision"] == "none")

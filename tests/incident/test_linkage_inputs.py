@@ -78,6 +78,8 @@ def test_roster_id_problems_are_usage_errors() -> None:
         link(ROSTER, ROSTER.with_columns(pl.lit("R1").alias("ID")), "ID")
     with pytest.raises(UsageError):
         find_columns(ROSTER, {"dob": "Nope"})
+    with pytest.raises(UsageError, match="unknown linkage engine 'spark'"):
+        link(ROSTER, ROSTER, "ID", engine="spark")
 
 
 def test_header_below_title_rows_and_shapes(tmp_path: Path) -> None:
@@ -118,7 +120,7 @@ def test_cli_bad_inputs(tmp_path: Path) -> None:
     assert code == 1 and "birth-date or A-number" in output and not out.exists()
 
 
-def test_xlsx_first_visible_sheet_or_named_sheet(tmp_path: Path) -> None:
+def test_xlsx_every_people_sheet_hidden_too_or_named_sheet(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -133,10 +135,16 @@ def test_xlsx_first_visible_sheet_or_named_sheet(tmp_path: Path) -> None:
     shown.append(["Jose Garcia", dt.datetime(1990, 1, 2), "A012345678"])
     path = tmp_path / "exposed.xlsx"
     book.save(path)
+    # A hidden sheet of people is exposed as much as a visible one: both are read, one after the other.
     table = read_people_table(path)
-    assert table.source == "exposed.xlsx sheet 'People'"
-    assert table.frame.row(0) == ("Jose Garcia", "1990-01-02", "A012345678")
+    assert table.frame.height == 2 and table.mapping == {"name": "name", "dob": "dob", "anumber": "anumber"}
+    first, second = "exposed.xlsx sheet 1 'N****'", "exposed.xlsx sheet 2 'P*****'"
+    assert [(p.where, p.first_row) for p in table.parts] == [(f"{first} (xl/worksheets/sheet1.xml)", 2),
+                                                           (f"{second} (xl/worksheets/sheet2.xml)", 3)]
+    assert table.where(1) == (f"{second} (xl/worksheets/sheet2.xml)", 3)
+    assert table.frame.row(1) == ("Jose Garcia", "1990-01-02", "A012345678")
     assert read_people_table(path, sheet="Notes").frame.height == 1
+    assert read_people_table(path, sheet="2").frame.row(0) == ("Jose Garcia", "1990-01-02", "A012345678")
     with pytest.raises(LinkageInputError, match="no sheet named"):
         read_people_table(path, sheet="Missing")
 
@@ -170,3 +178,11 @@ def test_short_name_part_headers() -> None:
     frame = pl.DataFrame({"Given": ["José"], "Family": ["García"], "DOB": ["1990-01-02"]})
     found = find_columns(frame)
     assert found["given"] == "Given" and found["surname"] == "Family" and found["dob"] == "DOB"
+
+
+def test_a_gathered_table_needs_no_mapping() -> None:
+    # read_exposed_table gathers several people tables under the field names: link() finds them by name alone.
+    frame = pl.DataFrame({"given": ["José"], "surname": ["García"], "surname2": ["López"], "dob": ["1990-01-02"],
+                          "anumber": ["A012345678"]})
+    assert find_columns(frame) == {"given": "given", "surname": "surname", "surname2": "surname2", "dob": "dob",
+                                   "anumber": "anumber"}

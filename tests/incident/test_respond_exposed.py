@@ -1,5 +1,5 @@
-"""The exposed file's people table from formats the linkage reader does not take (HTML, PDF tables) through Veil's
-readers; unreadable parts refuse the file (fail closed)."""
+"""The exposed file's people table from any format through Veil's readers (HTML, PDF tables); unreadable parts
+refuse the file (fail closed); the file's own count of people, with or without an A-number."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from reportlab.platypus import SimpleDocTemplate, Table
 
 from veil.incident.exposed import read_exposed_table
 from veil.incident.linkage_columns import LinkageInputError
+from veil.pipeline import check_bytes
 
 ROWS = [["Name", "Date of birth", "A-Number", "Country"],
         ["GARCIA, JOSE", "04/03/1990", "A123456789", "Mexico"],
@@ -43,3 +44,18 @@ def test_unreadable_or_peopleless_files_are_refused(tmp_path: Path) -> None:
         read_exposed_table(plain)
     with pytest.raises(LinkageInputError, match="cannot open"):
         read_exposed_table(tmp_path / "missing.pdf")
+
+
+@pytest.mark.parametrize(("rows", "persons"), [
+    # Rows without an A-number are people too; one person twice (once with the A-number) is one.
+    ([("GARCIA, JOSE", "04/03/1990", "A123456789"), ("LOPEZ, ANA", "12/30/1985", ""),
+      ("ZHANG, WEI", "01/15/1979", "")], 3),
+    ([("GARCIA, JOSE", "04/03/1990", "A123456789"), ("GARCIA, JOSE", "04/03/1990", ""),
+      ("LOPEZ, ANA", "12/30/1985", "")], 2),
+    ([("GARCIA, JOSE", "04/03/1990", "A123456789"), ("GARCIA, JOSE", "04/03/1990", "A223456789")], 2),
+    ([("LOPEZ, ANA", "12/30/1985", ""), ("LOPEZ, ANA", "12/30/1985", "")], 1),
+])
+def test_the_file_counts_people_with_or_without_an_a_number(rows: list[tuple[str, str, str]], persons: int) -> None:
+    text = "Name,Date of birth,A-Number,Country\n" + "".join(f'"{n}",{d},{a},Mexico\n' for n, d, a in rows)
+    report = check_bytes(text.encode(), "list.csv")
+    assert report.persons == persons

@@ -3,9 +3,13 @@
 Seeded and fake (Faker name pools plus small built-in pools of Arabic and Chinese names): never real people.
 The exposed file copies roster people with the corruption an exposed spreadsheet really shows: typos, swapped
 name order, a dropped second surname or father's name, missing accents, another romanisation of Russian, Chinese
-and Arabic names (BGN/PCGN or French-style Cyrillic, Wade-Giles or Cantonese Chinese, spelling variants of Arabic
-names), missing A-numbers, day and month swapped. Decoys are people not in the roster who look like someone who is:
-namesakes (same name, other birth date) and siblings (same surnames, other given name, close birth date).
+and Arabic names (BGN/PCGN, French (-off) or German (Jewgeni) Cyrillic; Wade-Giles, Cantonese, Taiwanese hyphenated
+and off-system spellings such as TSHENG, CHIENG for Zheng Qiang; spelling variants of Arabic names with al-/el- and
+Abdul/Abd al-), Haitian names in Creole spelling (Jan Batis, Pyè) against French in the roster, missing A-numbers,
+day and month swapped. Decoys are people not in the roster who look like someone who is: namesakes (same name,
+other birth date) and siblings (same surnames, other given name, close birth date). Roster namesakes are two roster
+people with the same name and birth date, one of whom is in the file without an A-number: only a clerk can tell
+them apart, so both must be offered.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
@@ -33,7 +37,8 @@ _ARABIC_GIVEN_M = (
     ("Hussein", "Husain", "Hussain", "Hussien"), ("Abdullah", "Abdallah", "Abdulla"),
     ("Youssef", "Yusuf", "Yousef", "Yousif"), ("Omar", "Umar"), ("Khaled", "Khalid"),
     ("Mustafa", "Mostafa", "Moustafa"), ("Ibrahim", "Ebrahim"), ("Ali",), ("Hassan", "Hasan"),
-    ("Mahmoud", "Mahmud"), ("Abdulrahman", "Abdelrahman", "Abdul Rahman"), ("Tariq", "Tarek", "Tarik"),
+    ("Mahmoud", "Mahmud"), ("Abdulrahman", "Abdelrahman", "Abdul Rahman", "Abd al-Rahman", "Abdurrahman"),
+    ("Abdulaziz", "Abdel-Aziz", "Abd al-Aziz"), ("Tariq", "Tarek", "Tarik"),
     ("Saeed", "Said", "Sayed"), ("Walid", "Waleed"), ("Jamal", "Gamal"), ("Karim", "Kareem"),
     ("Nasser", "Naser"), ("Rashid", "Rasheed"), ("Samir", "Sameer"), ("Faisal", "Faysal"), ("Hamza", "Hamzah"),
     ("Bilal",), ("Adel", "Adil"), ("Anas",), ("Osama", "Usama"), ("Ziad", "Ziyad"), ("Majid", "Majed"),
@@ -69,6 +74,26 @@ _WG_INITIALS = (("zh", "ch"), ("ch", "ch'"), ("sh", "sh"), ("x", "hs"), ("q", "c
                 ("c", "ts'"), ("r", "j"), ("b", "p"), ("p", "p'"), ("d", "t"), ("t", "t'"), ("g", "k"), ("k", "k'"))
 _WG_FINALS = (("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("you", "yu"), ("ui", "uei"), ("uo", "o"))
 
+# Haitian names: the French spelling (the roster) and Creole spellings seen on lists.
+_HAITIAN_GIVEN_M = (("Jean", "Jan", "Jn"), ("Pierre", "Pyè", "Pyer"), ("Joseph", "Jozèf", "Jozef"), ("Jacques", "Jak"),
+                    ("Jean-Baptiste", "Janbatis", "Jn Baptiste"), ("François", "Franswa"), ("Louis", "Lwi"),
+                    ("Claude", "Klod"), ("Guillaume", "Giyom"), ("Mathieu", "Matye"), ("Wilner",),
+                    ("Jean-Louis", "Janlwi"),
+                    ("Emmanuel", "Emanyèl"), ("Frantz",), ("Evens",), ("Jacky",), ("Wilson",), ("Dieudonné", "Dyedone"),
+                    ("Michel", "Mishel"), ("Fritz",), ("Ronald",), ("Guerby",), ("Junior",), ("Peterson",))
+_HAITIAN_GIVEN_F = (("Marie", "Mari"), ("Rose", "Roz"), ("Thérèse", "Terez"), ("Jeanne", "Jann"), ("Nadège", "Nadej"),
+                    ("Rosemène", "Rozmen"), ("Fabienne", "Fabyèn"), ("Guerline",), ("Mirlande",),
+                    ("Nathalie", "Natali"),
+                    ("Marie-Claire", "Mari Klè"), ("Lovely",), ("Sandra",), ("Widline",), ("Esther", "Estè"))
+_HAITIAN_FAMILY = (("Jean-Louis", "Janlwi", "Jn Louis"), ("Saint-Louis", "St Louis", "Sen Lwi"), ("Pierre", "Pyè"),
+                   ("Joseph", "Jozèf"), ("Charles", "Chal"), ("Toussaint", "Tousen"), ("Baptiste", "Batis"),
+                   ("Célestin", "Selesten"), ("Dorvil",), ("Louis", "Lwi"), ("Étienne", "Etyèn"), ("Désir", "Dezi"),
+                   ("Augustin", "Ogisten"), ("Jean-Baptiste", "Janbatis"), ("Saint-Fleur", "St Fleur"),
+                   ("Michel", "Mishel"), ("Noël", "Nwèl"), ("Paul", "Pòl"), ("François", "Franswa"), ("Dorélien",),
+                   ("Alexis", "Aleksi"), ("Lafontant",), ("Beauvais", "Bovè"), ("Philippe", "Filip"),
+                   ("Laguerre", "Lagè"),
+                   ("Exantus",), ("Fils-Aimé", "Filsème"), ("Estimé", "Estime"), ("Jacques", "Jak"), ("Dumas", "Duma"))
+
 _CYR = "абвгдеёжзийклмнопрстуфхцчшщъыьэюя"
 _ICAO = ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
          "f", "kh", "ts", "ch", "sh", "shch", "ie", "y", "", "e", "iu", "ia"]
@@ -80,18 +105,28 @@ _GERMAN = ["a", "b", "w", "g", "d", "e", "jo", "sch", "s", "i", "j", "k", "l", "
            "u", "f", "ch", "z", "tsch", "sch", "schtsch", "", "y", "", "e", "ju", "ja"]
 
 
-def _romanise(text: str, table: list[str], ye_initial: bool = False) -> str:
+def _romanise(text: str, table: list[str], ye_initial: str = "") -> str:
     out = []
     for i, ch in enumerate(text.lower()):
         if ch in _CYR:
             lat = table[_CYR.index(ch)]
             if ye_initial and ch == "е" and (i == 0 or text[i - 1].lower() in "аеёиоуыэюяьъ"):
-                lat = "ye"
+                lat = ye_initial
             out.append(lat)
         else:
             out.append(ch)
     word = "".join(out)
+    if table is _FRENCH and word.endswith("ov") and len(word) > 4:
+        word = word[:-2] + "off"  # Ivanoff: the French spelling of -ov
     return word[:1].upper() + word[1:]
+
+
+def _off_system(syllable: str) -> str:
+    """A spelling outside every system, seen on lists: TSHENG for Zheng/Cheng, CHIENG for Qiang/Ch'iang."""
+    s = _wade_giles(syllable).lower()
+    if s.startswith("ch"):
+        s = "tsh" + s[2:]
+    return s.replace("iang", "ieng").capitalize()
 
 
 def _wade_giles(syllable: str) -> str:
@@ -105,6 +140,15 @@ def _wade_giles(syllable: str) -> str:
             s = s[: -len(a)] + b
             break
     return s.replace("'", "").capitalize()
+
+
+def _syllables(word: str) -> list[str]:
+    """A generated given name split back into its pinyin syllables."""
+    w = word.lower()
+    for cut in range(1, len(w)):
+        if w[:cut] in _PINYIN_GIVEN and w[cut:] in _PINYIN_GIVEN:
+            return [w[:cut], w[cut:]]
+    return [w]
 
 
 @dataclass
@@ -121,8 +165,8 @@ def _pools() -> Pools:
         return next(p for p in Faker(locale).providers if "person" in type(p).__module__)
 
     faker = {}
-    for origin, locale in (("hispanic", "es_MX"), ("hispanic_co", "es_CO"), ("haitian", "fr_FR"),
-                           ("indian", "en_IN"), ("brazilian", "pt_BR")):
+    for origin, locale in (("hispanic", "es_MX"), ("hispanic_co", "es_CO"), ("indian", "en_IN"),
+                           ("brazilian", "pt_BR")):
         p = provider(locale)
         faker[origin] = (tuple(p.first_names_male), tuple(p.first_names_female), tuple(p.last_names))
     h, co = faker.pop("hispanic"), faker.pop("hispanic_co")
@@ -150,7 +194,14 @@ def _make_person(rng: random.Random, pools: Pools, origin: str, nats: tuple[str,
                  ) -> Person:
     female = rng.random() < 0.45
     variants: dict[str, tuple[str, ...]] = {}
-    if origin == "hispanic" or origin in pools.faker:
+    if origin == "haitian":
+        own = rng.choice(_HAITIAN_GIVEN_F if female else _HAITIAN_GIVEN_M)
+        family = rng.choice(_HAITIAN_FAMILY)
+        for group in (own, family):
+            variants[group[0]] = group[1:]
+        given = [own[0]]
+        surnames = [family[0]]
+    elif origin == "hispanic" or origin in pools.faker:
         male, fem, last = pools.faker[origin]
         pool = fem if female else male
         given = [rng.choice(pool)] + ([rng.choice(pool)] if rng.random() < 0.3 else [])
@@ -206,15 +257,24 @@ def _exposed_name(rng: random.Random, p: Person) -> str:
     other_script = rng.random() < 0.5
     if p.origin == "russian":
         table = rng.choice((_BGN, _BGN, _FRENCH, _GERMAN)) if other_script else _ICAO
-        given = [_romanise(g, table, ye_initial=table is _BGN) for g in given]
-        surnames = [_romanise(s, table, ye_initial=table is _BGN) for s in surnames]
+        ye = {id(_BGN): "ye", id(_GERMAN): "je"}.get(id(table), "")
+        given = [_romanise(g, table, ye_initial=ye) for g in given]
+        surnames = [_romanise(s, table, ye_initial=ye) for s in surnames]
     elif p.origin == "chinese" and other_script:
-        if rng.random() < 0.3 and surnames[0] in _CANTONESE:
+        style = rng.random()
+        if style < 0.25 and surnames[0] in _CANTONESE:
             surnames = [_CANTONESE[surnames[0]]]
+            given = [_wade_giles(given[0])]
+        elif style < 0.4:  # off-system: TSHENG, CHIENG
+            surnames = [_off_system(surnames[0])]
+            given = [_off_system(given[0])]
+        elif style < 0.55:  # Taiwanese passport style: the given name's syllables hyphenated
+            surnames = [_wade_giles(surnames[0])]
+            given = ["-".join(_wade_giles(x) for x in _syllables(given[0]))]
         else:
             surnames = [_wade_giles(surnames[0])]
-        given = [_wade_giles(given[0])]
-    elif p.origin == "arabic" and other_script:
+            given = [_wade_giles(given[0])]
+    elif p.origin in ("arabic", "haitian") and other_script:
         given = [rng.choice(p.variants.get(g) or (g,)) for g in given]
         surnames = [rng.choice(p.variants.get(s) or (s,)) for s in surnames]
     if p.origin == "hispanic" and len(surnames) == 2 and rng.random() < 0.4:
@@ -258,10 +318,13 @@ class Synthetic:
     roster: pl.DataFrame   # 'Person ID', 'Given names', 'Surname', 'Second surname', 'Date of birth', ...
     exposed: pl.DataFrame  # 'Name', 'DOB', 'Citizenship', 'A#', 'Facility'
     truth: list[str | None]  # per exposed row: the roster 'Person ID', None for decoys
+    namesakes: dict[str, str] = field(default_factory=dict)  # roster ID in the file -> its namesake's roster ID
 
 
-def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int = 6) -> Synthetic:
-    """A roster of `roster_size` people and an exposed file of `exposed_size` rows, `decoys` of them not in it."""
+def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int = 6, namesakes: int = 0) -> Synthetic:
+    """A roster of `roster_size` people and an exposed file of `exposed_size` rows, `decoys` of them not in it.
+    `namesakes` roster people get a namesake in the roster (same name, birth date and nationality, another
+    A-number); each is in the file without an A-number."""
     rng = random.Random(seed)
     pools = _pools()
     anumbers = rng.sample(range(1_000_000, 999_999_999), roster_size + decoys)
@@ -272,6 +335,12 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
         a = f"{anumbers[i]:09d}" if rng.random() < 0.97 else None
         people.append(_make_person(rng, pools, origin, nats, a))
     ids = [f"P{i + 1:07d}" for i in range(roster_size)]
+    pairs: dict[int, int] = {}
+    for first, second in zip(*[iter(rng.sample(range(roster_size), 2 * namesakes))] * 2, strict=True):
+        p = people[first]
+        people[second] = Person(p.origin, list(p.given), list(p.surnames), p.dob, p.nationality,
+                                people[second].anumber or p.anumber, p.variants)
+        pairs[first] = second
     roster = pl.DataFrame({
         "Person ID": ids,
         "Given names": [" ".join(_roster_name(p, g) for g in p.given) for p in people],
@@ -281,12 +350,16 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
         "Nationality": [p.nationality for p in people],
         "A-Number": [p.anumber or "" for p in people],
     })
-    chosen = rng.sample(range(roster_size), exposed_size - decoys)
+    others = sorted(set(range(roster_size)) - set(pairs) - set(pairs.values()))
+    chosen = list(pairs) + rng.sample(others, exposed_size - decoys - len(pairs))
     rows: list[tuple[dict[str, str], str | None]] = []
     for index in chosen:
         p = people[index]
         nat = p.nationality if rng.random() < 0.97 else rng.choice(("", "Unknown"))
-        rows.append((_exposed_row(rng, p, nat), ids[index]))
+        row = _exposed_row(rng, p, nat)
+        if index in pairs:
+            row["A#"] = ""
+        rows.append((row, ids[index]))
     for k in range(decoys):
         template = people[rng.randrange(roster_size)]
         if k % 2 == 0:  # namesake: same name, another birth date and no A-number of the roster's
@@ -309,7 +382,7 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
         "Facility": [rng.choice(("North Processing Center", "South Detention Facility", "Family Center"))
                      for _ in rows],
     })
-    return Synthetic(roster, exposed, [t for _, t in rows])
+    return Synthetic(roster, exposed, [t for _, t in rows], {ids[a]: ids[b] for a, b in pairs.items()})
 
 
 def _exposed_row(rng: random.Random, p: Person, nat: str) -> dict[str, str]:

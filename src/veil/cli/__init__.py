@@ -58,8 +58,9 @@ for _name in COMMAND_MODULES:
 EXTRAS = {name: extra for extra, names in {
     "server": ("fastapi", "uvicorn", "jinja2", "multipart", "python_multipart", "sqlalchemy", "alembic", "psycopg",
                "argon2", "itsdangerous", "reportlab", "xlsxwriter", "starlette", "cryptography",
-               "watchfiles"),
-    "link": ("splink", "duckdb"),
+               "watchfiles", "geoip2fast", "maxminddb"),
+    "link": ("splink", "duckdb", "pypinyin", "anyascii"),
+    "numbers": ("numbers_parser",),
     "spark": ("pyspark",),
 }.items() for name in names}
 

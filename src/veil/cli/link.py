@@ -31,15 +31,20 @@ def parse_mapping(items: list[str]) -> dict[str, str]:
 
 
 def link_command(
-    exposed: Annotated[str, typer.Argument(help="The exposed file: CSV, XLSX or Parquet.")],
+    exposed: Annotated[str, typer.Argument(help="The exposed file: any format Veil reads (CSV, XLSX/XLS/ODS, "
+                                                "Parquet, JSON, HTML, PDF or DOCX tables); every table of people "
+                                                "in it is linked.")],
     roster: Annotated[str, typer.Argument(help="The roster (system of records extract): CSV, XLSX or Parquet.")],
     roster_id: Annotated[str, typer.Option("--roster-id", help="The roster column that identifies a person.")],
     out: Annotated[str, typer.Option("--out", "-o", help="Where to write MATCHES.csv.")],
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", help="Roster column for a field: FIELD=COLUMN with FIELD one of name, given, middle, surname, "
                       "surname2, dob, nationality, anumber. Repeatable; unmapped fields are found by header.")] = None,
-    sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX exposed file.")] = None,
-    roster_sheet: Annotated[str | None, typer.Option("--roster-sheet", help="Sheet of an XLSX roster.")] = None,
+    sheet: Annotated[str | None, typer.Option("--sheet", help="Link only this sheet of the exposed file (its name "
+                                                             "or 1-based number); by default every sheet of "
+                                                             "people is linked.")] = None,
+    roster_sheet: Annotated[str | None, typer.Option("--roster-sheet", help="Read only this sheet of the roster "
+                                                                           "(name or number).")] = None,
 ) -> None:
     """Link the people of an exposed file to the roster: accepted, review or none for each person."""
     from veil.incident.linkage import Decision, LinkageInputError, link_files, write_matches_csv
@@ -67,9 +72,9 @@ def link_command(
     for note in result.notes:
         typer.echo(f"veil link: note: {note}", err=True)
     typer.echo(
-        f"{len(result.matches):,} people: {result.count(Decision.ACCEPTED):,} accepted, "
-        f"{result.count(Decision.REVIEW):,} for review, {result.count(Decision.NONE):,} not in the roster "
-        f"-> {out}", err=True)
+        f"{result.rows:,} rows ({result.people_in_file:,} distinct people): {result.count(Decision.ACCEPTED):,} "
+        f"accepted, {result.count(Decision.REVIEW):,} for review, {result.count(Decision.NONE):,} not found in the "
+        f"roster -> {out}", err=True)
 
 
 def register(app: typer.Typer) -> None:

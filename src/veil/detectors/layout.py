@@ -38,9 +38,12 @@ def find_layout(table: Table) -> Layout:
     for r, row in enumerate(top):
         if _is_header_like(row, wide) and r + 1 < frame.height:
             best = r
-            # Multi-level headers (a group row over the real header): take the last label row of the run.
+            # Multi-level headers (a group row over the real header): take the last label row of the run. A group
+            # row spans several columns, so it fills fewer cells than the header under it; a full row followed by
+            # a row of text only is a header and a first record without numbers.
             while best + 2 < len(top) and _is_header_like(top[best + 1], wide) \
-                    and not _has_numbers(top[best + 1]) and _has_numbers(top[best + 2]):
+                    and not _has_numbers(top[best + 1]) and _has_numbers(top[best + 2]) \
+                    and _filled(top[best]) < _filled(top[best + 1]):
                 best += 1
             break
     if best is None:
@@ -56,6 +59,10 @@ def _is_header_like(row: tuple[str | None, ...], wide: int) -> bool:
     cells = [c for c in row if c is not None and c.strip()]
     labels = [c for c in cells if not _NUMERIC.match(c.strip()) and len(c) <= 80]
     return len(labels) >= 2 and len(labels) >= 0.6 * len(cells) and len(cells) >= max(2, 0.6 * wide)
+
+
+def _filled(row: tuple[str | None, ...]) -> int:
+    return sum(1 for c in row if c is not None and c.strip())
 
 
 def _has_numbers(row: tuple[str | None, ...]) -> bool:

@@ -131,25 +131,43 @@ def _range(table: Table, layout: Layout, data: pl.DataFrame) -> str:
     return "" if table.location.startswith("rows ") else f"rows {first}-{last}"
 
 
-def _key_columns(identifying: list[ColumnClass]) -> list[ColumnClass]:
+def _key_columns(identifying: list[ColumnClass]) -> tuple[list[ColumnClass], list[ColumnClass]]:
+    """(the columns that tell people apart, the columns for rows where those are empty): an identifier column
+    (A-number, SSN, passport) first, with name and birth date for the rows that lack one."""
+    named = [c for c in identifying if c.kind in ("person-name", "surname", "given-name")]
+    dob = [c for c in identifying if c.kind == "date-of-birth"]
+    by_name = named + dob[:1] if named else dob[:1]
     for kind in _KEY_PRIORITY:
         for c in identifying:
             if c.kind == kind:
-                return [c]
-    named = [c for c in identifying if c.kind in ("person-name", "surname", "given-name")]
-    dob = [c for c in identifying if c.kind == "date-of-birth"]
-    return named + dob[:1] if named else dob[:1]
+                return [c], by_name
+    return by_name, []
 
 
 def _normalised(col: str) -> pl.Expr:
     return pl.col(col).str.to_lowercase().str.replace_all(r"[^\p{L}\p{N}]+", "")
 
 
-def _person_keys(data: pl.DataFrame, keys: list[ColumnClass]) -> pl.Series:
-    cols = [data.columns[c.index] for c in keys]
-    expr = pl.concat_str([_normalised(c).fill_null("") for c in cols], separator="\x1f")
-    keyed = data.select(expr.alias("k"), pl.any_horizontal([pl.col(c).is_not_null() for c in cols]).alias("has"))
-    return keyed.filter(pl.col("has"))["k"].hash(seed=7)
+def _key(data: pl.DataFrame, cols: list[ColumnClass], prefix: str) -> pl.Expr:
+    names = [data.columns[c.index] for c in cols]
+    if not names:
+        return pl.lit(None, pl.String)
+    joined = pl.concat_str([_normalised(c).fill_null("") for c in names], separator="\x1f")
+    return pl.when(pl.any_horizontal([pl.col(c).is_not_null() for c in names])).then(pl.lit(prefix) + joined)
+
+
+def _person_keys(data: pl.DataFrame, keys: tuple[list[ColumnClass], list[ColumnClass]]) -> pl.Series:
+    """One key per person row: the identifier where the row has one, else its name and birth date, so a row
+    without an A-number is a person all the same; a row whose name and birth date are those of a row with an
+    identifier is that person."""
+    primary, fallback = keys
+    keyed = data.select(ident=_key(data, primary, "i:"), named=_key(data, fallback, "n:"))
+    both = keyed.drop_nulls().unique("named", keep="first")
+    if both.height:
+        keyed = keyed.with_columns(ident=pl.coalesce("ident", pl.col("named").replace_strict(
+            both["named"], both["ident"], default=None, return_dtype=pl.String)))
+    key = keyed.select(pl.coalesce("ident", "named").alias("k"))["k"]
+    return key.drop_nulls().hash(seed=7)
 
 
 def _name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],

@@ -1,19 +1,28 @@
 """Who downloaded it: web server access logs parsed, the requests for the exposed URLs inside the exposure window
-selected, and the list of requesters (IP, user agent, time, bytes, status) kept for claw-back letters.
+selected, who holds a copy worked out, and the downloaders grouped by network owner for claw-back.
 
 Formats, recognised per file from its first lines (gzip-compressed files too):
     nginx/Apache combined and common, JSON lines (nginx `escape=json`, Caddy-like, ALB-like keys),
     Amazon S3 server access logs, CloudFront standard logs (W3C, `#Fields:` header, tab-separated).
 A line that does not parse is counted and its line number kept (the first 50 listed); it never stops the import.
 Lines are read one at a time (bounded memory; lines over 64 KB count as malformed).
+
+Holding a copy: only responses that delivered the file's bytes count. A client (address + user agent) holds a
+copy when a 200 response sent it a body, or its 206 (range) responses add up to the file's size (any 206 bytes
+when the size is unknown). HEAD (stored with 0 body bytes: a HEAD response has no body), 304, 4xx/5xx and
+0-byte responses do not; a client with only part of the file is listed as partial.
+Downloaders are grouped by the owner of their network (veil.incident.networks); claw-back letters are addressed to
+that organisation, never to a bare address, and the list exports to CSV or XLSX for the legal team.
 """
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +37,7 @@ from sqlalchemy.orm import Session
 from veil.errors import VeilError
 from veil.incident.events import AccessLogImported, IncidentChanged
 from veil.incident.letters import LetterSettings, render_pdf, render_text
+from veil.incident.networks import Directory, Network, directory
 from veil.store.base import utcnow
 from veil.store.models_incident import IrAccessRequest, IrExposedFile, IrIncident
 from veil.workflow import audit
@@ -304,9 +314,11 @@ def import_access_log(session: Session, incident: IrIncident, path: str | Path, 
             if len(rows) >= MAX_SELECTED:
                 raise AccessLogError(f"the log {p.name} has more than {MAX_SELECTED:,} requests for the exposed "
                                      "files; split it")
+            # A HEAD response has no body, whatever a server logs as its size (some log the Content-Length).
+            body = 0 if request.method.upper() == "HEAD" else request.bytes
             rows.append({"incident_id": incident.id, "log_name": p.name[:300], "line": request.line,
                          "at": request.at, "ip": request.ip[:64], "user_agent": request.user_agent[:1000],
-                         "url": request.path[:2000], "status": request.status, "bytes": request.bytes})
+                         "url": request.path[:2000], "status": request.status, "bytes": body})
     if report.parsed == 0:
         raise AccessLogError(f"no line of {p.name} is in a known access-log format "
                              f"({report.malformed:,} malformed of {report.lines:,})")
@@ -325,6 +337,8 @@ def import_access_log(session: Session, incident: IrIncident, path: str | Path, 
 
 @dataclass(frozen=True)
 class Requester:
+    """One client (address + user agent) that asked for an exposed file inside the exposure window."""
+
     ip: str
     user_agent: str
     first: datetime
@@ -332,32 +346,174 @@ class Requester:
     requests: int
     bytes: int
     statuses: tuple[int, ...]
-    got_copy: bool  # any 2xx or 304: a copy may be held
+    got_copy: bool  # the whole file was delivered: a 200 with a body, or 206 ranges adding up to the file's size
     clawback: str
+    partial: bool = False  # some of the file's bytes, not all of them
+    network: Network | None = None
 
 
-def requesters(session: Session, incident_id: int) -> list[Requester]:
-    """One row per (IP, user agent), most bytes first: the claw-back list."""
+def _holds_copy(reqs: list[IrAccessRequest], sizes: dict[str, int]) -> tuple[bool, bool]:
+    """(full copy, partial copy) of one client's requests, per exposed file."""
+    full = partial = False
+    for url in {r.url for r in reqs}:
+        mine = [r for r in reqs if r.url == url]
+        if any(r.status == 200 and r.bytes > 0 for r in mine):
+            full = True
+            continue
+        ranged = sum(r.bytes for r in mine if r.status == 206)
+        size = sizes.get(url, 0)
+        if ranged > 0 and (size <= 0 or ranged >= size):
+            full = True
+        elif ranged > 0:
+            partial = True
+    return full, partial and not full
+
+
+def _sizes(session: Session, incident_id: int, urls: set[str]) -> dict[str, int]:
+    """The size of the exposed file each requested path is (0 when unknown)."""
+    files = list(session.scalars(select(IrExposedFile).where(IrExposedFile.incident_id == incident_id)))
+    out = {}
+    for url in urls:
+        for f in files:
+            target = _clean_path(f.location).strip("/")
+            path = url.strip("/")
+            if target and (path == target or path.endswith("/" + target) or target.endswith("/" + path)):
+                out[url] = int(f.size or 0)
+    return out
+
+
+def requesters(session: Session, incident_id: int, networks: Directory | None = None) -> list[Requester]:
+    """One row per (IP, user agent), most bytes first: who asked, and who holds a copy."""
     groups: dict[tuple[str, str], list[IrAccessRequest]] = {}
     for r in session.scalars(select(IrAccessRequest).where(IrAccessRequest.incident_id == incident_id)
-                             .order_by(IrAccessRequest.at)):
+                             .order_by(IrAccessRequest.at, IrAccessRequest.id)):
         groups.setdefault((r.ip, r.user_agent), []).append(r)
+    sizes = _sizes(session, incident_id, {r.url for reqs in groups.values() for r in reqs})
     out = []
     for (ip, ua), reqs in groups.items():
         statuses = tuple(sorted({r.status for r in reqs}))
         states = {r.clawback for r in reqs}
+        full, partial = _holds_copy(reqs, sizes)
         out.append(Requester(ip, ua, reqs[0].at, reqs[-1].at, len(reqs), sum(r.bytes for r in reqs), statuses,
-                             any(200 <= s < 300 or s == 304 for s in statuses),
-                             states.pop() if len(states) == 1 else "mixed"))
+                             full, states.pop() if len(states) == 1 else "mixed", partial,
+                             networks.network(ip) if networks is not None else None))
     return sorted(out, key=lambda r: (-r.bytes, r.ip))
+
+
+def downloader_count(session: Session, incident_id: int) -> int:
+    """Distinct clients (address + user agent) that got a full copy of an exposed file: the report's figure."""
+    return sum(1 for r in requesters(session, incident_id) if r.got_copy)
+
+
+@dataclass(frozen=True)
+class Downloader:
+    """The clients of one network owner that may hold a copy: what a claw-back letter and the legal team need."""
+
+    owner: str
+    asn: str
+    networks: tuple[str, ...]
+    addresses: tuple[str, ...]
+    first: datetime
+    last: datetime
+    requests: int
+    bytes: int
+    full_copies: int  # clients with the whole file
+    partial_copies: int
+    clawback: str
+    source: str  # where the owner came from (the network data and its date)
+    # Whether a letter can go to the owner: a known organisation, not a bare address or a private range.
+    addressable: bool = True
+
+
+def downloaders(session: Session, incident_id: int, networks: Directory | None = None) -> list[Downloader]:
+    """Clients that got any of the file's bytes, grouped by network owner (unknown owners by /24 or /48), most
+    full copies first."""
+    networks = networks or directory()
+    groups: dict[tuple[str, str], list[Requester]] = {}
+    for who in requesters(session, incident_id, networks):
+        if not (who.got_copy or who.partial):
+            continue
+        net = who.network or networks.network(who.ip)
+        groups.setdefault((net.owner, net.cidr if not net.known else net.asn or net.owner), []).append(who)
+    out = []
+    for (owner, _), members in groups.items():
+        nets = [m.network or networks.network(m.ip) for m in members]
+        states = {m.clawback for m in members}
+        out.append(Downloader(
+            owner if nets[0].known else f"{owner} ({nets[0].cidr})", nets[0].asn,
+            tuple(sorted({n.cidr for n in nets})), tuple(sorted({m.ip for m in members})),
+            min(m.first for m in members), max(m.last for m in members), sum(m.requests for m in members),
+            sum(m.bytes for m in members), sum(m.got_copy for m in members), sum(m.partial for m in members),
+            states.pop() if len(states) == 1 else "mixed", nets[0].source, nets[0].known))
+    return sorted(out, key=lambda d: (-d.full_copies, -d.bytes, d.owner))
+
+
+EXPORT_COLUMNS = ("network owner", "AS number", "networks", "addresses", "first request (UTC)",
+                  "last request (UTC)", "requests", "bytes", "full copies", "partial copies", "claw-back", "source")
+
+
+def _export_rows(found: list[Downloader]) -> list[list[object]]:
+    def when(moment: datetime) -> str:
+        return _aware(moment).astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+    return [[d.owner, d.asn, " ".join(d.networks), " ".join(d.addresses), when(d.first), when(d.last), d.requests,
+             d.bytes, d.full_copies, d.partial_copies, d.clawback, d.source] for d in found]
+
+
+def export_clawback(session: Session, incident_id: int, out: str | Path, networks: Directory | None = None) -> Path:
+    """The claw-back list for the legal team, one row per network owner: CSV or XLSX by the file's suffix. The
+    addresses are downloaders', not protected people's: they are listed whole. Written whole or not at all."""
+    target = Path(out)
+    kind = target.suffix.lower()
+    if kind not in (".csv", ".xlsx"):
+        raise Invalid("the claw-back list is written as .csv or .xlsx")
+    rows = _export_rows(downloaders(session, incident_id, networks))
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        if kind == ".csv":
+            with tmp.open("w", newline="", encoding="utf-8") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(EXPORT_COLUMNS)
+                writer.writerows(rows)
+        else:
+            import xlsxwriter
+
+            book = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
+            sheet = book.add_worksheet("claw-back")
+            bold = book.add_format({"bold": True})
+            sheet.write_row(0, 0, EXPORT_COLUMNS, bold)
+            for i, row in enumerate(rows, start=1):
+                sheet.write_row(i, 0, row)
+            sheet.freeze_panes(1, 0)
+            sheet.set_column(0, 0, 36)
+            sheet.set_column(1, 11, 18)
+            book.close()
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return target
 
 
 def set_clawback(session: Session, incident: IrIncident, ip: str, state: str, actor: str) -> int:
     """Claw-back status for every request of one requester IP. Returns the number of requests updated."""
+    return _set_clawback(session, incident, [ip], state, actor)
+
+
+def set_clawback_owner(session: Session, incident: IrIncident, owner: str, state: str, actor: str,
+                       networks: Directory | None = None) -> int:
+    """Claw-back status for every downloader address of one network owner (as `downloaders` names it)."""
+    found = next((d for d in downloaders(session, incident.id, networks) if d.owner == owner), None)
+    if found is None:
+        raise Invalid("no downloader of that network owner in this incident")
+    return _set_clawback(session, incident, list(found.addresses), state, actor)
+
+
+def _set_clawback(session: Session, incident: IrIncident, ips: list[str], state: str, actor: str) -> int:
     if state not in CLAWBACK_STATES:
         raise Invalid(f"claw-back status is one of {', '.join(CLAWBACK_STATES)}")
     result = session.execute(update(IrAccessRequest).where(IrAccessRequest.incident_id == incident.id,
-                                                           IrAccessRequest.ip == ip).values(clawback=state))
+                                                           IrAccessRequest.ip.in_(ips)).values(clawback=state))
     count = int(getattr(result, "rowcount", 0) or 0)
     if not count:
         raise Invalid("no request from that address in this incident")
@@ -366,22 +522,27 @@ def set_clawback(session: Session, incident: IrIncident, ip: str, state: str, ac
 
 
 def clawback_letters(session: Session, incident: IrIncident, out_dir: str | Path,
-                     settings: LetterSettings | None = None, today: datetime | None = None) -> list[Path]:
-    """A claw-back letter (PDF) for every requester who may hold a copy and has not been contacted yet, written to
-    `out_dir` as clawback-<incident>-<n>.pdf. Statuses change only through set_clawback (when a letter is sent)."""
+                     settings: LetterSettings | None = None, today: datetime | None = None,
+                     networks: Directory | None = None) -> list[Path]:
+    """A claw-back letter (PDF) to every network owner whose clients hold a full copy and have not been contacted,
+    written to `out_dir` as clawback-<incident>-<n>.pdf. A letter goes to an organisation, never to a bare address:
+    owners the network data does not know (and private ranges) get none until someone finds the owner; the export
+    lists them. Statuses change only through set_clawback / set_clawback_owner (when a letter is sent)."""
     folder = Path(out_dir)
     if not folder.is_dir():
         raise Invalid(f"the letters folder does not exist: {folder}")
     files = list(session.scalars(select(IrExposedFile).where(IrExposedFile.incident_id == incident.id)))
     names = ", ".join(f.name for f in files)
     written = []
-    for n, who in enumerate((r for r in requesters(session, incident.id) if r.got_copy and r.clawback == "to-contact"),
-                            start=1):
+    due = [d for d in downloaders(session, incident.id, networks)
+           if d.full_copies and d.clawback == "to-contact" and d.addressable]
+    for n, who in enumerate(due, start=1):
         text = render_text("clawback", "en", {
-            "today": (today or utcnow()).strftime("%B %d, %Y"), "ip": who.ip, "incident_id": incident.id,
-            "request_no": n, "file_name": names, "first": who.first.strftime("%Y-%m-%d %H:%M UTC"),
-            "last": who.last.strftime("%Y-%m-%d %H:%M UTC"), "requests": who.requests, "size": f"{who.bytes:,}",
-            "user_agent": who.user_agent[:200] or "unknown"}, settings)
+            "today": (today or utcnow()).strftime("%B %d, %Y"), "owner": who.owner, "asn": who.asn,
+            "networks": ", ".join(who.networks), "addresses": ", ".join(who.addresses), "incident_id": incident.id,
+            "request_no": n, "file_name": names, "first": _aware(who.first).strftime("%Y-%m-%d %H:%M UTC"),
+            "last": _aware(who.last).strftime("%Y-%m-%d %H:%M UTC"), "requests": who.requests,
+            "size": f"{who.bytes:,}", "copies": who.full_copies}, settings)
         target = folder / f"clawback-{incident.id}-{n}.pdf"
         target.write_bytes(render_pdf(text, title=f"Incident {incident.id} request {n}"))
         written.append(target)

@@ -1,14 +1,21 @@
-"""Reading a people table (CSV, XLSX, Parquet) and finding its name, birth-date, nationality and A-number columns.
+"""Reading the tables of people in a file (any format Veil reads) and finding their name, birth-date, nationality
+and A-number columns.
 
-A small private finder: English and Spanish header words first, value shapes when the header says nothing.
-When the core column classifiers (`veil.detectors.columns`) settle, `find_columns` should defer to them.
+    read_people_tables(path)   every table of people in the file, through Veil's readers (veil.readers) and the
+                               header finder `veil check` uses (veil.detectors.layout): CSV/TSV, XLSX/XLS/XLSB/ODS
+                               (every sheet, hidden ones too), Parquet, JSON, HTML, PDF and DOCX tables, archives
+    read_people_table(path)    the same, as one table: the rows of several people tables one after another
+    find_columns(frame)        FIELD -> column, by header words first, then the core column classifier, then shapes
+
+A table "of people" has a name column and a birth-date or A-number column. Statistics sheets have neither and are
+passed over, so a workbook of statistics sheets plus one sheet of people needs no `--sheet`. Fail closed: a part of
+the file the readers cannot read, or a table read only in part, refuses the file: people in it would be missed.
+Messages name the file, masked sheet names, row numbers and column names: never a value.
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
+import dataclasses
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -16,12 +23,28 @@ from pathlib import Path
 
 import polars as pl
 
+from veil.detectors.layout import find_layout, stacked_parts
 from veil.errors import UsageError, VeilError
-from veil.incident.linkage_prepare import FIELDS, anumber, nationality, parse_dates, token_count_ok
+from veil.incident.linkage_prepare import FIELDS, anumber, nationality, parse_dates
+from veil.masking import mask
+from veil.readers.limits import Budget, Limits
+from veil.readers.registry import ReadContext, read_blob
+from veil.readers.units import Table, Unreadable, Visibility
 
 
 class LinkageInputError(VeilError):
     """A table to link cannot be read or does not hold what linkage needs. The message names no personal value."""
+
+
+@dataclass(frozen=True)
+class TablePart:
+    """Where a run of rows of a PeopleTable came from: `start` is its first frame row, `first_row` the source row
+    number of that row (1-based, header rows counted), `where` the masked location (e.g. "sheet 3 'D********'")."""
+
+    where: str
+    start: int
+    rows: int
+    first_row: int
 
 
 @dataclass
@@ -29,136 +52,163 @@ class PeopleTable:
     """A table of people: every column a string, the header row already removed.
 
     `first_row` is the source row number of the frame's first row (1-based, header rows counted), for messages.
+    A table gathered from several tables of one file has one `parts` entry per table and `mapping` (FIELD ->
+    column) naming its columns; the columns are then the linkage fields themselves.
     """
 
     frame: pl.DataFrame
     source: str
     first_row: int = 2
+    parts: tuple[TablePart, ...] = ()
+    mapping: dict[str, str] | None = None
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+    def where(self, index: int) -> tuple[str, int]:
+        """(masked table location, source row number) of frame row `index` (0-based)."""
+        for part in reversed(self.parts):
+            if index >= part.start:
+                return part.where, part.first_row + index - part.start
+        return self.source, self.first_row + index
 
 
 # --- reading -------------------------------------------------------------------------------------------------------
 
-_HEADER_SCAN_ROWS = 25
+# A table a reader derives from cells already in a sheet's grid: its people are the grid's people.
+_VIEWS = {Visibility.WHITE_TEXT}
+_QUOTED = re.compile(r"'([^']*)'")
+_SHEET = re.compile(r"^sheet '(?P<name>.*?)'(?: \(|$| cells)")
 
 
-def read_people_table(path: str | Path, sheet: str | None = None, what: str = "file") -> PeopleTable:
-    """Read CSV, XLSX or Parquet by content. Raises LinkageInputError with a one-line reason when it cannot."""
+def mask_location(location: str) -> str:
+    """A reader's location with quoted names (sheet names, which may be a person's) masked."""
+    return _QUOTED.sub(lambda m: f"'{mask(m.group(1))}'", location)
+
+
+def read_people_tables(path: str | Path, sheet: str | None = None, what: str = "file",
+                       limits: Limits | None = None, only_table: bool = False) -> list[PeopleTable]:
+    """Every table of people in the file, in reading order. `sheet` (a sheet name or its 1-based number in the
+    workbook) keeps only that sheet. With `only_table`, a file whose one table shows no people columns is returned
+    as it is (a roster whose columns the caller maps: its own checks then say what is missing). Raises
+    LinkageInputError with a one-line reason when the file cannot be read whole, or holds no table of people."""
     p = Path(path)
     try:
-        with p.open("rb") as fh:
-            head = fh.read(8)
+        blob = p.read_bytes()
     except OSError as exc:
         raise LinkageInputError(f"cannot open the {what} {p.name}: {exc.strerror or type(exc).__name__}") from None
-    try:
-        if head.startswith(b"PAR1"):
-            return _read_parquet(p)
-        if head.startswith(b"PK\x03\x04"):
-            return _read_xlsx(p, sheet, what)
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            raise LinkageInputError(f"the {what} {p.name} is a legacy binary Office file; save it as XLSX or CSV")
-        return _read_csv(p, what)
-    except LinkageInputError:
-        raise
-    except Exception as exc:  # noqa: BLE001 - any library failure becomes a one-line reason without values
-        raise LinkageInputError(f"cannot read the {what} {p.name}: {type(exc).__name__}") from None
-
-
-def _read_parquet(p: Path) -> PeopleTable:
-    frame = pl.read_parquet(p)
-    frame = frame.select(_as_text(pl.col(c), frame.schema[c]).alias(c) for c in frame.columns)
-    return PeopleTable(frame, p.name, first_row=1)
-
-
-def _as_text(expr: pl.Expr, dtype: pl.DataType) -> pl.Expr:
-    if dtype == pl.Date or isinstance(dtype, pl.Datetime):
-        return expr.dt.strftime("%Y-%m-%d")
-    return expr.cast(pl.String)
-
-
-def _read_csv(p: Path, what: str) -> PeopleTable:
-    raw = p.read_bytes()
-    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise LinkageInputError(f"the {what} {p.name} is not a CSV, XLSX or Parquet file")
-    text = _decode(raw)
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    grid = pl.read_csv(io.StringIO(text), has_header=False, infer_schema=False, separator=delimiter,
-                       truncate_ragged_lines=True, quote_char='"')
-    return _with_header(grid, p.name, what)
-
-
-def _decode(raw: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig",):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
+    found: list[PeopleTable] = []
+    others: list[PeopleTable] = []
+    sheets: list[str] = []
+    unread: list[str] = []
+    for unit in read_blob(blob, ReadContext(name=p.name, budget=Budget(limits or Limits()))):
+        if isinstance(unit, Unreadable):
+            unread.append(f"{mask_location(unit.location)}: {unit.reason}" if unit.location else unit.reason)
             continue
-    return raw.decode("cp1252", errors="replace")
-
-
-def _read_xlsx(p: Path, sheet: str | None, what: str) -> PeopleTable:
-    from python_calamine import CalamineWorkbook
-
-    book = CalamineWorkbook.from_path(str(p))
-    names = [m.name for m in book.sheets_metadata if sheet is not None or str(m.visible).lower().endswith("visible")]
-    if sheet is not None and sheet not in names:
+        if not isinstance(unit, Table) or unit.visibility in _VIEWS:
+            continue
+        name = _sheet_name(unit.location)
+        if name is not None and name not in sheets:
+            sheets.append(name)
+        if sheet is not None and not _is_sheet(sheet, name, sheets):
+            continue
+        if unit.total_rows is not None and unit.total_rows > unit.frame.height:
+            raise LinkageInputError(f"the {what} {p.name} is too large to read whole "
+                                    f"({unit.total_rows:,} rows in {mask_location(unit.location)})")
+        number = sheets.index(name) + 1 if name is not None else None
+        people = _tables_of_people(unit, p.name, number)
+        found += people
+        if not people and only_table:
+            others += [t for t in [_with_header(unit, p.name, number)] if t is not None]
+    if unread:
+        more = f" (and {len(unread) - 1} more part(s))" if len(unread) > 1 else ""
+        raise LinkageInputError(f"cannot read the {what} {p.name}: {unread[0]}{more}")
+    if sheet is not None and not any(_is_sheet(sheet, n, sheets) for n in sheets):
         raise LinkageInputError(f"the {what} {p.name} has no sheet named {sheet!r}")
-    candidates = [sheet] if sheet is not None else names
-    for name in candidates:
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        if not rows:
-            continue
-        width = max(len(r) for r in rows)
-        grid = pl.DataFrame({f"c{i}": [_cell(r[i]) if i < len(r) else None for r in rows] for i in range(width)},
-                            schema={f"c{i}": pl.String for i in range(width)})
-        try:
-            return _with_header(grid, f"{p.name} sheet {name!r}", what)
-        except LinkageInputError:
-            if sheet is not None:
-                raise
-    raise LinkageInputError(f"the {what} {p.name} has no visible sheet with a header row")
+    if not found and len(others) == 1:
+        return others
+    if not found:
+        where = f" in sheet {sheet!r}" if sheet is not None else ""
+        raise LinkageInputError(f"no table of people (a name column and a birth-date or A-number column) found"
+                                f"{where} in the {what} {p.name}")
+    return found
 
 
-def _cell(value: object) -> str | None:
-    if value is None or value == "":
+def read_people_table(path: str | Path, sheet: str | None = None, what: str = "file",
+                      limits: Limits | None = None, only_table: bool = False) -> PeopleTable:
+    """The file's people as one table: a single table as it is, several gathered (see `gather`)."""
+    tables = read_people_tables(path, sheet, what, limits, only_table)
+    return tables[0] if len(tables) == 1 else gather(tables, Path(path).name)
+
+
+def gather(tables: list[PeopleTable], source: str) -> PeopleTable:
+    """Several tables of people as one: each table's person columns renamed to the linkage fields, the rows one
+    table after another; `parts` says where each table's rows start."""
+    frames, parts, start = [], [], 0
+    for table in tables:
+        cols = find_columns(table.frame)
+        # Person columns under the field names; any other column (a roster's id, a facility) keeps its own name.
+        renamed = {c: f for f, c in cols.items()}
+        frames.append(table.frame.select(pl.col(c).alias(renamed.get(c, c)) for c in table.frame.columns
+                                         if c in renamed or c not in FIELDS))
+        parts.append(TablePart(table.source, start, table.frame.height, table.first_row))
+        start += table.frame.height
+    frame = pl.concat(frames, how="diagonal")
+    places = ", ".join(p.where for p in parts)
+    note = f"{len(tables)} tables of people were read as one ({places})"
+    mapping = {f: f for f in FIELDS if f in frame.columns}
+    return PeopleTable(frame, source, tables[0].first_row, tuple(parts), mapping, [note])
+
+
+def _sheet_name(location: str) -> str | None:
+    m = _SHEET.match(location)
+    return m.group("name") if m else None
+
+
+def _is_sheet(wanted: str, name: str | None, sheets: list[str]) -> bool:
+    if name is None:
+        return False
+    return wanted == name or (wanted.isdigit() and int(wanted) == sheets.index(name) + 1)
+
+
+def _tables_of_people(table: Table, file_name: str, sheet_number: int | None) -> list[PeopleTable]:
+    """The table with its header applied when it holds people; else the tables stacked in it that do."""
+    whole = _with_header(table, file_name, sheet_number)
+    if whole is not None and _usable(whole.frame):
+        return [whole]
+    out = []
+    for part in stacked_parts(table):
+        found = _with_header(part, file_name, sheet_number)
+        if found is not None and _usable(found.frame):
+            out.append(found)
+    return out
+
+
+def _with_header(table: Table, file_name: str, sheet_number: int | None) -> PeopleTable | None:
+    """The table's data rows named after its header row, found as `veil check` finds it; trailing blank rows go,
+    blank rows inside stay (they are no person, and row numbers must keep pointing at the source rows)."""
+    layout = find_layout(table)
+    names = _unique_names([h.strip() if h and h.strip() else "" for h in layout.headers])
+    frame = table.frame.slice(layout.data_start)
+    frame = frame.rename(dict(zip(frame.columns, names, strict=True)))
+    frame = _trim_trailing_blank(frame.select([c for c in frame.columns if frame[c].is_not_null().any()]))
+    if frame.height == 0 or frame.width == 0:
         return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    where = mask_location(table.location)
+    if sheet_number is not None:
+        where = f"sheet {sheet_number} {where.removeprefix('sheet ')}"
+    first_row = table.first_row_number + layout.data_start
+    source = f"{file_name} {where}"
+    return PeopleTable(frame, source, first_row, (TablePart(source, 0, frame.height, first_row),))
 
 
-def _with_header(grid: pl.DataFrame, source: str, what: str) -> PeopleTable:
-    """Find the header row (titles above it are skipped) and name the columns after it."""
-    head = grid.head(_HEADER_SCAN_ROWS).rows()
-    for index, row in enumerate(head):
-        cells = [c.strip() if isinstance(c, str) else "" for c in row]
-        filled = [c for c in cells if c]
-        if len(filled) < 2 or sum(_is_header_word(c) for c in filled) < max(2, len(filled) // 2):
-            continue
-        names = _unique_names(cells)
-        frame = grid.slice(index + 1).rename(dict(zip(grid.columns, names, strict=True)))
-        frame = frame.select([c for c, n in zip(frame.columns, cells, strict=True) if n])
-        # Blank rows stay (they are no person): row numbers must keep pointing at the source rows.
-        return PeopleTable(_trim_trailing_blank(frame), source, first_row=index + 2)
-    raise LinkageInputError(f"no header row found in the {what} {source}")
+def _usable(frame: pl.DataFrame) -> bool:
+    cols = find_columns(frame)
+    return any(f in cols for f in ("name", "given", "surname")) and ("dob" in cols or "anumber" in cols)
 
 
 def _trim_trailing_blank(frame: pl.DataFrame) -> pl.DataFrame:
     filled = ~pl.all_horizontal(pl.all().is_null() | (pl.all().str.strip_chars() == ""))
     last = frame.select(filled.arg_true().max()).item() if frame.height and frame.width else None
     return frame.head(last + 1) if last is not None else frame.clear()
-
-
-def _is_header_word(cell: str) -> bool:
-    # A header cell is short text, not a number or a date.
-    return len(cell) <= 60 and not re.fullmatch(r"[\d\s/.\-:+]+", cell) and token_count_ok(cell)
 
 
 def _unique_names(cells: list[str]) -> list[str]:
@@ -204,6 +254,8 @@ def _norm_header(text: str) -> str:
 
 
 def _header_field(header: str) -> str | None:
+    if header in FIELDS:  # a table gathered from several (`gather`) names its columns after the fields
+        return header
     norm = _norm_header(header)
     for field, words in _HEADER_WORDS.items():
         if norm in words:

@@ -24,8 +24,8 @@ import polars as pl
 log = logging.getLogger(__name__)
 
 # Columns the model reads (made by linkage_prepare.prepare).
-MODEL_COLUMNS = ("unique_id", "name_key", "name_toks", "name_ph", "ph_lo", "ph_hi", "dob", "dob_swap",
-                 "birth_year", "birth_month", "anum", "nat")
+MODEL_COLUMNS = ("unique_id", "name_key", "name_ckey", "name_toks", "name_canon", "name_ph", "ph_lo", "ph_hi",
+                 "dob", "dob_swap", "birth_year", "birth_month", "anum", "nat")
 
 # Thresholds on the match probability of the best candidate.
 ACCEPT_PROBABILITY = 0.995
@@ -35,7 +35,10 @@ ACCEPT_MARGIN_BITS = 6.0
 # A candidate with no rival within 2^10 may be accepted from this probability when birth date and name agree.
 LONE_ACCEPT_PROBABILITY = 0.5
 LONE_ACCEPT_MARGIN_BITS = 10.0
-PREDICT_FLOOR = 0.001
+# Pairs below this are not even kept as a `none` row's best candidates.
+PREDICT_FLOOR = 1e-6
+# Candidates kept per exposed row, best first (linkage.decide keeps what each decision needs of them).
+MAX_PAIRS_PER_ROW = 25
 
 MEMORY_LIMIT = "3GB"
 THREADS = 2
@@ -43,22 +46,39 @@ U_SAMPLE_PAIRS = 3e5
 U_SAMPLE_ROWS = 100_000
 
 
-def _monge_elkan(col: str, agg: str) -> str:
-    """Soft token-set similarity: every token of the shorter name against its best Jaro-Winkler partner."""
-    def side(short: str, long: str) -> str:
-        return (f"{agg}(list_transform({short}, lambda x: list_max(list_transform({long}, "
-                f"lambda y: jaro_winkler_similarity(x, y)))))")
+class DuckDBSql:
+    """The few SQL functions the comparisons need, in DuckDB's dialect. The model (levels, m and u, blocking
+    rules, thresholds) is the same on every engine; an engine brings its own dialect object with these methods
+    (a Spark one would use transform/array_max and the jaro_winkler UDF Splink registers from its jar)."""
 
-    left, right = f'"{col}_l"', f'"{col}_r"'
-    return f"(CASE WHEN len({left}) <= len({right}) THEN {side(left, right)} ELSE {side(right, left)} END)"
+    name = "duckdb"
+
+    def monge_elkan(self, col: str, agg: str) -> str:
+        """Soft token-set similarity: every token of the shorter name against its best Jaro-Winkler partner."""
+        def side(short: str, long: str) -> str:
+            return (f"{agg}(list_transform({short}, lambda x: list_max(list_transform({long}, "
+                    f"lambda y: jaro_winkler_similarity(x, y)))))")
+
+        left, right = f'"{col}_l"', f'"{col}_r"'
+        return f"(CASE WHEN len({left}) <= len({right}) THEN {side(left, right)} ELSE {side(right, left)} END)"
+
+    def shorter(self, col: str) -> str:
+        return f'least(len("{col}_l"), len("{col}_r"))'
+
+    def subset(self, col: str) -> str:
+        """Every token of the shorter list is in the longer one (a name written twice with one token counts)."""
+        left, right = f'"{col}_l"', f'"{col}_r"'
+        return (f"(CASE WHEN len({left}) <= len({right}) THEN list_has_all({right}, {left}) "
+                f"ELSE list_has_all({left}, {right}) END)")
+
+    def shares(self, col: str) -> str:
+        return f'len(list_intersect("{col}_l", "{col}_r")) >= 1'
+
+    def days_apart(self, col: str) -> str:
+        return f'abs(date_diff(\'day\', "{col}_l", "{col}_r"))'
 
 
-def _shorter(col: str) -> str:
-    return f'least(len("{col}_l"), len("{col}_r"))'
-
-
-def _subset(col: str) -> str:
-    return f'len(list_intersect("{col}_l", "{col}_r")) = {_shorter(col)}'
+DUCKDB_SQL = DuckDBSql()
 
 
 @dataclass(frozen=True)
@@ -105,12 +125,14 @@ def agreement_chance(exposed: pl.Series, roster: pl.Series) -> float | None:
         return None
     both = left.join(right, left_on=left.columns[0], right_on=right.columns[0], how="inner")
     agree = float((both["n_l"].cast(pl.Float64) * both["n_r"].cast(pl.Float64)).sum()) / (n_l * n_r)
-    return max(agree, 1.0 / (n_l * n_r))
+    # Never 0 or 1: a one-person roster agrees with everyone or no one, and Splink needs a level to be possible.
+    return min(max(agree, 1.0 / (n_l * n_r)), 1.0 - 1e-6)
 
 
-def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: pl.DataFrame | None = None
-                ) -> tuple[Comparison, ...]:
+def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: pl.DataFrame | None = None,
+                sql: DuckDBSql = DUCKDB_SQL) -> tuple[Comparison, ...]:
     one_in_roster = 1.0 / max(roster_size, 1000)
+    me, shorter, subset = sql.monge_elkan, sql.shorter, sql.subset
 
     def exact_u(left: str, right: str, default: float) -> tuple[float, bool]:
         if exposed is None or roster is None:
@@ -123,16 +145,17 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
     u_anum, fix_anum = exact_u("anum", "anum", one_in_roster)
     u_nat, fix_nat = exact_u("nat", "nat", 0.1)
     name = Comparison("name", '"name_key_l" IS NULL OR "name_key_r" IS NULL', (
-        Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.50, 1e-5, tf_column="name_key"),
-        Level("one name dropped", f'{_shorter("name_toks")} >= 2 AND {_subset("name_toks")}', 0.16, 1e-6),
-        Level("typos", f'{_shorter("name_toks")} >= 2 AND {_monge_elkan("name_toks", "list_min")} >= 0.90',
-              0.12, 1e-5),
-        Level("other romanisation", f'{_shorter("name_ph")} >= 2 AND {_subset("name_ph")}', 0.10, 1e-5),
-        Level("similar", f'{_monge_elkan("name_toks", "list_avg")} >= 0.86 OR '
-                         f'{_monge_elkan("name_ph", "list_min")} >= 0.80', 0.06, 1e-3),
-        Level("one name shared", 'len(list_intersect("name_ph_l", "name_ph_r")) >= 1', 0.02, 0.02),
-        Level("weakly similar", f'{_monge_elkan("name_toks", "list_avg")} >= 0.72 OR '
-                                f'{_monge_elkan("name_ph", "list_avg")} >= 0.72', 0.03, 0.01),
+        Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.45, 1e-5, tf_column="name_key"),
+        # Mohamed El-Sayed = Muhammad Alsayed, Zheng Qiang = Cheng Ch'iang: one name in another spelling.
+        Level("other spelling", '"name_ckey_l" = "name_ckey_r"', 0.12, 1e-5),
+        Level("one name dropped", f'{shorter("name_canon")} >= 2 AND {subset("name_canon")}', 0.13, 1e-6),
+        Level("typos", f'{shorter("name_toks")} >= 2 AND {me("name_toks", "list_min")} >= 0.90', 0.09, 1e-5),
+        Level("other romanisation", f'{shorter("name_ph")} >= 2 AND {subset("name_ph")}', 0.10, 1e-5),
+        Level("similar", f'{me("name_toks", "list_avg")} >= 0.86 OR {me("name_ph", "list_min")} >= 0.80',
+              0.06, 1e-3),
+        Level("one name shared", sql.shares("name_ph"), 0.02, 0.02),
+        Level("weakly similar", f'{me("name_toks", "list_avg")} >= 0.72 OR {me("name_ph", "list_avg")} >= 0.72',
+              0.02, 0.01),
         Level("different", "ELSE", 0.01, 0.98),
     ))
     dob = Comparison("dob", '"dob_l" IS NULL OR "dob_r" IS NULL', (
@@ -141,7 +164,7 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
         Level("day and month swapped", '"dob_l" = "dob_swap_r"', 0.04, u_swap, fixed_u=fix_swap),
         Level("same year and month", '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"',
               0.02, 1e-3),
-        Level("within a year", 'abs(date_diff(\'day\', "dob_l", "dob_r")) <= 366', 0.02, 0.02),
+        Level("within a year", f'{sql.days_apart("dob")} <= 366', 0.02, 0.02),
         Level("different", "ELSE", 0.02, 0.98),
     ))
     anum = Comparison("anumber", '"anum_l" IS NULL OR "anum_r" IS NULL', (
@@ -222,8 +245,20 @@ def name_frequencies(roster: pl.DataFrame) -> pl.DataFrame:
     return known.group_by("name_key").len().select("name_key", tf_name_key=pl.col("len") / max(known.height, 1))
 
 
-def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False
-          ) -> Scored:
+ENGINES = ("duckdb",)
+
+
+def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False,
+          engine: str = "duckdb") -> Scored:
+    """Block and score exposed x roster on an engine: the one seam where another backend (Splink on Spark, for
+    rosters past one machine's memory) goes in, with the same comparisons, blocking rules and thresholds."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown linkage engine {engine!r} (available: {', '.join(ENGINES)})")
+    return score_duckdb(exposed, roster, workdir, train_m)
+
+
+def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False
+                 ) -> Scored:
     """Block and score exposed x roster with Splink in a temporary DuckDB database.
 
     Two linkers share one database: u probabilities are estimated on exposed x a random roster sample (random
@@ -237,6 +272,8 @@ def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = Non
     clock = time.perf_counter()
     candidates = candidate_rows(exposed, roster)
     log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
+    if candidates.height == 0:  # no roster record shares a blocking key with anyone in the file
+        return Scored(_no_pairs(comps), comps)
     sample = roster.sample(min(roster.height, U_SAMPLE_ROWS), seed=7) if roster.height > U_SAMPLE_ROWS else roster
     with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
         con = duckdb.connect(":memory:")
@@ -280,6 +317,14 @@ def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = Non
     return Scored(pairs, comps)
 
 
+def _no_pairs(comps: tuple[Comparison, ...]) -> pl.DataFrame:
+    schema: dict[str, Any] = {"unique_id_l": pl.Int64, "unique_id_r": pl.Int64, "match_weight": pl.Float64,
+                              "match_probability": pl.Float64}
+    for c in comps:
+        schema[f"level_{c.name}"], schema[f"mw_{c.name}"] = pl.String, pl.Float64
+    return pl.DataFrame(schema=schema)
+
+
 def _side(sql: str) -> str:
     """Splink's "col_l"/"col_r" references as l."col"/r."col" of an explicit join."""
     return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
@@ -304,7 +349,9 @@ def _with_levels(con: duckdb.DuckDBPyConnection, predictions: str, comps: tuple[
         cols += [f'CASE {" ".join(whens)} END AS "level_{c.name}"', f'p."mw_{c.name}" + {tf} AS "mw_{c.name}"']
     sql = (f"SELECT {', '.join(cols)} FROM {predictions} p "
            "JOIN veil_exposed l ON l.unique_id = p.unique_id_l "
-           "JOIN veil_candidates r ON r.unique_id = p.unique_id_r")
+           "JOIN veil_candidates r ON r.unique_id = p.unique_id_r "
+           "QUALIFY row_number() OVER (PARTITION BY p.unique_id_l ORDER BY p.match_weight DESC, p.unique_id_r) "
+           f"<= {MAX_PAIRS_PER_ROW}")
     out = pl.from_arrow(con.sql(sql).arrow())
     assert isinstance(out, pl.DataFrame)
     return out

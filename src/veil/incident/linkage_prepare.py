@@ -4,7 +4,9 @@ Every record becomes the same small set of columns, whatever the source looked l
 
     name_key     folded name tokens, sorted and joined ("garcia jose lopez"): swapped order compares equal
     name_toks    the folded tokens as a list (accents gone, particles like "de"/"la" and initials dropped)
-    name_ph      a romanisation-tolerant skeleton of each token (Mohammed/Muhammad -> mhmd, Zhang/Chang -> jng)
+    name_canon   the canonical spelling of each token (linkage_names: Mohamed -> muhammad, Zheng -> cheng)
+    name_ckey    the canonical tokens sorted and joined: the same name in another spelling or romanisation
+    name_ph      a romanisation-tolerant skeleton of each canonical token (Mohammed/Muhammad -> mhmt)
     ph_lo/ph_hi  the alphabetically first and last skeletons: blocking keys that survive one dropped surname
     dob          the birth date; dob_swap the same date with day and month exchanged (None when that is no date)
     birth_year
@@ -20,63 +22,39 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
+from veil.incident.linkage_names import canonical_lists, contexts
+
 # Letters that NFKD does not decompose into base letter + mark.
 _EXTRA_FOLD = {"ß": "ss", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
                "œ": "oe", "Œ": "OE", "ı": "i", "ð": "d", "þ": "th", "’": "'", "ʼ": "'", "`": "'"}
 
-# Russian/Ukrainian Cyrillic to Latin (a passport-style scheme); other romanisations meet it in the skeleton.
-_CYRILLIC = dict(zip(
-    "абвгдеёжзийклмнопрстуфхцчшщъыьэюяієїґ",
-    ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u",
-     "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya", "i", "ye", "yi", "g"],
-    strict=True,
-))
-
 _PARTICLES = ["de", "del", "la", "las", "los", "y", "da", "das", "do", "dos", "di", "du", "van", "von", "der", "den",
               "le", "e"]
+_HAN = re.compile(r"([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])")
 
-# Ordered rewrites that bring the common romanisations of one sound together. They are deliberately coarse:
-# the skeleton only has to put variants in the same block and level, the other fields decide.
-_SKELETON_RULES: list[tuple[str, str]] = [
-    (r"^x", "s"),  # pinyin Xu = Wade-Giles Hsu
-    (r"^c([aou])", "ts${1}"),  # pinyin Cao/Cai = Wade-Giles Tsao/Tsai
-    (r"^hs", "s"),
-    (r"shch|sch|sh", "s"),
-    (r"tch|tsh|dzh|dj", "j"),
-    # German-style Cyrillic: 'ch' after a vowel is the Russian kh (Micheewa = Mikheeva), 'j' after a consonant
-    # is a y (Ljubow = Liubov).
-    (r"([aeiouy])ch", "${1}h"),
-    (r"([bcdfgklmnprstvz])j", "${1}i"),
-    (r"zh|ch|cz|q|j", "j"),
-    (r"ts|tz|dz", "z"),
-    (r"kh|gh", "h"),
-    (r"ph", "f"),
-    (r"th", "t"),
-    (r"ck", "k"),
-    (r"c([eiy])", "s${1}"),
-    (r"c", "k"),
-    (r"x", "ks"),
-    (r"z", "s"),
-    # Wade-Giles writes pinyin b/d/g as p/t/k: voiced and voiceless stops share a class.
-    (r"g", "k"),
-    (r"d", "t"),
-    # Labials collapse: Spanish b/v, German w for v, Wade-Giles p for pinyin b (Pinhan = Binhan).
-    (r"[bvw]", "p"),
-    (r"ff$", "p"),
-    (r"([^aeiouy])h", "${1}"),
-]
-_DOUBLES = [c + c for c in "abcdefghijklmnopqrstuvwxyz"]
-_SINGLES = list("abcdefghijklmnopqrstuvwxyz")
+
+def _to_latin(values: pl.Series) -> pl.Series:
+    """Names in another script in Latin letters (anyascii); Han characters one syllable a token."""
+    from anyascii import anyascii
+
+    return values.map_elements(lambda v: anyascii(_HAN.sub(r" \1 ", v)), return_dtype=pl.String)
 
 
 def fold_text(expr: pl.Expr) -> pl.Expr:
-    """Lower-case ASCII: accents stripped, Cyrillic transliterated, anything else non-ASCII removed."""
+    """Lower-case ASCII: accents stripped, other scripts transliterated (anyascii), anything else removed."""
     out = expr.str.replace_many(list(_EXTRA_FOLD), list(_EXTRA_FOLD.values()))
     out = out.str.normalize("NFKD").str.replace_all(r"\p{M}", "").str.to_lowercase()
-    # Most values are Latin already: transliterate only those with Cyrillic letters.
-    out = pl.when(out.str.contains(r"\p{Cyrillic}")).then(
-        out.str.replace_many(list(_CYRILLIC), list(_CYRILLIC.values()))).otherwise(out)
+    out = out.map_batches(_latin_batch, return_dtype=pl.String).str.to_lowercase()
     return out.str.replace_all(r"[^a-z0-9' \-,]", " ")
+
+
+def _latin_batch(values: pl.Series) -> pl.Series:
+    # Most values are ASCII already: only the others go through the transliteration, once per distinct value.
+    other = values.str.contains(r"[^\x00-\x7f]").fill_null(False)
+    if not bool(other.any()):
+        return values
+    where = other.arg_true()
+    return values.scatter(where, by_distinct(values.gather(where), _to_latin))
 
 
 def by_distinct(values: pl.Series, fn: Callable[[pl.Series], pl.Series]) -> pl.Series:
@@ -94,25 +72,6 @@ def name_tokens(expr: pl.Expr) -> pl.Expr:
               .str.replace_all(r"\b(abd[aeu]?l?|abu)[\s\-]+", "$1")).str.replace_all(r"'", "")
     toks = folded.str.replace_all(r"[^a-z]+", " ").str.strip_chars().str.split(" ")
     return toks.list.eval(pl.element().filter((pl.element().str.len_chars() > 1) & ~pl.element().is_in(_PARTICLES)))
-
-
-def skeleton(expr: pl.Expr) -> pl.Expr:
-    """Romanisation-tolerant key of one folded token: first sound kept, later vowels dropped."""
-    out = expr
-    for pattern, repl in _SKELETON_RULES:
-        out = out.str.replace_all(pattern, repl)
-    out = out.str.replace_many(_DOUBLES, _SINGLES)
-    first = out.str.slice(0, 1).str.replace(r"[aeiouy]", "a")
-    rest = out.str.slice(1).str.replace_all(r"[aeiouy]", "")
-    return pl.concat_str([first, rest]).str.replace_many(_DOUBLES, _SINGLES)
-
-
-def skeletons(tokens: pl.Series) -> pl.Series:
-    """Skeleton of each token list, computed once per distinct token (a roster has far fewer tokens than rows)."""
-    distinct = tokens.explode().drop_nulls().unique()
-    table = pl.DataFrame({"tok": distinct}).with_columns(ph=skeleton(pl.col("tok")))
-    lookup = dict(zip(table["tok"].to_list(), table["ph"].to_list(), strict=True))
-    return tokens.list.eval(pl.element().replace_strict(lookup, default=pl.element(), return_dtype=pl.String))
 
 
 # --- dates -----------------------------------------------------------------------------------------------------
@@ -257,6 +216,25 @@ _COUNTRIES: dict[str, tuple[str, ...]] = {
     "PAK": ("pakistan", "pakistani", "pk"),
     "BGD": ("bangladesh", "bangladeshi", "bd"),
     "NPL": ("nepal", "nepali", "np"),
+    "TWN": ("taiwan", "taiwanese", "republic of china", "tw"),
+    "HKG": ("hong kong", "hong kong sar", "hk"),
+    "MAC": ("macau", "macao", "mo"),
+    "SGP": ("singapore", "singaporean", "sg"),
+    "JOR": ("jordan", "jordanian", "jo"),
+    "LBN": ("lebanon", "lebanese", "lb"),
+    "LBY": ("libya", "libyan", "ly"),
+    "TUN": ("tunisia", "tunisian", "tn"),
+    "DZA": ("algeria", "algerian", "dz"),
+    "PSE": ("palestine", "palestinian", "ps"),
+    "SAU": ("saudi arabia", "saudi", "sa"),
+    "MRT": ("mauritania", "mauritanian", "mr"),
+    "BLR": ("belarus", "belarusian", "by"),
+    "KGZ": ("kyrgyzstan", "kyrgyz", "kg"),
+    "TJK": ("tajikistan", "tajik", "tj"),
+    "TKM": ("turkmenistan", "turkmen", "tm"),
+    "MDA": ("moldova", "moldovan", "md"),
+    "ARM": ("armenia", "armenian", "am"),
+    "AZE": ("azerbaijan", "azerbaijani", "az"),
     "USA": ("united states", "united states of america", "usa", "us", "estados unidos"),
 }
 _COUNTRY_LOOKUP = {alias: code for code, aliases in _COUNTRIES.items() for alias in (*aliases, code.lower())}
@@ -307,9 +285,8 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
     else:
         work = work.with_columns(dob=pl.lit(None, pl.Date))
     work = work.with_columns(
-        anum=by_distinct(frame[mapping["anumber"]].cast(pl.String),
-                         lambda v: pl.select(anumber(pl.lit(v))).to_series()) if "anumber" in mapping
-        else pl.lit(None, pl.String),
+        # A-numbers are nearly all distinct: normalised directly, not once per distinct value.
+        anum=anumber(pl.lit(frame[mapping["anumber"]])) if "anumber" in mapping else pl.lit(None, pl.String),
         nat=by_distinct(frame[mapping["nationality"]].cast(pl.String),
                         lambda v: pl.select(nationality(pl.lit(v))).to_series()) if "nationality" in mapping
         else pl.lit(None, pl.String),
@@ -318,8 +295,17 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
     work = work.with_columns(
         name_toks=pl.when(pl.col("name_toks").list.len() > 0).then(pl.col("name_toks")),
     )
-    work = work.with_columns(name_ph=skeletons(work["name_toks"])).with_columns(
+    ctx = contexts(work["nat"], work["name_toks"])
+    # A Chinese given name written with a hyphen (Taiwanese passports: Hsiu-ying) is one name: glue it, as the
+    # same name written in one word. Elsewhere a hyphen joins two names (Garcia-Lopez) and stays a break.
+    hyphened = (ctx == "chinese") & work["_name"].str.contains(r"\p{L}-\p{L}").fill_null(False)
+    if bool(hyphened.any()):
+        glued = work.select(name_tokens(pl.col("_name").str.replace_all(r"(\p{L})-(\p{L})", "$1$2")))
+        work = work.with_columns(name_toks=pl.when(hyphened).then(glued.to_series()).otherwise(pl.col("name_toks")))
+    canon, ph = canonical_lists(work["name_toks"], ctx)
+    work = work.with_columns(name_canon=canon, name_ph=ph).with_columns(
         name_key=pl.col("name_toks").list.sort().list.join(" "),
+        name_ckey=pl.col("name_canon").list.sort().list.join(" "),
         ph_lo=pl.col("name_ph").list.min(),
         ph_hi=pl.col("name_ph").list.max(),
         dob_swap=swapped(pl.col("dob")),

@@ -152,7 +152,7 @@ def import_roster(session: Session, path: str | Path, mapping: Mapping[str, str]
     """Read, check and store a roster file in the caller's transaction. Raises RosterError (nothing written)."""
     p = Path(path)
     try:
-        table = read_people_table(p, sheet, what="roster")
+        table = read_people_table(p, sheet, what="roster", only_table=True)
     except RosterError:
         raise
     except LinkageInputError as exc:
