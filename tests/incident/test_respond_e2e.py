@@ -228,7 +228,7 @@ def test_incident_end_to_end(db: Database, case: Case, tmp_path: Path) -> None:
         entries = audit.page(s, limit=5000)
         events = Counter(e.event for e in entries)
         placed = sum(e.payload["holds"] for e in entries if e.event == "hold" and e.payload["action"] == "placed")
-    assert placed == len(truth_affected) and events["hold"] > 3
+    assert placed == len(truth_affected) and events["hold"] >= 3  # placed per linkage batch, group and review decision
     assert events["manifest-checked"] == 3 and events["roster-imported"] == 1
     with db.read() as s:
         assert s.scalar(select(IrAffected).where(IrAffected.status == "removed-after-exposure-before-notice")) is None
