@@ -15,7 +15,7 @@ from veil import __version__
 from veil.detectors import analyse
 from veil.findings import FileResult, Finding, Kind
 from veil.policy import Policy, load_policy
-from veil.readers.limits import Budget, Limits
+from veil.readers.limits import Budget, LimitExceeded, Limits
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
 
@@ -28,8 +28,14 @@ def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limi
     policy = policy or load_policy()
     started = time.perf_counter()
     digest = _sha256_meanwhile(blob)
-    ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
-    findings = analyse(read_blob(blob, ctx), policy)
+    budget = Budget(limits or Limits())
+    ctx = ReadContext(name=name, budget=budget)
+    try:
+        # One budget over reading AND detecting: a file whose detectors would run for hours is unverifiable.
+        findings = budget.enforce(lambda: analyse(read_blob(blob, ctx), policy))
+    except LimitExceeded as exc:
+        findings = [Finding(Kind.UNREADABLE, "(file)", False, f"Veil stopped checking this file: {exc}", "pipeline",
+                            visibility="unreadable")]
     return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started,
                    sha=digest())
 

@@ -98,6 +98,15 @@ class ScanCompleted(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ScansReclaimed(Event):
+    """Running scans handed back to the queue because the worker process holding them is gone."""
+
+    name: ClassVar[str] = "scans-reclaimed"
+    scan_ids: tuple[int, ...]
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Approved(Event):
     name: ClassVar[str] = "approval"
     release_id: int

@@ -12,15 +12,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veil.findings import FileResult
+from veil.pipeline import check_bytes
 from veil.policy import Policy, load_policy
 from veil.store.engine import Database, open_database
 from veil.workflow.blobs import BlobStore
 from veil.workflow.publishing import DirectorySite, PublicSite
+from veil.workflow.sandbox import SandboxScanner, ScanLimits
 from veil.workflow.scanning import Scanner, ScanWorker
 
 
 def default_scanner(policy: Policy) -> Scanner:
-    from veil.pipeline import check_bytes
+    """The checker in this process (tests, tools). The service scans in child processes: `SandboxScanner`."""
 
     def scan(blob: bytes, name: str) -> FileResult:
         return check_bytes(blob, name, policy)
@@ -41,14 +43,16 @@ class Gate:
     @classmethod
     def open(cls, data_dir: str | Path = ".veil", database_url: str | None = None, public_dir: str | Path | None = None,
              policy_path: str | None = None, scanner: Scanner | None = None, schema: str | None = None,
-             upgrade: bool = True) -> Gate:
+             upgrade: bool = True, scan_limits: ScanLimits | None = None) -> Gate:
+        """The gate over a data directory. Scans run in child processes under `scan_limits` unless another
+        `scanner` is given."""
         data = Path(data_dir)
         data.mkdir(parents=True, exist_ok=True)
         os.chmod(data, 0o700)  # uploaded files may hold personal data: keep the store private
         db = open_database(database_url, data, schema=schema, upgrade=upgrade)
         policy = load_policy(policy_path)
         return cls(db=db, blobs=BlobStore(data / "blobs"), site=DirectorySite(public_dir or data / "public"),
-                   policy=policy, scanner=scanner or default_scanner(policy), data_dir=data)
+                   policy=policy, scanner=scanner or SandboxScanner(policy, scan_limits), data_dir=data)
 
     def start_worker(self, name: str = "web-worker", poll: float = 1.0) -> ScanWorker:
         self.worker = ScanWorker(self.db, self.blobs, self.scanner, self.policy, name=name, poll=poll)
@@ -63,4 +67,6 @@ class Gate:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        if isinstance(self.scanner, SandboxScanner):
+            self.scanner.close()
         self.db.dispose()
