@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from starlette.concurrency import run_in_threadpool
 
 from veil.store.models_accounts import User
 from veil.web.schemas import (
@@ -22,9 +23,11 @@ from veil.web.schemas import (
     ReleasePage,
 )
 from veil.web.security import Principal, gate_of, requires
-from veil.web.uploads import read_upload
+from veil.web.uploads import FILE_BODY, receive_form, upload_limits
 from veil.workflow import approvals, audit, publishing, releases
+from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
+from veil.workflow.uploads import UploadReceiver, add_uploads
 from veil.workflow.views import file_view, release_detail, release_page, release_summary
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -73,21 +76,27 @@ def get_release(request: Request, release_id: ReleaseId, principal: AnyRole) -> 
         return release_detail(s, release_id)
 
 
-@router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED)
-def upload_file(request: Request, release_id: ReleaseId, file: Annotated[UploadFile, File()],
-                principal: Submitter) -> dict[str, Any]:
+@router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED,
+             openapi_extra=FILE_BODY)
+async def upload_file(request: Request, release_id: ReleaseId, principal: Submitter) -> dict[str, Any]:
+    """Add one file (multipart field `file`). The token and role are checked before the body is read, and the
+    size while it streams."""
     gate = gate_of(request)
-    data = read_upload(file, request.app.state.max_upload_bytes)
-    gate.blobs.put(data)  # write (and fsync) the bytes before taking the database's write lock
-    with gate.db.write() as s:
-        release = releases.get_release(s, release_id, lock=True)
-        row = releases.add_file(s, gate.blobs, release, _user(s, principal), file.filename or "upload", data)
-        file_id = row.id
-    gate.wake_worker()
-    with gate.db.read() as s:
-        release = releases.get_release(s, release_id)
-        state = next(st for st in approvals.file_states(s, release) if st.file.id == file_id)
-        return file_view(state)
+    receiver = UploadReceiver(gate.blobs, upload_limits(request))
+    form = await receive_form(request, receiver)  # stores the bytes before the database's write lock is taken
+    if len(form.files) != 1:
+        raise Invalid("send exactly one file, in the multipart field 'file'")
+
+    def add() -> dict[str, Any]:
+        with gate.db.write() as s:
+            release = releases.get_release(s, release_id, lock=True)
+            file_id = add_uploads(s, gate.blobs, release, _user(s, principal), form.files)[0].id
+        gate.wake_worker()
+        with gate.db.read() as s:
+            release = releases.get_release(s, release_id)
+            return file_view(next(st for st in approvals.file_states(s, release) if st.file.id == file_id))
+
+    return await run_in_threadpool(add)
 
 
 @router.post("/releases/{release_id}/approvals", response_model=ReleaseDetailOut)

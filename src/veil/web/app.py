@@ -17,15 +17,20 @@ from veil import __version__
 from veil.watch.service import WatchService
 from veil.web import api, incident_pages, pages, watch_pages
 from veil.web.rendering import render
-from veil.web.security import LoginRequired, NotAllowed, Unauthenticated, page_principal
+from veil.web.security import BodyGuard, LoginRequired, NotAllowed, Unauthenticated, page_principal
 from veil.workflow.errors import WorkflowError
 from veil.workflow.gate import Gate
+from veil.workflow.uploads import MAX_FILE_BYTES, UploadLimits
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'")
+# The gate needs none of these browser features: deny them to every page (and anything injected into one).
+_PERMISSIONS = ("accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), microphone=(), "
+                "payment=(), usb=(), interest-cohort=()")
+_HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = False,
@@ -52,6 +57,7 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     app.state.gate = gate
     app.state.secure_cookies = secure_cookies
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.upload_limits = UploadLimits(max_file_bytes=max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
@@ -72,10 +78,14 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = _PERMISSIONS
+        if secure_cookies:  # served over TLS (at a proxy): browsers must not come back over plain HTTP
+            response.headers["Strict-Transport-Security"] = _HSTS
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    app.add_middleware(BodyGuard, limits=app.state.upload_limits)
     return app
 
 
