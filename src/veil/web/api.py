@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request, status
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from veil.store.models_accounts import User
@@ -24,7 +26,7 @@ from veil.web.schemas import (
 )
 from veil.web.security import Principal, gate_of, requires
 from veil.web.uploads import FILE_BODY, receive_form, upload_limits
-from veil.workflow import approvals, audit, publishing, releases
+from veil.workflow import accounts, approvals, audit, audit_anchor, publishing, releases
 from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
 from veil.workflow.uploads import UploadReceiver, add_uploads
@@ -41,7 +43,19 @@ Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER, api=True))]
 Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL, api=True))]
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER, api=True))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN, api=True))]
+Admin = Annotated[Principal, Depends(requires(Role.ADMIN, api=True))]
 ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647, description="release id")]
+TokenId = Annotated[int, Path(ge=1, le=2_147_483_647, description="token id")]
+
+
+class TokenOut(BaseModel):
+    """An API token as listed: never its secret (only a hash is kept)."""
+
+    id: int
+    username: str
+    name: str
+    created: datetime
+    revoked: bool
 
 
 def _user(session: Any, principal: Principal) -> User:
@@ -142,6 +156,28 @@ def audit_log(request: Request, principal: Auditor, offset: Annotated[int, Query
 
 @router.get("/audit/verify", response_model=AuditVerifyOut)
 def audit_verify(request: Request, principal: Auditor) -> dict[str, Any]:
+    """The chain checked against itself and, when the gate anchors it, against its signed checkpoints."""
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        if gate.anchor is None:
+            result = audit.verify(s)
+            return {"ok": result.ok, "entries": result.entries, "head": result.head, "problems": result.problems}
+        anchored = audit_anchor.verify(s, gate.anchor)
+    chain = anchored.chain
+    return {"ok": anchored.ok, "entries": chain.entries, "head": chain.head,
+            "problems": chain.problems + anchored.problems}
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(request: Request, principal: Admin,
+                username: Annotated[str | None, Query(max_length=64)] = None) -> list[accounts.TokenInfo]:
+    """Every API token, or one user's (admin)."""
     with gate_of(request).db.read() as s:
-        result = audit.verify(s)
-    return {"ok": result.ok, "entries": result.entries, "head": result.head, "problems": result.problems}
+        return accounts.list_tokens(s, username)
+
+
+@router.post("/tokens/{token_id}/revocation", response_model=TokenOut)
+def revoke_token(request: Request, token_id: TokenId, principal: Admin) -> accounts.TokenInfo:
+    """Revoke an API token for good (admin); audited."""
+    with gate_of(request).db.write() as s:
+        return accounts.revoke_token(s, token_id, actor=principal.username)

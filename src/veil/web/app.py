@@ -17,7 +17,15 @@ from veil import __version__
 from veil.watch.service import WatchService
 from veil.web import api, incident_pages, pages, watch_pages
 from veil.web.rendering import render
-from veil.web.security import BodyGuard, LoginRequired, NotAllowed, Unauthenticated, page_principal
+from veil.web.security import (
+    BodyGuard,
+    LoginRequired,
+    LoginThrottle,
+    NotAllowed,
+    Unauthenticated,
+    page_principal,
+)
+from veil.workflow.audit_anchor import Anchor
 from veil.workflow.errors import WorkflowError
 from veil.workflow.gate import Gate
 from veil.workflow.uploads import MAX_FILE_BYTES, UploadLimits
@@ -45,10 +53,15 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start_worker and gate.worker is None:
             gate.start_worker()
+        anchor = Anchor(gate.db, gate.anchor) if gate.anchor is not None else None
+        if anchor is not None:
+            anchor.start()  # a checkpoint now, then every N entries or minutes, and one at shutdown
         yield
         if gate.worker is not None:
             gate.worker.stop()
             gate.worker = None
+        if anchor is not None:
+            anchor.stop()
 
     app = FastAPI(title="Veil release gate", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -85,6 +98,7 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    app.add_middleware(LoginThrottle)
     app.add_middleware(BodyGuard, limits=app.state.upload_limits)
     return app
 
@@ -125,11 +139,27 @@ def _handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(IsADirectoryError)
+    @app.exception_handler(NotADirectoryError)
+    @app.exception_handler(FileExistsError)
+    async def path_collision(request: Request, exc: OSError) -> Response:
+        # A file where a folder must go or the other way round (publishing): the caller can fix it, and neither
+        # the message nor the log names the path, which can carry a person's name.
+        log.warning("path collision on %s %s: %s", request.method, _route(request), type(exc).__name__)
+        return _error(request, 409, "a file and a folder of the same name collide at the target; rename one of "
+                                    "them, or withdraw what is in the way, and try again")
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        # The type and route only: exception messages can carry values (SQL parameters, file content).
-        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        # The type and route template only: exception messages and request paths can carry values.
+        log.error("internal error on %s %s: %s", request.method, _route(request), type(exc).__name__)
         return _error(request, 500, "internal error; the server log has the details")
+
+
+def _route(request: Request) -> str:
+    """The route's template (/releases/{release_id}/publish), never the path as requested."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "(no route)"))
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

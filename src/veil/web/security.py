@@ -10,11 +10,15 @@ the one role check every route declares as a dependency.
   request limit is refused (413); a large or chunked body from a client with no valid session or token is
   refused (401), so an anonymous client cannot make the server spool a gigabyte; a body that streams past the
   limit is cut off (413).
+- `LoginThrottle` counts failed logins per client address (as the socket sees it, or as a trusted proxy says:
+  `veil serve --trusted-proxy`) and answers 429 after too many, whichever usernames were tried.
 """
 
 from __future__ import annotations
 
 import hmac
+import time
+from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -199,3 +203,42 @@ def _refuse(scope: Scope, status: int, message: str) -> Response:
     if str(scope.get("path", "")).startswith("/api/"):
         return JSONResponse({"detail": message}, status_code=status, headers=headers)
     return PlainTextResponse(message, status_code=status, headers=headers)
+
+
+class LoginThrottle:
+    """ASGI middleware: at most `failures` failed logins (401 answers to POST /login) per client address in
+    `window` seconds; then 429 until the oldest failure ages out. Success does not reset the count (an attacker
+    with one account must not clear it between guesses). Remembers at most `clients` addresses."""
+
+    def __init__(self, app: ASGIApp, failures: int = 10, window: float = 600.0, clients: int = 10_000) -> None:
+        self.app, self.failures, self.window, self.clients = app, failures, window, clients
+        self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/login":
+            await self.app(scope, receive, send)
+            return
+        client = scope["client"][0] if scope.get("client") else "-"
+        now = time.monotonic()
+        hits = self._hits.setdefault(client, deque())
+        self._hits.move_to_end(client)
+        while hits and hits[0] < now - self.window:
+            hits.popleft()
+        if len(hits) >= self.failures:
+            wait = max(1, int((hits[0] + self.window - now) // 60) + 1)
+            await PlainTextResponse(f"too many failed logins from this address; try again in {wait} minute(s)",
+                                    status_code=429, headers={"Retry-After": str(wait * 60)})(scope, receive, send)
+            return
+        status = 0
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        await self.app(scope, receive, watched)
+        if status == 401:
+            hits.append(now)
+        while len(self._hits) > self.clients:
+            self._hits.popitem(last=False)

@@ -15,6 +15,7 @@ from veil.findings import FileResult
 from veil.pipeline import check_bytes
 from veil.policy import Policy, load_policy
 from veil.store.engine import Database, open_database
+from veil.workflow.audit_anchor import AnchorSettings
 from veil.workflow.blobs import BlobStore
 from veil.workflow.publishing import DirectorySite, PublicSite
 from veil.workflow.sandbox import SandboxScanner, ScanLimits
@@ -39,20 +40,25 @@ class Gate:
     scanner: Scanner
     data_dir: Path
     worker: ScanWorker | None = None
+    # Where the audit chain's signed checkpoints go (veil.workflow.audit_anchor); None: no anchoring.
+    anchor: AnchorSettings | None = None
 
     @classmethod
     def open(cls, data_dir: str | Path = ".veil", database_url: str | None = None, public_dir: str | Path | None = None,
              policy_path: str | None = None, scanner: Scanner | None = None, schema: str | None = None,
-             upgrade: bool = True, scan_limits: ScanLimits | None = None) -> Gate:
+             upgrade: bool = True, scan_limits: ScanLimits | None = None,
+             anchor: AnchorSettings | None = None) -> Gate:
         """The gate over a data directory. Scans run in child processes under `scan_limits` unless another
-        `scanner` is given."""
+        `scanner` is given; the audit chain is anchored as `anchor` says (default: key and checkpoint file in
+        the data directory)."""
         data = Path(data_dir)
         data.mkdir(parents=True, exist_ok=True)
         os.chmod(data, 0o700)  # uploaded files may hold personal data: keep the store private
         db = open_database(database_url, data, schema=schema, upgrade=upgrade)
         policy = load_policy(policy_path)
         return cls(db=db, blobs=BlobStore(data / "blobs"), site=DirectorySite(public_dir or data / "public"),
-                   policy=policy, scanner=scanner or SandboxScanner(policy, scan_limits), data_dir=data)
+                   policy=policy, scanner=scanner or SandboxScanner(policy, scan_limits), data_dir=data,
+                   anchor=anchor or AnchorSettings.for_data_dir(data))
 
     def start_worker(self, name: str = "web-worker", poll: float = 1.0) -> ScanWorker:
         self.worker = ScanWorker(self.db, self.blobs, self.scanner, self.policy, name=name, poll=poll)
