@@ -165,3 +165,28 @@ def test_the_lease_owner_names_host_and_pid() -> None:
     owner = scanning.worker_identity("web-worker")
     assert owner == f"{socket.gethostname()[:40]}:{os.getpid()}:web-worker"
     assert scanning.LEASE <= timedelta(seconds=60) and scanning.HEARTBEAT * 5 <= scanning.LEASE
+
+
+def test_stopping_the_worker_cuts_the_scan_short_and_queues_the_job_again(gate: Gate) -> None:
+    make_cast(gate)
+    make_release(gate, {"a.txt": b"hello"}, scan=False)
+    started, interrupted = threading.Event(), threading.Event()
+
+    class Slow:
+        def __call__(self, blob: bytes, name: str):  # type: ignore[no-untyped-def]
+            started.set()
+            interrupted.wait(30)
+            return gate.scanner(blob, name)
+
+        def close(self) -> None:  # what SandboxScanner.close does: kill the scan in flight
+            interrupted.set()
+
+    worker = scanning.ScanWorker(gate.db, gate.blobs, Slow(), gate.policy, poll=0.05)
+    worker.start()
+    assert started.wait(10)
+    begun = time.monotonic()
+    worker.stop()
+    assert time.monotonic() - begun < 5
+    with gate.db.read() as s:
+        scan = s.scalars(select(Scan)).one()
+        assert (scan.status, scan.attempts, scan.lease_owner) == ("queued", 0, None)

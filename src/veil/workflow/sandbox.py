@@ -101,21 +101,23 @@ class _Child:
             problem = self._start()
             if problem:
                 return unverifiable(sha, problem)
-        assert self.requests is not None and self.results is not None
+        # Local references: `stop()` from another thread (a shutting-down worker) may clear the attributes.
+        proc, requests, results = self.proc, self.requests, self.results
+        assert proc is not None and requests is not None and results is not None
         self.scans += 1
         try:
-            self.requests.send((name, self.limits.seconds))
-            self.requests.send_bytes(blob)
-            answered = self.results.poll(self.limits.seconds + self.limits.grace)
+            requests.send((name, self.limits.seconds))
+            requests.send_bytes(blob)
+            answered = results.poll(self.limits.seconds + self.limits.grace)
         except OSError:
             answered = True  # the child is gone; recv below says so
         if not answered:
             self.stop()
             return unverifiable(sha, f"the scan took longer than {self.limits.seconds:.0f} s and was stopped")
         try:
-            return result_from_json(self.results.recv_bytes())
+            return result_from_json(results.recv_bytes())
         except (EOFError, OSError):
-            return unverifiable(sha, self._death_reason())
+            return unverifiable(sha, self._death_reason(proc))
         except (ValueError, KeyError, TypeError):
             self.stop()
             return unverifiable(sha, "the scanning process sent a malformed result")
@@ -145,10 +147,9 @@ class _Child:
         self.stop()
         return "the scanning process could not start"
 
-    def _death_reason(self) -> str:
-        assert self.proc is not None
+    def _death_reason(self, proc: subprocess.Popen[bytes]) -> str:
         try:
-            code = self.proc.wait(5)
+            code = proc.wait(5)
         except subprocess.TimeoutExpired:
             code = None
         self.stop()

@@ -135,8 +135,11 @@ def claim(db: Database, worker: str, lease: timedelta = LEASE) -> int | None:
 
 
 def run_one(db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, worker: str,
-            lease: timedelta = LEASE, heartbeat: timedelta = HEARTBEAT) -> bool:
-    """Claim and run one job, renewing its lease while it runs; False when the queue is empty."""
+            lease: timedelta = LEASE, heartbeat: timedelta = HEARTBEAT,
+            stopping: Callable[[], bool] = lambda: False) -> bool:
+    """Claim and run one job, renewing its lease while it runs; False when the queue is empty. When `stopping()`
+    is true once the scanner returns (the worker is shutting down and cut the scan short), the job goes back to
+    the queue instead of being finished with that result."""
     scan_id = claim(db, worker, lease)
     if scan_id is None:
         return False
@@ -159,6 +162,11 @@ def run_one(db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, wo
         scan = session.get(Scan, scan_id)
         if scan is None or scan.status != "running" or scan.lease_owner != worker:
             log.info("scan %s: lease lost, result dropped", scan_id)
+            return True
+        if stopping():
+            # Not the file's fault: it does not count as an attempt.
+            scan.status, scan.lease_owner, scan.lease_expires = "queued", None, None
+            scan.attempts = max(0, scan.attempts - 1)
             return True
         _finish(session, scan, result, policy)
     return True
@@ -216,7 +224,7 @@ class ScanWorker(WakeableThread):
         while not self._stop.is_set():
             try:
                 busy = run_one(self.db, self.blobs, self.scanner, self.policy, self.name, self.lease,
-                               self.heartbeat)
+                               self.heartbeat, self._stop.is_set)
             except Exception as exc:  # a database hiccup must not kill the worker; the lease makes it safe
                 log.warning("scan worker: %s", type(exc).__name__)
                 busy = False
@@ -225,3 +233,11 @@ class ScanWorker(WakeableThread):
                 self._wake.clear()
 
     _loop = run
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the current job; a scan in a child process is cut short (the job is queued again)."""
+        self._stop.set()
+        close = getattr(self.scanner, "close", None)
+        if callable(close):
+            close()
+        super().stop(timeout)
