@@ -169,3 +169,23 @@ def test_an_anonymous_gigabyte_gets_401_before_any_of_it_is_written(data: Path, 
     finally:
         server.proc.terminate()
         server.proc.wait(30)
+
+
+def test_x_forwarded_for_is_not_believed_without_a_trusted_proxy(data: Path, tmp_path: Path) -> None:
+    """A client cannot escape the per-address login throttle by naming another address in X-Forwarded-For."""
+    spool = tmp_path / "tmp"
+    spool.mkdir()
+    server = Server(data, spool)
+    try:
+        with httpx.Client(base_url=server.url) as client:
+            codes = []
+            for i in range(11):
+                form = client.get("/login")
+                token = form.text.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+                codes.append(client.post("/login", headers={"X-Forwarded-For": f"198.51.100.{i}"},
+                                         data={"username": "sub", "password": "wrong password", "csrf": token})
+                             .status_code)
+        assert codes[:10] == [401] * 10 and codes[10] == 429
+    finally:
+        server.proc.terminate()
+        server.proc.wait(30)

@@ -4,8 +4,10 @@ wrong ends `unverifiable` with a reason, and the next file is scanned by a fresh
 from __future__ import annotations
 
 import os
+import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +99,36 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
         return fh.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_a_50_mb_one_line_csv_stays_within_the_memory_limit() -> None:
+    """Whatever the readers and detectors do with it, the scan ends and its process never holds more than the
+    limit: the server's memory is not at stake."""
+    blob = b"a," * 25_000_000 + b"a\n"
+    limit = 1536 << 20
+    sandboxed = SandboxScanner(load_policy(), ScanLimits(seconds=60, memory_bytes=limit))
+    peak = [0]
+    done = threading.Event()
+
+    def watch() -> None:  # the child's own high-water mark, read while it works
+        while not done.wait(0.05):
+            for pid in sandboxed.pids():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue
+                if "VmHWM:" in status:  # absent once the child is a zombie
+                    peak[0] = max(peak[0], int(status.split("VmHWM:")[1].split()[0]) * 1024)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.monotonic()
+    try:
+        result = sandboxed(blob, "wide.csv")
+    finally:
+        done.set()
+        watcher.join()
+        sandboxed.close()
+    assert time.monotonic() - started < 60 + 15 + 5
+    assert result.verdict in (Verdict.PASS, Verdict.UNVERIFIABLE)  # no people in it: pass once read in full
+    assert 0 < peak[0] <= limit

@@ -156,3 +156,24 @@ def test_collisions_between_files_and_folders_are_refused_with_409(gate: Gate) -
 
 def test_recover_ignores_a_gate_without_a_directory_site(gate: Gate) -> None:
     assert recover(SimpleNamespace(db=gate.db, site=object())) == []
+
+
+def test_bound_to_the_callers_transaction_commit_finishes_and_rollback_undoes(gate: Gate) -> None:
+    root = _site(gate)
+    before = _snapshot(root)
+    with pytest.raises(RuntimeError):
+        with gate.db.write() as s:
+            journal = PublicationJournal.begin(root, 10, "paul", _items())
+            journal.bind(s)
+            journal.apply()
+            journal.commit(s)
+            raise RuntimeError("the publication record could not be written")
+    assert _snapshot(root) == before and not any(staging_root(root).iterdir())
+    items = _items()
+    with gate.db.write() as s:
+        journal = PublicationJournal.begin(root, 11, "paul", items)
+        journal.bind(s)
+        journal.apply()
+        journal.commit(s)
+    assert all((root / i.path).read_bytes() == i.data for i in items)
+    assert not any(staging_root(root).iterdir()) and recover(gate) == []

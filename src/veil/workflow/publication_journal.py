@@ -7,11 +7,10 @@
         old/<n>                        hard links to the files they replace (the way back)
 
     journal = PublicationJournal.begin(site_root, release_id, actor, items)   # intent + staged bytes, synced
+    journal.bind(session)           # the caller's commit finishes it, a rollback of the caller's transaction undoes it
     journal.apply()                 # each file: link the old one aside, rename the new one in (atomic per file)
     journal.commit(session)         # a PublicationCommit row, in the caller's transaction with the publications
-    ... the caller commits ...
-    journal.finish()                # drop the staging folder
-    on any error before the commit: journal.rollback()
+    ... the caller commits (-> journal.finish(): the staging folder goes) or rolls back (-> journal.rollback())
 
 `recover(gate)` runs when the server starts: a journal whose commit row exists is finished (clean-up only); any
 other is rolled back (old files restored, new ones removed). Both are audited. The staging folder lives outside
@@ -29,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from veil.store.base import utcnow
@@ -131,6 +131,17 @@ class PublicationJournal:
             _sync_dir(target.parent)
             if after_each is not None:
                 after_each(int(str(entry["n"])))
+
+    def bind(self, session: Session) -> None:
+        """Tie the journal to the caller's transaction: its commit finishes the journal, its rollback (any error,
+        also after `apply()`) puts the site back. `publishing.publish` runs inside the caller's transaction, so it
+        cannot finish the journal itself."""
+        event.listen(session, "after_commit", lambda _s: self.finish(), once=True)
+        event.listen(session, "after_rollback", lambda _s: self._undo(), once=True)
+
+    def _undo(self) -> None:
+        if self.folder.exists():  # not already finished (a commit and then a rollback of a later transaction)
+            self.rollback()
 
     def commit(self, session: Session) -> None:
         """Record, in the caller's transaction, that this publication is committed."""
