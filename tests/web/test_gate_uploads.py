@@ -6,22 +6,29 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from fastapi import APIRouter, Depends
+from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 
 from support.webgate import Site, csrf
+from veil.store.models_accounts import User
 from veil.store.models_releases import ReleaseFile
 from veil.web.app import create_app
-from veil.web.security import NotAllowed
-from veil.web.uploads import receive_form
+from veil.web.security import NotAllowed, Principal, requires_upload
+from veil.web.uploads import receive_form, upload_limits
+from veil.workflow import releases
 from veil.workflow.errors import Invalid
-from veil.workflow.uploads import UploadLimits, UploadReceiver
+from veil.workflow.roles import Role
+from veil.workflow.uploads import UploadLimits, UploadReceiver, add_uploads
 
 GIB = 1 << 30
+UploadSubmitter = Annotated[Principal, Depends(requires_upload(Role.SUBMITTER))]
 BOUNDARY = "veilboundary"
 
 
@@ -198,3 +205,33 @@ def test_page_upload_still_works_for_a_logged_in_submitter(site: Site) -> None:
     response = client.post("/releases", data={"csrf": token, "title": "Q4", "target_path": "q4"},
                            files=[("files", ("stats.txt", b"statistics", "text/plain"))])
     assert response.status_code == 303
+
+
+def test_a_page_route_wired_like_pages_must_be_streams_files_after_login_and_csrf(site: Site) -> None:
+    """The wiring pages.py takes on: `requires_upload` (login and role, no form read) + `receive_form` with the
+    session's CSRF token + `add_uploads`. Shown here on a route of its own."""
+    router = APIRouter()
+
+    @router.post("/test-upload")
+    async def upload(request: Request, principal: UploadSubmitter) -> Any:
+        receiver = UploadReceiver(site.gate.blobs, upload_limits(request))
+        form = await receive_form(request, receiver, csrf=principal.csrf)
+
+        def add() -> int:
+            with site.gate.db.write() as s:
+                user = s.get(User, principal.id)
+                release = releases.create_release(s, user, form.fields.get("title", ""), "t")
+                return len(add_uploads(s, site.gate.blobs, release, user, form.files))
+
+        return PlainTextResponse(str(await run_in_threadpool(add)))
+
+    site.app.include_router(router)  # type: ignore[attr-defined]
+    client = site.browser("sub")
+    token = csrf(client)
+    files = [("files", (f"f{i}.txt", f"file {i}".encode(), "text/plain")) for i in range(3)]
+    ok = client.post("/test-upload", data={"csrf": token, "title": "Three files"}, files=files)
+    assert ok.status_code == 200 and ok.text == "3"
+    assert client.post("/test-upload", data={"csrf": "stale", "title": "x"}, files=files).status_code == 403
+    assert site.browser("rev").post("/test-upload", data={"csrf": token}, files=files).status_code == 403
+    anonymous = TestClient(site.app, follow_redirects=False)  # type: ignore[arg-type]
+    assert anonymous.post("/test-upload", files=files).status_code == 303  # to the login page

@@ -138,6 +138,22 @@ def requires(*roles: Role, api: bool = False) -> Callable[..., Awaitable[Princip
     return page_dependency
 
 
+def requires_upload(*roles: Role) -> Callable[..., Awaitable[Principal]]:
+    """Like `requires()` for a page route that takes files: login and roles are checked before the body is read,
+    and the CSRF token is left to `veil.web.uploads.receive_form(request, receiver, csrf=principal.csrf)`, which
+    checks it as the body streams (reading the form here would spool the files first)."""
+    wanted = {r.value for r in roles}
+
+    async def upload_dependency(request: Request) -> Principal:
+        principal = page_principal(request)
+        if principal is None:
+            raise LoginRequired()
+        _check_roles(principal, wanted, api=False)
+        return principal
+
+    return upload_dependency
+
+
 def _check_roles(principal: Principal, wanted: set[str], api: bool) -> None:
     if not principal.roles:
         raise NotAllowed("your account has no role yet; ask an administrator", api)
