@@ -21,7 +21,7 @@ from veil.store.models_audit import AuditEntry
 from veil.workflow import audit
 from veil.workflow.errors import Refused
 from veil.workflow.gate import Gate
-from veil.workflow.publication_journal import Item, PublicationJournal, check_collisions, recover, staging_root
+from veil.workflow.publication_journal import Item, PublicationJournal, check_collisions, journal_folder, recover
 
 FILES = 40
 
@@ -48,6 +48,12 @@ def _site(gate: Gate) -> Path:
     return root
 
 
+def _journals(gate: Gate) -> Path:
+    folder = journal_folder(gate.site)
+    assert folder is not None
+    return folder
+
+
 def _events(gate: Gate, name: str) -> list[AuditEntry]:
     with gate.db.read() as s:
         return list(s.scalars(select(AuditEntry).where(AuditEntry.event == name)))
@@ -56,7 +62,7 @@ def _events(gate: Gate, name: str) -> list[AuditEntry]:
 def test_an_error_half_way_puts_the_site_back_exactly(gate: Gate) -> None:
     root = _site(gate)
     before = _snapshot(root)
-    journal = PublicationJournal.begin(root, 7, "paul", _items())
+    journal = PublicationJournal.begin(gate.site, 7, "paul", _items())
 
     def crash(n: int) -> None:
         if n == 17:
@@ -66,7 +72,7 @@ def test_an_error_half_way_puts_the_site_back_exactly(gate: Gate) -> None:
         journal.apply(after_each=crash)
     journal.rollback()
     assert _snapshot(root) == before
-    assert not any(staging_root(root).iterdir())
+    assert not any(_journals(gate).iterdir())
 
 
 def test_kill_9_during_a_publication_of_40_files_is_rolled_back_at_restart(gate: Gate, tmp_path: Path) -> None:
@@ -76,11 +82,12 @@ def test_kill_9_during_a_publication_of_40_files_is_rolled_back_at_restart(gate:
         import hashlib, time
         from pathlib import Path
         from veil.workflow.publication_journal import Item, PublicationJournal
+        from veil.workflow.publishing import DirectorySite
         items = []
         for i in range({FILES}):
             data = (f"new file {{i}}\\n".encode() * 4000)[:50000]
             items.append(Item(f"stats/q{{i % 4}}/file-{{i:02d}}.csv", hashlib.sha256(data).hexdigest(), data))
-        journal = PublicationJournal.begin(Path({str(root)!r}), 7, "paul", items)
+        journal = PublicationJournal.begin(DirectorySite(Path({str(root)!r})), 7, "paul", items)
         journal.apply(after_each=lambda n: time.sleep(0.05))
     """)
     proc = subprocess.Popen([sys.executable, "-c", script])
@@ -107,7 +114,7 @@ def test_kill_9_during_a_publication_of_40_files_is_rolled_back_at_restart(gate:
 def test_a_publication_that_committed_is_finished_at_restart(gate: Gate) -> None:
     root = _site(gate)
     items = _items()
-    journal = PublicationJournal.begin(root, 8, "paul", items)
+    journal = PublicationJournal.begin(gate.site, 8, "paul", items)
     journal.apply()
     with gate.db.write() as s:
         journal.commit(s)
@@ -116,7 +123,7 @@ def test_a_publication_that_committed_is_finished_at_restart(gate: Gate) -> None
     assert "finished (40 file(s))" in outcomes[0]
     assert all((root / i.path).read_bytes() == i.data for i in items)
     assert _events(gate, "publication-recovered")[0].payload["outcome"] == "finished"
-    assert not any(staging_root(root).iterdir())
+    assert not any(_journals(gate).iterdir())
 
 
 def test_the_public_folder_never_holds_a_partial_or_temporary_file(gate: Gate) -> None:
@@ -130,12 +137,12 @@ def test_the_public_folder_never_holds_a_partial_or_temporary_file(gate: Gate) -
             if data not in (items.get(path), old.get(path)):
                 seen.append(path)
 
-    journal = PublicationJournal.begin(root, 9, "paul", _items())
+    journal = PublicationJournal.begin(gate.site, 9, "paul", _items())
     look(-1)  # staged, nothing on the site yet
     journal.apply(after_each=look)
     journal.finish()
     assert seen == []
-    assert not staging_root(root).is_relative_to(root)
+    assert not _journals(gate).is_relative_to(root)
 
 
 def test_collisions_between_files_and_folders_are_refused_with_409(gate: Gate) -> None:
@@ -149,8 +156,8 @@ def test_collisions_between_files_and_folders_are_refused_with_409(gate: Gate) -
     with pytest.raises(Refused, match="another file of this publication"):
         check_collisions(root, ["a/b", "a/b/c.csv"])
     with pytest.raises(Refused):
-        PublicationJournal.begin(root, 1, "paul", [Item("index.html/x.csv", "0" * 64, b"x")])
-    assert not staging_root(root).exists()  # refused before anything was staged
+        PublicationJournal.begin(gate.site, 1, "paul", [Item("index.html/x.csv", "0" * 64, b"x")])
+    assert not _journals(gate).exists()  # refused before anything was staged
     check_collisions(root, ["stats/new.csv", "index.html"])  # replacing a file is fine
 
 
@@ -163,17 +170,17 @@ def test_bound_to_the_callers_transaction_commit_finishes_and_rollback_undoes(ga
     before = _snapshot(root)
     with pytest.raises(RuntimeError):
         with gate.db.write() as s:
-            journal = PublicationJournal.begin(root, 10, "paul", _items())
+            journal = PublicationJournal.begin(gate.site, 10, "paul", _items())
             journal.bind(s)
             journal.apply()
             journal.commit(s)
             raise RuntimeError("the publication record could not be written")
-    assert _snapshot(root) == before and not any(staging_root(root).iterdir())
+    assert _snapshot(root) == before and not any(_journals(gate).iterdir())
     items = _items()
     with gate.db.write() as s:
-        journal = PublicationJournal.begin(root, 11, "paul", items)
+        journal = PublicationJournal.begin(gate.site, 11, "paul", items)
         journal.bind(s)
         journal.apply()
         journal.commit(s)
     assert all((root / i.path).read_bytes() == i.data for i in items)
-    assert not any(staging_root(root).iterdir()) and recover(gate) == []
+    assert not any(_journals(gate).iterdir()) and recover(gate) == []

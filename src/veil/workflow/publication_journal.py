@@ -1,12 +1,12 @@
 """Publishing a set of files all or nothing, through crashes: an intent journal beside the public site.
 
     <public>/                          the site: only ever complete files, put in place by rename
-    <public-parent>/.<public>.veil-staging/<journal id>/
+    <site staging folder>/journals/<journal id>/   (outside the public tree; see journal_folder())
         intent.json                    what is being published (written and synced before the site is touched)
         new/<n>                        the new bytes, written and synced here first
         old/<n>                        hard links to the files they replace (the way back)
 
-    journal = PublicationJournal.begin(site_root, release_id, actor, items)   # intent + staged bytes, synced
+    journal = PublicationJournal.begin(site, release_id, actor, items)   # intent + staged bytes, synced
     journal.bind(session)           # the caller's commit finishes it, a rollback of the caller's transaction undoes it
     journal.apply()                 # each file: link the old one aside, rename the new one in (atomic per file)
     journal.commit(session)         # a PublicationCommit row, in the caller's transaction with the publications
@@ -27,6 +27,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -41,6 +42,12 @@ from veil.workflow.events import PublicationRecovered
 _INTENT = "intent.json"
 
 
+class DirectoryLike(Protocol):
+    """What the journal needs of a site: its folder (veil.workflow.publishing.DirectorySite has it)."""
+
+    root: Path
+
+
 @dataclass(frozen=True)
 class Item:
     """One file to publish: its path on the site (relative, '/'-separated), sha256 and bytes."""
@@ -51,9 +58,20 @@ class Item:
 
 
 def staging_root(site_root: Path) -> Path:
-    """Where journals of the site at `site_root` live: a hidden sibling folder, outside the public tree."""
+    """Where journals of the site at `site_root` live when the site names no staging folder: a hidden sibling
+    folder, outside the public tree."""
     root = Path(site_root).resolve()
     return root.parent / f".{root.name}.veil-staging"
+
+
+def journal_folder(site: object) -> Path | None:
+    """Where the journals of `site` live: `<site.staging>/journals` when the site has a staging folder (the
+    directory site's own, outside the public tree), else beside its root; None for a site that is no directory."""
+    staging = getattr(site, "staging", None)
+    if staging is not None:
+        return Path(staging) / "journals"
+    root = getattr(site, "root", None)
+    return staging_root(Path(root)) if root is not None else None
 
 
 def check_collisions(site_root: Path, paths: list[str]) -> None:
@@ -92,12 +110,13 @@ class PublicationJournal:
         return entries
 
     @classmethod
-    def begin(cls, site_root: Path, release_id: int, actor: str, items: list[Item],
-              staging: Path | None = None) -> PublicationJournal:
-        """Check the paths, record the intent and stage the new bytes; the site is not touched yet."""
-        root = Path(site_root).resolve()
+    def begin(cls, site: DirectoryLike, release_id: int, actor: str, items: list[Item]) -> PublicationJournal:
+        """Check the paths, record the intent and stage the new bytes; the site is not touched yet. `site` is a
+        directory site (`.root`, and `.staging` if it has one)."""
+        root = Path(site.root).resolve()
         check_collisions(root, [i.path for i in items])
-        base = staging or staging_root(root)
+        base = journal_folder(site)
+        assert base is not None
         root.mkdir(parents=True, exist_ok=True)
         base.mkdir(parents=True, exist_ok=True, mode=0o700)
         if os.stat(base).st_dev != os.stat(root).st_dev:
@@ -185,15 +204,12 @@ class PublicationJournal:
         return cls(Path(intent["site"]), folder, intent)
 
 
-def recover(gate: object, staging: Path | None = None) -> list[str]:
+def recover(gate: object) -> list[str]:
     """At start-up: finish (clean up) journals that committed, roll back the others; one audit event each.
     `gate` needs `.db` and a `.site` with a `.root` (a directory site); returns one line per journal."""
-    root = getattr(getattr(gate, "site", None), "root", None)
     db: Database | None = getattr(gate, "db", None)
-    if root is None or db is None:
-        return []
-    base = staging or staging_root(Path(root))
-    if not base.is_dir():
+    base = journal_folder(getattr(gate, "site", None))
+    if base is None or db is None or not base.is_dir():
         return []
     outcomes = []
     for folder in sorted(p for p in base.iterdir() if p.is_dir()):
