@@ -110,3 +110,11 @@ def test_service_logging_drops_tracebacks_and_exception_text() -> None:
     assert text == "Exception in ASGI application (IsADirectoryError)"
     config = service_logging()
     assert config["handlers"]["stderr"]["filters"] == ["no_values"]
+
+
+def test_early_refusals_carry_the_security_headers(site: Site) -> None:
+    client = TestClient(site.app)  # type: ignore[arg-type]
+    refused = client.post("/api/releases/1/files", content=b"x" * (2 << 20),
+                          headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert refused.status_code == 401
+    assert refused.headers["X-Frame-Options"] == "DENY" and "Permissions-Policy" in refused.headers

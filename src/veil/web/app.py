@@ -83,6 +83,9 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
         return render(request, "api_docs.html", page_principal(request), spec=app.openapi())
 
     _handlers(app)
+    # Added before the headers middleware, so it wraps them: their early answers (401, 413, 429) get the headers.
+    app.add_middleware(LoginThrottle)
+    app.add_middleware(BodyGuard, limits=app.state.upload_limits)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -98,8 +101,6 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
             response.headers["Cache-Control"] = "no-store"
         return response
 
-    app.add_middleware(LoginThrottle)
-    app.add_middleware(BodyGuard, limits=app.state.upload_limits)
     return app
 
 
