@@ -16,7 +16,7 @@ from veil.detectors import analyse
 from veil.findings import FileResult, Finding, Kind
 from veil.policy import Policy, load_policy
 from veil.readers.file_names import base_name, name_unit
-from veil.readers.limits import Budget, Limits
+from veil.readers.limits import Budget, LimitExceeded, Limits
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
 from veil.readers.units import Unit
@@ -31,9 +31,21 @@ def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limi
     policy = policy or load_policy()
     started = time.perf_counter()
     digest = _sha256_meanwhile(blob)
-    ctx = ReadContext(name=name, budget=Budget(limits or Limits()))
+    budget = Budget(limits or Limits())
+    ctx = ReadContext(name=name, budget=budget)
     names = FileNames()
-    findings = names.masked(analyse(names.watch(_own_name(name), read_blob(blob, ctx)), policy))
+    try:
+        # One budget over reading AND detecting: a file whose detectors would run for hours is unverifiable.
+        findings = budget.enforce(
+            lambda: names.masked(analyse(names.watch(_own_name(name), read_blob(blob, ctx)), policy)))
+    except LimitExceeded as exc:
+        findings = [_stopped(f"Veil stopped checking this file: {exc}")]
+    except BaseException as exc:
+        # Rust-backed libraries (polars, calamine) raise pyo3's PanicException, not an Exception, also from inside
+        # a detector: the file fails closed instead of the caller getting a traceback.
+        if type(exc).__name__ != "PanicException":
+            raise
+        findings = [_stopped("Veil could not analyse this file (a parser library failed on it)")]
     return _result(name, blob, sniff(blob, name), findings, policy, time.perf_counter() - started,
                    sha=digest())
 
@@ -64,10 +76,13 @@ def check_path(path: str | Path, policy: Policy | None = None, limits: Limits | 
     return check_bytes(blob, str(path), policy, limits)
 
 
+def _stopped(reason: str) -> Finding:
+    return Finding(Kind.UNREADABLE, "(file)", False, reason, "pipeline", visibility="unreadable")
+
+
 def failed_result(path: str, reason: str, policy: Policy | None = None) -> FileResult:
     """The result for a file Veil could not check at all: unverifiable, with the reason."""
-    finding = Finding(Kind.UNREADABLE, "(file)", False, reason, "pipeline", visibility="unreadable")
-    return _result(path, b"", "unknown", [finding], policy or load_policy(), 0.0)
+    return _result(path, b"", "unknown", [_stopped(reason)], policy or load_policy(), 0.0)
 
 
 def _sha256_meanwhile(blob: bytes) -> Callable[[], str]:

@@ -11,6 +11,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from support.webgate import ROLE_USERS, Site, csrf
+from veil.workflow import accounts
 
 ANY = {"submitter", "reviewer", "authorising_official", "publisher", "auditor", "admin", "incident_responder"}
 DECIDE = {"reviewer", "authorising_official"}
@@ -32,6 +33,8 @@ API = [
     ("GET", "/api/audit", AUDIT, {}),
     ("GET", "/api/audit/verify", AUDIT, {}),
     ("GET", "/api/legal-bases", ANY, {}),
+    ("GET", "/api/tokens", {"admin"}, {}),
+    ("POST", "/api/tokens/{tid}/revocation", {"admin"}, {}),  # {tid}: the token of `nobody`
 ]
 PAGES = [
     ("GET", "/releases", ANY, {}),
@@ -58,6 +61,11 @@ PAGES = [
 PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login"), ("GET", "/api/docs"), ("GET", "/api/openapi.json")}
 
 
+def _token_of(site: Site, who: str) -> int:
+    with site.gate.db.read() as s:
+        return next(t.id for t in accounts.list_tokens(s, who))
+
+
 def _release(site: Site) -> int:
     response = TestClient(site.app).post("/api/releases", headers=site.api("sub"),  # type: ignore[arg-type]
                                          json={"title": "Perm", "target_path": "perm"})
@@ -71,7 +79,8 @@ def _release(site: Site) -> int:
 def test_the_matrix_covers_every_route(site: Site) -> None:
     routes = {(m, r.path) for r in site.app.routes if isinstance(r, APIRoute)  # type: ignore[attr-defined]
               for m in r.methods}
-    routes = {(m, p.replace("{release_id}", "{rid}").replace("{username}", "{user}")) for m, p in routes}
+    routes = {(m, p.replace("{release_id}", "{rid}").replace("{username}", "{user}").replace("{token_id}", "{tid}"))
+              for m, p in routes}
     covered = {(m, p) for m, p, _, _ in API + PAGES} | PUBLIC
     assert routes - covered == set(), "add the new routes to the permission matrix"
 
@@ -81,8 +90,9 @@ def test_api_roles(site: Site, who: str) -> None:
     rid = _release(site)
     roles = set(ROLE_USERS[who])
     client = TestClient(site.app)  # type: ignore[arg-type]
+    tid = _token_of(site, "nobody")
     for method, path, allowed, kwargs in API:
-        response = client.request(method, path.format(rid=rid), headers=site.api(who), **kwargs)
+        response = client.request(method, path.format(rid=rid, tid=tid), headers=site.api(who), **kwargs)
         if roles & allowed:
             assert response.status_code not in (401, 403), (who, method, path, response.text)
             assert response.status_code < 500
@@ -95,7 +105,7 @@ def test_api_needs_a_token(site: Site) -> None:
     client = TestClient(site.app)  # type: ignore[arg-type]
     for method, path, _allowed, kwargs in API:
         for headers in ({}, {"Authorization": "Bearer veil_not_a_token"}):
-            response = client.request(method, path.format(rid=rid), headers=headers, **kwargs)
+            response = client.request(method, path.format(rid=rid, tid=1), headers=headers, **kwargs)
             assert response.status_code == 401, (method, path)
 
 

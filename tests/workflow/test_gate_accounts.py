@@ -82,3 +82,27 @@ def test_role_changes_are_audited(alice: Gate) -> None:
     with alice.db.read() as s:
         entry = s.scalars(select(AuditEntry).where(AuditEntry.event == "role-change")).one()
     assert entry.payload == {"username": "alice", "roles": ["publisher", "reviewer"], "previous": ["reviewer"]}
+
+
+def test_one_message_for_unknown_wrong_and_locked(alice: Gate) -> None:
+    for _ in range(accounts.MAX_FAILED_LOGINS):
+        wrong = login(alice, "wrong password!")
+    locked = login(alice, "correct horse battery")
+    with alice.db.write() as s:
+        unknown = accounts.authenticate(s, "nobody-here", "whatever")
+    assert wrong.error == locked.error == unknown.error == accounts.LOGIN_FAILED
+
+
+def test_tokens_are_listed_without_secrets_and_revoked_for_good(alice: Gate) -> None:
+    with alice.db.write() as s:
+        raw = accounts.create_token(s, "alice", "ci", actor="admin")
+    with alice.db.read() as s:
+        [token] = accounts.list_tokens(s, "alice")
+        assert token.name == "ci" and not token.revoked and raw not in repr(token)
+    with alice.db.write() as s:
+        assert accounts.revoke_token(s, token.id, actor="admin").revoked
+        accounts.revoke_token(s, token.id, actor="admin")  # again: a no-op, audited once
+    with alice.db.read() as s:
+        assert accounts.resolve_token(s, raw) is None
+        events = s.scalars(select(AuditEntry).where(AuditEntry.event == "token-revoked")).all()
+        assert len(events) == 1 and events[0].payload["token_name"] == "ci"

@@ -8,7 +8,6 @@ audit verify: the chain is broken), 2 usage or set-up error (bad option, databas
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +25,17 @@ DatabaseUrl = Annotated[str | None, typer.Option("--database-url", envvar="VEIL_
 PublicDir = Annotated[Path | None, typer.Option("--public-dir", envvar="VEIL_PUBLIC_DIR",
                                                 help="Directory of the public site (default: DATA_DIR/public).")]
 Policy = Annotated[str | None, typer.Option("--policy", help="A policy YAML file laid over the defaults.")]
+ScanSeconds = Annotated[float, typer.Option("--scan-seconds", min=1, help="Time one scan may take; after it the file "
+                                            "is unverifiable and its scanning process is killed.")]
+ScanMemory = Annotated[int, typer.Option("--scan-memory-mb", min=256, help="Memory (address space) one scanning "
+                                         "process may use; more makes the file unverifiable.")]
+AuditKey = Annotated[Path | None, typer.Option("--audit-key", envvar="VEIL_AUDIT_KEY",
+                                               help="Ed25519 key file that signs audit checkpoints (default: "
+                                                    "DATA_DIR/audit-anchor.key, created with mode 0600).")]
+AuditCheckpoints = Annotated[list[str] | None, typer.Option(
+    "--audit-checkpoints", envvar="VEIL_AUDIT_CHECKPOINTS",
+    help="Where signed audit checkpoints go: file:PATH, syslog or tsq:DIRECTORY (repeat for several; default "
+         "file:DATA_DIR/audit-checkpoints.jsonl).")]
 DEFAULT_DATA = Path(".veil")
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
@@ -40,14 +50,15 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 @contextmanager
 def _gate(data_dir: Path, database_url: str | None, public_dir: Path | None = None, policy: str | None = None,
-          upgrade: bool = True) -> Iterator[Any]:
+          upgrade: bool = True, **options: Any) -> Iterator[Any]:
+    """The gate, opened for one command; `options` go to Gate.open (scan limits, audit anchoring)."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from veil.workflow.gate import Gate
 
     gate = None
     try:
-        gate = Gate.open(data_dir, database_url, public_dir, policy_path=policy, upgrade=upgrade)
+        gate = Gate.open(data_dir, database_url, public_dir, policy_path=policy, upgrade=upgrade, **options)
         yield gate
     except VeilError as exc:
         raise _fail(str(exc)) from None
@@ -69,40 +80,92 @@ def serve_command(
     worker: Annotated[bool, typer.Option("--worker/--no-worker",
                                          help="Run a scan worker in this process (turn off when `veil worker` "
                                               "processes serve the queue).")] = True,
-    secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure (set when TLS ends at a proxy).")] = False,
+    secure_cookies: Annotated[bool, typer.Option(help="Mark cookies Secure and send HSTS (set when TLS ends at a "
+                                                      "proxy).")] = False,
     max_upload_mb: Annotated[int, typer.Option(help="Largest accepted upload, in MB.")] = 100,
+    trusted_proxy: Annotated[list[str] | None, typer.Option(
+        "--trusted-proxy", envvar="VEIL_TRUSTED_PROXIES",
+        help="Address or CIDR of a reverse proxy whose X-Forwarded-For/-Proto is believed (repeat for several). "
+             "Without it the client address is the socket's.")] = None,
+    scan_seconds: ScanSeconds = 300.0,
+    scan_memory_mb: ScanMemory = 4096,
+    audit_key: AuditKey = None,
+    audit_checkpoints: AuditCheckpoints = None,
+    checkpoint_every: Annotated[int, typer.Option(min=1, help="Sign an audit checkpoint after this many new "
+                                                         "entries.")] = 100,
+    checkpoint_minutes: Annotated[float, typer.Option(min=0.1, help="... or after this many minutes with any new "
+                                                             "entry.")] = 10.0,
 ) -> None:
     """Start the release gate web service (creates the data directory and migrates the database first)."""
     import uvicorn
 
     from veil.web.app import create_app
+    from veil.web.logs import service_logging
+    from veil.workflow.audit_anchor import AnchorSettings
 
-    with _gate(data_dir, database_url, public_dir, policy) as gate:
+    proxies = _networks(trusted_proxy or [])
+    with _gate(data_dir, database_url, public_dir, policy, scan_limits=_scan_limits(scan_seconds, scan_memory_mb),
+               anchor=AnchorSettings.for_data_dir(data_dir, audit_key, audit_checkpoints or (), checkpoint_every,
+                                                  checkpoint_minutes * 60)) as gate:
+        _recover(gate)
         app = create_app(gate, start_worker=worker, secure_cookies=secure_cookies,
                          max_upload_bytes=max_upload_mb * 1024 * 1024, schedule_sweeps=True)
         typer.echo(f"veil: serving on http://{host}:{port} (data in {gate.data_dir}, "
                    f"{'PostgreSQL' if gate.db.is_postgres else 'SQLite'})", err=True)
-        uvicorn.run(app, host=host, port=port, proxy_headers=True, log_level="info", access_log=False)
+        uvicorn.run(app, host=host, port=port, proxy_headers=bool(proxies),
+                    forwarded_allow_ips=",".join(proxies) if proxies else None, log_config=service_logging(),
+                    access_log=False)
+
+
+def _networks(values: list[str]) -> list[str]:
+    import ipaddress
+
+    try:
+        return [str(ipaddress.ip_network(v.strip(), strict=False)) for raw in values for v in raw.split(",")
+                if v.strip()]
+    except ValueError:
+        raise _fail("--trusted-proxy takes IP addresses or CIDR networks, e.g. 10.0.0.5 or 10.0.0.0/24") from None
+
+
+def _scan_limits(seconds: float, memory_mb: int) -> Any:
+    from veil.workflow.sandbox import ScanLimits
+
+    return ScanLimits(seconds=seconds, memory_bytes=memory_mb << 20)
+
+
+def _recover(gate: Any) -> None:
+    """Before serving: finish or roll back publications a crash left half done (each audited)."""
+    from veil.workflow import publication_journal
+
+    for outcome in publication_journal.recover(gate):
+        typer.echo(f"veil: {outcome}", err=True)
 
 
 def worker_command(
     data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, policy: Policy = None,
     once: Annotated[bool, typer.Option("--once", help="Scan what is queued, then exit.")] = False,
     poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
-    name: Annotated[str | None, typer.Option(help="Worker name, recorded in its leases.")] = None,
+    name: Annotated[str, typer.Option(help="Worker name, recorded in its leases after host and pid.")] = "worker",
+    scan_seconds: ScanSeconds = 300.0,
+    scan_memory_mb: ScanMemory = 4096,
 ) -> None:
     """Run a scan worker on the shared queue (several may run at once on PostgreSQL)."""
-    from veil.workflow.scanning import ScanWorker, drain
+    import logging.config
 
-    worker_name = name or f"{os.uname().nodename}-{os.getpid()}"
-    with _gate(data_dir, database_url, policy=policy) as gate:
+    from veil.web.logs import service_logging
+    from veil.workflow.scanning import ScanWorker, drain, reclaim_dead, worker_identity
+
+    logging.config.dictConfig(service_logging())
+    with _gate(data_dir, database_url, policy=policy, scan_limits=_scan_limits(scan_seconds, scan_memory_mb)) as gate:
         if once:
-            done = drain(gate.db, gate.blobs, gate.scanner, gate.policy, worker=worker_name)
+            reclaim_dead(gate.db)
+            done = drain(gate.db, gate.blobs, gate.scanner, gate.policy, worker=worker_identity(name))
             typer.echo(f"veil: scanned {done} file(s)", err=True)
             return
-        typer.echo(f"veil: worker {worker_name} waiting for scans", err=True)
+        worker = ScanWorker(gate.db, gate.blobs, gate.scanner, gate.policy, name=name, poll=poll)
+        typer.echo(f"veil: worker {worker.name} waiting for scans", err=True)
         try:
-            ScanWorker(gate.db, gate.blobs, gate.scanner, gate.policy, name=worker_name, poll=poll).run()
+            worker.run()
         except KeyboardInterrupt:
             pass
 
@@ -159,19 +222,76 @@ def admin_create_token(
         typer.echo(accounts.create_token(s, username, name, actor="cli"))
 
 
-@audit_app.command("verify")
-def audit_verify(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None) -> None:
-    """Recompute the audit chain: exit 0 when intact, 1 when an entry was edited, deleted or reordered."""
-    from veil.workflow import audit
+@admin_app.command("list-tokens")
+def admin_list_tokens(
+    username: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None,
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
+) -> None:
+    """List API tokens: id, user, name, created, and whether revoked (the secrets are not kept)."""
+    from veil.workflow import accounts
 
+    with _gate(data_dir, database_url) as gate, gate.db.read() as s:
+        tokens = accounts.list_tokens(s, username)
+    for t in tokens:
+        typer.echo(f"{t.id:>5}  {t.username:<20} {t.name:<30} {t.created:%Y-%m-%d %H:%M}  "
+                   f"{'revoked' if t.revoked else 'active'}")
+
+
+@admin_app.command("revoke-token")
+def admin_revoke_token(
+    token_id: Annotated[int, typer.Argument(help="The token's id (see `veil admin list-tokens`).")],
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
+) -> None:
+    """Revoke an API token for good; it stops working at its next request."""
+    from veil.workflow import accounts
+
+    with _gate(data_dir, database_url) as gate, gate.db.write() as s:
+        token = accounts.revoke_token(s, token_id, actor="cli")
+    typer.echo(f"veil: token {token.id} ({token.name}) of {token.username} is revoked")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, audit_key: AuditKey = None,
+    checkpoints: Annotated[Path | None, typer.Option(
+        "--checkpoints", help="The signed checkpoints to verify against (default: the file the gate writes; a "
+                              "copy kept elsewhere, or syslog lines, work too).")] = None,
+    audit_checkpoints: AuditCheckpoints = None,
+) -> None:
+    """Recompute the audit chain and check it against the signed checkpoints: exit 0 when intact, 1 when an entry
+    was edited, deleted, reordered, or the log was truncated or rewritten since a checkpoint."""
+    from veil.workflow import audit_anchor
+
+    settings = audit_anchor.AnchorSettings.for_data_dir(data_dir, audit_key, audit_checkpoints or ())
     with _gate(data_dir, database_url, upgrade=False) as gate, gate.db.read() as s:
-        result = audit.verify(s)
+        result = audit_anchor.verify(s, settings, checkpoints)
+    chain = result.chain
+    for note in result.notes:
+        typer.echo(f"veil: note: {note}", err=True)
     if result.ok:
-        typer.echo(f"veil: audit chain intact: {result.entries} entries, head {result.head[:16]}…")
+        anchored = f", matches {result.checkpoints} signed checkpoint(s) up to entry {result.last.seq}" \
+            if result.last else ""
+        typer.echo(f"veil: audit chain intact: {chain.entries} entries, head {chain.head[:16]}…{anchored}")
         return
-    for problem in result.problems:
+    problems = chain.problems + result.problems
+    for problem in problems:
         typer.echo(f"veil: {problem}", err=True)
-    raise _fail(f"audit chain broken ({len(result.problems)} problem(s) in {result.entries} entries)", 1)
+    raise _fail(f"audit chain broken ({len(problems)} problem(s) in {chain.entries} entries)", 1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, audit_key: AuditKey = None,
+    audit_checkpoints: AuditCheckpoints = None,
+) -> None:
+    """Sign a checkpoint of the audit chain as it is now and append it to the checkpoint destinations (`veil serve`
+    does this every --checkpoint-every entries; run it from cron when only workers run)."""
+    from veil.workflow import audit_anchor
+
+    settings = audit_anchor.AnchorSettings.for_data_dir(data_dir, audit_key, audit_checkpoints or ())
+    with _gate(data_dir, database_url, upgrade=False) as gate:
+        cp = audit_anchor.checkpoint(gate.db, settings)
+    typer.echo(f"veil: checkpoint signed: entry {cp.seq}, head {cp.head[:16]}…, key {cp.key_id}")
 
 
 @audit_app.command("export")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Path, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, Path, Query, Request, status
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
 
 from veil.store.models_accounts import User
 from veil.web.schemas import (
@@ -23,9 +26,11 @@ from veil.web.schemas import (
     ReleasePage,
 )
 from veil.web.security import Principal, gate_of, requires
-from veil.web.uploads import read_upload
-from veil.workflow import approvals, audit, publishing, releases
+from veil.web.uploads import FILE_BODY, receive_form, upload_limits
+from veil.workflow import accounts, approvals, audit, audit_anchor, publishing, releases
+from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
+from veil.workflow.uploads import UploadReceiver, add_uploads
 from veil.workflow.views import file_view, release_detail, release_page, release_summary
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -39,7 +44,19 @@ Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER, api=True))]
 Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL, api=True))]
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER, api=True))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN, api=True))]
+Admin = Annotated[Principal, Depends(requires(Role.ADMIN, api=True))]
 ReleaseId = Annotated[int, Path(ge=1, le=2_147_483_647, description="release id")]
+TokenId = Annotated[int, Path(ge=1, le=2_147_483_647, description="token id")]
+
+
+class TokenOut(BaseModel):
+    """An API token as listed: never its secret (only a hash is kept)."""
+
+    id: int
+    username: str
+    name: str
+    created: datetime
+    revoked: bool
 
 
 def _user(session: Any, principal: Principal) -> User:
@@ -75,21 +92,28 @@ def get_release(request: Request, release_id: ReleaseId, principal: AnyRole) -> 
         return release_detail(s, release_id, gate.override_rules)
 
 
-@router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED)
-def upload_file(request: Request, release_id: ReleaseId, file: Annotated[UploadFile, File()],
-                principal: Submitter) -> dict[str, Any]:
+@router.post("/releases/{release_id}/files", response_model=FileOut, status_code=status.HTTP_201_CREATED,
+             openapi_extra=FILE_BODY)
+async def upload_file(request: Request, release_id: ReleaseId, principal: Submitter) -> dict[str, Any]:
+    """Add one file (multipart field `file`). The token and role are checked before the body is read, and the
+    size while it streams."""
     gate = gate_of(request)
-    data = read_upload(file, request.app.state.max_upload_bytes)
-    gate.blobs.put(data)  # write (and fsync) the bytes before taking the database's write lock
-    with gate.db.write() as s:
-        release = releases.get_release(s, release_id, lock=True)
-        row = releases.add_file(s, gate.blobs, release, _user(s, principal), file.filename or "upload", data)
-        file_id = row.id
-    gate.wake_worker()
-    with gate.db.read() as s:
-        release = releases.get_release(s, release_id)
-        state = next(st for st in approvals.file_states(s, release) if st.file.id == file_id)
-        return file_view(state, gate.override_rules)
+    receiver = UploadReceiver(gate.blobs, upload_limits(request))
+    form = await receive_form(request, receiver)  # stores the bytes before the database's write lock is taken
+    if len(form.files) != 1:
+        raise Invalid("send exactly one file, in the multipart field 'file'")
+
+    def add() -> dict[str, Any]:
+        with gate.db.write() as s:
+            release = releases.get_release(s, release_id, lock=True)
+            file_id = add_uploads(s, gate.blobs, release, _user(s, principal), form.files)[0].id
+        gate.wake_worker()
+        with gate.db.read() as s:
+            release = releases.get_release(s, release_id)
+            return file_view(next(st for st in approvals.file_states(s, release) if st.file.id == file_id),
+                             gate.override_rules)
+
+    return await run_in_threadpool(add)
 
 
 @router.get("/legal-bases", response_model=list[LegalBasisOut])
@@ -146,6 +170,28 @@ def audit_log(request: Request, principal: Auditor, offset: Annotated[int, Query
 
 @router.get("/audit/verify", response_model=AuditVerifyOut)
 def audit_verify(request: Request, principal: Auditor) -> dict[str, Any]:
+    """The chain checked against itself and, when the gate anchors it, against its signed checkpoints."""
+    gate = gate_of(request)
+    with gate.db.read() as s:
+        if gate.anchor is None:
+            result = audit.verify(s)
+            return {"ok": result.ok, "entries": result.entries, "head": result.head, "problems": result.problems}
+        anchored = audit_anchor.verify(s, gate.anchor)
+    chain = anchored.chain
+    return {"ok": anchored.ok, "entries": chain.entries, "head": chain.head,
+            "problems": chain.problems + anchored.problems}
+
+
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(request: Request, principal: Admin,
+                username: Annotated[str | None, Query(max_length=64)] = None) -> list[accounts.TokenInfo]:
+    """Every API token, or one user's (admin)."""
     with gate_of(request).db.read() as s:
-        result = audit.verify(s)
-    return {"ok": result.ok, "entries": result.entries, "head": result.head, "problems": result.problems}
+        return accounts.list_tokens(s, username)
+
+
+@router.post("/tokens/{token_id}/revocation", response_model=TokenOut)
+def revoke_token(request: Request, token_id: TokenId, principal: Admin) -> accounts.TokenInfo:
+    """Revoke an API token for good (admin); audited."""
+    with gate_of(request).db.write() as s:
+        return accounts.revoke_token(s, token_id, actor=principal.username)

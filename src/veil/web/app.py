@@ -17,15 +17,28 @@ from veil import __version__
 from veil.watch.service import WatchService
 from veil.web import api, incident_pages, pages, watch_pages
 from veil.web.rendering import render
-from veil.web.security import LoginRequired, NotAllowed, Unauthenticated, page_principal
+from veil.web.security import (
+    BodyGuard,
+    LoginRequired,
+    LoginThrottle,
+    NotAllowed,
+    Unauthenticated,
+    page_principal,
+)
+from veil.workflow.audit_anchor import Anchor
 from veil.workflow.errors import WorkflowError
 from veil.workflow.gate import Gate
+from veil.workflow.uploads import MAX_FILE_BYTES, UploadLimits
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 _CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'")
+# The gate needs none of these browser features: deny them to every page (and anything injected into one).
+_PERMISSIONS = ("accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), microphone=(), "
+                "payment=(), usb=(), interest-cohort=()")
+_HSTS = "max-age=31536000; includeSubDomains"
 
 
 def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = False,
@@ -40,10 +53,15 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if start_worker and gate.worker is None:
             gate.start_worker()
+        anchor = Anchor(gate.db, gate.anchor) if gate.anchor is not None else None
+        if anchor is not None:
+            anchor.start()  # a checkpoint now, then every N entries or minutes, and one at shutdown
         yield
         if gate.worker is not None:
             gate.worker.stop()
             gate.worker = None
+        if anchor is not None:
+            anchor.stop()
 
     app = FastAPI(title="Veil release gate", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json",
@@ -52,6 +70,7 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     app.state.gate = gate
     app.state.secure_cookies = secure_cookies
     app.state.max_upload_bytes = max_upload_bytes
+    app.state.upload_limits = UploadLimits(max_file_bytes=max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
@@ -64,6 +83,9 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
         return render(request, "api_docs.html", page_principal(request), spec=app.openapi())
 
     _handlers(app)
+    # Added before the headers middleware, so it wraps them: their early answers (401, 413, 429) get the headers.
+    app.add_middleware(LoginThrottle)
+    app.add_middleware(BodyGuard, limits=app.state.upload_limits)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -72,6 +94,9 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Permissions-Policy"] = _PERMISSIONS
+        if secure_cookies:  # served over TLS (at a proxy): browsers must not come back over plain HTTP
+            response.headers["Strict-Transport-Security"] = _HSTS
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"
         return response
@@ -115,11 +140,27 @@ def _handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         return _error(request, exc.status_code, str(exc.detail), headers=getattr(exc, "headers", None))
 
+    @app.exception_handler(IsADirectoryError)
+    @app.exception_handler(NotADirectoryError)
+    @app.exception_handler(FileExistsError)
+    async def path_collision(request: Request, exc: OSError) -> Response:
+        # A file where a folder must go or the other way round (publishing): the caller can fix it, and neither
+        # the message nor the log names the path, which can carry a person's name.
+        log.warning("path collision on %s %s: %s", request.method, _route(request), type(exc).__name__)
+        return _error(request, 409, "a file and a folder of the same name collide at the target; rename one of "
+                                    "them, or withdraw what is in the way, and try again")
+
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
-        # The type and route only: exception messages can carry values (SQL parameters, file content).
-        log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+        # The type and route template only: exception messages and request paths can carry values.
+        log.error("internal error on %s %s: %s", request.method, _route(request), type(exc).__name__)
         return _error(request, 500, "internal error; the server log has the details")
+
+
+def _route(request: Request) -> str:
+    """The route's template (/releases/{release_id}/publish), never the path as requested."""
+    route = request.scope.get("route")
+    return str(getattr(route, "path", "(no route)"))
 
 
 def _error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:

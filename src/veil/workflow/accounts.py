@@ -22,7 +22,7 @@ from veil.store.base import utcnow
 from veil.store.models_accounts import ApiToken, User, UserRole, WebSession
 from veil.workflow import audit
 from veil.workflow.errors import Invalid, NotFound
-from veil.workflow.events import LoggedIn, LoginFailed, RolesChanged, TokenCreated, UserCreated
+from veil.workflow.events import LoggedIn, LoginFailed, RolesChanged, TokenCreated, TokenRevoked, UserCreated
 from veil.workflow.roles import ROLES
 
 # Tests swap in a cheaper hasher; production keeps argon2-cffi's defaults (RFC 9106 low-memory profile).
@@ -99,22 +99,26 @@ class LoginResult:
     error: str = ""
 
 
+# One message for every failure (unknown name, wrong password, locked account): which usernames exist, and which
+# are locked, is not told to whoever is guessing.
+LOGIN_FAILED = (f"wrong username or password; after {MAX_FAILED_LOGINS} failed attempts an account is locked for "
+                f"{int(LOCKOUT.total_seconds() // 60)} minutes")
+
+
 def authenticate(session: Session, username: str, password: str, now: datetime | None = None) -> LoginResult:
     """Check a password. Failures are counted and audited; after MAX_FAILED_LOGINS the account locks for LOCKOUT.
-    The caller commits either way (the failure count must persist)."""
-    global _DUMMY_HASH
+    The caller commits either way (the failure count must persist). Every failure takes one password hash's
+    time and gives the same message, so neither timing nor wording tells which usernames exist."""
     now = now or utcnow()
-    generic = "wrong username or password"
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
-        # Spend the same time as a real check, so timing does not tell which usernames exist.
-        _DUMMY_HASH = _DUMMY_HASH or HASHER.hash("not a password")
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         audit.append(session, LoginFailed(actor=mask(username) or "-"))
-        return LoginResult(None, generic)
+        return LoginResult(None, LOGIN_FAILED)
     if user.locked_until is not None and user.locked_until > now:
+        _verify(_dummy_hash(), password)
         audit.append(session, LoginFailed(actor=user.username, locked=True))
-        return LoginResult(None, "this account is locked after repeated failed logins; try again later")
+        return LoginResult(None, LOGIN_FAILED)
     if not _verify(user.password_hash, password):
         user.failed_logins += 1
         locked = user.failed_logins >= MAX_FAILED_LOGINS
@@ -122,12 +126,18 @@ def authenticate(session: Session, username: str, password: str, now: datetime |
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
         audit.append(session, LoginFailed(actor=user.username, locked=locked))
-        return LoginResult(None, generic)
+        return LoginResult(None, LOGIN_FAILED)
     user.failed_logins, user.locked_until = 0, None
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
     audit.append(session, LoggedIn(actor=user.username))
     return LoginResult(user)
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    _DUMMY_HASH = _DUMMY_HASH or HASHER.hash("not a password")
+    return _DUMMY_HASH
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -171,6 +181,37 @@ def create_token(session: Session, username: str, name: str, actor: str) -> str:
     session.add(ApiToken(token_hash=_sha(raw), user_id=user.id, name=name))
     audit.append(session, TokenCreated(actor=actor, username=user.username, token_name=name))
     return raw
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    id: int
+    username: str
+    name: str
+    created: datetime
+    revoked: bool
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[TokenInfo]:
+    """Every API token (or one user's): id, owner, name, created, revoked. Never the secret, which is not kept."""
+    query = select(ApiToken, User.username).join(User, User.id == ApiToken.user_id).order_by(ApiToken.id)
+    if username:
+        query = query.where(User.id == get_user(session, username).id)
+    return [TokenInfo(t.id, name, t.name, t.created, t.revoked) for t, name in session.execute(query)]
+
+
+def revoke_token(session: Session, token_id: int, actor: str) -> TokenInfo:
+    """Revoke an API token for good (audited); it stops working at its next request."""
+    token = session.get(ApiToken, token_id)
+    if token is None:
+        raise NotFound(f"no API token {token_id}")
+    user = session.get(User, token.user_id)
+    owner = user.username if user else "-"
+    if not token.revoked:
+        token.revoked = True
+        session.flush()
+        audit.append(session, TokenRevoked(actor=actor, username=owner, token_name=token.name, token_id=token.id))
+    return TokenInfo(token.id, owner, token.name, token.created, token.revoked)
 
 
 def resolve_token(session: Session, raw: str) -> User | None:

@@ -67,8 +67,11 @@ class Verification:
         return not self.problems
 
 
-def verify(session: Session, batch: int = 2000) -> Verification:
-    """Walk the whole chain in seq order (in batches: bounded memory) and report every break found."""
+def verify(session: Session, batch: int = 2000, expected: dict[int, str] | None = None) -> Verification:
+    """Walk the whole chain in seq order (in batches: bounded memory) and report every break found. `expected`
+    maps seq -> hash from signed checkpoints kept outside the database (veil.workflow.audit_anchor): each of
+    those entries must still exist and carry that hash."""
+    expected = expected or {}
     result = Verification()
     expected_seq, prev = 1, GENESIS
     last_id = 0
@@ -83,6 +86,9 @@ def verify(session: Session, batch: int = 2000) -> Verification:
             result.problems.append(f"entry {entry.seq}: does not link to the previous entry (deleted or reordered?)")
         if entry_hash(entry) != entry.hash:
             result.problems.append(f"entry {entry.seq}: content does not match its hash (edited?)")
+        if entry.seq in expected and expected[entry.seq] != entry.hash:
+            result.problems.append(f"entry {entry.seq}: differs from the signed checkpoint of that entry "
+                                   "(the log was rewritten from here or earlier)")
         expected_seq, prev = entry.seq + 1, entry.hash
     head = session.get(AuditHead, 1)
     if head is None:
@@ -91,6 +97,10 @@ def verify(session: Session, batch: int = 2000) -> Verification:
     elif head.seq != expected_seq - 1 or head.hash != prev:
         result.problems.append(f"the chain ends at entry {expected_seq - 1} but the head records entry {head.seq} "
                                "(newest entries deleted?)")
+    beyond = [seq for seq in expected if seq >= expected_seq]
+    if beyond:
+        result.problems.append(f"a signed checkpoint saw {max(beyond)} entries but the log ends at entry "
+                               f"{expected_seq - 1} (newest entries deleted, or the whole log?)")
     result.head = prev
     return result
 

@@ -68,6 +68,14 @@ class TokenCreated(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class TokenRevoked(Event):
+    name: ClassVar[str] = "token-revoked"
+    username: str
+    token_name: str
+    token_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReleaseCreated(Event):
     name: ClassVar[str] = "release-created"
     release_id: int
@@ -96,6 +104,15 @@ class ScanCompleted(Event):
     findings: int
     scanner_version: str
     policy_version: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScansReclaimed(Event):
+    """Running scans handed back to the queue because the worker process holding them is gone."""
+
+    name: ClassVar[str] = "scans-reclaimed"
+    scan_ids: tuple[int, ...]
+    reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,6 +147,19 @@ class Published(Event):
     release_id: int
     site: str
     files: tuple[str, ...]  # "sha256 path" pairs
+
+
+@dataclass(frozen=True, kw_only=True)
+class PublicationRecovered(Event):
+    """A publication interrupted by a crash, settled at the next start: `finished` (it had committed; only the
+    staging was left) or `rolled-back` (the site was put back as it was)."""
+
+    name: ClassVar[str] = "publication-recovered"
+    release_id: int
+    journal: str
+    outcome: str
+    publisher: str
+    paths: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,17 +15,20 @@ from functools import cached_property
 from pathlib import Path
 
 from veil.findings import FileResult
+from veil.pipeline import check_bytes
 from veil.policy import Policy, load_policy
 from veil.store.engine import Database, open_database
+from veil.workflow.audit_anchor import AnchorSettings
 from veil.workflow.blobs import BlobStore
 from veil.workflow.overrides import OverrideRules
 from veil.workflow.publishing import DirectorySite, PublicSite
+from veil.workflow.sandbox import SandboxScanner, ScanLimits
 from veil.workflow.scanning import Scanner, ScanWorker
 from veil.workflow.sealing import sealer_for
 
 
 def default_scanner(policy: Policy) -> Scanner:
-    from veil.pipeline import check_bytes
+    """The checker in this process (tests, tools). The service scans in child processes: `SandboxScanner`."""
 
     def scan(blob: bytes, name: str) -> FileResult:
         return check_bytes(blob, name, policy)
@@ -42,11 +45,17 @@ class Gate:
     scanner: Scanner
     data_dir: Path
     worker: ScanWorker | None = None
+    # Where the audit chain's signed checkpoints go (veil.workflow.audit_anchor); None: no anchoring.
+    anchor: AnchorSettings | None = None
 
     @classmethod
     def open(cls, data_dir: str | Path = ".veil", database_url: str | None = None, public_dir: str | Path | None = None,
              policy_path: str | None = None, scanner: Scanner | None = None, schema: str | None = None,
-             upgrade: bool = True, staging_dir: str | Path | None = None) -> Gate:
+             upgrade: bool = True, staging_dir: str | Path | None = None, scan_limits: ScanLimits | None = None,
+             anchor: AnchorSettings | None = None) -> Gate:
+        """The gate over a data directory. Scans run in child processes under `scan_limits` unless another
+        `scanner` is given; the audit chain is anchored as `anchor` says (default: key and checkpoint file in
+        the data directory)."""
         data = Path(data_dir)
         data.mkdir(parents=True, exist_ok=True)
         os.chmod(data, 0o700)  # uploaded files may hold personal data: keep the store private
@@ -58,8 +67,8 @@ class Gate:
         site = DirectorySite(public_dir or data / "public",
                              staging=staging_dir or os.environ.get("VEIL_STAGING_DIR") or None)
         site.clean_staging()
-        return cls(db=db, blobs=blobs, site=site, policy=policy, scanner=scanner or default_scanner(policy),
-                   data_dir=data)
+        return cls(db=db, blobs=blobs, site=site, policy=policy, scanner=scanner or SandboxScanner(policy, scan_limits),
+                   data_dir=data, anchor=anchor or AnchorSettings.for_data_dir(data))
 
     @cached_property
     def override_rules(self) -> OverrideRules:
@@ -79,4 +88,6 @@ class Gate:
         if self.worker is not None:
             self.worker.stop()
             self.worker = None
+        if isinstance(self.scanner, SandboxScanner):
+            self.scanner.close()
         self.db.dispose()

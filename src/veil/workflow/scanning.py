@@ -1,21 +1,26 @@
-"""The scan queue, in the database. A worker claims a job by taking a lease (owner + expiry); a worker that dies
-mid-scan leaves its lease to expire and the job is claimed again. PostgreSQL claims with FOR UPDATE SKIP LOCKED,
+"""The scan queue, in the database. A worker claims a job by taking a lease (owner + expiry) and renews it every
+HEARTBEAT while the scan runs; a worker that dies mid-scan stops renewing, and within LEASE the job is claimed
+again. The owner names the worker's host and pid (`host:pid:name`), so a worker starting on the same host hands
+back at once the jobs of a process that is gone (`reclaim_dead`). PostgreSQL claims with FOR UPDATE SKIP LOCKED,
 so several `veil worker` processes share one queue; on SQLite the exclusive write transaction does the same job.
 
-A job that keeps failing (MAX_ATTEMPTS leases expired) is finished as `unverifiable`: fail closed.
+A job that keeps failing (MAX_ATTEMPTS leases lost) is finished as `unverifiable`: fail closed.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from veil import __version__
-from veil.findings import FileResult, Finding, Kind, Verdict
+from veil.findings import FileResult, Verdict
 from veil.policy import Policy
 from veil.store.base import utcnow
 from veil.store.engine import Database
@@ -24,13 +29,81 @@ from veil.workflow import audit
 from veil.workflow.background import WakeableThread
 from veil.workflow.blobs import BlobStore
 from veil.workflow.errors import WorkflowError
-from veil.workflow.events import ScanCompleted
+from veil.workflow.events import ScanCompleted, ScansReclaimed
+from veil.workflow.sandbox import unverifiable
 
 log = logging.getLogger(__name__)
 
 Scanner = Callable[[bytes, str], FileResult]
 MAX_ATTEMPTS = 3
-LEASE = timedelta(minutes=10)
+LEASE = timedelta(seconds=45)
+HEARTBEAT = timedelta(seconds=5)
+
+
+def worker_identity(name: str) -> str:
+    """`host:pid:name`, recorded as the lease owner: who holds a job, and whether that process still exists."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{name}"[:100]
+
+
+def _owner_is_dead(owner: str | None, host: str) -> bool:
+    parts = (owner or "").split(":", 2)
+    if len(parts) < 3 or parts[0] != host or not parts[1].isdigit():
+        return False  # another host, or an owner of the old form: only its lease's expiry tells
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False  # a process of another user holds that pid now: it is not ours, but we cannot tell
+    return False
+
+
+def reclaim_dead(db: Database) -> int:
+    """Queue again, at once, the running jobs of processes on this host that are gone (a worker killed mid-scan);
+    returns how many. Run when a server or worker starts; jobs of other hosts wait for their lease to expire."""
+    host = socket.gethostname()[:40]
+    with db.write() as session:
+        running = session.scalars(select(Scan).where(Scan.status == "running")).all()
+        dead = [scan for scan in running if _owner_is_dead(scan.lease_owner, host)]
+        for scan in dead:
+            scan.status, scan.lease_owner, scan.lease_expires = "queued", None, None
+        if dead:
+            audit.append(session, ScansReclaimed(actor="scanner", scan_ids=tuple(s.id for s in dead),
+                                                 reason="the worker process holding them is gone"))
+    return len(dead)
+
+
+def renew(db: Database, scan_id: int, worker: str, lease: timedelta = LEASE) -> bool:
+    """Extend the lease of a running job this worker holds; False when the lease was lost."""
+    with db.write() as session:
+        done = session.execute(update(Scan).where(Scan.id == scan_id, Scan.status == "running",
+                                                  Scan.lease_owner == worker)
+                               .values(lease_expires=utcnow() + lease))
+        return bool(getattr(done, "rowcount", 0))
+
+
+class _Heartbeat(threading.Thread):
+    """Renews one job's lease every `every` until stopped, so only a dead worker's jobs go stale."""
+
+    def __init__(self, db: Database, scan_id: int, worker: str, lease: timedelta, every: timedelta) -> None:
+        super().__init__(name="veil-heartbeat", daemon=True)
+        self.db, self.scan_id, self.worker, self.lease, self.every = db, scan_id, worker, lease, every
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every.total_seconds()):
+            try:
+                if not renew(self.db, self.scan_id, self.worker, self.lease):
+                    return
+            except Exception as exc:  # a database hiccup: try again at the next beat
+                log.warning("scan %s: lease renewal failed (%s)", self.scan_id, type(exc).__name__)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.join()
 
 
 def enqueue(session: Session, file: ReleaseFile) -> Scan:
@@ -53,7 +126,7 @@ def claim(db: Database, worker: str, lease: timedelta = LEASE) -> int | None:
             if scan is None:
                 return None
             if scan.attempts >= MAX_ATTEMPTS:
-                _finish(session, scan, _failed_result(scan.sha256, f"the scan did not finish after {scan.attempts} "
+                _finish(session, scan, unverifiable(scan.sha256, f"the scan did not finish after {scan.attempts} "
                                                       "attempts"), None)
                 continue  # commits this job as unverifiable, then looks for the next one
             scan.status, scan.lease_owner, scan.lease_expires = "running", worker, now + lease
@@ -62,8 +135,11 @@ def claim(db: Database, worker: str, lease: timedelta = LEASE) -> int | None:
 
 
 def run_one(db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, worker: str,
-            lease: timedelta = LEASE) -> bool:
-    """Claim and run one job; False when the queue is empty."""
+            lease: timedelta = LEASE, heartbeat: timedelta = HEARTBEAT,
+            stopping: Callable[[], bool] = lambda: False) -> bool:
+    """Claim and run one job, renewing its lease while it runs; False when the queue is empty. When `stopping()`
+    is true once the scanner returns (the worker is shutting down and cut the scan short), the job goes back to
+    the queue instead of being finished with that result."""
     scan_id = claim(db, worker, lease)
     if scan_id is None:
         return False
@@ -71,17 +147,26 @@ def run_one(db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, wo
         scan = session.get(Scan, scan_id)
         assert scan is not None
         name, sha = scan.file.name, scan.sha256
+    beat = _Heartbeat(db, scan_id, worker, lease, heartbeat)
+    beat.start()
     try:
         result = scanner(blobs.get(sha), name)
     except WorkflowError as exc:
-        result = _failed_result(sha, str(exc))
+        result = unverifiable(sha, str(exc))
     except Exception as exc:  # the checker never raises on bad input; anything else must still fail closed
         log.warning("scan %s failed: %s", scan_id, type(exc).__name__)
-        result = _failed_result(sha, f"the scanner failed ({type(exc).__name__})")
+        result = unverifiable(sha, f"the scanner failed ({type(exc).__name__})")
+    finally:
+        beat.stop()
     with db.write() as session:
         scan = session.get(Scan, scan_id)
         if scan is None or scan.status != "running" or scan.lease_owner != worker:
             log.info("scan %s: lease lost, result dropped", scan_id)
+            return True
+        if stopping():
+            # Not the file's fault: it does not count as an attempt.
+            scan.status, scan.lease_owner, scan.lease_expires = "queued", None, None
+            scan.attempts = max(0, scan.attempts - 1)
             return True
         _finish(session, scan, result, policy)
     return True
@@ -94,12 +179,6 @@ def drain(db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, work
     while done < limit and run_one(db, blobs, scanner, policy, worker):
         done += 1
     return done
-
-
-def _failed_result(sha: str, reason: str) -> FileResult:
-    finding = Finding(Kind.UNREADABLE, "(file)", False, reason, "gate", visibility="unreadable")
-    return FileResult(path="-", sha256=sha, size=0, format="", verdict=Verdict.UNVERIFIABLE, persons=0,
-                      findings=[finding])
 
 
 def _finish(session: Session, scan: Scan, result: FileResult, policy: Policy | None) -> None:
@@ -127,19 +206,25 @@ def _finish(session: Session, scan: Scan, result: FileResult, policy: Policy | N
 
 
 class ScanWorker(WakeableThread):
-    """A thread that keeps running jobs; `wake()` after an upload makes it look at once instead of at next poll."""
+    """A thread that keeps running jobs; `wake()` after an upload makes it look at once instead of at next poll.
+    Its lease owner is `worker_identity(name)`; on start it hands back the jobs of dead workers of this host."""
 
     def __init__(self, db: Database, blobs: BlobStore, scanner: Scanner, policy: Policy, name: str = "worker",
-                 poll: float = 1.0) -> None:
+                 poll: float = 1.0, lease: timedelta = LEASE, heartbeat: timedelta = HEARTBEAT) -> None:
         super().__init__(f"veil-{name}")
         self.db, self.blobs, self.scanner, self.policy = db, blobs, scanner, policy
-        self.name, self.poll = name, poll
+        self.name, self.poll, self.lease, self.heartbeat = worker_identity(name), poll, lease, heartbeat
 
     def run(self) -> None:
         """Run jobs in this thread until stopped (`veil worker` runs here; `start()` runs it in the background)."""
+        try:
+            reclaim_dead(self.db)
+        except Exception as exc:  # the expired leases are claimed anyway, a little later
+            log.warning("scan worker: reclaiming failed (%s)", type(exc).__name__)
         while not self._stop.is_set():
             try:
-                busy = run_one(self.db, self.blobs, self.scanner, self.policy, self.name)
+                busy = run_one(self.db, self.blobs, self.scanner, self.policy, self.name, self.lease,
+                               self.heartbeat, self._stop.is_set)
             except Exception as exc:  # a database hiccup must not kill the worker; the lease makes it safe
                 log.warning("scan worker: %s", type(exc).__name__)
                 busy = False
@@ -148,3 +233,11 @@ class ScanWorker(WakeableThread):
                 self._wake.clear()
 
     _loop = run
+
+    def stop(self, timeout: float = 30.0) -> None:
+        """Stop after the current job; a scan in a child process is cut short (the job is queued again)."""
+        self._stop.set()
+        close = getattr(self.scanner, "close", None)
+        if callable(close):
+            close()
+        super().stop(timeout)
