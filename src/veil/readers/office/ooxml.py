@@ -37,7 +37,7 @@ IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", 
 
 
 def open_package(blob: bytes, ctx: ReadContext) -> SafeZip:
-    return SafeZip(blob, ctx.budget.limits)
+    return SafeZip(blob, ctx.budget.limits, fold_case=True)
 
 
 def xml(z: SafeZip, name: str, ctx: ReadContext) -> etree._Element:

@@ -54,7 +54,7 @@ _LOOSE_PARTS = [
 
 
 def read_xlsb(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
-    z = SafeZip(blob, ctx.budget.limits)
+    z = SafeZip(blob, ctx.budget.limits, fold_case=True)
     names = set(z.names)
     if "xl/workbook.bin" not in names:
         raise LimitExceeded("the xlsb file has no xl/workbook.bin")
