@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 from faker import Faker
 
+from support.vba_factory import ole_bytes as _ole_bytes
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -628,20 +630,6 @@ DOC_VECTORS = ["visible", "deleted", "hidden", "field-code", "table", "footnote"
                "embedded-csv"]
 
 
-def _ole_bytes(entries: dict[str, bytes | None]) -> bytes:
-    from extract_msg.ole_writer import OleWriter
-
-    writer = OleWriter()
-    for path, data in entries.items():
-        if data is None:
-            writer.addEntry(path, storage=True)
-        else:
-            writer.addEntry(path, data)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 def summary_information(author: str) -> bytes:
     """A \\x05SummaryInformation property set holding one PIDSI_AUTHOR string."""
     value = author.encode("cp1252", "replace") + b"\x00"
@@ -719,9 +707,10 @@ def _rec(ver_inst: int, rtype: int, payload: bytes) -> bytes:
     return struct.pack("<HHI", ver_inst, rtype, len(payload)) + payload
 
 
-def make_ppt(seed: int = 10) -> tuple[bytes, dict[str, str]]:
+def make_ppt(seed: int = 10, macros: bytes | None = None) -> tuple[bytes, dict[str, str]]:
     """A PowerPoint 97 stream: outline text per slide (SlidePersistAtom), a hidden slide (SlideShowSlideInfoAtom
-    fHidden) with text in its drawing, the persist directory, notes, a comment and a compressed OLE object."""
+    fHidden) with text in its drawing, the persist directory, notes, a comment and a compressed OLE object.
+    `macros`: a VBA project storage (vba_factory.vba_project_bin) stored as PowerPoint keeps it, compressed."""
     s = secrets_for(PPT_VECTORS, seed)
 
     def chars(text: str) -> bytes:
@@ -739,6 +728,8 @@ def make_ppt(seed: int = 10) -> tuple[bytes, dict[str, str]]:
                    + _rec(0x0020, 0x0FBA, "AB".encode("utf-16-le")))
     storage = ole_package("r.csv", roster_csv([s["embedded-csv"], person(faker(seed + 1))]))
     ole_obj = _rec(0x0010, 0x1011, struct.pack("<I", len(storage)) + zlib.compress(storage))
+    if macros is not None:
+        ole_obj += _rec(0x0010, 0x1011, struct.pack("<I", len(macros)) + zlib.compress(macros))
     document = _rec(0x000F, 0x03E8, outline + notes)
     slide1 = _rec(0x000F, 0x03EE, comment)
     show_info = _rec(0, 0x03F9, b"\x00" * 10 + b"\x04" + b"\x00" * 5)

@@ -81,9 +81,14 @@ EXPECTED: dict[str, tuple[type, Visibility, str, int]] = {
     "unlisted_sheet": (Table, V.UNKNOWN_PART, "sheet '(unlisted) sheet9.xml' (xl/worksheets/sheet9.xml)", PEOPLE),
     "unknown_xml_part": (Text, V.UNKNOWN_PART, "unrecognised part (xl/custom/people.xml)", PEOPLE),
     "unknown_binary_part": (Text, V.UNKNOWN_PART, "(xl/custom/people.bin)", PEOPLE),
+    "vba_roster": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_cells": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_comments": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_stomped": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Module1' compiled code", PEOPLE),
+    "vba_form": (Text, V.MACRO, "xl/vbaProject.bin VBA form 'UserForm1'", PEOPLE),
 }
 # vectors reported only as a Notice / Unreadable (no personal values to show, or unreadable by design)
-NOTICES = {"thumbnail": V.THUMBNAIL, "macros": V.VISIBLE, "data_model": None, "hidden_rows": V.HIDDEN_ROW,
+NOTICES = {"thumbnail": V.THUMBNAIL, "macros": V.MACRO, "data_model": None, "hidden_rows": V.HIDDEN_ROW,
            "tiny_rows": V.HIDDEN_ROW,
            "hidden_columns": V.HIDDEN_COLUMN, "autofilter": V.FILTERED_ROW, "data_validation": None}
 
@@ -229,7 +234,7 @@ def test_data_model_makes_the_file_unverifiable() -> None:
 
 
 @pytest.mark.parametrize("vector, visibility, words", [("thumbnail", V.THUMBNAIL, "thumbnail"),
-                                                       ("macros", V.VISIBLE, "macros")])
+                                                       ("macros", V.MACRO, "macros")])
 def test_notices(vector: str, visibility: Visibility, words: str) -> None:
     units = read(write_workbook(None, vector=vector, people=PEOPLE))
     assert any(words in n.message for n in only(units, Notice, visibility))

@@ -15,6 +15,7 @@ import polars as pl
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.vba import read_basic_part
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
@@ -300,7 +301,8 @@ def _other_members(z: SafeZip, names: list[str], ctx: ReadContext) -> Iterator[U
             if name.startswith("Thumbnails/"):
                 yield Notice(name, Visibility.THUMBNAIL, "the file carries a thumbnail image, which may show data")
             elif name.startswith("Basic/") or name.startswith("Scripts/"):
-                yield Notice(name, Visibility.VISIBLE, "macros present")
+                yield Notice(name, Visibility.MACRO, "macros present: their text was checked")
+                yield from read_basic_part(z.read(name), name)
             elif name.startswith("ObjectReplacements/") or _IMAGE.search(name):
                 continue  # pictures: not text; other engineers' image checks may look at them
             elif name.endswith("/content.xml"):

@@ -14,6 +14,7 @@ import struct
 from collections.abc import Iterator
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
@@ -241,7 +242,7 @@ def _other_parts(z: SafeZip, names: list[str], ctx: ReadContext) -> Iterator[Uni
 def _other_part(z: SafeZip, name: str, ctx: ReadContext) -> Iterator[Unit]:
     lower = name.lower()
     if lower == "xl/vbaproject.bin":
-        yield Notice(name, Visibility.VISIBLE, "macros present (VBA project)")
+        yield from read_vba_bin(z.read(name), name)
         return
     if lower.startswith("docprops/thumbnail"):
         yield Notice(name, Visibility.THUMBNAIL, "the file carries a thumbnail image, which may show data")

@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
 from veil.readers.xlsx.caches import chart_cache, external_link, pivot_cache, revision_log
@@ -92,7 +93,7 @@ def _handlers(labels: dict[str, str]) -> list[tuple[re.Pattern[str], Handler]]:
         (r"xl/drawings/drawing\d*\.xml", lambda p, n, c: drawing(p, n, labels.get(n, ""))),
         (r"xl/drawings/[^/]+\.vml", lambda p, n, c: vml(p, n)),
         (r"xl/embeddings/.+", lambda p, n, c: embedding(p, n, c)),
-        (r"xl/vbaProject\.bin", lambda p, n, c: iter([Notice(n, Visibility.VISIBLE, "macros present (VBA project)")])),
+        (r"xl/vbaProject\.bin", lambda p, n, c: read_vba_bin(p.zip.read(n), n)),
     ]
     return [(re.compile(f"^{pattern}$", re.I), handler) for pattern, handler in table]
 
