@@ -11,7 +11,7 @@ import pytest
 from support.damage import drop_from_directory, duplicate_member, hide_member
 from support.doc_factory import make_docx, make_odt, make_pptx, zip_bytes
 from support.xlsx_factory import write_workbook
-from veil.findings import Verdict
+from veil.findings import Kind, Verdict
 from veil.pipeline import check_bytes
 from veil.readers.limits import Limits
 from veil.readers.safezip import SafeZip, ZipDamage, salvage
@@ -31,6 +31,8 @@ def _containers() -> dict[str, tuple[bytes, str, str]]:
 
 
 CONTAINERS = _containers()
+# unverifiable, or block when the text recovered from the damaged container shows people (block outranks it)
+FAILED_CLOSED = {Verdict.UNVERIFIABLE, Verdict.BLOCK}
 
 
 def test_clean_containers_open() -> None:
@@ -45,8 +47,8 @@ def test_member_named_twice_is_refused_in_every_container(kind: str) -> None:
     with pytest.raises(ZipDamage, match="two parts named"):
         SafeZip(damaged, Limits())
     result = check_bytes(damaged, name)
-    assert result.verdict is Verdict.UNVERIFIABLE
-    assert any("two parts named" in f.message for f in result.findings)
+    assert result.verdict in FAILED_CLOSED
+    assert any(f.kind is Kind.UNREADABLE and "two parts named" in f.message for f in result.findings)
 
 
 @pytest.mark.parametrize("kind", sorted(CONTAINERS))
@@ -57,13 +59,15 @@ def test_member_missing_from_the_central_directory_is_refused(kind: str) -> None
     with pytest.raises(ZipDamage, match="central directory does not list"):
         SafeZip(damaged, Limits())
     result = check_bytes(damaged, name)
-    assert result.verdict is Verdict.UNVERIFIABLE, [f.message for f in result.findings]
+    assert result.verdict in FAILED_CLOSED, [f.message for f in result.findings]
+    if kind != "zip":  # the office and workbook readers read the hidden member from its local header
+        assert result.persons >= 2, [f.message for f in result.findings]
 
 
 @pytest.mark.parametrize("kind", sorted(CONTAINERS))
 def test_listed_member_dropped_from_the_directory_is_refused(kind: str) -> None:
     blob, member, name = CONTAINERS[kind]
-    assert check_bytes(drop_from_directory(blob, member), name).verdict is Verdict.UNVERIFIABLE
+    assert check_bytes(drop_from_directory(blob, member), name).verdict in FAILED_CLOSED
 
 
 def test_case_variants_are_one_name_only_in_packages() -> None:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import salvaging
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
@@ -285,4 +286,4 @@ def package_reader(kind: str, read: Callable[[bytes, ReadContext], Iterator[Unit
         except (*CORRUPT, ValueError, KeyError, struct.error) as exc:
             raise LimitExceeded(f"the {kind} package is corrupt ({type(exc).__name__})") from exc
     wrapped.__doc__ = read.__doc__
-    return wrapped
+    return salvaging(wrapped)

@@ -17,11 +17,11 @@ from __future__ import annotations
 import html
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
-from veil.readers.safezip import salvage
+from veil.readers.safezip import ZipDamage, salvage
 from veil.readers.units import Text, Unit, Unreadable, Visibility
 
 TEXT_CAP = 4_000_000
@@ -85,6 +85,19 @@ def read_damaged_zip(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     """A zip whose central directory cannot be read: unverifiable, and its entries' text is checked."""
     yield Unreadable("", DAMAGED_ZIP)
     yield from zip_text(blob, ctx)
+
+
+def salvaging(read: Callable[[bytes, ReadContext], Iterator[Unit]]) -> Callable[[bytes, ReadContext], Iterator[Unit]]:
+    """Wrap a zip-package reader: a package SafeZip refuses as ambiguous (a member named twice, one left out of
+    the central directory) is unverifiable, and the text of every local entry is still checked."""
+    def wrapped(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
+        try:
+            yield from read(blob, ctx)
+        except ZipDamage as exc:
+            yield Unreadable("", str(exc))
+            yield from zip_text(blob, ctx)
+    wrapped.__doc__ = read.__doc__
+    return wrapped
 
 
 def read_damaged_ole(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:

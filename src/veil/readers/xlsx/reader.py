@@ -27,6 +27,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import salvaging
 from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
@@ -107,6 +108,7 @@ _KIND_EXAMPLE = {"comments": "xl/comments1.xml", "threadedComment": "xl/threaded
                  "package": "xl/embeddings/x", "queryTable": "xl/queryTables/q.xml"}
 
 
+@salvaging
 def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     """Read an xlsx/xlsm/xltx workbook into units. Raises LimitExceeded on containers it cannot open."""
     pkg = open_package(blob, ctx.budget.limits)
