@@ -49,7 +49,8 @@ VECTORS: tuple[str, ...] = (
     "pivot_shared_items", "external_link", "chart_cache", "revision_log", "data_model", "power_query", "connections",
     "thumbnail", "formula_cache", "embedded_workbook", "orphan_strings", "unlisted_sheet", "ole_embedded_csv",
     "unknown_xml_part", "unknown_binary_part", "macros", "vba_roster", "vba_cells", "vba_comments", "vba_stomped",
-    "vba_form",
+    "vba_form", "sheet_names", "hidden_sheet_names", "chart_series_names", "conditional_formulas",
+    "validation_formulas", "validation_prompts", "named_formula_literals", "custom_xml_records",
 )
 
 
@@ -260,6 +261,67 @@ def _finish(vector: str, blob: bytes, rows: list[list[object]], seed: int) -> by
     return blob
 
 
+def _sheet_per_person(vector: str, rows: list[list[object]], seed: int) -> bytes:
+    """One sheet per detainee, named after them, each headed "Credible fear detention log" with case notes that
+    name nobody: the names are only in the sheet tabs (hidden tabs for `hidden_sheet_names`)."""
+    wb = Workbook()
+    _summary(wb, rows)
+    for person in rows[1:]:
+        ws = wb.create_sheet(str(person[0])[:31].replace(",", ""))
+        ws.append(["Credible fear detention log"])
+        ws.append(["Interview", "2024-03-01", "Officer notes pending"])
+        if vector == "hidden_sheet_names":
+            ws.sheet_state = "hidden"
+    return _save(wb)
+
+
+def _formula_vectors(vector: str, rows: list[list[object]], seed: int) -> bytes:
+    """People written inside formulas and rules, never in a cell: conditional-format rules, validation formulas
+    and messages, defined-name formulas, and chart series names typed into a chart."""
+    people = rows[1:]
+    wb = Workbook()
+    _summary(wb, rows)
+    summary = wb["Summary"]
+    if vector == "conditional_formulas":
+        for i, p in enumerate(people, start=2):
+            rule = FormulaRule(formula=[f'AND($A{i}="{p[0]}",$B{i}="{p[1]}",$C{i}="{p[5]}")'],
+                               font=Font(bold=True))
+            summary.conditional_formatting.add(f"A{i}:F{i}", rule)
+    elif vector == "validation_formulas":
+        for i, p in enumerate(people, start=2):
+            dv = DataValidation(type="custom", formula1=f'OR(A{i}="{p[0]}",B{i}="{p[1]}")')
+            summary.add_data_validation(dv)
+            dv.add(f"D{i}")
+    elif vector == "validation_prompts":
+        for i, p in enumerate(people, start=2):
+            dv = DataValidation(type="whole", formula1="0", showInputMessage=True, promptTitle="Detainee",
+                                prompt=f"{p[0]} ({p[1]}), born {p[2]}: {p[5]}")
+            summary.add_data_validation(dv)
+            dv.add(f"E{i}")
+    elif vector == "named_formula_literals":
+        for i, p in enumerate(people, start=1):
+            wb.defined_names[f"Case{i}"] = DefinedName(
+                f"Case{i}", attr_text=f'IF(Summary!$B$2>0,"{p[0]} {p[1]} {p[5]}","")')
+    blob = _save(wb)
+    if vector == "chart_series_names":
+        return add_parts(blob, {"xl/charts/chart1.xml": _typed_series_chart(people)})
+    if vector == "custom_xml_records":
+        body = "".join(f"<detainee><name>{_esc(p[0])}</name><anumber>{p[1]}</anumber><dob>{p[2]}</dob>"
+                       f"<status>{_esc(p[5])}</status></detainee>" for p in people)
+        return add_parts(blob, {"customXml/item1.xml": _xml(f'<caseData xmlns="urn:example:cases">{body}</caseData>')})
+    return blob
+
+
+def _typed_series_chart(people: list[list[object]]) -> bytes:
+    series = "".join(
+        f'<c:ser><c:idx val="{i}"/><c:tx><c:v>{_esc(p[0])} {p[1]}</c:v></c:tx><c:val><c:numLit><c:ptCount val="1"/>'
+        f'<c:pt idx="0"><c:v>{i + 1}</c:v></c:pt></c:numLit></c:val></c:ser>' for i, p in enumerate(people))
+    return _xml('<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+                'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich>'
+                '<a:p><a:r><a:t>Credible fear interviews pending</a:t></a:r></a:p></c:rich></c:tx></c:title>'
+                f'<c:plotArea><c:barChart>{series}</c:barChart></c:plotArea></c:chart></c:chartSpace>')
+
+
 def _vba(vector: str, people: list[list[object]]) -> bytes:
     """A VBA project carrying the people: typed into the code (array, cell assignments, comments), left in the
     compiled code of a module whose source was replaced, or as a UserForm's list items."""
@@ -325,7 +387,11 @@ def _white_rich_run(vector: str, rows: list[list[object]], seed: int) -> bytes:
 
 
 _BUILDERS = {"formula_cache": _formula_cache, "black_box": _box_over_roster, "white_box": _box_over_roster,
-             "white_rich_run": _white_rich_run}
+             "white_rich_run": _white_rich_run, "sheet_names": _sheet_per_person,
+             "hidden_sheet_names": _sheet_per_person, "chart_series_names": _formula_vectors,
+             "conditional_formulas": _formula_vectors, "validation_formulas": _formula_vectors,
+             "validation_prompts": _formula_vectors, "named_formula_literals": _formula_vectors,
+             "custom_xml_records": _formula_vectors}
 
 
 # --- raw parts -------------------------------------------------------------------------------------------------

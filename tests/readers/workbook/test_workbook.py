@@ -36,7 +36,8 @@ def _read(blob: bytes, fmt: str, limits: Limits | None = None) -> list:
 
 
 def _tables(units: list) -> dict[str, Table]:
-    return {u.location.split("'")[1]: u for u in units if isinstance(u, Table)}
+    """The sheets' tables by sheet name (the table of sheet names itself left out)."""
+    return {u.location.split("'")[1]: u for u in units if isinstance(u, Table) and u.location.startswith("sheet '")}
 
 
 def _grid(table: Table) -> list[list[str | None]]:

@@ -182,7 +182,7 @@ def test_opposite_corners_are_two_small_tables() -> None:
     started = time.perf_counter()
     units = list(read_blob(buf.getvalue(), ReadContext(name="corners.xlsx")))
     assert time.perf_counter() - started < SECONDS
-    tables = [u for u in units if isinstance(u, Table)]
+    tables = [u for u in units if isinstance(u, Table) and u.location.startswith("sheet '")]
     assert [t.frame.shape for t in tables] == [(1, 1), (1, 1)]
     assert tables[1].visibility is Visibility.OUTSIDE_USED_AREA and "XFD1048576" in tables[1].location
 
@@ -228,4 +228,4 @@ def test_styled_empty_rows_to_the_last_row_do_not_inflate_the_grid() -> None:
     started = time.perf_counter()
     units = list(read_blob(buf.getvalue(), ReadContext(name="styled.xlsx")))
     assert time.perf_counter() - started < SECONDS
-    assert [t.frame.shape for t in units if isinstance(t, Table)] == [(2000, 2)]
+    assert [t.frame.shape for t in units if isinstance(t, Table) and t.location.startswith("sheet '")] == [(2000, 2)]

@@ -35,6 +35,7 @@ from veil.readers.workbook.grid import (
     sheet_units,
     visibility_of,
 )
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +228,7 @@ def _sheets(blob: bytes, biff: _Biff, ctx: ReadContext) -> Iterator[Unit]:
         workbook, listing = None, formatting.listing
         yield Notice("workbook", Visibility.VISIBLE, "cell values were read with xlrd (calamine could not open it)")
     facts = [SheetFacts(name, f"sheet '{name}'", visibility) for name, visibility, _ in listing]
+    headings: dict[str, str | None] = {}
     yield from hidden_sheets_notice("workbook", facts)
     yield from _workbook_texts(biff, formatting)
     for index, ((name, _, kind), fact) in enumerate(zip(listing, facts, strict=True)):
@@ -250,12 +252,15 @@ def _sheets(blob: bytes, biff: _Biff, ctx: ReadContext) -> Iterator[Unit]:
                 yield Unreadable(fact.location, str(exc))  # one bad sheet: that sheet, not the rest of the file
                 continue
             grid = _xlrd_grid(sheet, formatting.datemode, ctx)
+        headings[name] = heading_of(grid.frame)
         yield from sheet_units(grid, fact)
         if sheet is not None:
             yield from _notes(sheet, fact)
         texts = [t for t in (_header_text(raw) for raw in biff.headers.get(index, [])) if t]
         if texts:
             yield Text(f"{fact.location} header/footer", Visibility.HEADER_FOOTER, "\n".join(texts))
+    yield from sheet_names_table([(f.name, f.visibility, headings.get(f.name)) for f in facts],
+                                 "sheet names (workbook)")
 
 
 def _calamine_listing(workbook: object) -> list[tuple[str, Visibility, str]]:

@@ -173,6 +173,14 @@ def ranges_in(formula: str) -> list[tuple[str | None, tuple[int, int, int, int]]
     return out
 
 
+_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def formula_literals(formula: str) -> list[str]:
+    """The string constants written in a formula (`=OR($A2="GARCIA, Jose",$B2="A123456789")` gives both)."""
+    return [m.group(1).replace('""', '"') for m in _LITERAL.finditer(formula) if m.group(1).strip()]
+
+
 def sheet_refs(formula: str) -> set[str]:
     """Names of the sheets a formula refers to ('Roster'!A1, Roster!A1:B2)."""
     return {m.group(1).replace("''", "'") if m.group(1) else m.group(2)

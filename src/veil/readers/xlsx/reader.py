@@ -30,7 +30,8 @@ from veil.readers.limits import LimitExceeded
 from veil.readers.office.salvage import salvaging
 from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
-from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 from veil.readers.xlsx.caches import chart_cache, external_link, pivot_cache, revision_log
 from veil.readers.xlsx.grid import shared_strings
 from veil.readers.xlsx.package import Package, Sheet, open_package
@@ -125,6 +126,7 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     if hidden:
         yield Notice(pkg.workbook_path, Visibility.HIDDEN_SHEET,
                      f"{len(hidden)} of {len(pkg.sheets)} sheet(s) are hidden")
+    headings: dict[str, str | None] = {}
     for sheet in pkg.sheets:
         ctx.budget.check_time()
         if not sheet.path:
@@ -135,9 +137,14 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
             labels.setdefault(rel.target, sheet.location)
             kinds.setdefault(rel.target, rel.kind)
         if sheet.kind in ("worksheet", "macrosheet", "dialogsheet"):
-            yield from _guarded(sheet.location, read_sheet(sheet, sc))
+            for unit in _guarded(sheet.location, read_sheet(sheet, sc)):
+                if isinstance(unit, Table) and unit.location == sheet.location:
+                    headings[sheet.name] = heading_of(unit.frame)
+                yield unit
             if sheet.kind == "macrosheet":
                 yield Notice(sheet.location, Visibility.VISIBLE, "an Excel 4.0 macro sheet")
+    yield from sheet_names_table([(s.name, s.visibility, headings.get(s.name)) for s in pkg.sheets],
+                                 f"sheet names ({pkg.workbook_path})")
     yield from _unlisted_sheets(pkg, sc, done)
     yield from _orphan_strings(pkg, strings_data, sc)
     yield from _white_runs(strings_data, sc)
