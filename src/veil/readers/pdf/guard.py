@@ -33,6 +33,7 @@ class RawFacts:
     """What the raw bytes say, before any parser repairs them."""
 
     damaged: list[int] = field(default_factory=list)  # offsets of streams whose data does not decode
+    misplaced: int = 0  # cross-reference entries pointing at bytes that are not the object they name
     embedded_files: list[int] = field(default_factory=list)  # offsets of /EmbeddedFile stream data
     page_objects: int = 0  # distinct objects typed /Page (objects inside object streams are not seen)
 
@@ -44,7 +45,7 @@ def check_streams(blob: bytes, max_total: int, tick: Callable[[], None] | None =
     damaged: a filter no PDF reader knows, data that does not inflate or ends before its last block (whether the
     declared /Length or the `endstream` keyword bounds it), data running past the end of the file. An encrypted
     file's streams are ciphertext: only the bomb bounds apply to them."""
-    facts = RawFacts(page_objects=_page_objects(blob))
+    facts = RawFacts(page_objects=_page_objects(blob), misplaced=_misplaced_objects(blob))
     total = 0
     encrypted = b"/Encrypt" in blob
     opened = 0
@@ -66,7 +67,10 @@ def check_streams(blob: bytes, max_total: int, tick: Callable[[], None] | None =
             total += _inflated_size(blob, start, limit)
         if total > max_total:
             raise LimitExceeded(f"the PDF's streams inflate to more than {max_total} bytes (a decompression bomb)")
-        if not encrypted and not _decodes(blob, start, extents, filters):
+        window = blob[max(0, match.start() - 4096):match.start()]
+        if b"obj" in window and (not _OBJ_HEADER.search(window) or _garbled(dictionary)):
+            facts.damaged.append(start)  # a broken object header or dictionary: no reader can decode the data
+        elif not encrypted and not _decodes(blob, start, extents, filters):
             facts.damaged.append(start)
     closed = blob.count(b"endstream")
     if closed > opened:  # a stream whose opening keyword was damaged: its object is no longer a stream
@@ -85,6 +89,20 @@ def _dictionary(blob: bytes, keyword: int) -> bytes:
     head = blob[max(0, keyword - 4096):keyword]
     opened = head.rfind(b"obj")
     return head[opened + 3:] if opened >= 0 else b""
+
+
+_STRINGS = re.compile(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>(?!>)")
+_BARE_WORD = re.compile(rb"(?<![/\w.#-])[A-Za-z][\w.-]*")
+_KEYWORDS = frozenset({b"R", b"true", b"false", b"null", b"obj"})
+
+
+def _garbled(dictionary: bytes) -> bool:
+    """A stream's dictionary that is no longer a dictionary: it does not end with `>>` right before the
+    `stream` keyword, or holds a bare word where only /Names, numbers, strings and references belong."""
+    if not dictionary.rstrip().endswith(b">>"):
+        return True
+    body = dictionary[dictionary.find(b"<<"):]
+    return any(word not in _KEYWORDS for word in _BARE_WORD.findall(_STRINGS.sub(b" ", body)))
 
 
 def _filters(dictionary: bytes) -> list[str]:
@@ -134,18 +152,20 @@ def _text_layer(data: bytes, name: str) -> bytes | None:
 
 
 def _deflate_complete(data: bytes) -> bool:
-    """A zlib header, then deflate blocks up to the final one without an error (the checksum after them is not
-    required: some writers leave it out and every reader copes)."""
+    """A zlib header, deflate blocks up to the final one without an error, and the Adler-32 checksum after them
+    when it is there (some writers leave it out and every reader copes; a wrong one means altered data)."""
     if len(data) < 2 or data[0] & 0x0F != 8 or (data[0] << 8 | data[1]) % 31:
         return False
     inflater = zlib.decompressobj(-15)
+    adler = 1
     try:
         for pos in range(2, len(data), _CHUNK):
-            inflater.decompress(data[pos:pos + _CHUNK], _OUT_CHUNK)
+            adler = zlib.adler32(inflater.decompress(data[pos:pos + _CHUNK], _OUT_CHUNK), adler)
             while inflater.unconsumed_tail and not inflater.eof:
-                inflater.decompress(inflater.unconsumed_tail, _OUT_CHUNK)
+                adler = zlib.adler32(inflater.decompress(inflater.unconsumed_tail, _OUT_CHUNK), adler)
             if inflater.eof:
-                return True
+                trailer = inflater.unused_data[:4]
+                return len(trailer) < 4 or int.from_bytes(trailer, "big") == adler
     except zlib.error:
         return False
     return inflater.eof
@@ -168,6 +188,37 @@ def _inflated_size(blob: bytes, start: int, limit: int) -> int:
     except zlib.error:
         pass  # not Flate data, or damaged (judged by _decodes)
     return size
+
+
+# the header of the object a stream belongs to: "12 0 obj", then its dictionary, with no endobj in between
+_OBJ_HEADER = re.compile(rb"(?:^|[\s>])\d+\s+\d+\s+obj\b(?:(?!endobj).)*\Z", re.S)
+_XREF = re.compile(rb"(?:^|[\r\n])xref[ \t]*\r?\n")
+_XREF_SUB = re.compile(rb"(\d+)[ \t]+(\d+)[ \t]*\r?\n")
+_XREF_ENTRY = re.compile(rb"(\d{10})[ \t](\d{5})[ \t]([nf])")
+MAX_XREF_ENTRIES = 2_000_000
+
+
+def _misplaced_objects(blob: bytes) -> int:
+    """In-use entries of classic cross-reference tables whose offset does not hold "N G obj" (cross-reference
+    streams are left to pdfium)."""
+    bad = checked = 0
+    for m in _XREF.finditer(blob):
+        pos = m.end()
+        while (sub := _XREF_SUB.match(blob, pos)) is not None:
+            number, count = int(sub.group(1)), int(sub.group(2))
+            pos = sub.end()
+            for k in range(count):
+                entry = _XREF_ENTRY.match(blob, pos)
+                if entry is None or checked > MAX_XREF_ENTRIES:
+                    break
+                pos = entry.end() + 2
+                checked += 1
+                if entry.group(3) == b"n":
+                    at = int(entry.group(1))
+                    header = re.match(rb"\s*(\d+)\s+(\d+)\s+obj", blob[at:at + 40])
+                    if header is None or int(header.group(1)) != number + k:
+                        bad += 1
+    return bad
 
 
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z0-9])")

@@ -61,6 +61,9 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     limits = ctx.budget.limits
     raw = check_streams(blob, limits.max_total_uncompressed, ctx.budget.check_time)
     damaged = raw.damaged
+    if raw.misplaced:
+        yield Unreadable("cross-reference table", f"the cross-reference table points {raw.misplaced} object(s) at "
+                                                  "bytes that are not those objects: the file is damaged")
     if damaged:
         yield Unreadable("compressed streams", f"{len(damaged)} compressed stream(s) of the PDF cannot be decoded "
                                                f"(the first at byte {damaged[0]}): the file is damaged")
@@ -101,7 +104,7 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         yield from _unlisted_files(blob, raw.embedded_files, ctx, attached)
     finally:
         pdf.close()
-    if damaged or repaired or catalog.problems or orphans > 0:
+    if damaged or raw.misplaced or repaired or catalog.problems or orphans > 0:
         # engines repair damage differently: check what another one extracts as well
         yield from pdfminer_lines(blob, seen_tokens, ctx.budget.check_time)
     yield from _earlier_revisions(blob, seen_tokens, ctx)
