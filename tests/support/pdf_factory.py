@@ -653,10 +653,10 @@ def deflate_bomb(decompressed_mb: int = 600) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     ]
-    return _assemble(objs)
+    return assemble(objs)
 
 
-def _assemble(objs: list[bytes]) -> bytes:
+def assemble(objs: list[bytes]) -> bytes:
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for n, body in enumerate(objs, start=1):
@@ -677,4 +677,4 @@ def many_pages(count: int) -> bytes:
         b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
     ]
-    return _assemble(objs)
+    return assemble(objs)

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 
 import pytest
 
-from support.pdf_factory import MORE_VECTORS, SHADING, make_pdf, text_pdf
+from support.pdf_factory import MORE_VECTORS, SHADING, assemble, make_pdf, text_pdf
 from veil.findings import Kind, Verdict
 from veil.pipeline import check_bytes
 from veil.readers.pdf import reader as pdf_reader
 from veil.readers.pdf.engines import pdfminer_lines, tokens
+from veil.readers.pdf.guard import check_streams
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.units import Text, Unit, Unreadable, Visibility
 
@@ -178,3 +180,46 @@ def test_a_damaged_header_is_still_read_as_a_pdf() -> None:
 def test_clean_files_show_no_damage() -> None:
     for blob in (make_pdf("control_plain", PEOPLE, 1)[0], text_pdf(pages=3), make_pdf("attachment", PEOPLE, 1)[0]):
         assert not [u for u in _read(blob) if isinstance(u, Unreadable)]
+
+
+def _one_page(content: bytes, dictionary: bytes = b"") -> bytes:
+    data = zlib.compress(content)
+    return assemble([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                      b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+                      b"<< " + dictionary + b"/Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data
+                      + b"\nendstream"])
+
+
+CONTENT = b"BT /F1 12 Tf 72 712 Td (Quarterly statistics) Tj ET"
+
+
+@pytest.mark.parametrize("damage, expected", [
+    ("none", []),
+    ("checksum", [1]),  # the data inflates, but to something else than was written
+    ("bare word", [1]),
+    ("keyword glued", [1]),
+    ("object header", [1]),
+    ("big dictionary", []),  # a dictionary longer than the look-back window is not taken for damage
+])
+def test_raw_checks_on_stream_objects(damage: str, expected: list[int]) -> None:
+    blob = _one_page(CONTENT, b"/Widths [" + b" 500" * 3000 + b"] " if damage == "big dictionary" else b"")
+    if damage == "checksum":
+        at = blob.index(b"endstream") - 3
+        blob = blob[:at] + bytes([blob[at] ^ 0xFF]) + blob[at + 1:]
+    elif damage == "bare word":
+        blob = blob.replace(b"<< /Length", b"<< oops /Length")
+    elif damage == "keyword glued":
+        blob = blob.replace(b">>\nstream", b">>*stream")
+    elif damage == "object header":
+        blob = blob.replace(b"4 0 obj", b"4 0 oXj")
+    assert len(check_streams(blob, 1 << 30).damaged) == len(expected)
+
+
+def test_cross_reference_entries_that_point_elsewhere_are_counted() -> None:
+    blob = _one_page(CONTENT)
+    assert check_streams(blob, 1 << 30).misplaced == 0
+    xref = blob.index(b"xref")
+    entry = blob.index(b" 00000 n", xref) - 10
+    moved = blob[:entry] + b"%010d" % (int(blob[entry:entry + 10]) + 7) + blob[entry + 10:]
+    assert check_streams(moved, 1 << 30).misplaced == 1
+    assert check_bytes(moved, "x.pdf").verdict is Verdict.UNVERIFIABLE
