@@ -30,6 +30,7 @@ _RUN_8 = re.compile(rb"[\x20-\x7e\x80-\xff\t]{4,}")
 _RUN_16 = re.compile(rb"(?:[\x20-\x7e\xa0-\xff\t]\x00|[\x00-\x7f]\x01){4,}")
 _BREAKS = re.compile(rb"</(?:\w+:)?(?:p|tr|row|si|h|li|r)>|<(?:\w+:)?(?:br|tab|cr)\b[^>]*/?>|</text:(?:p|h)>", re.I)
 _TAG = re.compile(rb"<[^>]{0,4096}>?")
+_PICTURES = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".wdp", ".jfif")
 DAMAGED_ZIP = "the file looks like a zip container but its directory cannot be read (corrupt or truncated)"
 DAMAGED_OLE = "the file looks like a legacy Office file but its structure cannot be read (corrupt or truncated)"
 UNKNOWN_OLE = "an OLE compound file of a kind Veil does not read"
@@ -75,7 +76,7 @@ def zip_text(blob: bytes, ctx: ReadContext, where: str = "") -> Iterator[Unit]:
             text = xml_text(data)
             if text:
                 yield Text(location, Visibility.UNKNOWN_PART, text[:TEXT_CAP])
-        elif complete and data:
+        elif complete and data and not name.lower().endswith(_PICTURES):
             yield from ctx.embedded(data, name.rsplit("/", 1)[-1], location, Visibility.UNKNOWN_PART)
         elif data:
             yield from text_runs(data, location)

@@ -22,6 +22,9 @@ from veil.readers.units import Text, Unit, Visibility
 MAX_PAGES = 2_000
 _TOKENS = re.compile(r"[^\W\d_]+|\d+")
 log = logging.getLogger(__name__)
+# pdfminer warns about every damaged object, quoting the object (which may hold a document's text): Veil's own
+# output must not carry file content, so only its errors get through.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def tokens(text: str) -> set[str]:
