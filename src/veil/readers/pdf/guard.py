@@ -7,9 +7,9 @@ keeping the output, and refuses the file when one stream or all of them together
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
+import struct
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,17 +60,19 @@ def check_streams(blob: bytes, max_total: int, tick: Callable[[], None] | None =
             facts.embedded_files.append(start)
         extents = _extents(blob, dictionary, start)
         limit = min(MAX_STREAM_BYTES, max_total - total)
+        layers: dict[int, bytes | None] = {}  # an ASCII85/ASCIIHex layer decoded once per extent (slow in Python)
         if filters[:1] and filters[0] in _TEXT_LAYERS:
-            raw = _text_layer(blob[start:extents[0] if extents else len(blob)], filters[0])
+            end = extents[0] if extents else len(blob)
+            raw = layers[end] = _text_layer(blob[start:end], filters[0])
             total += _inflated_size(raw or b"", 0, limit) if filters[1:2] == ["Fl"] else 0
         else:
             total += _inflated_size(blob, start, limit)
         if total > max_total:
             raise LimitExceeded(f"the PDF's streams inflate to more than {max_total} bytes (a decompression bomb)")
         window = blob[max(0, match.start() - 4096):match.start()]
-        if b"obj" in window and (not _OBJ_HEADER.search(window) or _garbled(dictionary)):
+        if b"obj" in window and (not _object_header(window) or _garbled(dictionary)):
             facts.damaged.append(start)  # a broken object header or dictionary: no reader can decode the data
-        elif not encrypted and not _decodes(blob, start, extents, filters):
+        elif not encrypted and not _decodes(blob, start, extents, filters, layers):
             facts.damaged.append(start)
     closed = blob.count(b"endstream")
     if closed > opened:  # a stream whose opening keyword was damaged: its object is no longer a stream
@@ -124,7 +126,7 @@ def _extents(blob: bytes, dictionary: bytes, start: int) -> list[int]:
     return out
 
 
-def _decodes(blob: bytes, start: int, extents: list[int], filters: list[str]) -> bool:
+def _decodes(blob: bytes, start: int, extents: list[int], filters: list[str], layers: dict[int, bytes | None]) -> bool:
     """Whether a stream's data decodes to its end with one of its possible extents."""
     if any(f not in _KNOWN for f in filters):
         return False  # a filter name no reader knows (damaged): nobody can decode the data
@@ -133,7 +135,7 @@ def _decodes(blob: bytes, start: int, extents: list[int], filters: list[str]) ->
     for end in extents:
         data: bytes | None = blob[start:end]
         if filters[0] in _TEXT_LAYERS:
-            data = _text_layer(data or b"", filters[0])
+            data = layers[end] if end in layers else _text_layer(data or b"", filters[0])
         if data is not None and _deflate_complete(data):
             return True
     return False
@@ -144,11 +146,30 @@ def _text_layer(data: bytes, name: str) -> bytes | None:
         body = re.sub(rb"\s+", b"", data)
         if name == "A85":
             body = body[:body.find(b"~>")] if b"~>" in body else body
-            return base64.a85decode(body.removeprefix(b"<~"), adobe=False)
+            return _a85(body.removeprefix(b"<~"))
         body = body.split(b">", 1)[0]
         return binascii.unhexlify(body + b"0" * (len(body) % 2))
     except (ValueError, binascii.Error):
         return None
+
+
+_A85_DIGITS = bytes(range(33, 118))
+_A85_VALUE = bytes((c - 33) % 256 for c in range(256))
+
+
+def _a85(body: bytes) -> bytes:
+    """ASCII85 without its markers, twice as fast as base64.a85decode (a list comprehension over groups)."""
+    if body.translate(None, _A85_DIGITS + b"z"):
+        raise ValueError("not ASCII85")
+    body = body.replace(b"z", b"!!!!!")
+    pad = -len(body) % 5
+    digits = (body + b"u" * pad).translate(_A85_VALUE)
+    words = [(((digits[i] * 85 + digits[i + 1]) * 85 + digits[i + 2]) * 85 + digits[i + 3]) * 85 + digits[i + 4]
+             for i in range(0, len(digits), 5)]
+    if words and max(words) > 0xFFFFFFFF:
+        raise ValueError("an ASCII85 group out of range")
+    out = struct.pack(f">{len(words)}I", *words)
+    return out[:len(out) - pad] if pad else out
 
 
 def _deflate_complete(data: bytes) -> bool:
@@ -190,8 +211,14 @@ def _inflated_size(blob: bytes, start: int, limit: int) -> int:
     return size
 
 
-# the header of the object a stream belongs to: "12 0 obj", then its dictionary, with no endobj in between
-_OBJ_HEADER = re.compile(rb"(?:^|[\s>])\d+\s+\d+\s+obj\b(?:(?!endobj).)*\Z", re.S)
+_HEADER_END = re.compile(rb"(?:^|[\s>])\d+\s+\d+\s+$")
+
+
+def _object_header(window: bytes) -> bool:
+    """Whether the bytes before a `stream` keyword end in an object's header ("12 0 obj") and its dictionary: the
+    last `obj` in them is not an `endobj` and has its number and generation before it."""
+    last = window.rfind(b"obj")
+    return window[last - 3:last] != b"end" and _HEADER_END.search(window[max(0, last - 32):last]) is not None
 _XREF = re.compile(rb"(?:^|[\r\n])xref[ \t]*\r?\n")
 _XREF_SUB = re.compile(rb"(\d+)[ \t]+(\d+)[ \t]*\r?\n")
 _XREF_ENTRY = re.compile(rb"(\d{10})[ \t](\d{5})[ \t]([nf])")
