@@ -1,7 +1,9 @@
 """PDF reader: every place a PDF keeps text, each as a unit that says where it is and whether a reader sees it.
 
     page N                              visible text (and `page N table K` for rows laid out as a table)
-    page N, box (x0,y0,x1,y1)           text under a box, shape, opaque annotation or unapplied /Redact mark
+    page N, box (x0,y0,x1,y1)           text under a box, shape, opaque annotation or unapplied /Redact mark, or
+                                        on a dark box of its own colour
+    page N, box (...) and the rest of its line    hidden text with the visible text of its lines (ties)
     page N, invisible text              render mode 3/7, text the colour of what is behind it, OCR layers
     page N, outside the visible page area
     page N, hidden layer 'X'            optional content switched off by default
@@ -11,10 +13,12 @@
     attachment 'x.csv' › ...            embedded files and FileAttachment annotations, read again through the readers
     revision K of M, page N             lines an incremental save replaced but left in the file
     page N (OCR)                        image-only pages, when tesseract is installed; otherwise Unreadable
+    outline                             bookmark titles
+    page N (text another PDF engine extracts)   on damaged files, what pdfminer finds that pdfium did not
 
 Text and geometry come from pypdfium2 (fast); dictionaries pdfium does not expose come from pdfminer (catalog.py).
-Fail closed: encrypted files, damaged structure, decompression bombs and image-only pages without OCR become
-Unreadable with a one-line reason.
+Fail closed: encrypted files, damaged structure or streams (guard.py), decompression bombs and image-only pages
+without OCR become Unreadable with a one-line reason.
 """
 
 from __future__ import annotations
