@@ -9,12 +9,15 @@ changes, vanish, comments or hidden slides.
 from __future__ import annotations
 
 import io
+import random
 import struct
 import zipfile
 import zlib
 from xml.sax.saxutils import escape, quoteattr
 
 from faker import Faker
+
+from support.vba_factory import ole_bytes as _ole_bytes
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -628,20 +631,6 @@ DOC_VECTORS = ["visible", "deleted", "hidden", "field-code", "table", "footnote"
                "embedded-csv"]
 
 
-def _ole_bytes(entries: dict[str, bytes | None]) -> bytes:
-    from extract_msg.ole_writer import OleWriter
-
-    writer = OleWriter()
-    for path, data in entries.items():
-        if data is None:
-            writer.addEntry(path, storage=True)
-        else:
-            writer.addEntry(path, data)
-    buf = io.BytesIO()
-    writer.write(buf)
-    return buf.getvalue()
-
-
 def summary_information(author: str) -> bytes:
     """A \\x05SummaryInformation property set holding one PIDSI_AUTHOR string."""
     value = author.encode("cp1252", "replace") + b"\x00"
@@ -719,9 +708,10 @@ def _rec(ver_inst: int, rtype: int, payload: bytes) -> bytes:
     return struct.pack("<HHI", ver_inst, rtype, len(payload)) + payload
 
 
-def make_ppt(seed: int = 10) -> tuple[bytes, dict[str, str]]:
+def make_ppt(seed: int = 10, macros: bytes | None = None) -> tuple[bytes, dict[str, str]]:
     """A PowerPoint 97 stream: outline text per slide (SlidePersistAtom), a hidden slide (SlideShowSlideInfoAtom
-    fHidden) with text in its drawing, the persist directory, notes, a comment and a compressed OLE object."""
+    fHidden) with text in its drawing, the persist directory, notes, a comment and a compressed OLE object.
+    `macros`: a VBA project storage (vba_factory.vba_project_bin) stored as PowerPoint keeps it, compressed."""
     s = secrets_for(PPT_VECTORS, seed)
 
     def chars(text: str) -> bytes:
@@ -739,6 +729,8 @@ def make_ppt(seed: int = 10) -> tuple[bytes, dict[str, str]]:
                    + _rec(0x0020, 0x0FBA, "AB".encode("utf-16-le")))
     storage = ole_package("r.csv", roster_csv([s["embedded-csv"], person(faker(seed + 1))]))
     ole_obj = _rec(0x0010, 0x1011, struct.pack("<I", len(storage)) + zlib.compress(storage))
+    if macros is not None:
+        ole_obj += _rec(0x0010, 0x1011, struct.pack("<I", len(macros)) + zlib.compress(macros))
     document = _rec(0x000F, 0x03E8, outline + notes)
     slide1 = _rec(0x000F, 0x03EE, comment)
     show_info = _rec(0, 0x03F9, b"\x00" * 10 + b"\x04" + b"\x00" * 5)
@@ -790,3 +782,147 @@ def assert_fails_closed(blob: bytes, name: str) -> None:
     units = read_units(blob, name)
     for u in unreadable(units):
         assert u.reason and "could not be parsed (" not in u.reason, u.reason
+
+
+# --- rosters in the parts of office documents (issue 12: every part, with rows of people, not one name) -----------
+
+OFFICE_ROSTER_PLACES = ["docx-header-table", "docx-footer-lines", "docx-comment", "docx-deleted-rows",
+                        "docx-footnote", "docx-chart-series", "pptx-notes", "pptx-modern-comment",
+                        "pptx-chart-series", "odt-annotation", "odt-deleted", "odp-notes"]
+
+
+def roster_people(count: int, seed: int) -> list[tuple[str, str, str, str]]:
+    """(name, A-number, date of birth, status) for `count` synthetic people."""
+    fake = faker(seed)
+    numbers = random.Random(seed).sample(range(100_000_000, 300_000_000), count)  # distinct A-numbers
+    statuses = ["asylum pending", "credible fear positive", "withholding of removal", "CAT deferral"]
+    out = []
+    for k in range(count):
+        name = f"{fake.first_name()} {fake.last_name()}"
+        out.append((name, f"A{numbers[k]}", fake.date_of_birth(minimum_age=18).isoformat(),
+                    statuses[k % len(statuses)]))
+    return out
+
+
+def office_roster(place: str, count: int = 12, seed: int = 30) -> tuple[bytes, list[tuple[str, str, str, str]]]:
+    """A document whose visible body is harmless and whose `place` holds a roster of `count` people."""
+    people = roster_people(count, seed)
+    lines = [f"{n}, {a}, born {d}: {s}" for n, a, d, s in people]
+    kind = place.split("-", 1)[0]
+    if kind == "docx":
+        return _docx_roster(place, people, lines), people
+    if kind == "pptx":
+        return _pptx_roster(place, people, lines), people
+    return _odf_roster(place, lines), people
+
+
+def _w_table(people: list[tuple[str, str, str, str]], deleted: bool = False) -> str:
+    rows = [("Name", "A-Number", "Date of birth", "Status"), *people]
+    mark = '<w:trPr><w:del w:id="9" w:author="Records Unit" w:date="2024-03-01T00:00:00Z"/></w:trPr>'
+    cell = (lambda c: f'<w:tc><w:p><w:del w:id="8" w:author="Records Unit"><w:r><w:delText>{escape(c)}</w:delText>'
+            "</w:r></w:del></w:p></w:tc>") if deleted else (lambda c: f"<w:tc>{_p(_run(c))}</w:tc>")
+    return "<w:tbl>" + "".join(f"<w:tr>{mark if deleted and k else ''}" + "".join(cell(c) for c in row) + "</w:tr>"
+                               for k, row in enumerate(rows)) + "</w:tbl>"
+
+
+def _docx_roster(place: str, people: list[tuple[str, str, str, str]], lines: list[str]) -> bytes:
+    paras = "".join(_p(_run(line)) for line in lines)
+    body = _p(_run("Quarterly statistics: applications fell by 4%."))
+    parts: dict[str, bytes | str] = {}
+    rels = [("rIdS", "styles", "styles.xml")]
+    if place == "docx-header-table":
+        parts["word/header1.xml"] = f'<?xml version="1.0"?><w:hdr xmlns:w="{W_NS}">{_w_table(people)}</w:hdr>'
+        rels.append(("rIdH", "header", "header1.xml"))
+    elif place == "docx-footer-lines":
+        parts["word/footer1.xml"] = f'<?xml version="1.0"?><w:ftr xmlns:w="{W_NS}">{paras}</w:ftr>'
+        rels.append(("rIdF", "footer", "footer1.xml"))
+    elif place == "docx-comment":
+        parts["word/comments.xml"] = (f'<?xml version="1.0"?><w:comments xmlns:w="{W_NS}"><w:comment w:id="0" '
+                                      f'w:author="Case Officer">{paras}</w:comment></w:comments>')
+        rels.append(("rIdC", "comments", "comments.xml"))
+        body += _p('<w:commentRangeStart w:id="0"/>', _run("see"), '<w:commentRangeEnd w:id="0"/>')
+    elif place == "docx-deleted-rows":
+        body += _w_table(people, deleted=True)
+    elif place == "docx-footnote":
+        parts["word/footnotes.xml"] = (f'<?xml version="1.0"?><w:footnotes xmlns:w="{W_NS}"><w:footnote w:id="1">'
+                                       f"{paras}</w:footnote></w:footnotes>")
+        rels.append(("rIdN", "footnotes", "footnotes.xml"))
+    else:  # docx-chart-series: people typed as the series of a chart
+        parts["word/charts/chart1.xml"] = _typed_chart(people)
+        rels.append(("rIdCh", "chart", "charts/chart1.xml"))
+    document = f'<?xml version="1.0"?><w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'
+    return zip_bytes({
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": _rels([("rId1", "officeDocument", "word/document.xml")]),
+        "word/_rels/document.xml.rels": _rels(rels),
+        "word/document.xml": document,
+        "word/styles.xml": f'<?xml version="1.0"?><w:styles xmlns:w="{W_NS}"/>',
+        **parts,
+    })
+
+
+def _typed_chart(people: list[tuple[str, str, str, str]]) -> str:
+    series = "".join(f'<c:ser><c:idx val="{k}"/><c:tx><c:v>{escape(n)} {a}</c:v></c:tx><c:val><c:numLit>'
+                     f'<c:pt idx="0"><c:v>{k + 1}</c:v></c:pt></c:numLit></c:val></c:ser>'
+                     for k, (n, a, _, _) in enumerate(people))
+    return (f'<?xml version="1.0"?><c:chartSpace xmlns:c="{C_NS}" xmlns:a="{A_NS}"><c:chart><c:title><c:tx>'
+            "<c:rich><a:p><a:r><a:t>Credible fear interviews pending</a:t></a:r></a:p></c:rich></c:tx></c:title>"
+            f"<c:plotArea><c:barChart>{series}</c:barChart></c:plotArea></c:chart></c:chartSpace>")
+
+
+def _pptx_roster(place: str, people: list[tuple[str, str, str, str]], lines: list[str]) -> bytes:
+    slide = _slide(_sp("Quarterly statistics"))
+    parts: dict[str, bytes | str] = {}
+    slide_rels = []
+    if place == "pptx-notes":
+        body = "".join(f"<a:p><a:r><a:t>{escape(line)}</a:t></a:r></a:p>" for line in lines)
+        parts["ppt/notesSlides/notesSlide1.xml"] = (
+            f'<?xml version="1.0"?><p:notes xmlns:p="{P_NS}" xmlns:a="{A_NS}"><p:cSld><p:spTree><p:sp><p:txBody>'
+            f"{body}</p:txBody></p:sp></p:spTree></p:cSld></p:notes>")
+        slide_rels.append(("rIdN", "notesSlide", "../notesSlides/notesSlide1.xml"))
+    elif place == "pptx-modern-comment":
+        body = "".join(f"<a:p><a:r><a:t>{escape(line)}</a:t></a:r></a:p>" for line in lines)
+        parts["ppt/comments/modernComment_100_0.xml"] = (
+            '<?xml version="1.0"?><p188:cmLst xmlns:p188="http://schemas.microsoft.com/office/powerpoint/2018/8/'
+            f'main" xmlns:a="{A_NS}"><p188:cm id="{{1}}" authorId="{{2}}"><p188:txBody>{body}</p188:txBody>'
+            "</p188:cm></p188:cmLst>")
+        slide_rels.append(("rIdM", "comments", "../comments/modernComment_100_0.xml"))
+    else:  # pptx-chart-series
+        parts["ppt/charts/chart1.xml"] = _typed_chart(people)
+        slide_rels.append(("rIdCh", "chart", "../charts/chart1.xml"))
+    pres = (f'<?xml version="1.0"?><p:presentation xmlns:p="{P_NS}" xmlns:r="{R_NS}"><p:sldIdLst>'
+            '<p:sldId id="256" r:id="rIdS1"/></p:sldIdLst><p:sldSz cx="9144000" cy="6858000"/></p:presentation>')
+    return zip_bytes({
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                               'content-types"><Default Extension="xml" ContentType="application/xml"/></Types>',
+        "_rels/.rels": _rels([("rId1", "officeDocument", "ppt/presentation.xml")]),
+        "ppt/_rels/presentation.xml.rels": _rels([("rIdS1", "slide", "slides/slide1.xml")]),
+        "ppt/presentation.xml": pres,
+        "ppt/slides/slide1.xml": slide,
+        "ppt/slides/_rels/slide1.xml.rels": _rels(slide_rels),
+        **parts,
+    })
+
+
+def _odf_roster(place: str, lines: list[str]) -> bytes:
+    paras = "".join(f"<text:p>{escape(line)}</text:p>" for line in lines)
+    if place == "odt-annotation":
+        body = (f"<office:text><text:p>Quarterly statistics<office:annotation><dc:creator>Case Officer</dc:creator>"
+                f"{paras}</office:annotation></text:p></office:text>")
+        mimetype = "application/vnd.oasis.opendocument.text"
+    elif place == "odt-deleted":
+        body = ('<office:text><text:tracked-changes><text:changed-region text:id="c1"><text:deletion>'
+                f'<office:change-info><dc:creator>Records Unit</dc:creator></office:change-info>{paras}'
+                '</text:deletion></text:changed-region></text:tracked-changes><text:p>Quarterly statistics'
+                '<text:change text:change-id="c1"/></text:p></office:text>')
+        mimetype = "application/vnd.oasis.opendocument.text"
+    else:  # odp-notes
+        body = ('<office:presentation><draw:page draw:name="page1"><draw:frame><draw:text-box><text:p>Statistics'
+                f'</text:p></draw:text-box></draw:frame><presentation:notes><draw:frame><draw:text-box>{paras}'
+                "</draw:text-box></draw:frame></presentation:notes></draw:page></office:presentation>")
+        mimetype = "application/vnd.oasis.opendocument.presentation"
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODF_NS}><office:body>{body}'
+               "</office:body></office:document-content>")
+    styles = f'<?xml version="1.0"?><office:document-styles {_ODF_NS}/>'
+    return _odf(mimetype, content, styles, _odf_meta("Records Unit", "none"))

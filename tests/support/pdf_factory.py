@@ -479,6 +479,88 @@ def _image_only(people: list[Person], stamp: str = "") -> bytes:
     return _finish(canvas, buf)
 
 
+def _under_box(field: str, per_line: bool) -> Callable[[list[Person]], bytes]:
+    """A dark box drawn *under* black text: the page looks redacted, the text copies out. `field` is what the box
+    sits under ("name", or "line" for the whole row); `per_line` draws one text object per row instead of one per
+    cell. The status and birth date stay visible beside the hidden name."""
+
+    def build(people: list[Person]) -> bytes:
+        canvas, buf = _canvas()
+
+        def draw(c: Canvas, i: int, p: Person, x: float, y: float) -> None:
+            number = f"{i + 1:03d}"
+            if field == "line":
+                _box(c, x, y, 380, (0, 0, 0))
+            if per_line:
+                line = f"{number}  {p.name}  {p.dob}  Credible fear: positive"
+                if field == "name":
+                    start = x + c.stringWidth(f"{number}  ", "Helvetica", SIZE)
+                    _box(c, start, y, _name_width(c, p.name), (0, 0, 0))
+                c.drawString(x, y, line)
+                return
+            c.drawString(x, y, number)
+            if field == "name":
+                _box(c, x + 24, y, _name_width(c, p.name), (0, 0, 0))
+            c.drawString(x + 24, y, p.name)
+            c.drawString(x + 160, y, p.dob)
+            c.drawString(x + 230, y, "Credible fear: positive")
+
+        _lines(canvas, people, draw, title="Credible fear detention log")
+        return _finish(canvas, buf)
+
+    return build
+
+
+def _outline(people: list[Person]) -> bytes:
+    """An ordinary report whose bookmarks (the outline beside the pages) name each person with their status."""
+    canvas, buf = _canvas()
+    for k, p in enumerate(people):
+        canvas.setFont("Helvetica", SIZE)
+        canvas.drawString(LEFT, TOP, f"Case summary {k + 1}")
+        key = f"case{k}"
+        canvas.bookmarkPage(key)
+        canvas.addOutlineEntry(f"{p.name} ({p.dob}) - asylum claim", key, level=0)
+        canvas.showPage()
+    return _finish(canvas, buf)
+
+
+def shaded_report(people: list[Person], mode: str = "after") -> bytes:
+    """A statistics report with a light-blue shaded table column (UNHCR style): the shading drawn `before` the
+    figures, `after` them as an opaque tint, or `multiply` (after them with a blend mode, as layout programs
+    export it). No person is in it: nothing may come out as hidden or redacted."""
+    canvas, buf = _canvas()
+    countries = ["Afghanistan", "Syrian Arab Republic", "Venezuela", "South Sudan", "Myanmar", "Ukraine"]
+    rng = random.Random(len(people))
+    canvas.setFont("Helvetica-Bold", 11)
+    canvas.drawString(LEFT, PAGE_H - 36, "Refugees and asylum-seekers by country of origin, end-2023")
+    top = TOP - 20
+
+    def shade() -> None:
+        canvas.saveState()
+        if mode == "multiply":
+            canvas.setBlendMode("Multiply")
+        canvas.setFillColorRGB(0.92, 0.95, 0.99)  # #EBF2FC: light enough that a luminance cut took it for white
+        canvas.rect(LEFT + 150, top - len(countries) * LEADING - 4, 90, (len(countries) + 1) * LEADING + 4,
+                    stroke=0, fill=1)
+        canvas.restoreState()
+
+    if mode == "before":
+        shade()
+    canvas.setFont("Helvetica-Bold", SIZE)
+    for title, dx in (("Country of origin", 0), ("Refugees", 160), ("Asylum-seekers", 250)):
+        canvas.drawString(LEFT + dx, top, title)
+    canvas.setFont("Helvetica", SIZE)
+    for k, country in enumerate(countries, start=1):
+        y = top - k * LEADING
+        canvas.drawString(LEFT, y, country)
+        canvas.drawString(LEFT + 160, y, f"{rng.randint(10_000, 6_000_000):,}")
+        canvas.drawString(LEFT + 250, y, f"{rng.randint(1_000, 900_000):,}")
+    if mode != "before":
+        shade()
+    canvas.showPage()
+    return _finish(canvas, buf)
+
+
 # vector name -> (builder, visibility the hidden data must come out with, what is hidden: "name" or "dob")
 VECTORS: dict[str, tuple[Callable[[list[Person]], bytes], str, str]] = {
     "box_re": (_boxed((0, 0, 0)), "under-redaction", "name"),
@@ -503,6 +585,14 @@ VECTORS: dict[str, tuple[Callable[[list[Person]], bytes], str, str]] = {
     "table": (_table, "visible", "name"),
 }
 
+# Hiding places found after the x-ray comparison (issue 12): kept apart so the benchmark stays comparable.
+MORE_VECTORS: dict[str, tuple[Callable[[list[Person]], bytes], str, str]] = {
+    "box_under_names": (_under_box("name", per_line=False), "under-redaction", "name"),
+    "box_under_names_one_object": (_under_box("name", per_line=True), "under-redaction", "name"),
+    "box_under_lines": (_under_box("line", per_line=False), "under-redaction", "name"),
+    "outline": (_outline, "visible", "name"),
+}
+
 # Properly redacted documents and legitimate layouts: no text may come out as hidden under a box.
 CONTROLS: dict[str, Callable[[list[Person]], bytes]] = {
     "control_removed": lambda people: _plain_list(people, show_names=False, box=True),
@@ -511,6 +601,8 @@ CONTROLS: dict[str, Callable[[list[Person]], bytes]] = {
     "control_plain": _plain_list,
     "control_signature": _pasted_image(dark=False),
 }
+SHADING = {f"control_shading_{mode}": (lambda people, mode=mode: shaded_report(people, mode))
+           for mode in ("after", "multiply", "before")}
 
 EXTRA: dict[str, Callable[[list[Person]], bytes]] = {"image_only": _image_only,
                                                      "scan_with_stamp": lambda p: _image_only(p, "DHS-000123"),
@@ -519,10 +611,10 @@ EXTRA: dict[str, Callable[[list[Person]], bytes]] = {"image_only": _image_only,
 
 def make_pdf(vector: str, people: int = 200, seed: int = 0) -> tuple[bytes, list[Person]]:
     crowd = people_for(people, seed)
-    if vector in VECTORS:
-        return VECTORS[vector][0](crowd), crowd
-    if vector in CONTROLS:
-        return CONTROLS[vector](crowd), crowd
+    if vector in VECTORS or vector in MORE_VECTORS:
+        return {**VECTORS, **MORE_VECTORS}[vector][0](crowd), crowd
+    if vector in CONTROLS or vector in SHADING:
+        return {**CONTROLS, **SHADING}[vector](crowd), crowd
     return EXTRA[vector](crowd), crowd
 
 
@@ -561,10 +653,10 @@ def deflate_bomb(decompressed_mb: int = 600) -> bytes:
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream",
     ]
-    return _assemble(objs)
+    return assemble(objs)
 
 
-def _assemble(objs: list[bytes]) -> bytes:
+def assemble(objs: list[bytes]) -> bytes:
     out = bytearray(b"%PDF-1.7\n")
     offsets = []
     for n, body in enumerate(objs, start=1):
@@ -585,4 +677,4 @@ def many_pages(count: int) -> bytes:
         b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % count,
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
     ]
-    return _assemble(objs)
+    return assemble(objs)

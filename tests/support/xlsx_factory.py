@@ -32,6 +32,8 @@ from openpyxl.styles import Color, Font, PatternFill
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from support.vba_factory import BENIGN_MACRO, form_stream, roster_macro, vba_project_bin
+
 HEADER = ["Name", "A-Number", "Date of Birth", "Country of Citizenship", "Facility", "Case Status"]
 _COUNTRIES = ["Mexico", "Guatemala", "Honduras", "El Salvador", "Haiti", "Venezuela", "Russia", "China", "Iran",
               "Afghanistan"]
@@ -46,7 +48,9 @@ VECTORS: tuple[str, ...] = (
     "defined_names", "data_validation", "header_footer", "doc_properties", "deleted_sheet_titles", "pivot_cache",
     "pivot_shared_items", "external_link", "chart_cache", "revision_log", "data_model", "power_query", "connections",
     "thumbnail", "formula_cache", "embedded_workbook", "orphan_strings", "unlisted_sheet", "ole_embedded_csv",
-    "unknown_xml_part", "unknown_binary_part", "macros",
+    "unknown_xml_part", "unknown_binary_part", "macros", "vba_roster", "vba_cells", "vba_comments", "vba_stomped",
+    "vba_form", "sheet_names", "hidden_sheet_names", "chart_series_names", "conditional_formulas",
+    "validation_formulas", "validation_prompts", "named_formula_literals", "custom_xml_records",
 )
 
 
@@ -182,7 +186,7 @@ def _finish(vector: str, blob: bytes, rows: list[list[object]], seed: int) -> by
     """Vectors that openpyxl cannot write: parts added to the saved package."""
     people = rows[1:]
     if vector == "threaded_comments":
-        return _add_parts(blob, {
+        return add_parts(blob, {
             "xl/threadedComments/threadedComment1.xml": _threaded(people[:5]),
             "xl/persons/person.xml": _xml('<personList xmlns="http://schemas.microsoft.com/office/spreadsheetml/'
                                           '2018/threadedcomments"><person displayName="Case Officer" id="{P1}" '
@@ -194,34 +198,34 @@ def _finish(vector: str, blob: bytes, rows: list[list[object]], seed: int) -> by
                    '<vt:vector size="2" baseType="lpstr"><vt:lpstr>Summary</vt:lpstr>'
                    f'<vt:lpstr>{_esc(people[0][0])} {people[0][1]}</vt:lpstr></vt:vector></TitlesOfParts>'
                    '</Properties>')
-        return _add_parts(blob, {"docProps/app.xml": app})
+        return add_parts(blob, {"docProps/app.xml": app})
     if vector == "pivot_cache":
         definition, records = _pivot(rows, with_records=True)
-        return _add_parts(blob, {"xl/pivotCache/pivotCacheDefinition1.xml": definition,
+        return add_parts(blob, {"xl/pivotCache/pivotCacheDefinition1.xml": definition,
                                  "xl/pivotCache/pivotCacheRecords1.xml": records,
                                  "xl/pivotCache/_rels/pivotCacheDefinition1.xml.rels": _rels(
                                      [("pivotCacheRecords", "pivotCacheRecords1.xml")])})
     if vector == "pivot_shared_items":
         definition, _ = _pivot(rows, with_records=False)
-        return _add_parts(blob, {"xl/pivotCache/pivotCacheDefinition1.xml": definition})
+        return add_parts(blob, {"xl/pivotCache/pivotCacheDefinition1.xml": definition})
     if vector == "external_link":
-        return _add_parts(blob, {"xl/externalLinks/externalLink1.xml": _external(rows),
+        return add_parts(blob, {"xl/externalLinks/externalLink1.xml": _external(rows),
                                  "xl/externalLinks/_rels/externalLink1.xml.rels": _rels(
                                      [("externalLinkPath", "file:///S:/cases/roster.xlsx", True)])})
     if vector == "chart_cache":
-        return _add_parts(blob, {"xl/charts/chart1.xml": _chart(people)})
+        return add_parts(blob, {"xl/charts/chart1.xml": _chart(people)})
     if vector == "revision_log":
-        return _add_parts(blob, {"xl/revisions/revisionHeaders.xml": _xml(
+        return add_parts(blob, {"xl/revisions/revisionHeaders.xml": _xml(
             '<headers xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" guid="{G}">'
             '<header guid="{H}" dateTime="2024-01-01T00:00:00" maxSheetId="2" userName="Records Unit" r:id="rId1" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"/></headers>'),
             "xl/revisions/revisionLog1.xml": _revisions(rows)})
     if vector == "data_model":
-        return _add_parts(blob, {"xl/model/item.data": random.Random(seed).randbytes(4096)})
+        return add_parts(blob, {"xl/model/item.data": random.Random(seed).randbytes(4096)})
     if vector == "power_query":
-        return _add_parts(blob, {"customXml/item1.xml": _mashup(people[:10])})
+        return add_parts(blob, {"customXml/item1.xml": _mashup(people[:10])})
     if vector == "connections":
-        return _add_parts(blob, {"xl/connections.xml": _xml(
+        return add_parts(blob, {"xl/connections.xml": _xml(
             '<connections xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><connection id="1" '
             f'name="Detainees where name = {_esc(people[0][0])}" type="1"><dbPr connection="DSN=cases" '
             f'command="SELECT * FROM detainees WHERE anumber = \'{people[0][1]}\'"/></connection></connections>'),
@@ -231,28 +235,104 @@ def _finish(vector: str, blob: bytes, rows: list[list[object]], seed: int) -> by
                 f'<queryTableField id="1" name="Name"/><queryTableField id="2" name="{_esc(people[1][0])}"/>'
                 '</queryTableFields></queryTableRefresh></queryTable>')})
     if vector == "thumbnail":
-        return _add_parts(blob, {"docProps/thumbnail.jpeg": b"\xff\xd8\xff\xe0" + bytes(64)})
+        return add_parts(blob, {"docProps/thumbnail.jpeg": b"\xff\xd8\xff\xe0" + bytes(64)})
     if vector == "embedded_workbook":
         inner = write_workbook(None, vector="visible", people=len(people), seed=seed)
-        return _add_parts(blob, {"xl/embeddings/Microsoft_Excel_Worksheet1.xlsx": inner})
+        return add_parts(blob, {"xl/embeddings/Microsoft_Excel_Worksheet1.xlsx": inner})
     if vector == "orphan_strings":
         return _orphans(blob, people)
     if vector == "ole_embedded_csv":  # how Excel embeds a non-Office file: OLE Packager, \x01Ole10Native stream
         csv = "\n".join(",".join(f'"{v}"' for v in row) for row in rows).encode()
-        return _add_parts(blob, {"xl/embeddings/oleObject1.bin": ole_file("\x01Ole10Native", _ole10(csv))})
+        return add_parts(blob, {"xl/embeddings/oleObject1.bin": ole_file("\x01Ole10Native", _ole10(csv))})
     if vector == "unlisted_sheet":  # a roster sheet's part left behind after the workbook stopped listing it
         roster_sheet = zipfile.ZipFile(io.BytesIO(write_workbook(None, vector="visible", people=len(people),
                                                                  seed=seed))).read("xl/worksheets/sheet2.xml")
-        return _add_parts(blob, {"xl/worksheets/sheet9.xml": roster_sheet})
+        return add_parts(blob, {"xl/worksheets/sheet9.xml": roster_sheet})
     if vector == "unknown_xml_part":
         body = "".join(f"<p>{_esc(p[0])} {p[1]}</p>" for p in people)
-        return _add_parts(blob, {"xl/custom/people.xml": _xml(f"<people>{body}</people>")})
+        return add_parts(blob, {"xl/custom/people.xml": _xml(f"<people>{body}</people>")})
     if vector == "unknown_binary_part":
         body = b"\x00\x01".join(f"{p[0]} {p[1]}".encode() for p in people)
-        return _add_parts(blob, {"xl/custom/people.bin": b"\x00\x00\x7f" + body})
-    if vector == "macros":
-        return _add_parts(blob, {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0" + bytes(60)})
+        return add_parts(blob, {"xl/custom/people.bin": b"\x00\x00\x7f" + body})
+    if vector == "macros":  # a workbook with an ordinary macro: nothing personal in it
+        return add_parts(blob, {"xl/vbaProject.bin": vba_project_bin({"Module1": BENIGN_MACRO})})
+    if vector.startswith("vba_"):
+        return add_parts(blob, {"xl/vbaProject.bin": _vba(vector, people)})
     return blob
+
+
+def _sheet_per_person(vector: str, rows: list[list[object]], seed: int) -> bytes:
+    """One sheet per detainee, named after them, each headed "Credible fear detention log" with case notes that
+    name nobody: the names are only in the sheet tabs (hidden tabs for `hidden_sheet_names`)."""
+    wb = Workbook()
+    _summary(wb, rows)
+    for person in rows[1:]:
+        ws = wb.create_sheet(str(person[0])[:31].replace(",", ""))
+        ws.append(["Credible fear detention log"])
+        ws.append(["Interview", "2024-03-01", "Officer notes pending"])
+        if vector == "hidden_sheet_names":
+            ws.sheet_state = "hidden"
+    return _save(wb)
+
+
+def _formula_vectors(vector: str, rows: list[list[object]], seed: int) -> bytes:
+    """People written inside formulas and rules, never in a cell: conditional-format rules, validation formulas
+    and messages, defined-name formulas, and chart series names typed into a chart."""
+    people = rows[1:]
+    wb = Workbook()
+    _summary(wb, rows)
+    summary = wb["Summary"]
+    if vector == "conditional_formulas":
+        for i, p in enumerate(people, start=2):
+            rule = FormulaRule(formula=[f'AND($A{i}="{p[0]}",$B{i}="{p[1]}",$C{i}="{p[5]}")'],
+                               font=Font(bold=True))
+            summary.conditional_formatting.add(f"A{i}:F{i}", rule)
+    elif vector == "validation_formulas":
+        for i, p in enumerate(people, start=2):
+            dv = DataValidation(type="custom", formula1=f'OR(A{i}="{p[0]}",B{i}="{p[1]}")')
+            summary.add_data_validation(dv)
+            dv.add(f"D{i}")
+    elif vector == "validation_prompts":
+        for i, p in enumerate(people, start=2):
+            dv = DataValidation(type="whole", formula1="0", showInputMessage=True, promptTitle="Detainee",
+                                prompt=f"{p[0]} ({p[1]}), born {p[2]}: {p[5]}")
+            summary.add_data_validation(dv)
+            dv.add(f"E{i}")
+    elif vector == "named_formula_literals":
+        for i, p in enumerate(people, start=1):
+            wb.defined_names[f"Case{i}"] = DefinedName(
+                f"Case{i}", attr_text=f'IF(Summary!$B$2>0,"{p[0]} {p[1]} {p[5]}","")')
+    blob = _save(wb)
+    if vector == "chart_series_names":
+        return add_parts(blob, {"xl/charts/chart1.xml": _typed_series_chart(people)})
+    if vector == "custom_xml_records":
+        body = "".join(f"<detainee><name>{_esc(p[0])}</name><anumber>{p[1]}</anumber><dob>{p[2]}</dob>"
+                       f"<status>{_esc(p[5])}</status></detainee>" for p in people)
+        return add_parts(blob, {"customXml/item1.xml": _xml(f'<caseData xmlns="urn:example:cases">{body}</caseData>')})
+    return blob
+
+
+def _typed_series_chart(people: list[list[object]]) -> bytes:
+    series = "".join(
+        f'<c:ser><c:idx val="{i}"/><c:tx><c:v>{_esc(p[0])} {p[1]}</c:v></c:tx><c:val><c:numLit><c:ptCount val="1"/>'
+        f'<c:pt idx="0"><c:v>{i + 1}</c:v></c:pt></c:numLit></c:val></c:ser>' for i, p in enumerate(people))
+    return _xml('<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+                'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title><c:tx><c:rich>'
+                '<a:p><a:r><a:t>Credible fear interviews pending</a:t></a:r></a:p></c:rich></c:tx></c:title>'
+                f'<c:plotArea><c:barChart>{series}</c:barChart></c:plotArea></c:chart></c:chartSpace>')
+
+
+def _vba(vector: str, people: list[list[object]]) -> bytes:
+    """A VBA project carrying the people: typed into the code (array, cell assignments, comments), left in the
+    compiled code of a module whose source was replaced, or as a UserForm's list items."""
+    if vector == "vba_stomped":
+        strings = b"".join(f"{p[0]} {p[1]} {p[5]}".encode("cp1252") + b"\x00\x00" for p in people)
+        return vba_project_bin({"Module1": BENIGN_MACRO}, pcode={"Module1": b"\x00\x01" + strings})
+    if vector == "vba_form":
+        return vba_project_bin({"Module1": BENIGN_MACRO},
+                               forms={"UserForm1": form_stream([f"{p[0]} {p[1]}" for p in people])})
+    style = {"vba_roster": "array", "vba_cells": "cells", "vba_comments": "comments"}[vector]
+    return vba_project_bin({"Module1": BENIGN_MACRO, "Roster": roster_macro(people, style)})
 
 
 # --- xlsxwriter-built vectors ----------------------------------------------------------------------------------
@@ -307,7 +387,11 @@ def _white_rich_run(vector: str, rows: list[list[object]], seed: int) -> bytes:
 
 
 _BUILDERS = {"formula_cache": _formula_cache, "black_box": _box_over_roster, "white_box": _box_over_roster,
-             "white_rich_run": _white_rich_run}
+             "white_rich_run": _white_rich_run, "sheet_names": _sheet_per_person,
+             "hidden_sheet_names": _sheet_per_person, "chart_series_names": _formula_vectors,
+             "conditional_formulas": _formula_vectors, "validation_formulas": _formula_vectors,
+             "validation_prompts": _formula_vectors, "named_formula_literals": _formula_vectors,
+             "custom_xml_records": _formula_vectors}
 
 
 # --- raw parts -------------------------------------------------------------------------------------------------
@@ -331,7 +415,7 @@ def _rels(items: list[tuple[str, str] | tuple[str, str, bool]]) -> bytes:
                 '</Relationships>')
 
 
-def _add_parts(blob: bytes, parts: dict[str, bytes],
+def add_parts(blob: bytes, parts: dict[str, bytes],
                sheet_rels: dict[str, list[tuple[str, str]]] | None = None) -> bytes:
     """Copy a package, replacing or adding parts (and relationships of sheets)."""
     src = zipfile.ZipFile(io.BytesIO(blob))
@@ -437,14 +521,14 @@ def _orphans(blob: bytes, people: list[list[object]]) -> bytes:
         sst = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"></sst>'
     extra = "".join(f"<si><t>{_esc(p[0])} {p[1]}</t></si>" for p in people)
     sst = re.sub(r"</sst>\s*$", extra + "</sst>", sst)
-    return _add_parts(blob, {"xl/sharedStrings.xml": sst.encode()})
+    return add_parts(blob, {"xl/sharedStrings.xml": sst.encode()})
 
 
 def nested_workbook(depth: int, people: int = 5, seed: int = 0) -> bytes:
     """A workbook embedding a workbook embedding ... `depth` levels deep (the innermost holds a roster)."""
     blob = write_workbook(None, vector="visible", people=people, seed=seed)
     for _ in range(depth):
-        blob = _add_parts(write_workbook(None, vector="thumbnail", people=people, seed=seed),
+        blob = add_parts(write_workbook(None, vector="thumbnail", people=people, seed=seed),
                           {"xl/embeddings/inner.xlsx": blob})
     return blob
 

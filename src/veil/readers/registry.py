@@ -62,6 +62,10 @@ READERS: dict[str, str] = {
     "7z": "veil.readers.containers.archive:read",
     "rtf": "veil.readers.text.plaintext:read",
     "text": "veil.readers.text.plaintext:read",
+    # containers sniffing could not open: unverifiable, with the text a raw scan or a streaming unzip recovers
+    "corrupt-zip": "veil.readers.office.salvage:read_damaged_zip",
+    "corrupt-ole": "veil.readers.office.salvage:read_damaged_ole",
+    "ole": "veil.readers.office.salvage:read_damaged_ole",
 }
 
 # Formats that are never readable: the reason says why.
@@ -70,9 +74,6 @@ _REFUSED = {
     "encrypted-parquet": "the Parquet file is encrypted",
     "encrypted-spss": "the SPSS file is encrypted (a password is needed to open it)",
     "iwork": "an Apple Pages or Keynote document, which Veil does not read",
-    "corrupt-zip": "the file looks like a zip container but its directory cannot be read (corrupt or truncated)",
-    "corrupt-ole": "the file looks like a legacy Office file but its structure cannot be read (corrupt or truncated)",
-    "ole": "an OLE compound file of a kind Veil does not read",
     "binary": "a binary file of a format Veil does not read",
 }
 

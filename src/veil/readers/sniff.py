@@ -31,6 +31,8 @@ def sniff(blob: bytes, name: str = "") -> str:
         return _sniff_ole(blob)
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
+    if b"endobj" in head and b"startxref" in blob[-4096:]:
+        return "pdf"  # a PDF whose header was damaged: still a PDF to every repairing reader
     dataset = _sniff_dataset(head)
     if dataset:
         return dataset

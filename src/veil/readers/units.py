@@ -45,6 +45,7 @@ class Visibility(StrEnum):
     DATA_MODEL = "data-model"
     QUERY = "query"
     REVISION_LOG = "revision-log"
+    FORMULA = "formula"  # text written inside formulas: conditional-format rules, validation formulas
     FORMULA_CACHE = "formula-cache"
     THUMBNAIL = "thumbnail"
     UNKNOWN_PART = "unknown-part"
@@ -65,6 +66,7 @@ class Visibility(StrEnum):
     SCRIPT_DATA = "script-data"
     ALT_TEXT = "alt-text"
     EMAIL_HEADER = "email-header"
+    MACRO = "macro"  # VBA / Basic macro source, compiled code and forms
 
     @property
     def seen(self) -> bool:

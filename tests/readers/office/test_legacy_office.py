@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import random
 import struct
 
-import olefile
 import pytest
 
 from support.doc_factory import _ole_bytes, make_doc, make_ppt, read_units, unreadable, where_is
+from support.vba_factory import ole_entries as _streams
 
 DOC_EXPECTED = {
     "visible": ("WordDocument main text paragraph 1", "visible"),
@@ -75,16 +74,6 @@ def test_doc_deleted_and_hidden_text_not_visible(doc) -> None:
 
 def test_good_files_read_cleanly(doc, ppt) -> None:
     assert unreadable(doc[0]) == [] and unreadable(ppt[0]) == []
-
-
-def _streams(blob: bytes) -> dict[str, bytes | None]:
-    ole = olefile.OleFileIO(io.BytesIO(blob))
-    out: dict[str, bytes | None] = {}
-    for entry in ole.listdir(streams=True, storages=True):
-        path = "/".join(entry)
-        out[path] = ole.openstream(entry).read() if ole.get_type(entry) == olefile.STGTY_STREAM else None
-    ole.close()
-    return out
 
 
 def _with_word(blob: bytes, patch) -> bytes:

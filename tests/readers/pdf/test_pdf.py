@@ -33,7 +33,9 @@ def _texts(units: list[Unit], visibility: Visibility) -> list[Text]:
 
 LOCATIONS = {
     "under-redaction": BOX,
-    "invisible-text": re.compile(r"^page \d+, invisible text$"),
+    # hidden text that shares lines with visible text also comes as those whole lines (tied to what is beside it)
+    "invisible-text": re.compile(r"^page \d+, (invisible text|box \(-?\d+,-?\d+,-?\d+,-?\d+\))"
+                                 r"( and the rest of its lines?)?$"),
     "off-page": re.compile(r"^page \d+, outside the visible page area$"),
     "hidden-layer": re.compile(r"^page \d+, hidden layer 'Names \(internal\)'$"),
     "annotation": re.compile(r"^page \d+, annotation \d+ \(Text\)$"),

@@ -29,9 +29,13 @@ def checked(blob: bytes, name: str = "bad.xlsx", limits: Limits | None = None) -
     return result, time.perf_counter() - started
 
 
-def assert_unverifiable(blob: bytes, words: str, limits: Limits | None = None, name: str = "bad.xlsx") -> None:
+def assert_unverifiable(blob: bytes, words: str, limits: Limits | None = None, name: str = "bad.xlsx",
+                        recovered: bool = False) -> None:
+    """Unverifiable with a one-line reason naming `words`; with `recovered`, text recovered from the damaged file
+    may also show the people in it (then the verdict is block, which outranks unverifiable)."""
     result, elapsed = checked(blob, name, limits)
-    assert result.verdict is Verdict.UNVERIFIABLE, [f.message for f in result.findings]
+    allowed = {Verdict.UNVERIFIABLE, Verdict.BLOCK} if recovered else {Verdict.UNVERIFIABLE}
+    assert result.verdict in allowed, [f.message for f in result.findings]
     reasons = [f.message for f in result.findings if f.kind is Kind.UNREADABLE]
     assert reasons and all("\n" not in r and len(r) < 300 for r in reasons)
     said = [f"{f.location}: {f.message}" for f in result.findings if f.kind is Kind.UNREADABLE]
@@ -76,7 +80,7 @@ def test_duplicate_part_names(workbook: bytes) -> None:
             dst.writestr(info.filename, src.read(info.filename))
         dst.writestr("XL/worksheets/sheet2.xml", src.read("xl/worksheets/sheet1.xml"))
         dst.writestr("xl/worksheets/sheet2.xml", src.read("xl/worksheets/sheet1.xml"))
-    assert_unverifiable(out.getvalue(), "two parts named")
+    assert_unverifiable(out.getvalue(), "two parts named", recovered=True)
 
 
 def test_corrupt_zip() -> None:
@@ -84,7 +88,7 @@ def test_corrupt_zip() -> None:
 
 
 def test_truncated_file(workbook: bytes) -> None:
-    assert_unverifiable(workbook[: len(workbook) // 2], "truncated")
+    assert_unverifiable(workbook[: len(workbook) // 2], "truncated", recovered=True)
 
 
 def test_corrupt_member_data(workbook: bytes) -> None:
@@ -178,7 +182,7 @@ def test_opposite_corners_are_two_small_tables() -> None:
     started = time.perf_counter()
     units = list(read_blob(buf.getvalue(), ReadContext(name="corners.xlsx")))
     assert time.perf_counter() - started < SECONDS
-    tables = [u for u in units if isinstance(u, Table)]
+    tables = [u for u in units if isinstance(u, Table) and u.location.startswith("sheet '")]
     assert [t.frame.shape for t in tables] == [(1, 1), (1, 1)]
     assert tables[1].visibility is Visibility.OUTSIDE_USED_AREA and "XFD1048576" in tables[1].location
 
@@ -224,4 +228,4 @@ def test_styled_empty_rows_to_the_last_row_do_not_inflate_the_grid() -> None:
     started = time.perf_counter()
     units = list(read_blob(buf.getvalue(), ReadContext(name="styled.xlsx")))
     assert time.perf_counter() - started < SECONDS
-    assert [t.frame.shape for t in units if isinstance(t, Table)] == [(2000, 2)]
+    assert [t.frame.shape for t in units if isinstance(t, Table) and t.location.startswith("sheet '")] == [(2000, 2)]

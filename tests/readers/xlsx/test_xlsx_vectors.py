@@ -81,15 +81,40 @@ EXPECTED: dict[str, tuple[type, Visibility, str, int]] = {
     "unlisted_sheet": (Table, V.UNKNOWN_PART, "sheet '(unlisted) sheet9.xml' (xl/worksheets/sheet9.xml)", PEOPLE),
     "unknown_xml_part": (Text, V.UNKNOWN_PART, "unrecognised part (xl/custom/people.xml)", PEOPLE),
     "unknown_binary_part": (Text, V.UNKNOWN_PART, "(xl/custom/people.bin)", PEOPLE),
+    "vba_roster": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_cells": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_comments": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Roster'", PEOPLE),
+    "vba_stomped": (Text, V.MACRO, "xl/vbaProject.bin VBA module 'Module1' compiled code", PEOPLE),
+    "vba_form": (Text, V.MACRO, "xl/vbaProject.bin VBA form 'UserForm1'", PEOPLE),
+    "chart_series_names": (Table, V.VISIBLE, "chart series names (xl/charts/chart1.xml)", PEOPLE),
+    "conditional_formulas": (Text, V.FORMULA, "sheet 'Summary' (xl/worksheets/sheet1.xml) conditional-format", PEOPLE),
+    "validation_formulas": (Text, V.DATA_VALIDATION, "sheet 'Summary' (xl/worksheets/sheet1.xml) data-validation",
+                            PEOPLE),
+    "validation_prompts": (Text, V.DATA_VALIDATION, "data-validation lists", PEOPLE),
+    "named_formula_literals": (Text, V.DEFINED_NAME, "defined names (xl/workbook.xml)", PEOPLE),
+    "custom_xml_records": (Table, V.METADATA, "custom XML (customXml/item1.xml) records <detainee>", PEOPLE),
 }
+# vectors whose people are only names (sheet tabs): the names must be there, beside the sheets' heading
+SHEET_NAME_VECTORS = {"sheet_names": frozenset(), "hidden_sheet_names": frozenset(range(1, PEOPLE + 1))}
 # vectors reported only as a Notice / Unreadable (no personal values to show, or unreadable by design)
-NOTICES = {"thumbnail": V.THUMBNAIL, "macros": V.VISIBLE, "data_model": None, "hidden_rows": V.HIDDEN_ROW,
+NOTICES = {"thumbnail": V.THUMBNAIL, "macros": V.MACRO, "data_model": None, "hidden_rows": V.HIDDEN_ROW,
            "tiny_rows": V.HIDDEN_ROW,
            "hidden_columns": V.HIDDEN_COLUMN, "autofilter": V.FILTERED_ROW, "data_validation": None}
 
 
 def test_every_vector_is_covered_here() -> None:
-    assert set(VECTORS) == set(EXPECTED) | set(NOTICES)
+    assert set(VECTORS) == set(EXPECTED) | set(NOTICES) | set(SHEET_NAME_VECTORS)
+
+
+@pytest.mark.parametrize("vector", sorted(SHEET_NAME_VECTORS))
+def test_sheet_names_are_a_column_beside_each_sheets_heading(vector: str) -> None:
+    units = read(write_workbook(None, vector=vector, people=PEOPLE))
+    table = next(u for u in units if isinstance(u, Table) and u.location == "sheet names (xl/workbook.xml)")
+    assert table.header == ["sheet name", "sheet heading"]
+    names = table.frame["c0"].to_list()
+    assert all(str(p[0]).replace(",", "")[:31] in names for p in people())
+    assert set(table.frame["c1"].drop_nulls().to_list()) >= {"Credible fear detention log"}
+    assert table.hidden_rows == SHEET_NAME_VECTORS[vector]
 
 
 @pytest.mark.parametrize("vector", sorted(EXPECTED))
@@ -229,7 +254,7 @@ def test_data_model_makes_the_file_unverifiable() -> None:
 
 
 @pytest.mark.parametrize("vector, visibility, words", [("thumbnail", V.THUMBNAIL, "thumbnail"),
-                                                       ("macros", V.VISIBLE, "macros")])
+                                                       ("macros", V.MACRO, "macros")])
 def test_notices(vector: str, visibility: Visibility, words: str) -> None:
     units = read(write_workbook(None, vector=vector, people=PEOPLE))
     assert any(words in n.message for n in only(units, Notice, visibility))

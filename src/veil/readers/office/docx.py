@@ -18,6 +18,7 @@ from lxml import etree
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.office import ooxml as common
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local
 from veil.readers.safezip import SafeZip
@@ -375,7 +376,7 @@ def _part(z: SafeZip, part: str, styles: frozenset[str], ctx: ReadContext) -> It
     elif part.startswith("docProps/thumbnail"):
         yield Notice(part, Visibility.THUMBNAIL, "a thumbnail picture of the first page (not read)")
     elif base == "vbaProject.bin":
-        yield Notice(part, Visibility.UNKNOWN_PART, "the document contains macros (not read)")
+        yield from read_vba_bin(z.read(part), part)
     else:
         yield from common.generic_part(z, part, ctx)
 

@@ -24,7 +24,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from veil.readers.limits import LimitExceeded
-from veil.readers.office.ooxml import ole10native
+from veil.readers.office.ooxml import ole10native, unwrap_ole_object
+from veil.readers.office.salvage import OleDamage, damaged_ole_units, ole_damage, open_ole, stream
+from veil.readers.office.vba import is_vba_storage, read_project
 from veil.readers.registry import ReadContext
 from veil.readers.units import Text, Unit, Unreadable, Visibility, table_from_rows
 
@@ -36,24 +38,30 @@ _DELETED, _HIDDEN = 1, 2
 
 
 def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
-    import olefile
-
+    """A file whose structure breaks anywhere (a stream cut short, a record running past its stream, a broken
+    directory) is unverifiable, and the text still in its bytes is checked (a raw scan, as `strings` would)."""
     try:
-        ole = olefile.OleFileIO(io.BytesIO(blob))
-    except Exception as exc:  # olefile raises many kinds on broken input
-        raise LimitExceeded(f"the OLE container cannot be read ({type(exc).__name__})") from exc
+        ole = open_ole(blob)
+    except OleDamage as exc:
+        yield from damaged_ole_units(blob, str(exc))
+        return
     try:
+        problem = ole_damage(ole)
         yield from _metadata(ole)
-        if ole.exists("WordDocument"):
+        if ole.exists("WordDocument"):  # type: ignore[attr-defined]
             yield from _doc(ole, ctx)
-        elif ole.exists("PowerPoint Document"):
+        elif ole.exists("PowerPoint Document"):  # type: ignore[attr-defined]
             yield from _ppt(ole, ctx)
         else:
-            raise LimitExceeded("an OLE file without a Word or PowerPoint document stream")
+            raise OleDamage(problem or "an OLE file without a Word or PowerPoint document stream")
+        if problem:
+            raise OleDamage(problem)
+    except OleDamage as exc:
+        yield from damaged_ole_units(blob, str(exc))
     except (struct.error, IndexError, ValueError, OverflowError, OSError, EOFError) as exc:
-        raise LimitExceeded(f"the document's binary structure is damaged ({type(exc).__name__})") from exc
+        yield from damaged_ole_units(blob, f"the document's binary structure is damaged ({type(exc).__name__})")
     finally:
-        ole.close()
+        ole.close()  # type: ignore[attr-defined]
 
 
 def _metadata(ole: object) -> Iterator[Unit]:
@@ -75,7 +83,7 @@ def _metadata(ole: object) -> Iterator[Unit]:
 # --- Word ----------------------------------------------------------------------------------------------------------
 
 def _doc(ole: object, ctx: ReadContext) -> Iterator[Unit]:
-    word = ole.openstream("WordDocument").read()  # type: ignore[attr-defined]
+    word = stream(ole, "WordDocument")
     if len(word) < 0x200 or struct.unpack_from("<H", word, 0)[0] != 0xA5EC:
         raise LimitExceeded("the WordDocument stream has no valid header (FIB)")
     n_fib, flags = struct.unpack_from("<H", word, 2)[0], struct.unpack_from("<H", word, 0x0A)[0]
@@ -86,7 +94,7 @@ def _doc(ole: object, ctx: ReadContext) -> Iterator[Unit]:
     table_name = "1Table" if flags & 0x0200 else "0Table"
     if not ole.exists(table_name):  # type: ignore[attr-defined]
         raise LimitExceeded(f"the Word document has no {table_name} stream")
-    table = ole.openstream(table_name).read()  # type: ignore[attr-defined]
+    table = stream(ole, table_name)
     csw = struct.unpack_from("<H", word, 32)[0]
     pos = 34 + csw * 2
     cslw = struct.unpack_from("<H", word, pos)[0]
@@ -105,6 +113,8 @@ def _doc(ole: object, ctx: ReadContext) -> Iterator[Unit]:
         if segment.strip():
             yield from _story(segment, seg_flags, label, vis)
     yield from _object_pool(ole, ctx)
+    if is_vba_storage(ole, ["Macros"]):
+        yield from read_project(ole, ["Macros"], "Macros")
 
 
 def _pieces(table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int, bool]]:
@@ -136,6 +146,8 @@ def _pieces(table: bytes, fc: int, lcb: int) -> list[tuple[int, int, int, bool]]
 
 def _piece_text(word: bytes, piece: tuple[int, int, int, bool]) -> str:
     cp0, cp1, offset, compressed = piece
+    if offset + (cp1 - cp0) * (1 if compressed else 2) > len(word):
+        raise OleDamage("the Word text runs past the end of its stream: the file is truncated or damaged")
     if compressed:
         return word[offset:offset + cp1 - cp0].decode("cp1252", "replace")
     return word[offset:offset + 2 * (cp1 - cp0)].decode("utf-16-le", "replace")
@@ -277,11 +289,11 @@ def _object_pool(ole: object, ctx: ReadContext) -> Iterator[Unit]:
         where = f"ObjectPool/{name}"
         streams = {e[2].lower(): e for e in entries if e[:2] == ["ObjectPool", name] and len(e) == 3}
         if "\x01ole10native" in streams:
-            native = ole.openstream(streams["\x01ole10native"]).read()  # type: ignore[attr-defined]
+            native = stream(ole, streams["\x01ole10native"])
             label, payload = ole10native(native)
             yield from ctx.embedded(payload, label or name, f"embedded object ({where})", Visibility.EMBEDDED)
         elif "package" in streams:
-            data = ole.openstream(streams["package"]).read()  # type: ignore[attr-defined]
+            data = stream(ole, streams["package"])
             yield from ctx.embedded(data, name, f"embedded object ({where})", Visibility.EMBEDDED)
         elif {"workbook", "book", "worddocument", "powerpoint document"} & set(streams):
             yield from ctx.embedded(_substorage(ole, ["ObjectPool", name]), name, f"embedded object ({where})",
@@ -309,11 +321,14 @@ _MAX_RECORDS = 2_000_000
 
 
 def _ppt(ole: object, ctx: ReadContext) -> Iterator[Unit]:
-    walk = _PptWalk(ole.openstream("PowerPoint Document").read())  # type: ignore[attr-defined]
+    walk = _PptWalk(stream(ole, "PowerPoint Document"))
     walk.run()
     yield from walk.units()
     for i, raw in enumerate(walk.objects, 1):
         yield from _ppt_object(raw, i, ctx)
+    if walk.cut:
+        raise OleDamage(f"a record of the PowerPoint stream runs past its end (at byte {walk.cut}): the file is "
+                        "truncated or damaged")
 
 
 @dataclass
@@ -340,6 +355,7 @@ class _PptWalk:
         self.persist: dict[int, int] = {}
         self.outline: list[int] = []
         self.objects: list[bytes] = []
+        self.cut = 0  # offset of a record that runs past the end of the stream (damage), 0 when none
 
     def run(self) -> None:
         data = self.data
@@ -354,6 +370,8 @@ class _PptWalk:
                 raise LimitExceeded("the PowerPoint stream has too many records")
             ver_inst, rtype, length = struct.unpack_from("<HHI", data, pos)
             body, end = pos + 8, min(pos + 8 + length, len(data))
+            if pos + 8 + length > len(data) and not self.cut:
+                self.cut = pos
             top = stack[-1] if stack else _Frame(0, "plain", 0, "PowerPoint Document", Visibility.VISIBLE)
             kind, key, where, vis = top.kind, top.key, top.where, top.vis
             if rtype == _SLIDE:
@@ -451,8 +469,18 @@ def _ppt_object(raw: bytes, index: int, ctx: ReadContext) -> Iterator[Unit]:
         except (zlib.error, struct.error):
             yield Unreadable(where, "an embedded object could not be decompressed")
             return
-    from veil.readers.office.ooxml import unwrap_ole_object
-
+    if storage.startswith(b"\xd0\xcf\x11\xe0"):
+        try:
+            ole = open_ole(storage)
+        except OleDamage as exc:
+            yield Unreadable(where, str(exc))
+            return
+        try:
+            if is_vba_storage(ole, []):  # the presentation's macros (VBAInfoAtom points at this storage)
+                yield from read_project(ole, [], "PowerPoint Document macros")
+                return
+        finally:
+            ole.close()  # type: ignore[attr-defined]
     inner = unwrap_ole_object(storage)
     name, payload = inner if inner is not None else ("object", storage)
     yield from ctx.embedded(payload, name or "object", where, Visibility.EMBEDDED)

@@ -18,6 +18,7 @@ from lxml import etree
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.office import ooxml as common
+from veil.readers.office.vba import read_basic_part
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local
 from veil.readers.safezip import SafeZip
@@ -359,7 +360,8 @@ def _other(z: SafeZip, part: str, hidden: set[str], ctx: ReadContext) -> Iterato
         yield Notice(part, Visibility.THUMBNAIL, "a thumbnail picture of the first page (not read)")
         return
     if part.startswith("Basic/") or part.startswith("Scripts/"):
-        yield Notice(part, Visibility.UNKNOWN_PART, "the document contains macros (not read)")
+        yield Notice(part, Visibility.MACRO, "the document contains macros: their text was checked")
+        yield from read_basic_part(z.read(part), part)
         return
     if posixpath.basename(part) == "content.xml":
         root = common.xml(z, part, ctx)

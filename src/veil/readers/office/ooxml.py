@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import salvaging
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
@@ -37,7 +38,7 @@ IMAGE_EXTS = (".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", 
 
 
 def open_package(blob: bytes, ctx: ReadContext) -> SafeZip:
-    return SafeZip(blob, ctx.budget.limits)
+    return SafeZip(blob, ctx.budget.limits, fold_case=True)
 
 
 def xml(z: SafeZip, name: str, ctx: ReadContext) -> etree._Element:
@@ -134,6 +135,7 @@ def chart_tables(z: SafeZip, part: str, ctx: ReadContext) -> Iterator[Unit]:
                 vals = _points(child)
         series.append((name, cats, vals))
     if not series:
+        yield from chart_labels(root, part)
         return
     n = max((max([*c, *v], default=-1) + 1 for _, c, v in series), default=0)
     cats = next((c for _, c, _ in series if c), {})
@@ -141,6 +143,35 @@ def chart_tables(z: SafeZip, part: str, ctx: ReadContext) -> Iterator[Unit]:
     for i in range(n):
         rows.append([cats.get(i), *[s[2].get(i) for s in series]])
     yield table_from_rows(rows, location=f"{part} (chart cache)", visibility=Visibility.CHART_CACHE)
+    yield from chart_labels(root, part)
+
+
+def chart_labels(root: etree._Element, part: str) -> Iterator[Unit]:
+    """Text typed into a chart rather than read from cells: titles, axis titles and data labels (rich text), and
+    series names (typed as `c:tx/c:v`, chartEx `cx:txData/cx:v`, or cached from a cell). Series names come as a
+    table beside the chart's title, so a person's name typed as a series is read with the title it sits under
+    ("Credible fear detention log")."""
+    rich = [t.text.strip() for t in root.iter() if isinstance(t.tag, str) and local(t.tag) == "t" and t.text
+            and t.text.strip() and any(local(a.tag) in ("title", "tx", "txPr") for a in t.iterancestors())]
+    title = next((" ".join(text_of(t).split()) for t in root.iter() if isinstance(t.tag, str)
+                  and local(t.tag) == "title" and local(t.getparent().tag) in ("chart", "plotArea")), "")
+    names = []
+    for ser in root.iter():
+        if not isinstance(ser.tag, str) or local(ser.tag) not in ("ser", "series"):
+            continue
+        tx = next((c for c in ser if local(c.tag) == "tx"), None)
+        if tx is None:
+            continue
+        values = [v.text.strip() for v in tx.iter() if isinstance(v.tag, str) and local(v.tag) == "v" and v.text
+                  and v.text.strip()]
+        if values:
+            names.append(" ".join(values))
+    if rich:
+        yield Text(f"chart text ({part})", Visibility.VISIBLE, "\n".join(dict.fromkeys(rich)))
+    if names:
+        rows: list[list[object]] = [[name, title or None] for name in names]
+        yield table_from_rows(rows, location=f"chart series names ({part})",
+                              visibility=Visibility.VISIBLE, header=["series name", "chart title"])
 
 
 def _points(el: etree._Element) -> dict[int, str]:
@@ -224,10 +255,59 @@ def generic_part(z: SafeZip, part: str, ctx: ReadContext, visibility: Visibility
                    if _meaningful_attr(k, v)]
         if pieces:
             yield Text(label or part, visibility, "\n".join(pieces))
+        if part.startswith("customXml/"):  # data a program stored in the document: often a list of records
+            yield from xml_records(root, label or part, visibility)
         return
     if part.lower().endswith(IMAGE_EXTS):
         return
     yield Notice(label or part, visibility, f"a binary part of {len(data)} bytes that Veil does not read")
+
+
+MAX_RECORDS = 200_000
+
+
+def record_lists(root: etree._Element) -> list[tuple[str, list[etree._Element]]]:
+    """Lists of records in an XML part: an element's two or more children of one tag, each holding fields."""
+    found = []
+    for parent in root.iter():
+        if not isinstance(parent.tag, str) or len(parent) < 2:
+            continue
+        groups: dict[str, list[etree._Element]] = {}
+        for child in parent:
+            if isinstance(child.tag, str):
+                groups.setdefault(local(child.tag), []).append(child)
+        found += [(tag, records) for tag, records in groups.items()
+                  if len(records) >= 2 and all(_fields(r) for r in records[:20])
+                  and not all(_property(r) for r in records[:20])]
+    return found
+
+
+def _property(record: etree._Element) -> bool:
+    """A `<field name="Owner"><value>...</value></field>` entry of a property list (SharePoint, document
+    management systems): a name and its value, read as `name: value` text rather than as a table."""
+    return record.get("name") is not None and len(_fields(record)) <= 2
+
+
+def xml_records(root: etree._Element, where: str, visibility: Visibility,
+                lists: list[tuple[str, list[etree._Element]]] | None = None) -> Iterator[Unit]:
+    """Lists of records in an XML part (custom XML often stores a list of people as <person><name/><dob/>...)
+    as Tables whose header is the field names (leaf elements and attributes), one row per record, so a record's
+    fields stay together."""
+    for tag, records in record_lists(root) if lists is None else lists:
+        rows = [_fields(r) for r in records[:MAX_RECORDS]]
+        header = list(dict.fromkeys(k for row in rows for k in row))
+        grid: list[list[object]] = [[row.get(k) for k in header] for row in rows]
+        yield table_from_rows(grid, location=f"{where} records <{tag}>", visibility=visibility, header=header,
+                              total_rows=len(records) if len(records) > MAX_RECORDS else None)
+
+
+def _fields(record: etree._Element) -> dict[str, str]:
+    """A record's fields: its attributes and its leaf children's text, by local name (None when it has none)."""
+    out = {local(k): v.strip() for k, v in record.attrib.items() if v.strip() and local(k) not in ("id", "uri")}
+    for child in record:
+        if isinstance(child.tag, str) and len(child) == 0 and child.text and child.text.strip():
+            out.setdefault(local(child.tag), " ".join(child.text.split()))
+    return out
 
 
 _NOISE_ATTR = re.compile(
@@ -285,4 +365,4 @@ def package_reader(kind: str, read: Callable[[bytes, ReadContext], Iterator[Unit
         except (*CORRUPT, ValueError, KeyError, struct.error) as exc:
             raise LimitExceeded(f"the {kind} package is corrupt ({type(exc).__name__})") from exc
     wrapped.__doc__ = read.__doc__
-    return wrapped
+    return salvaging(wrapped)

@@ -15,6 +15,7 @@ from lxml import etree
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.office import ooxml as common
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local
 from veil.readers.safezip import SafeZip
@@ -233,7 +234,7 @@ def _part(z: SafeZip, part: str, authors: dict[str, str], ctx: ReadContext) -> I
     elif part.startswith("docProps/thumbnail"):
         yield Notice(part, Visibility.THUMBNAIL, "a thumbnail picture of the first slide (not read)")
     elif posixpath.basename(part) == "vbaProject.bin":
-        yield Notice(part, Visibility.UNKNOWN_PART, "the presentation contains macros (not read)")
+        yield from read_vba_bin(z.read(part), part)
     else:
         yield from common.generic_part(z, part, ctx)
 

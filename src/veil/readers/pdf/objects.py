@@ -15,6 +15,7 @@ from typing import Any
 import pypdfium2.raw as pdfium
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.xlsx.styles import contrast
 
 Rect = tuple[float, float, float, float]  # left, bottom, right, top in PDF user space
 Matrix = tuple[float, float, float, float, float, float]
@@ -41,6 +42,7 @@ class PageObject:
     stroke: tuple[int, int, int, int] | None = None  # stroke colour of a stroked path
     stroke_width: float = 0.0
     handle: object = None  # the pdfium object, kept for images (decoded only when one is drawn over text)
+    transparent: bool = False  # drawn with a blend mode, alpha or soft mask: what is under it shows through
 
 
 def address(handle: object) -> int:
@@ -167,6 +169,7 @@ def page_objects(page: object, cancel: object = None) -> tuple[list[PageObject],
                     entry.stroke, entry.stroke_width = _stroke_of(obj)
             if entry.filled:
                 entry.fill = _fill(obj)
+                entry.transparent = bool(pdfium.FPDFPageObj_HasTransparency(obj))
         out.append(entry)
 
     for i in range(pdfium.FPDFPage_CountObjects(page)):
@@ -218,6 +221,14 @@ def luminance(rgb: tuple[int, int, int, int] | tuple[int, int, int]) -> float:
 
 def same_colour(a: tuple[int, ...], b: tuple[int, ...], tolerance: int = 24) -> bool:
     return all(abs(x - y) <= tolerance for x, y in zip(a[:3], b[:3], strict=True))
+
+
+LOW_CONTRAST = 1.3  # the contrast ratio under which text cannot be told from what is behind it (as in xlsx styles)
+
+
+def low_contrast(text: tuple[int, ...], ground: tuple[int, ...]) -> bool:
+    """Text the colour of what it is drawn on (WCAG contrast ratio, the measure xlsx styles use)."""
+    return contrast("%02X%02X%02X" % text[:3], "%02X%02X%02X" % ground[:3]) < LOW_CONTRAST
 
 
 def overlap(a: Rect, b: Rect) -> float:

@@ -41,16 +41,17 @@ from veil.readers.pdf.objects import (
     fast,
     image_is_dark,
     intersects,
+    low_contrast,
     luminance,
     overlap,
     page_objects,
-    same_colour,
 )
 from veil.readers.units import Text, Unit, Visibility
 
 WHITE = (255, 255, 255, 255)
 OPAQUE = 230  # fill alpha (0-255) from which a shape hides what is under it
 DARK = 0.5  # luminance below which a fill is dark
+WHITE_OUT = 245  # every channel at least this: a white box (light tints are shading, not a cover)
 COVERED = 0.5  # share of a character's box that must lie under a cover
 ANNOTATION_Z = 1 << 60  # annotations are painted after all page content
 BOX_ANNOTS = frozenset({"Square", "Circle", "Polygon", "Ink", "Highlight", "StrikeOut", "Underline", "Squiggly"})
@@ -112,11 +113,10 @@ def _object_covers(objects: list[PageObject], page_area: float) -> list[Cover]:
     for o in objects:
         if o.layer is not None:
             continue  # shapes in optional content may be switched off; do not let them hide anything
-        if o.kind == PATH and o.filled and o.fill is not None and o.fill[3] >= OPAQUE:
-            lum = luminance(o.fill)
-            # dark fills and white/background fills hide text; mid-tone fills drawn over text are usually
-            # highlighting with a blend mode (not readable from pdfium), which leaves the text legible
-            if (lum < DARK or lum > 0.94) and area(o.bounds) > 1.0:
+        if o.kind == PATH and o.filled and o.fill is not None and o.fill[3] >= OPAQUE and not o.transparent:
+            # dark fills and white boxes hide text; any other fill over text is shading or highlighting (a light
+            # blue table column, a marker colour), usually painted with a blend mode that leaves the text legible
+            if (luminance(o.fill) < DARK or min(o.fill[:3]) >= WHITE_OUT) and area(o.bounds) > 1.0:
                 out.append(Cover(o.z, o.bounds, "box"))
         elif o.kind == PATH and (painted := _marker(o)) is not None:
             out.append(Cover(o.z, painted, "marker stroke"))
@@ -163,30 +163,27 @@ def _marker(o: PageObject) -> Rect | None:
     return None
 
 
-def _background(obj: PageObject, backgrounds: Bands) -> tuple[int, int, int, int] | None:
-    """The colour behind a text object: the last opaque shape drawn before it under its centre (white paper when
-    there is none; None when it is an image)."""
-    cx, cy = (obj.bounds[0] + obj.bounds[2]) / 2, (obj.bounds[1] + obj.bounds[3]) / 2
-    for z, rect, fill in reversed(backgrounds.near((cx, cy, cx, cy))):
-        if z < obj.z and contains_point(rect, cx, cy):
-            return fill  # type: ignore[return-value]
-    return WHITE
-
-
-def _invisible(obj: PageObject, backgrounds: Bands) -> bool:
+def _invisible(obj: PageObject) -> bool:
+    """Text no one sees wherever it stands: invisible render modes, zero alpha, glyphs far below a point."""
     if obj.render_mode in INVISIBLE_MODES:
         return True
-    if obj.render_mode in STROKE_MODES:
-        return False  # outlined glyphs: the stroke colour is what shows, and it is rarely the background's
-    if obj.fill is not None and obj.fill[3] == 0:
+    if obj.fill is not None and obj.fill[3] == 0 and obj.render_mode not in STROKE_MODES:
         return True
     height = obj.bounds[3] - obj.bounds[1]
-    if 0 < height < 1.0 and obj.bounds[2] - obj.bounds[0] < 1.0:
-        return True  # glyphs far below a point in size
-    if obj.fill is None:
-        return False
-    behind = _background(obj, backgrounds)
-    return behind is not None and same_colour(obj.fill, behind)
+    return 0 < height < 1.0 and obj.bounds[2] - obj.bounds[0] < 1.0
+
+
+def _grounds(obj: PageObject, backgrounds: Bands, crop: Rect) -> list[tuple[int, Rect, object]] | None:
+    """What a text object is drawn on, bottom first (the page's white paper, then opaque shapes drawn before it),
+    when any of them has the text's own colour: then each character is checked against the one under it (a box
+    drawn *under* the text in its colour hides it as well as one drawn over it). None when none does."""
+    if obj.fill is None or obj.render_mode in STROKE_MODES:
+        return None  # outlined glyphs: the stroke colour is what shows, and it is rarely the background's
+    under = [(z, r, f) for z, r, f in backgrounds.near(obj.bounds) if z < obj.z and intersects(r, obj.bounds)]
+    grounds: list[tuple[int, Rect, object]] = [(-1, crop, WHITE), *under]
+    if any(fill is not None and low_contrast(obj.fill, fill) for _, _, fill in grounds):  # type: ignore[arg-type]
+        return grounds
+    return None
 
 
 def _rect_text(rect: Rect) -> str:
@@ -195,13 +192,16 @@ def _rect_text(rect: Rect) -> str:
 
 class _Runs:
     """Text collected per category. pdfium's generated separators (spaces and line breaks it inserts between text
-    objects) belong to no object: a run that resumes after one gets a space, or a line break if one was passed."""
+    objects) belong to no object: a run that resumes after one gets a space, or a line break if one was passed.
+    Every character is also kept by line, so hidden text can be given with the rest of its line."""
 
     def __init__(self) -> None:
         self.parts: dict[tuple[Visibility, str], list[str]] = defaultdict(list)
         self.last: dict[tuple[Visibility, str], int] = {}
         self.breaks = 0  # line breaks seen so far
         self.breaks_at: dict[tuple[Visibility, str], int] = {}
+        self.lines: dict[int, list[str]] = defaultdict(list)  # every character, by the line it is on
+        self.key_lines: dict[tuple[Visibility, str], set[int]] = defaultdict(set)
 
     def add(self, key: tuple[Visibility, str], index: int, ch: str) -> None:
         parts = self.parts[key]
@@ -210,6 +210,10 @@ class _Runs:
         if ch in "\r\n":
             self.breaks += 1
             ch = "\n" if ch == "\n" or not parts or parts[-1] != "\n" else ""
+        else:
+            self.lines[self.breaks].append(ch)
+            if not ch.isspace():
+                self.key_lines[key].add(self.breaks)
         parts.append(ch)
         self.last[key] = index
         self.breaks_at[key] = self.breaks
@@ -217,9 +221,28 @@ class _Runs:
     def separator(self, ch: str) -> None:
         if ch in "\r\n":
             self.breaks += 1
+        else:
+            self.lines[self.breaks].append(ch)
 
     def text(self) -> dict[tuple[Visibility, str], str]:
         return {k: "".join(v).strip() for k, v in self.parts.items()}
+
+    def with_lines(self, found: dict[tuple[Visibility, str], str], visible: tuple[Visibility, str]
+                   ) -> dict[tuple[Visibility, str], str]:
+        """Hidden text, plus, when it shares lines with visible text, those whole lines as a unit of their own:
+        a name hidden under a box is then tied to the birth date and status printed beside it. The hidden unit
+        keeps exactly what is hidden (a failed redaction counts its words); the line unit is `invisible-text`,
+        since part of it cannot be seen."""
+        shown = self.key_lines.get(visible, set())
+        out = dict(found)
+        for key in found:
+            lines = self.key_lines.get(key, set())
+            if key[0] is Visibility.OFF_PAGE or not lines & shown:
+                continue
+            full = "\n".join(" ".join("".join(self.lines[b]).split()) for b in sorted(lines))
+            plural = "s" if len(lines) > 1 else ""
+            out[(Visibility.INVISIBLE_TEXT, f"{key[1]} and the rest of its line{plural}")] = full
+        return out
 
 
 def read_page(page: pdfium_helpers.PdfPage, textpage: pdfium_helpers.PdfTextPage, number: int,
@@ -238,6 +261,7 @@ def read_page(page: pdfium_helpers.PdfPage, textpage: pdfium_helpers.PdfTextPage
     # which text objects need a closer look, and why
     special: dict[int, tuple[Visibility, str] | None] = {}
     suspect: dict[int, list[Cover]] = {}
+    grounded: dict[int, list[tuple[int, Rect, object]]] = {}
     for key, obj in texts.items():
         over = [c for z, r, c in cover_bands.near(obj.bounds)
                 if z > obj.z and isinstance(c, Cover) and intersects(r, obj.bounds) and _dark_enough(c, dark_images)]
@@ -245,15 +269,18 @@ def read_page(page: pdfium_helpers.PdfPage, textpage: pdfium_helpers.PdfTextPage
             suspect[key] = over
         if obj.layer is not None and (obj.layer in off_layers or obj.layer == ""):
             special[key] = (Visibility.HIDDEN_LAYER, f"page {number}, hidden layer '{obj.layer or '?'}'")
-        elif _invisible(obj, backgrounds):
+        elif _invisible(obj):
             special[key] = (Visibility.INVISIBLE_TEXT, f"page {number}, invisible text")
-        elif not _inside(obj.bounds, crop):
-            special[key] = None  # decided per character: some glyphs may be on the page
+        else:
+            if not _inside(obj.bounds, crop):
+                special[key] = None  # decided per character: some glyphs may be on the page
+            if (grounds := _grounds(obj, backgrounds, crop)) is not None:
+                grounded[key] = grounds
     n_chars = textpage.count_chars()
-    if not special and not suspect:
+    if not special and not suspect and not grounded:
         text = textpage.get_text_range().replace("\r\n", "\n").replace("\r", "\n")
         return PageText(text, {}, n_chars, objects=objects)
-    result = _classify(textpage, number, n_chars, texts, special, suspect, crop, cancel)
+    result = _classify(textpage, number, n_chars, texts, _Checks(special, suspect, grounded), crop, cancel)
     result.objects = objects
     return result
 
@@ -279,14 +306,21 @@ _char_box = fast(pdfium.FPDFText_GetCharBox, ctypes.c_int, ctypes.c_void_p, ctyp
 _pl, _pr, _pb, _pt = (ctypes.byref(v) for v in (_cl, _cr, _cb, _ct))
 
 
+@dataclass
+class _Checks:
+    """Per text object, what to check character by character."""
+
+    special: dict[int, tuple[Visibility, str] | None]  # decided visibility, or None: on or off the page
+    suspect: dict[int, list[Cover]]  # covers drawn after it
+    grounded: dict[int, list[tuple[int, Rect, object]]]  # what it is drawn on, when some of it has its colour
+
+
 def _classify(textpage: pdfium_helpers.PdfTextPage, number: int, n_chars: int, texts: dict[int, PageObject],
-              special: dict[int, tuple[Visibility, str] | None], suspect: dict[int, list[Cover]], crop: Rect,
-              cancel: Callable[[], None]) -> PageText:
+              checks: _Checks, crop: Rect, cancel: Callable[[], None]) -> PageText:
     raw = address(textpage.raw)
     runs = _Runs()
     unseen: set[int] = set()
     visible: tuple[Visibility, str] = (Visibility.VISIBLE, "")
-    off_key = (Visibility.OFF_PAGE, f"page {number}, outside the visible page area")
     for i in range(n_chars):
         if i % 8192 == 8191:
             cancel()
@@ -294,30 +328,49 @@ def _classify(textpage: pdfium_helpers.PdfTextPage, number: int, n_chars: int, t
         ch = chr(code) if 0 < code < 0x110000 and not 0xD800 <= code < 0xE000 else "\ufffd"
         key = _text_object(raw, i) or 0
         if key == 0 or key not in texts:
-            runs.separator(ch)
+            if ch.isspace() or not ch.isprintable():
+                runs.separator(ch)
+            else:  # a character pdfium shows but whose drawing Veil did not see: keep it, never drop it
+                runs.add(visible, i, ch)
             continue
-        covers = suspect.get(key)
-        how = special.get(key, visible) if key in special else visible
-        if covers is not None or how is None:
-            if not _char_box(raw, i, _pl, _pr, _pb, _pt):
-                runs.add(how or visible, i, ch)
-                continue
-            box = (_cl.value, _cb.value, _cr.value, _ct.value)
-            hit = next((c for c in reversed(covers) if c.hides(box)), None) if covers else None
-            if hit is not None:
-                runs.add((Visibility.UNDER_REDACTION, f"page {number}, box {_rect_text(hit.rect)}"), i, ch)
-                unseen.add(i)
-                continue
-            if how is None:
-                cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-                how = visible if contains_point(crop, cx, cy) else off_key
+        how = _char_visibility(raw, i, number, texts[key], key, checks, crop) or visible
         runs.add(how, i, ch)
         if how is not visible:
             unseen.add(i)
     found = runs.text()
     text = found.pop(visible, "")
-    hidden = {k: v for k, v in found.items() if any(c.isalnum() for c in v)}
+    hidden = {k: v for k, v in runs.with_lines(found, visible).items() if any(c.isalnum() for c in v)}
     return PageText(text, hidden, n_chars, frozenset(unseen))
+
+
+def _char_visibility(raw: int, i: int, number: int, obj: PageObject, key: int, checks: _Checks,
+                     crop: Rect) -> tuple[Visibility, str] | None:
+    """Where character i belongs; None for plain visible text."""
+    decided = checks.special.get(key)
+    if decided is not None:
+        return decided  # a hidden place for the whole object (layer, invisible mode)
+    edge = key in checks.special  # the object reaches past the page's edge: decided per character
+    covers = checks.suspect.get(key)
+    grounds = checks.grounded.get(key)
+    if covers is None and grounds is None and not edge:
+        return None
+    if not _char_box(raw, i, _pl, _pr, _pb, _pt):
+        return None
+    box = (_cl.value, _cb.value, _cr.value, _ct.value)
+    hit = next((c for c in reversed(covers) if c.hides(box)), None) if covers else None
+    if hit is not None:
+        return (Visibility.UNDER_REDACTION, f"page {number}, box {_rect_text(hit.rect)}")
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    if edge and not contains_point(crop, cx, cy):
+        return (Visibility.OFF_PAGE, f"page {number}, outside the visible page area")
+    if grounds is not None:
+        z, rect, fill = next(((z, r, f) for z, r, f in reversed(grounds) if contains_point(r, cx, cy)), grounds[0])
+        if fill is not None and obj.fill is not None and low_contrast(obj.fill, fill):  # type: ignore[arg-type]
+            if z >= 0 and luminance(fill) < DARK:  # type: ignore[arg-type]
+                # the page looks redacted (a dark bar), but the text is there and copies out
+                return (Visibility.UNDER_REDACTION, f"page {number}, box {_rect_text(rect)}")
+            return (Visibility.INVISIBLE_TEXT, f"page {number}, invisible text")
+    return None
 
 
 def page_units(number: int, result: PageText) -> Iterator[Unit]:

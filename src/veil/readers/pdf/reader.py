@@ -1,7 +1,9 @@
 """PDF reader: every place a PDF keeps text, each as a unit that says where it is and whether a reader sees it.
 
     page N                              visible text (and `page N table K` for rows laid out as a table)
-    page N, box (x0,y0,x1,y1)           text under a box, shape, opaque annotation or unapplied /Redact mark
+    page N, box (x0,y0,x1,y1)           text under a box, shape, opaque annotation or unapplied /Redact mark, or
+                                        on a dark box of its own colour
+    page N, box (...) and the rest of its line    hidden text with the visible text of its lines (ties)
     page N, invisible text              render mode 3/7, text the colour of what is behind it, OCR layers
     page N, outside the visible page area
     page N, hidden layer 'X'            optional content switched off by default
@@ -11,16 +13,17 @@
     attachment 'x.csv' › ...            embedded files and FileAttachment annotations, read again through the readers
     revision K of M, page N             lines an incremental save replaced but left in the file
     page N (OCR)                        image-only pages, when tesseract is installed; otherwise Unreadable
+    outline                             bookmark titles
+    page N (text another PDF engine extracts)   on damaged files, what pdfminer finds that pdfium did not
 
 Text and geometry come from pypdfium2 (fast); dictionaries pdfium does not expose come from pdfminer (catalog.py).
-Fail closed: encrypted files, damaged structure, decompression bombs and image-only pages without OCR become
-Unreadable with a one-line reason.
+Fail closed: encrypted files, damaged structure or streams (guard.py), decompression bombs and image-only pages
+without OCR become Unreadable with a one-line reason.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -31,7 +34,8 @@ import pypdfium2.raw as pdfium
 from veil.readers.limits import LimitExceeded
 from veil.readers.pdf import ocr as pdf_ocr
 from veil.readers.pdf.catalog import AnnotationPages, Catalog, open_document, read_catalog
-from veil.readers.pdf.guard import check_streams, revision_ends
+from veil.readers.pdf.engines import pdfminer_lines, tokens
+from veil.readers.pdf.guard import check_streams, decode_stream, revision_ends
 from veil.readers.pdf.page import PageText, has_images, page_units, read_page
 from veil.readers.pdf.tables import find_tables
 from veil.readers.registry import ReadContext
@@ -44,7 +48,6 @@ MAX_ANNOTATIONS_PER_PAGE = 20_000
 # A page mostly covered by images with no more text than a stamp ("Page 3 of 9", a Bates number) is a scan
 STAMP_LETTERS = 40
 _SKIP_ANNOTS = frozenset({"Popup", "Widget", "Link"})  # popups repeat their parent's text; widgets are form fields
-_TOKENS = re.compile(r"[^\W\d_]+|\d+")  # words and numbers apart, so "Pending4" reflowed to "4 Pending" matches
 
 
 # pdfium is not thread-safe (pypdfium2's documentation): one PDF at a time per process. Re-entrant, because an
@@ -60,31 +63,74 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
 
 def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     limits = ctx.budget.limits
-    check_streams(blob, limits.max_total_uncompressed, ctx.budget.check_time)
-    pdf = _open(blob)
+    raw = check_streams(blob, limits.max_total_uncompressed, ctx.budget.check_time)
+    damaged = raw.damaged
+    if raw.misplaced:
+        yield Unreadable("cross-reference table", f"the cross-reference table points {raw.misplaced} object(s) at "
+                                                  "bytes that are not those objects: the file is damaged")
+    if damaged:
+        yield Unreadable("compressed streams", f"{len(damaged)} compressed stream(s) of the PDF cannot be decoded "
+                                               f"(the first at byte {damaged[0]}): the file is damaged")
+    seen_tokens: set[str] = set()
+    try:
+        pdf = _open(blob)
+    except LimitExceeded as exc:
+        if "encrypted" in str(exc):
+            raise
+        yield Unreadable("", str(exc))
+        yield from pdfminer_lines(blob, seen_tokens, ctx.budget.check_time)
+        return
     try:
         pages = len(pdf)
         if pages > MAX_PAGES:
             raise LimitExceeded(f"the PDF has {pages} pages, more than the {MAX_PAGES} Veil reads")
+        repaired = not pdfium.FPDF_DocumentHasValidCrossReferenceTable(pdf.raw)
+        orphans = raw.page_objects - pages if len(revision_ends(blob)) == 1 else 0
+        if orphans > 0:
+            yield Unreadable("page tree", f"the file holds {raw.page_objects} page objects but its page tree lists "
+                                          f"{pages}: {orphans} page(s) cannot be shown (damaged or cut out)")
         catalog, annotations = _catalog(blob, limits.max_member_bytes)
         for problem in catalog.problems:
             yield Unreadable("document catalog", problem)
-        seen_tokens: set[str] = set()
         attached: set[str] = set()
         ocr_done = 0
         for index in range(pages):
             ctx.budget.check_time()
             for unit in _page(pdf, index, catalog, annotations, ocr_done, ctx, attached):
                 if isinstance(unit, Text):
-                    seen_tokens.update(_tokens(unit.text))
+                    seen_tokens.update(tokens(unit.text))
                     if unit.location.endswith("(OCR)"):
                         ocr_done += 1
                 yield unit
+        yield from _outline(pdf)
         yield from _metadata(catalog)
         yield from _attachments(pdf, ctx, attached)
+        yield from _unlisted_files(blob, raw.embedded_files, ctx, attached)
     finally:
         pdf.close()
+    if damaged or raw.misplaced or repaired or catalog.problems or orphans > 0:
+        # engines repair damage differently: check what another one extracts as well
+        yield from pdfminer_lines(blob, seen_tokens, ctx.budget.check_time)
     yield from _earlier_revisions(blob, seen_tokens, ctx)
+
+
+MAX_OUTLINE_ITEMS = 100_000
+
+
+def _outline(pdf: pdfium_helpers.PdfDocument) -> Iterator[Unit]:
+    """Bookmark titles (the outline a viewer shows beside the pages), one per line, indented by level."""
+    titles = []
+    try:
+        for k, item in enumerate(pdf.get_toc(max_depth=32)):
+            if k >= MAX_OUTLINE_ITEMS:
+                break
+            title = " ".join(item.get_title().split())
+            if title:
+                titles.append("  " * item.level + title)
+    except pdfium_helpers.PdfiumError:
+        yield Unreadable("outline", "the bookmarks (outline) could not be read")
+    if titles:
+        yield Text("outline", Visibility.VISIBLE, "\n".join(titles))
 
 
 def _open(blob: bytes) -> pdfium_helpers.PdfDocument:
@@ -222,6 +268,20 @@ def _attachments(pdf: pdfium_helpers.PdfDocument, ctx: ReadContext, attached: se
         yield from _attachment(name, bytes(data), ctx, attached, f"attachment '{name}'")
 
 
+def _unlisted_files(blob: bytes, offsets: list[int], ctx: ReadContext, attached: set[str]) -> Iterator[Unit]:
+    """Embedded-file streams that neither the attachment list nor an annotation reached (a damaged or edited name
+    tree): a viewer does not offer them, but their bytes are in the file."""
+    cap = ctx.budget.limits.max_member_bytes
+    for offset in offsets:
+        data = decode_stream(blob, offset, cap)
+        where = f"attachment no list names (stream at byte {offset})"
+        if data is None:
+            yield Unreadable(where, "an embedded file's data cannot be decoded")
+        elif hashlib.sha256(data).hexdigest() not in attached:
+            yield Notice(where, Visibility.ATTACHMENT, "an embedded file that no attachment list names")
+            yield from _attachment("embedded file", data, ctx, attached, where)
+
+
 def _attachment(name: str, data: bytes, ctx: ReadContext, attached: set[str], location: str) -> Iterator[Unit]:
     if len(data) > ctx.budget.limits.max_member_bytes:
         yield Unreadable(location, f"the attached file is larger than {ctx.budget.limits.max_member_bytes} bytes")
@@ -235,10 +295,6 @@ def _attachment(name: str, data: bytes, ctx: ReadContext, attached: set[str], lo
         return
     yield from ctx.embedded(data, name, location if location.startswith("attachment") else f"{location} '{name}'",
                             Visibility.ATTACHMENT)
-
-
-def _tokens(text: str) -> set[str]:
-    return {t.casefold() for t in _TOKENS.findall(text)}
 
 
 def _earlier_revisions(blob: bytes, current: set[str], ctx: ReadContext) -> Iterator[Unit]:
@@ -270,7 +326,7 @@ def _earlier_revisions(blob: bytes, current: set[str], ctx: ReadContext) -> Iter
                     textpage.close()
                 finally:
                     page.close()
-                gone = [" ".join(line.split()) for line in text.splitlines() if _tokens(line) - current]
+                gone = [" ".join(line.split()) for line in text.splitlines() if tokens(line) - current]
                 if gone:
                     yield Text(f"{where}, page {index + 1}", Visibility.EARLIER_REVISION, "\n".join(gone))
         finally:

@@ -15,11 +15,13 @@ import polars as pl
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.vba import read_basic_part
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
 from veil.readers.workbook.grid import Grid, SheetFacts, cell_ref, hidden_sheets_notice, sheet_units
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 
 NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
@@ -61,12 +63,16 @@ def read_ods(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         if table.get(f"{_T}style-name") in hidden_styles:
             fact.visibility = Visibility.HIDDEN_SHEET
     yield from hidden_sheets_notice("content.xml", facts)
+    headings: dict[str, str | None] = {}
     for table, fact in zip(tables, facts, strict=True):
         ctx.budget.check_time()
         grid, annotations, shapes = _read_table(table, fact, ctx)
+        headings[fact.name] = heading_of(grid.frame)
         yield from sheet_units(grid, fact)
         for unit in annotations + shapes:
             yield unit
+    yield from sheet_names_table([(f.name, f.visibility, headings.get(f.name)) for f in facts],
+                                 "sheet names (content.xml)")
     done = {"content.xml", "styles.xml"}
     yield from _meta(z, names)
     if styles_root is not None:
@@ -300,7 +306,8 @@ def _other_members(z: SafeZip, names: list[str], ctx: ReadContext) -> Iterator[U
             if name.startswith("Thumbnails/"):
                 yield Notice(name, Visibility.THUMBNAIL, "the file carries a thumbnail image, which may show data")
             elif name.startswith("Basic/") or name.startswith("Scripts/"):
-                yield Notice(name, Visibility.VISIBLE, "macros present")
+                yield Notice(name, Visibility.MACRO, "macros present: their text was checked")
+                yield from read_basic_part(z.read(name), name)
             elif name.startswith("ObjectReplacements/") or _IMAGE.search(name):
                 continue  # pictures: not text; other engineers' image checks may look at them
             elif name.endswith("/content.xml"):

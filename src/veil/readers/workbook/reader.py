@@ -16,16 +16,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import salvaging
 from veil.readers.registry import ReadContext
 from veil.readers.sniff import sniff
 from veil.readers.units import Unit
 
 
+@salvaging
 def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     fmt = ctx.format or sniff(blob, ctx.name)
     try:
         yield from _read(blob, ctx, fmt)
-    except LimitExceeded:
+    except LimitExceeded:  # ZipDamage too: the salvaging wrapper reads what it can
         raise
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise

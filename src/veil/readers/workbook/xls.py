@@ -19,6 +19,9 @@ from typing import Any
 import olefile
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import OleDamage, damaged_ole_units, loose_strings, ole_damage
+from veil.readers.office.salvage import stream as stream_bytes
+from veil.readers.office.vba import is_vba_storage, read_project
 from veil.readers.registry import ReadContext
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
 from veil.readers.workbook.grid import (
@@ -32,6 +35,7 @@ from veil.readers.workbook.grid import (
     sheet_units,
     visibility_of,
 )
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +47,28 @@ _METADATA_FIELDS = ("title", "subject", "author", "keywords", "comments", "last_
 
 
 def read_xls(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
+    """A damaged container (a stream cut short, a broken directory) is unverifiable, and its raw text is checked."""
     try:
         ole = olefile.OleFileIO(io.BytesIO(blob))
-    except Exception as exc:  # noqa: BLE001 - olefile raises many kinds on broken input
-        raise LimitExceeded("the xls file's OLE structure cannot be read (corrupt or truncated)") from exc
+    except Exception:  # noqa: BLE001 - olefile raises many kinds on broken input
+        yield from damaged_ole_units(blob, "the xls file's OLE structure cannot be read (corrupt or truncated)")
+        return
     try:
+        problem = ole_damage(ole)
         streams = ["/".join(s) for s in ole.listdir(streams=True, storages=False)]
         book_stream = next((s for s in streams if s.lower() in ("workbook", "book")), None)
         if book_stream is None:
-            raise LimitExceeded("the xls file has no Workbook stream")
-        biff = _walk(ole.openstream(book_stream).read())
+            raise OleDamage(problem or "the xls file has no Workbook stream")
+        biff = _walk(stream_bytes(ole, book_stream))
         if biff.encrypted:
             raise LimitExceeded("the xls workbook is password-protected (encrypted)")
+        if problem:
+            raise OleDamage(problem)
         yield from _sheets(blob, biff, ctx)
         yield from _metadata(ole)
         yield from _other_streams(ole, streams, ctx)
+    except OleDamage as exc:
+        yield from damaged_ole_units(blob, str(exc))
     finally:
         ole.close()
 
@@ -217,6 +228,7 @@ def _sheets(blob: bytes, biff: _Biff, ctx: ReadContext) -> Iterator[Unit]:
         workbook, listing = None, formatting.listing
         yield Notice("workbook", Visibility.VISIBLE, "cell values were read with xlrd (calamine could not open it)")
     facts = [SheetFacts(name, f"sheet '{name}'", visibility) for name, visibility, _ in listing]
+    headings: dict[str, str | None] = {}
     yield from hidden_sheets_notice("workbook", facts)
     yield from _workbook_texts(biff, formatting)
     for index, ((name, _, kind), fact) in enumerate(zip(listing, facts, strict=True)):
@@ -240,12 +252,15 @@ def _sheets(blob: bytes, biff: _Biff, ctx: ReadContext) -> Iterator[Unit]:
                 yield Unreadable(fact.location, str(exc))  # one bad sheet: that sheet, not the rest of the file
                 continue
             grid = _xlrd_grid(sheet, formatting.datemode, ctx)
+        headings[name] = heading_of(grid.frame)
         yield from sheet_units(grid, fact)
         if sheet is not None:
             yield from _notes(sheet, fact)
         texts = [t for t in (_header_text(raw) for raw in biff.headers.get(index, [])) if t]
         if texts:
             yield Text(f"{fact.location} header/footer", Visibility.HEADER_FOOTER, "\n".join(texts))
+    yield from sheet_names_table([(f.name, f.visibility, headings.get(f.name)) for f in facts],
+                                 "sheet names (workbook)")
 
 
 def _calamine_listing(workbook: object) -> list[tuple[str, Visibility, str]]:
@@ -383,8 +398,11 @@ def _decode_property(value: bytes) -> str:
 
 def _other_streams(ole: olefile.OleFileIO, streams: list[str], ctx: ReadContext) -> Iterator[Unit]:
     macros = [s for s in streams if s.lower().startswith(("_vba_project_cur/", "_vba_project/"))]
-    if macros:
-        yield Notice("_VBA_PROJECT_CUR", Visibility.VISIBLE, "macros present (VBA project)")
+    for root in sorted({m.split("/", 1)[0] for m in macros}):
+        if is_vba_storage(ole, [root]):
+            yield from read_project(ole, [root], root)
+        else:
+            yield Unreadable(root, "the macros (VBA project) have no module directory")
     embedded: set[str] = set()
     for stream in streams:
         lower = stream.lower()
@@ -398,7 +416,7 @@ def _other_streams(ole: olefile.OleFileIO, streams: list[str], ctx: ReadContext)
                 embedded.add(top)
                 yield from _embedded(ole, top, [s for s in streams if s.startswith(top + "/")], ctx)
         else:
-            text = loose_strings(ole.openstream(stream).read())
+            text = loose_strings(stream_bytes(ole, stream))
             yield Notice(stream, Visibility.UNKNOWN_PART, "an OLE stream Veil does not recognise")
             if text:
                 yield Text(stream, Visibility.UNKNOWN_PART, text)
@@ -407,7 +425,7 @@ def _other_streams(ole: olefile.OleFileIO, streams: list[str], ctx: ReadContext)
 def _pivot_cache(ole: olefile.OleFileIO, stream: str) -> Iterator[Unit]:
     where = f"pivot cache ({stream})"
     yield Notice(where, Visibility.PIVOT_CACHE, "the workbook keeps a pivot cache (a copy of the source data)")
-    text = loose_strings(ole.openstream(stream).read())
+    text = loose_strings(stream_bytes(ole, stream))
     if text:
         yield Text(where, Visibility.PIVOT_CACHE, text)
 
@@ -417,7 +435,7 @@ def _embedded(ole: olefile.OleFileIO, storage: str, members: list[str], ctx: Rea
     by_name = {m.split("/", 1)[1].lower(): m for m in members}
     for inner in ("package", "contents", "\x01ole10native", "workbook", "worddocument", "equationnative"):
         if inner in by_name:
-            data = ole.openstream(by_name[inner]).read()
+            data = stream_bytes(ole, by_name[inner])
             if inner == "\x01ole10native":
                 data = _ole10_native(data)
             yield from ctx.embedded(data, by_name[inner], where, Visibility.EMBEDDED)
@@ -438,20 +456,3 @@ def _ole10_native(data: bytes) -> bytes:
         return data[pos + 4:pos + 4 + size]
     except (ValueError, struct.error):
         return data[4:]
-
-
-_ASCII_RUN = re.compile(rb"[\x20-\x7e\xa0-\xff]{4,}")
-_UTF16_RUN = re.compile(rb"(?:[\x20-\x7e\xa0-\xff]\x00){4,}")
-
-
-def loose_strings(data: bytes, limit: int = 2_000_000) -> str:
-    """Readable runs in a binary stream (8-bit and UTF-16LE), for parts whose records Veil does not parse."""
-    data = data[:64 * 1024 * 1024]
-    found = [m.decode("utf-16-le") for m in _UTF16_RUN.findall(data)]
-    found += [m.decode("latin-1") for m in _ASCII_RUN.findall(data.replace(b"\x00", b"\n"))]
-    seen: dict[str, None] = {}
-    for text in found:
-        text = text.strip()
-        if len(text) >= 4:
-            seen.setdefault(text, None)
-    return "\n".join(seen)[:limit]

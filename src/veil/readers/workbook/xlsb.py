@@ -14,6 +14,7 @@ import struct
 from collections.abc import Iterator
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local, parse
 from veil.readers.safezip import SafeZip
@@ -27,6 +28,7 @@ from veil.readers.workbook.grid import (
     sheet_units,
     visibility_of,
 )
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 from veil.readers.workbook.xls import loose_strings
 
 _ROW_HDR, _COL_INFO, _WS_DIM, _BUNDLE_SH = 0, 60, 148, 156
@@ -54,7 +56,7 @@ _LOOSE_PARTS = [
 
 
 def read_xlsb(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
-    z = SafeZip(blob, ctx.budget.limits)
+    z = SafeZip(blob, ctx.budget.limits, fold_case=True)
     names = set(z.names)
     if "xl/workbook.bin" not in names:
         raise LimitExceeded("the xlsb file has no xl/workbook.bin")
@@ -62,6 +64,7 @@ def read_xlsb(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     workbook = open_calamine(blob, "xlsb")
     metas = list(workbook.sheets_metadata)  # type: ignore[attr-defined]
     facts = [SheetFacts(m.name, _location(m.name, paths.get(m.name)), visibility_of(m)) for m in metas]
+    headings: dict[str, str | None] = {}
     yield from hidden_sheets_notice("xl/workbook.bin", facts)
     done = {p for p in paths.values() if p}
     for fact in facts:
@@ -76,11 +79,14 @@ def read_xlsb(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         except LimitExceeded as exc:  # one bad sheet makes that sheet unreadable, not the rest of the file
             yield Unreadable(fact.location, str(exc))
             continue
+        headings[fact.name] = heading_of(grid.frame)
         yield from sheet_units(grid, fact)
         for part in _related(z, names, path, "/comments"):
             if part not in done:
                 done.add(part)
                 yield from _comments(z, part, fact)
+    yield from sheet_names_table([(f.name, f.visibility, headings.get(f.name)) for f in facts],
+                                 "sheet names (xl/workbook.bin)")
     yield from _other_parts(z, sorted(names - done), ctx)
 
 
@@ -241,7 +247,7 @@ def _other_parts(z: SafeZip, names: list[str], ctx: ReadContext) -> Iterator[Uni
 def _other_part(z: SafeZip, name: str, ctx: ReadContext) -> Iterator[Unit]:
     lower = name.lower()
     if lower == "xl/vbaproject.bin":
-        yield Notice(name, Visibility.VISIBLE, "macros present (VBA project)")
+        yield from read_vba_bin(z.read(name), name)
         return
     if lower.startswith("docprops/thumbnail"):
         yield Notice(name, Visibility.THUMBNAIL, "the file carries a thumbnail image, which may show data")

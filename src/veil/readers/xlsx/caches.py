@@ -17,6 +17,7 @@ import polars as pl
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.ooxml import chart_labels
 from veil.readers.safexml import iterparse_safe, local
 from veil.readers.units import Notice, Table, Text, Unit, Visibility, table_from_rows
 from veil.readers.xlsx.grid import serial_date, sparse_blocks
@@ -174,7 +175,6 @@ def chart_cache(pkg: Package, part: str) -> Iterator[Unit]:
     columns: list[tuple[str, dict[int, str]]] = []
     seen: set[tuple[tuple[int, str], ...]] = set()
     containers = {pt.getparent() for pt in root.iter() if local(pt.tag) == "pt"}
-    titles: list[str] = []
     for el in root.iter():
         if el in containers:
             points: dict[int, str] = {}
@@ -189,16 +189,13 @@ def chart_cache(pkg: Package, part: str) -> Iterator[Unit]:
             if points and key not in seen:
                 seen.add(key)
                 columns.append((_formula_near(el) or f"cache {len(columns) + 1}", points))
-        elif local(el.tag) == "t" and el.text and el.text.strip() and _in_rich_title(el):
-            titles.append(el.text.strip())
     if columns:
         height = min(max(max(p) for _, p in columns) + 1, 1_000_000)
         grid: list[list[object]] = [[points.get(i) for _, points in columns] for i in range(height)]
         yield table_from_rows(grid, location=f"chart cache ({part})", visibility=Visibility.CHART_CACHE,
                               header=[name for name, _ in columns],
                               notes=["values the chart keeps a copy of, even if their cells were deleted"])
-    if titles:
-        yield Text(f"chart text ({part})", Visibility.VISIBLE, "\n".join(titles))
+    yield from chart_labels(root, part)
 
 
 def _formula_near(el: etree._Element) -> str | None:
@@ -211,10 +208,6 @@ def _formula_near(el: etree._Element) -> str | None:
         if f is not None and f.text:
             return f.text.strip()
     return None
-
-
-def _in_rich_title(el: etree._Element) -> bool:
-    return any(local(a.tag) in ("title", "tx", "txPr") for a in el.iterancestors())
 
 
 def revision_log(pkg: Package, part: str) -> Iterator[Unit]:

@@ -6,10 +6,8 @@ in LimitExceeded with a one-line reason instead of a hang or an OOM.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -98,8 +96,7 @@ class Package:
 
 
 def open_package(blob: bytes, limits: Limits) -> Package:
-    pkg = Package(SafeZip(blob, limits), limits)
-    _refuse_duplicate_names(blob)
+    pkg = Package(SafeZip(blob, limits, fold_case=True), limits)
     for rel in pkg.rels("").values():
         if rel.kind == "officeDocument" and not rel.external and rel.target in pkg.zip.infos:
             pkg.workbook_path = rel.target
@@ -124,16 +121,6 @@ def open_package(blob: bytes, limits: Limits) -> Package:
                                          int(sid) if sid and sid.isdigit() else None,
                                          el.get("hidden", "0").lower() in ("1", "true")))
     return pkg
-
-
-def _refuse_duplicate_names(blob: bytes) -> None:
-    """Two members with one name (OPC names ignore case): Excel, calamine and Veil might each read a different one."""
-    seen: set[str] = set()
-    for name in zipfile.ZipFile(io.BytesIO(blob)).namelist():
-        key = name.lower().lstrip("/")
-        if key in seen:
-            raise LimitExceeded(f"the package has two parts named {name}: which one an application reads is ambiguous")
-        seen.add(key)
 
 
 _COL_RE = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
@@ -184,6 +171,14 @@ def ranges_in(formula: str) -> list[tuple[str | None, tuple[int, int, int, int]]
         if a and b:
             out.append((sheet, (min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))))
     return out
+
+
+_LITERAL = re.compile(r'"((?:[^"]|"")*)"')
+
+
+def formula_literals(formula: str) -> list[str]:
+    """The string constants written in a formula (`=OR($A2="GARCIA, Jose",$B2="A123456789")` gives both)."""
+    return [m.group(1).replace('""', '"') for m in _LITERAL.finditer(formula) if m.group(1).strip()]
 
 
 def sheet_refs(formula: str) -> set[str]:

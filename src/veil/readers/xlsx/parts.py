@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
-from veil.readers.office.ooxml import DMS_ID_PROPERTIES
+from veil.readers.office.ooxml import DMS_ID_PROPERTIES, record_lists, xml_records
 from veil.readers.registry import ReadContext
 from veil.readers.safexml import local
 from veil.readers.safezip import SafeZip
 from veil.readers.sniff import OLE_MAGIC
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
-from veil.readers.xlsx.package import Package, sheet_refs
+from veil.readers.xlsx.package import Package, formula_literals, sheet_refs
 
 _TEXT_CAP = 2_000_000
 _CORE_SKIP = {"created", "modified", "lastPrinted", "revision", "version"}
@@ -123,6 +123,8 @@ def defined_names(pkg: Package) -> Iterator[Unit]:
         refs = sheet_refs(dn.formula)
         if not refs and not dn.formula.startswith("#REF"):
             constants.append(f"{dn.name} = {dn.formula}")
+        elif literals := formula_literals(dn.formula):
+            constants.append(f"{dn.name}: " + "\t".join(literals))
         for name in refs:
             target = pkg.sheet_by_name(name)
             if target is not None and target.visibility is not Visibility.VISIBLE and (dn.name, name) not in told:
@@ -156,16 +158,19 @@ def custom_xml(pkg: Package, part: str, ctx: ReadContext) -> Iterator[Unit]:
         return
     if local(root.tag) in ("contentTypeSchema", "schema") or root.tag == "{http://www.w3.org/2001/XMLSchema}schema":
         return  # SharePoint content-type schemas: field definitions, no values
+    lists = record_lists(root)
+    in_records = {leaf for _, records in lists for record in records for leaf in record.iter()}  # keeps proxies alive
     lines = []
     for el in root.iter():
-        if not isinstance(el.tag, str) or not el.text or not el.text.strip():
-            continue
+        if not isinstance(el.tag, str) or not el.text or not el.text.strip() or el in in_records:
+            continue  # records are read as a table below, their fields kept together
         label = next((a.get("name") for a in (el, *el.iterancestors()) if a.get("name")), None)
         if label and label.lower() in DMS_ID_PROPERTIES:
             continue
         lines.append(f"{label}: {el.text.strip()}" if label else el.text.strip())
     if lines:
         yield Text(f"custom XML properties ({part})", Visibility.METADATA, "\n".join(lines)[:_TEXT_CAP])
+    yield from xml_records(root, f"custom XML ({part})", Visibility.METADATA, lists)
 
 
 def _data_mashup(encoded: str, part: str, ctx: ReadContext) -> Iterator[Unit]:

@@ -27,8 +27,11 @@ from collections.abc import Callable, Iterator
 from lxml import etree
 
 from veil.readers.limits import LimitExceeded
+from veil.readers.office.salvage import salvaging
+from veil.readers.office.vba import read_vba_bin
 from veil.readers.registry import ReadContext
-from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
+from veil.readers.workbook.sheet_names import heading_of, sheet_names_table
 from veil.readers.xlsx.caches import chart_cache, external_link, pivot_cache, revision_log
 from veil.readers.xlsx.grid import shared_strings
 from veil.readers.xlsx.package import Package, Sheet, open_package
@@ -92,7 +95,7 @@ def _handlers(labels: dict[str, str]) -> list[tuple[re.Pattern[str], Handler]]:
         (r"xl/drawings/drawing\d*\.xml", lambda p, n, c: drawing(p, n, labels.get(n, ""))),
         (r"xl/drawings/[^/]+\.vml", lambda p, n, c: vml(p, n)),
         (r"xl/embeddings/.+", lambda p, n, c: embedding(p, n, c)),
-        (r"xl/vbaProject\.bin", lambda p, n, c: iter([Notice(n, Visibility.VISIBLE, "macros present (VBA project)")])),
+        (r"xl/vbaProject\.bin", lambda p, n, c: read_vba_bin(p.zip.read(n), n)),
     ]
     return [(re.compile(f"^{pattern}$", re.I), handler) for pattern, handler in table]
 
@@ -106,6 +109,7 @@ _KIND_EXAMPLE = {"comments": "xl/comments1.xml", "threadedComment": "xl/threaded
                  "package": "xl/embeddings/x", "queryTable": "xl/queryTables/q.xml"}
 
 
+@salvaging
 def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     """Read an xlsx/xlsm/xltx workbook into units. Raises LimitExceeded on containers it cannot open."""
     pkg = open_package(blob, ctx.budget.limits)
@@ -122,6 +126,7 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     if hidden:
         yield Notice(pkg.workbook_path, Visibility.HIDDEN_SHEET,
                      f"{len(hidden)} of {len(pkg.sheets)} sheet(s) are hidden")
+    headings: dict[str, str | None] = {}
     for sheet in pkg.sheets:
         ctx.budget.check_time()
         if not sheet.path:
@@ -132,9 +137,14 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
             labels.setdefault(rel.target, sheet.location)
             kinds.setdefault(rel.target, rel.kind)
         if sheet.kind in ("worksheet", "macrosheet", "dialogsheet"):
-            yield from _guarded(sheet.location, read_sheet(sheet, sc))
+            for unit in _guarded(sheet.location, read_sheet(sheet, sc)):
+                if isinstance(unit, Table) and unit.location == sheet.location:
+                    headings[sheet.name] = heading_of(unit.frame)
+                yield unit
             if sheet.kind == "macrosheet":
                 yield Notice(sheet.location, Visibility.VISIBLE, "an Excel 4.0 macro sheet")
+    yield from sheet_names_table([(s.name, s.visibility, headings.get(s.name)) for s in pkg.sheets],
+                                 f"sheet names ({pkg.workbook_path})")
     yield from _unlisted_sheets(pkg, sc, done)
     yield from _orphan_strings(pkg, strings_data, sc)
     yield from _white_runs(strings_data, sc)

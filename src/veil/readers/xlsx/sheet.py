@@ -26,6 +26,7 @@ from veil.readers.xlsx.package import (
     cell_ref,
     col_index,
     col_letters,
+    formula_literals,
     range_text,
     ranges_in,
     sheet_refs,
@@ -378,16 +379,27 @@ def _formula_notices(sheet: Sheet, scan: _Scan, sc: SheetContext) -> Iterator[Un
 def _sheet_extras(sheet: Sheet, root: etree._Element, pkg: Package, sc: SheetContext) -> Iterator[Unit]:
     header_footer: list[str] = []
     validations: list[str] = []
+    conditional: list[str] = []
     hyperlinks: list[str] = []
     rels = pkg.rels(sheet.path)
     for el in root.iter():
-        tag = local(el.tag)
+        tag = local(el.tag) if isinstance(el.tag, str) else ""
         if tag in ("oddHeader", "oddFooter", "evenHeader", "evenFooter", "firstHeader", "firstFooter") and el.text:
             text = _HF_CODES.sub(" ", el.text).strip()
             if text:
                 header_footer.append(f"{tag}: {text}")
-        elif tag in ("formula1", "f") and el.text and _in_validation(el):
-            validations.extend(_list_literal(el.text, sheet, sc))
+        elif tag in ("formula1", "formula2", "f", "formula") and el.text:
+            if _under(el, "dataValidation"):
+                validations.extend(_list_literal(el.text, sheet, sc) if tag != "formula2" else [])
+                if not el.text.strip().startswith('"') or tag == "formula2":
+                    validations.extend(_literal_line(el.text))
+            elif _under(el, "cfRule"):
+                conditional.extend(_literal_line(el.text))
+        elif tag == "dataValidation":
+            validations.extend(v.strip() for k in ("promptTitle", "prompt", "errorTitle", "error")
+                               if (v := el.get(k)) and v.strip())
+        elif tag == "cfRule" and el.get("text", "").strip():
+            conditional.append(el.get("text", "").strip())
         elif tag == "hyperlink":
             rid = next((v for k, v in el.attrib.items() if local(k) == "id"), None)
             rel = rels.get(rid or "")
@@ -398,12 +410,20 @@ def _sheet_extras(sheet: Sheet, root: etree._Element, pkg: Package, sc: SheetCon
         yield Text(f"{sheet.location} header/footer", Visibility.HEADER_FOOTER, "\n".join(header_footer))
     if validations:
         yield Text(f"{sheet.location} data-validation lists", Visibility.DATA_VALIDATION, "\n".join(validations))
+    if conditional:
+        yield Text(f"{sheet.location} conditional-format formulas", Visibility.FORMULA, "\n".join(conditional))
     if hyperlinks:
         yield Text(f"{sheet.location} hyperlink targets", Visibility.METADATA, "\n".join(hyperlinks))
 
 
-def _in_validation(el: etree._Element) -> bool:
-    return any(local(a.tag) == "dataValidation" for a in el.iterancestors())
+def _under(el: etree._Element, name: str) -> bool:
+    return any(local(a.tag) == name for a in el.iterancestors())
+
+
+def _literal_line(formula: str) -> list[str]:
+    """A formula's string constants on one line, so a name stays beside the A-number it is compared with."""
+    found = formula_literals(formula)
+    return ["\t".join(found)] if found else []
 
 
 def _list_literal(formula: str, sheet: Sheet, sc: SheetContext) -> list[str]:
