@@ -29,6 +29,7 @@ from veil.workflow.approvals import file_states
 from veil.workflow.blobs import BlobStore
 from veil.workflow.errors import Forbidden, NotFound, Refused
 from veil.workflow.events import Published, Withdrawn
+from veil.workflow.publication_journal import Item, PublicationJournal
 from veil.workflow.roles import Role
 
 STAGING_NAME = ".veil-staging"
@@ -62,7 +63,8 @@ class DirectorySite:
         if self.staging == self.root or self.staging.is_relative_to(self.root):
             raise UsageError("the staging folder must be outside the public tree")
 
-    def _target(self, path: str) -> Path:
+    def target(self, path: str) -> Path:
+        """The file of `path` under the site's root; refuses a path that would leave it."""
         rel = PurePosixPath(path)
         if rel.is_absolute() or ".." in rel.parts:
             raise Refused("the publication path must stay inside the public site")
@@ -76,7 +78,7 @@ class DirectorySite:
         return write_temp_file(self.staging, data, mode=0o644)
 
     def put(self, path: str, data: bytes) -> None:
-        target = self._target(path)
+        target = self.target(path)
         staged = self._stage(data)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -96,12 +98,12 @@ class DirectorySite:
 
     def get(self, path: str) -> bytes | None:
         try:
-            return self._target(path).read_bytes()
+            return self.target(path).read_bytes()
         except FileNotFoundError:
             return None
 
     def remove(self, path: str) -> None:
-        self._target(path).unlink(missing_ok=True)
+        self.target(path).unlink(missing_ok=True)
 
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path}" if self.base_url else path
@@ -164,32 +166,25 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
                                                       Publication.release_id != release.id)).first()
     if taken is not None:
         raise Refused(f"{shown_path(taken.path)} is live from release #{taken.release_id}; withdraw that release first")
-    written: list[tuple[str, bytes | None]] = []
+    todo = [(state, f"{release.target_path}/{state.file.name}") for state in chosen]
+    todo = [(state, path) for state, path in todo if not (path in live and live[path].sha256 == state.file.sha256)]
+    items = [Item(path, state.file.sha256, blobs.get(state.file.sha256)) for state, path in todo]
+    previous: list[tuple[str, bytes | None]] = []
+    if isinstance(site, DirectorySite):
+        _write_journaled(session, site, release.id, user.username, items)
+    else:
+        previous = _write_each(site, items)
     publications = []
-    try:
-        for state in chosen:
-            data = blobs.get(state.file.sha256)
-            path = f"{release.target_path}/{state.file.name}"
-            if path in live and live[path].sha256 == state.file.sha256:
-                continue  # already live at exactly these bytes
-            written.append((path, site.get(path)))
-            site.put(path, data)
-            back = site.get(path)
-            if back is None or hashlib.sha256(back).hexdigest() != state.file.sha256:
-                raise Refused(f"the public site does not hold the approved bytes of {shown_name(state.file.name)} "
-                              "after writing")
-            if path in live:
-                live[path].withdrawn, live[path].withdrawn_by = utcnow(), user.id
-            publications.append(Publication(release_id=release.id, file_id=state.file.id,
-                                            sha256=state.file.sha256, site=site.name, path=path,
-                                            publisher_id=user.id))
-    except BaseException:
-        for path, previous in reversed(written):  # put the site back as it was
-            if previous is None:
-                site.remove(path)
-            else:
-                site.put(path, previous)
-        raise
+    for state, path in todo:
+        back = site.get(path)
+        if back is None or hashlib.sha256(back).hexdigest() != state.file.sha256:
+            _put_back(site, previous)  # a directory site is put back by the journal when the caller rolls back
+            raise Refused(f"the public site does not hold the approved bytes of {shown_name(state.file.name)} "
+                          "after writing")
+        if path in live:
+            live[path].withdrawn, live[path].withdrawn_by = utcnow(), user.id
+        publications.append(Publication(release_id=release.id, file_id=state.file.id, sha256=state.file.sha256,
+                                        site=site.name, path=path, publisher_id=user.id))
     if not publications:
         raise Refused("these files are already published at exactly these bytes")
     session.add_all(publications)
@@ -199,6 +194,40 @@ def publish(session: Session, blobs: BlobStore, site: PublicSite, release: Relea
     audit.append(session, Published(actor=user.username, release_id=release.id, site=site.name,
                                     files=tuple(f"{p.sha256} {shown_path(p.path)}" for p in publications)))
     return publications
+
+
+def _write_journaled(session: Session, site: DirectorySite, release_id: int, actor: str, items: list[Item]) -> None:
+    """All or nothing, through crashes: the intent and the bytes are staged outside the public tree first, the
+    caller's commit finishes the journal and its rollback (an error here or later) puts the site back; a crash in
+    between is finished or rolled back by `publication_journal.recover` when the server starts."""
+    for item in items:
+        site.target(item.path)  # refuse a path that leaves the site before anything is staged
+    journal = PublicationJournal.begin(site, release_id, actor, items)
+    journal.bind(session)
+    journal.apply()
+    journal.commit(session)
+
+
+def _write_each(site: PublicSite, items: list[Item]) -> list[tuple[str, bytes | None]]:
+    """A site that is not a directory (object storage): each file written in turn, the earlier ones put back if
+    one fails. Returns what each path held before, to put back if a later check fails."""
+    written: list[tuple[str, bytes | None]] = []
+    try:
+        for item in items:
+            written.append((item.path, site.get(item.path)))
+            site.put(item.path, item.data)
+    except BaseException:
+        _put_back(site, written)
+        raise
+    return written
+
+
+def _put_back(site: PublicSite, previous: list[tuple[str, bytes | None]]) -> None:
+    for path, data in reversed(previous):
+        if data is None:
+            site.remove(path)
+        else:
+            site.put(path, data)
 
 
 def withdraw(session: Session, site: PublicSite, release: Release, user: User) -> list[Publication]:
