@@ -13,11 +13,12 @@ A blocked result carries a `suggestion`: what to send instead, screened again fo
     core.py       message reading (attachments through `veil check`), recipient entitlement, suggestions
     suggest.py    rewording one blocked sentence (data/suggestions.yaml)
     policy.py     the recipient table and limits (data/screen_policy.yaml, an agency's file laid over it)
-    manifest.py   manifest fields, values and people; redaction
+    manifest.py   manifest fields, values and people (the linkage of `veil holds check-manifest`); the copy to send
+    audit.py      the audit event of every decision
 """
 
 from veil.screen.core import entitled, screen_message
-from veil.screen.manifest import redact_manifest, screen_manifest
+from veil.screen.manifest import screen_manifest
 from veil.screen.policy import ScreenPolicy, load_screen_policy
 from veil.screen.registry import FileRegistry, MemoryRegistry, ProtectedPerson, ProtectedRegistry
 from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult, Suggestion, report
@@ -36,7 +37,6 @@ __all__ = [
     "Suggestion",
     "entitled",
     "load_screen_policy",
-    "redact_manifest",
     "report",
     "screen_manifest",
     "screen_message",

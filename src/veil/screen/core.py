@@ -90,7 +90,7 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
         result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", f"the message is larger than "
                                              f"{limits.max_message_bytes} bytes: not screened"))
         return _done(result, started)
-    screener = _Screener(recipient, registry, policy)
+    screener = TextScreener(recipient, registry, policy)
     body: list[str] = []
     dropped: list[str] = []
     try:
@@ -145,7 +145,7 @@ def suggest_message(text: str, recipient: Recipient, registry: ProtectedRegistry
 def blocking_sentences(text: str, recipient: Recipient, registry: ProtectedRegistry | None,
                        policy: ScreenPolicy) -> list[tuple[int, int, int]]:
     """(start, end, sentence number) of every sentence of `text` that blocks for this recipient."""
-    screener = _Screener(recipient, registry, policy, list_all=True)
+    screener = TextScreener(recipient, registry, policy, list_all=True)
     screener.text(text, "message")
     return screener.blocking
 
@@ -203,7 +203,10 @@ def _plain_text(blob: bytes) -> Unit:
     return Text("message", Visibility.VISIBLE, str(best))
 
 
-class _Screener:
+class TextScreener:
+    """Screens text units one after another for one recipient: the findings, and the blocking sentences of the
+    last text (for suggestions)."""
+
     def __init__(self, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy,
                  list_all: bool = False) -> None:
         self.recipient = recipient
