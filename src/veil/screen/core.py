@@ -246,7 +246,7 @@ class TextScreener:
             self.max_chars = -1  # say it once
             return
         self.chars += len(text)
-        for number, (start, end, verdict) in enumerate(classify_text(text), start=1):
+        for number, (start, end, verdict) in enumerate(classify_text(text, message=True), start=1):
             sentence = text[start:end]
             people = find_protected(sentence, self.registry)
             before = len(self.findings)
@@ -268,13 +268,18 @@ class TextScreener:
         return self.recipient.kind.value if self.recipient.kind else "unspecified"
 
     def _status(self, sentence: str, verdict: SentenceResult, people: list[PersonMatch], where: str) -> None:
-        refs = [mask(r.text) if r.is_name else r.text for r in verdict.refs][:2]
+        # Matched words can hold a name or an identifier ("Mr. García", "A123456789"): shown masked, like sentences.
+        refs = [mask(r.text) if r.is_name else masked_sentence(r.text, limit=60) for r in verdict.refs][:2]
         statuses = list(dict.fromkeys(s.category for s in verdict.statuses))
-        said = ", ".join(f"'{s.text}'" for s in verdict.statuses[:2])
+        said = ", ".join(f"'{masked_sentence(s.text, limit=80)}'" for s in verdict.statuses[:2])
         about = f"about {_quoted(refs)}" if refs else "about someone"
         allowed = entitled(self.recipient, None, self.policy)
         rule = self.policy.rule(self.recipient.kind)
-        if allowed:
+        if allowed and rule and rule.own_case_only and verdict.someone_else:
+            allowed = False
+            to_whom = (f"; the recipient ({self._kind_name()}) may know about their own case only, and this is "
+                       "about someone else")
+        elif allowed:
             to_whom = f"; the recipient ({self._kind_name()}) may know it: {rule.basis if rule else ''}"
         else:
             to_whom = f"; the recipient ({self._kind_name()}) may not" + (f": {rule.basis}" if rule else

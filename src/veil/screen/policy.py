@@ -28,6 +28,7 @@ class RecipientRule:
     kind: RecipientKind
     may_know: bool
     basis: str
+    own_case_only: bool = False  # may know about their own case only (the applicant, an attorney's client)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,10 @@ def _build(raw: dict[str, Any], source: str) -> ScreenPolicy:
         entry = table.get(kind.value)
         if not isinstance(entry, dict) or not isinstance(entry.get("may_know"), bool):
             raise UsageError(f"{source}: recipients.{kind.value}.may_know must be true or false")
-        rules[kind] = RecipientRule(kind, entry["may_know"], str(entry.get("basis") or ""))
+        own = entry.get("own_case_only", False)
+        if not isinstance(own, bool):
+            raise UsageError(f"{source}: recipients.{kind.value}.own_case_only must be true or false")
+        rules[kind] = RecipientRule(kind, entry["may_know"], str(entry.get("basis") or ""), own)
     limits = raw.get("limits") or {}
     try:
         parsed = Limits(**{k: int(v) for k, v in limits.items() if k in Limits.__dataclass_fields__})
