@@ -25,6 +25,12 @@ THE_2022_SENTENCE_AND_PARAPHRASES = [
     "Le confirmo que algunas de las personas de este vuelo resultaron afectadas por la fuga de datos.",
     "Varios de los 103 podrían haber sido afectados por el incidente de datos.",
     "Ninguno de ellos fue afectado por la filtración.",
+    "Il se peut que certains des 103 passagers du vol aient été touchés par la fuite de données.",
+    "Plusieurs des personnes à bord figuraient dans le fichier publié par erreur.",
+    "Kèk nan 103 moun ki te sou vòl la te nan dosye ki te pibliye pa erè a.",
+    "It's possible that a few of the passengers on the flight were affected by the data issue.",
+    "Certain passengers on the manifest may see possible changes to their travel because of the recent data matter.",
+    "Let me just say that the 103 aren't all ordinary returnees: some were in the spreadsheet that leaked.",
 ]
 
 HARD_NEGATIVES = [
@@ -93,12 +99,19 @@ def test_precision_and_recall_meet_the_bar(name: str) -> None:
     assert tp / (tp + fp) >= 0.95
 
 
+def _paraphrase_texts() -> list[tuple[str, str, str]]:
+    import json
+
+    with (DATA / "messages_paraphrases.jsonl").open(encoding="utf-8") as fh:
+        return [("", "", json.loads(line)["text"]) for line in fh if line.strip()]
+
+
 @pytest.mark.parametrize("name", ["sentences.tsv", "sentences_heldout.tsv", "sentences_heldout2.tsv",
-                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv"])
+                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv", "messages_paraphrases.jsonl"])
 def test_trigger_prefilter_changes_nothing(name: str) -> None:
     from veil.detectors.text_segments import split_sentences
 
-    for _, _, text in _rows(name):
+    for _, _, text in _paraphrase_texts() if name.endswith(".jsonl") else _rows(name):
         for seg in split_sentences(text):
             sentence = text[seg.start:seg.end]
             fast, full = classify(sentence, prefilter=True), classify(sentence, prefilter=False)

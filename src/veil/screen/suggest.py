@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from veil.detectors.sentence_rules import classify
 from veil.yamlio import load_yaml
 
 _MIN_WORDS = 4
@@ -46,14 +47,15 @@ def _rules(lang: str) -> _Rules:
 
 
 def rewrite(sentence: str, lang: str, blocks: Callable[[str], bool]) -> str:
-    """The sentence reworded without its disclosure, or "" when nothing of it can stay."""
+    """The sentence reworded without its disclosure, or "" when nothing of it can stay. What is kept states no
+    status at all: taking out only what made a statement about someone else ("your client's cellmate") would keep
+    the statement."""
     rules = _rules(lang)
     takes_off = any(p.search(sentence) for p in rules.schedule_change)
     for candidate in _shorter(sentence, rules):
         if takes_off and not any(p.search(candidate) for p in rules.schedule_change):
             continue  # what the recipient needs is who is off the flight: the notice below says it
-
-        if not blocks(candidate):
+        if not classify(candidate).statuses and not blocks(candidate):
             return candidate
     notice = _notice(sentence, rules)
     if notice and not blocks(notice):
