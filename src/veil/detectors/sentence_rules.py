@@ -11,7 +11,8 @@ says (a status) and WHO it says it of (a reference):
                people listed in your note", "those on the flight"), a title or a person's name, a pronoun
     finite     a past claim or event that carries its own subject ("applied for asylum", "were affected by")
     generic /  framing that makes a sentence about the law, the process or a population; a generic subject
-    statistics ("anyone who fears return") makes the pronouns after it generic too
+    statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
+               exposed") makes the pronouns after it ("they", "many of them") generic too
     refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
@@ -63,9 +64,10 @@ _LANG_WORDS = {
                     "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
                     "madame être avait".split()),
     "ht": frozenset("yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
-                    "paske men lè kote jodi a yon mesye madanm fanmi pase dosye".split()),
+                    "paske men lè kote jodi a yon mesye madanm fanmi pase dosye konn tann ane anvan plizyè entèvyou "
+                    "demann mande ka fè di bay lòt sèlman toujou kounye isit".split()),
 }
-_LANG_LETTERS = {"es": "ñ¿¡áíóú", "fr": "çêâîôûëœàè", "ht": "ò"}
+_LANG_LETTERS = {"es": "ñ¿¡áíóú", "fr": "çêâîôûëœà", "ht": "ò"}  # "è" is French and Creole both
 
 
 @dataclass(frozen=True)
@@ -187,8 +189,7 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
     generic_subject = _any(own.generic_subject, sentence)
-    result.refs = [r for r in _refs(own, sentence, names=True)
-                   if not (generic_subject and r.category == "pronoun")]
+    result.refs = [r for r in _refs(own, sentence, names=True) if not (generic_subject and _by_pronoun(r))]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
         result.reason = "reference to identified people"
@@ -226,6 +227,14 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
         out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence)
                    if not h.official)
     return out
+
+
+# A pronoun, or a part of a group named by one ("many of them"): under a generic subject it is that subject.
+_PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leurs|yo)\s*$", re.IGNORECASE)
+
+
+def _by_pronoun(ref: RuleMatch) -> bool:
+    return ref.category == "pronoun" or bool(_PRONOUN_END.search(ref.text))
 
 
 def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
