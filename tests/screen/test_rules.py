@@ -41,7 +41,40 @@ HARD_NEGATIVES = [
     "The data incident was reported to Congress on December 1.",
     "U.S. Customs and Border Protection will meet the aircraft.",
     "In FY2022, 2,345 people applied for asylum nationwide.",
+    # statements of law and policy, training, shelters, national totals, a public notice of a mistake
+    "A person physically present in the United States may apply for asylum.",
+    "Under the Convention Against Torture, protection is available where it is more likely than not that a person "
+    "would be tortured.",
+    "8 CFR 208.6 prohibits disclosing that a person has applied for asylum.",
+    "The embassy is funding torture-prevention training for police officers in your country.",
+    "The migrant shelter offers temporary refuge to families.",
+    "In FY2023, 30,000 Guatemalan nationals filed asylum applications nationwide.",
+    "A file was published on our website by mistake and has been removed.",
+    "We can neither confirm nor deny whether any of the people in your note has sought protection.",
 ]
+
+# Hedged, indirect, negative and euphemistic forms, each as a class (issue 13).
+HEDGED_INDIRECT_NEGATIVE_EUPHEMISTIC = [
+    "It's possible that a few of the passengers on Tuesday's flight were affected by the data issue.",
+    "There may be one or two in the group whose cases are still with the asylum office.",
+    "Most of the people on the second bus are probably fear cases.",
+    "His case was referred to an asylum officer.",
+    "She is in non-refoulement screening.",
+    "The Board is considering her Article 3 claim.",
+    "He told our officers he would be harmed if returned.",
+    "They feared going back.",
+    "There are pending cases with the asylum office among the group.",
+    "None of the people listed in your diplomatic note have humanitarian applications on file.",
+    "Certain passengers on the manifest may face possible changes in connection with the recent data incident.",
+    "Es posible que unos pocos de los pasajeros del vuelo hayan estado en el documento filtrado.",
+    "Aucun des ressortissants cités dans votre note n'a déposé de demande d'asile.",
+    "Madanm nan te di ofisye yo gang yo ap touye l si l retounen.",
+]
+
+
+@pytest.mark.parametrize("sentence", HEDGED_INDIRECT_NEGATIVE_EUPHEMISTIC)
+def test_hedged_indirect_negative_and_euphemistic_forms_block(sentence: str) -> None:
+    assert classify(sentence).disclosing
 
 
 @pytest.mark.parametrize("sentence", THE_2022_SENTENCE_AND_PARAPHRASES)
