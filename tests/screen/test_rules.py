@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from veil.detectors.sentence_rules import classify, classify_text
+from veil.detectors.sentence_rules import LANGS, classify, classify_text, rules
 
 DATA = Path(__file__).parent / "data"
 
@@ -149,3 +149,9 @@ def test_trigger_prefilter_changes_nothing(name: str) -> None:
             sentence = text[seg.start:seg.end]
             fast, full = classify(sentence, prefilter=True), classify(sentence, prefilter=False)
             assert bool(fast.statuses) == bool(full.statuses), sentence
+            # each language's patterns run only on sentences holding one of that language's triggers
+            low = sentence.lower()
+            for lang in LANGS:
+                if not any(t in low for t in rules(lang).status_triggers):
+                    assert not any(p.search(sentence) for ps in rules(lang).status.values() for p in ps), (lang,
+                                                                                                        sentence)

@@ -146,8 +146,20 @@ def guess_language(sentence: str) -> str:
 
 def mentions_status(text: str) -> bool:
     """Could any sentence of the text state a protected status? (The cheap look: a status trigger word.)"""
+    return bool(_triggered(text))
+
+
+def _triggered(text: str) -> tuple[str, ...]:
+    """The languages whose status patterns can match `text`: each pattern holds one of its language's triggers."""
     low = text.lower()
-    return any(t in low for r in LANGS for t in rules(r).status_triggers)
+    return tuple(r for r in LANGS if _trigger_pattern(r).search(low))
+
+
+@lru_cache(maxsize=len(LANGS))
+def _trigger_pattern(lang: str) -> re.Pattern[str]:
+    """One search for all of a language's triggers (plain fragments, longest first)."""
+    fragments = sorted(set(rules(lang).status_triggers), key=len, reverse=True)
+    return re.compile("|".join(re.escape(f) for f in fragments))
 
 
 def mentions_people(sentence: str) -> bool:
@@ -179,12 +191,13 @@ def classify(sentence: str, previous: str | bool | None = None, prefilter: bool 
 def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, bool]:
     """The sentence's own verdict; whether the previous sentence could still make it disclosing (a quantity or a
     claim, unframed); whether the message could (a status, unframed)."""
-    if prefilter and not mentions_status(sentence):
+    triggered = _triggered(sentence)
+    if prefilter and not triggered:
         return SentenceResult(False, ""), False, False
     lang = guess_language(sentence)
     own = rules(lang)
     result = SentenceResult(False, lang)
-    result.statuses = _statuses(sentence)
+    result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
     if not result.statuses or _any(own.refusal, sentence):
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
@@ -194,8 +207,8 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
         result.disclosing = True
         result.reason = "reference to identified people"
         return result, False, False
-    result.finite = [RuleMatch("finite", m.group(0)) for r in LANGS for p in rules(r).finite
-                     for m in p.finditer(sentence)]
+    result.finite = [RuleMatch("finite", m.group(0)) for r in (triggered if prefilter else LANGS)
+                     for p in rules(r).finite for m in p.finditer(sentence)]
     framed = generic_subject or _any(own.generic, sentence) or _any(own.statistics, sentence)
     weak = [RuleMatch(category, m.group(0)) for category, patterns in own.weak_refs.items() for p in patterns
             for m in p.finditer(sentence)]
@@ -210,12 +223,14 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     return result, context_candidate, not framed
 
 
-def _statuses(sentence: str) -> list[RuleMatch]:
-    """Status statements in any language, minus those inside a neutral phrase of any language."""
-    found = [RuleMatch(category, m.group(0), span=m.span()) for r in LANGS
+def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
+    """Status statements in the patterns of `langs` (those whose triggers the sentence holds: the same result,
+    faster), minus those inside a neutral phrase of any language."""
+    found = [RuleMatch(category, m.group(0), span=m.span()) for r in langs
              for category, patterns in rules(r).status.items() for p in patterns for m in p.finditer(sentence)]
     if not found:
         return found
+    found = list({m.span: m for m in reversed(found)}.values())[::-1]  # one match per span (I-589 is in every file)
     neutral = [m.span() for r in LANGS for p in rules(r).neutral for m in p.finditer(sentence)]
     return [m for m in found if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral)]
 
