@@ -155,3 +155,62 @@ def test_trigger_prefilter_changes_nothing(name: str) -> None:
                 if not any(t in low for t in rules(lang).status_triggers):
                     assert not any(p.search(sentence) for ps in rules(lang).status.values() for p in ps), (lang,
                                                                                                         sentence)
+
+
+# Ways of saying that someone sought protection, fears return, is a victim or witness, or was in a data incident
+# (a probe of the vocabulary, each said of a named person).
+STATUS_PHRASES = [
+    "sought safe haven in the United States",
+    "requested sanctuary here",
+    "is seeking refuge in the US",
+    "wants to stay because of persecution",
+    "filed a claim for protection",
+    "is an asylum applicant",
+    "has a case before the asylum office",
+    "was interviewed by an asylum officer last week",
+    "is in the affirmative asylum process",
+    "has a defensive asylum case",
+    "was granted refugee status",
+    "came to the U.S. as a refugee",
+    "is a resettled refugee",
+    "has asylee status",
+    "is a derivative asylee",
+    "received a positive credible fear finding",
+    "passed the CFI",
+    "was referred to the IJ after a positive fear finding",
+    "is in withholding-only proceedings",
+    "has CAT deferral",
+    "was granted deferral of removal",
+    "is protected under the Convention against Torture",
+    "cannot be returned because of our non-refoulement obligations",
+    "is on a humanitarian hold",
+    "is registered with UNHCR",
+    "is afraid of what will happen if she goes home",
+    "said her life is in danger in Honduras",
+    "receives death threats back home",
+    "is being hunted by the cartel",
+    "fled death threats in Honduras",
+    "fled persecution in Eritrea",
+    "escaped from the gang that threatened him",
+    "had his data compromised in the breach",
+    "was part of the breach",
+    "was in the leak",
+    "was on the list that was made public last month",
+    "was exposed in the November incident",
+    "had his name published online by mistake",
+    "is a survivor of sex trafficking",
+    "was trafficked into the country",
+    "is a crime victim helping the police with an investigation",
+    "has a U visa certification",
+    "has an I-918 Supplement B",
+    "has Continued Presence",
+    "holds an S visa",
+    "is in witness protection",
+    "is a confidential informant for DEA",
+    "has a pending application for relief under VAWA",
+]
+
+
+@pytest.mark.parametrize("phrase", STATUS_PHRASES)
+def test_status_vocabulary_said_of_a_named_person_blocks(phrase: str) -> None:
+    assert classify(f"Mr. Juan Pérez {phrase}.").disclosing

@@ -244,12 +244,14 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     return out
 
 
-# A pronoun, or a part of a group named by one ("many of them"): under a generic subject it is that subject.
+# A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
+# generic subject it is that subject.
 _PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leurs|yo)\s*$", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son|sa)\b", re.IGNORECASE)
 
 
 def _by_pronoun(ref: RuleMatch) -> bool:
-    return ref.category == "pronoun" or bool(_PRONOUN_END.search(ref.text))
+    return ref.category == "pronoun" or bool(_PRONOUN_END.search(ref.text) or _PRONOUN_START.search(ref.text))
 
 
 def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
