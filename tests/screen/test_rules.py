@@ -214,3 +214,44 @@ STATUS_PHRASES = [
 @pytest.mark.parametrize("phrase", STATUS_PHRASES)
 def test_status_vocabulary_said_of_a_named_person_blocks(phrase: str) -> None:
     assert classify(f"Mr. Juan Pérez {phrase}.").disclosing
+
+
+# Things said of a named person that disclose nothing (logistics, health, a criminal record, other senses of the
+# words).
+NEUTRAL_PHRASES = [
+    "has a final order of removal and a valid passport",
+    "needs a wheelchair at arrival",
+    "will travel with his wife and two children",
+    "has a cardiac condition and takes daily medication",
+    "was convicted of burglary in 2019 and served his sentence",
+    "is scheduled on the 4 June flight to Guatemala City",
+    "will be escorted by two officers",
+    "asked for a vegetarian meal on the flight",
+    "has family waiting for him at the airport",
+    "lost his passport and needs an emergency travel document",
+    "was released from detention on bond last week",
+    "has an appointment at the consulate on Tuesday",
+    "is a citizen of Honduras born in Tegucigalpa",
+    "has no criminal record",
+    "requested a copy of his birth certificate",
+    "fainted during boarding yesterday and was seen by the nurse",
+    "will not travel on Thursday; we will advise a new date",
+    "was transferred from Otay Mesa to Adelanto on Monday",
+    "has a pending motion to reopen with the court",
+    "was protected from the rain under the jet bridge",
+    "received a visitor visa to attend his brother's wedding",
+    "is afraid of flying and asked for a window seat",
+    "was a witness to the fight in the dormitory and gave a statement to staff",
+    "said he is worried about missing his connection in Houston",
+    "has been cooperating fully with the travel arrangements",
+    "returned to his country voluntarily last year and came back",
+    "was attacked by a dog as a child and has a scar on his arm",
+    "lost his job after the factory closed",
+    "has TPS and a work permit",
+    "is on humanitarian parole until June",
+]
+
+
+@pytest.mark.parametrize("phrase", NEUTRAL_PHRASES)
+def test_neutral_things_said_of_a_named_person_pass(phrase: str) -> None:
+    assert not any(r.disclosing for _, _, r in classify_text(f"Mr. Juan Pérez {phrase}.", message=True))
