@@ -150,7 +150,7 @@ def test_people_cannot_be_checked_without_identity_columns() -> None:
     rows = _people()
     registry = MemoryRegistry([ProtectedPerson("Nadie Nunca", "999999999", None, "", "held")])
     result = screen_manifest(_csv(rows, ["Last Name", "Nationality", "Flight"]), "m.csv", GOV, registry)
-    assert result.verdict == "block" and "neither an A-number" in result.findings[-1].message
+    assert result.verdict == "block" and "A-number" in result.findings[-1].message  # nobody can be cleared
     unchecked = screen_manifest(_csv(rows, SAFE_COLUMNS), "m.csv", GOV)  # nobody to check against: a notice
     assert unchecked.verdict == "pass" and any("not checked" in f.message for f in unchecked.findings)
 
@@ -183,12 +183,9 @@ def test_xlsx_with_hidden_sheet_is_refused() -> None:
     assert result.verdict == "block" and "hidden sheet" in result.findings[0].message
 
 
-@pytest.mark.parametrize(("blob", "reason"), [
-    (b"", "empty"),
-    (b"\x00\x01\x02" * 50, "not a CSV"),
-    (b"PK\x03\x04broken", "cannot read"),
-    (b"just one line without columns", "header"),
-])
-def test_bad_manifests_are_refused_with_a_reason(blob: bytes, reason: str) -> None:
+@pytest.mark.parametrize("blob", [b"", b"\x00\x01\x02" * 50, b"PK\x03\x04broken", b"just one line without columns"])
+def test_bad_manifests_are_refused_with_a_reason(blob: bytes) -> None:
     result = screen_manifest(blob, "m.csv", GOV)
-    assert result.verdict == "block" and reason in result.findings[0].message
+    assert result.verdict == "block"
+    [finding] = [f for f in result.findings if f.blocks]
+    assert finding.kind is ScreenKind.UNREADABLE and finding.message  # the reason, as the linkage's reader gives it

@@ -76,7 +76,7 @@ def test_a_manifest_check_manifest_refuses_never_passes_the_screen(case: str, da
 
 def test_incidents_can_be_left_out_and_are_in_by_default(data_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "m.csv"
-    path.write_bytes(MANIFESTS["a-number only"])
+    path.write_bytes(MANIFESTS["name and swapped birth date"])
     base = ["screen", "--manifest", str(path), "--data-dir", str(data_dir), "--recipient-kind", "agency"]
     assert runner.invoke(app, base).exit_code == 1
     assert runner.invoke(app, [*base, "--no-incidents"]).exit_code == 0
