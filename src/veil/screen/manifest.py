@@ -237,8 +237,9 @@ def _suggestion(manifest: _Manifest, refused: set[int], name: str, recipient: Re
         return None
     changes = []
     if refused:
-        changes.append(f"{len(refused)} row(s) taken out (data rows {', '.join(str(r + 1) for r in sorted(refused))})"
-                       "; the copy gives no reason")
+        listed = ", ".join(str(r + 1) for r in sorted(refused))
+        changes.append(f"{len(refused)} row(s) taken out (data row{'s' if len(refused) > 1 else ''} {listed}); the "
+                       "copy gives no reason")
     dropped = [c for c in frame.columns if c not in keep]
     if dropped:
         changes.append(f"{len(dropped)} column(s) left out: {', '.join(dropped)}")
