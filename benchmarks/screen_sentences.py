@@ -6,18 +6,23 @@
                                                             # detector) and a 1 MB message (veil screen)
 
 A TSV row is `label<TAB>lang<TAB>text`; a text may hold two sentences (the second is read in the context of the
-first). The positive class is `disclose`.
+first), read as if sent to a recipient who may not know. The paraphrase message set (messages_paraphrases.jsonl:
+whole messages, each with a recipient kind) is screened as `veil screen` screens a .txt file for that kind. The
+positive class is `disclose`. (The outbound-message sets written apart from the rules are benchmarks/
+screen_messages.py's.)
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import sys
 import time
 from pathlib import Path
 
 from veil.detectors.sentence_rules import classify_text
+from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "screen" / "data"
 SETS = {"labelled set (sentences.tsv)": DATA / "sentences.tsv",
@@ -25,6 +30,7 @@ SETS = {"labelled set (sentences.tsv)": DATA / "sentences.tsv",
         "second held-out set (sentences_heldout2.tsv)": DATA / "sentences_heldout2.tsv",
         "third held-out set (sentences_heldout3.tsv)": DATA / "sentences_heldout3.tsv",
         "fourth held-out set (sentences_heldout4.tsv)": DATA / "sentences_heldout4.tsv"}
+MESSAGES = {"paraphrase messages (messages_paraphrases.jsonl)": DATA / "messages_paraphrases.jsonl"}
 
 
 def load(path: Path) -> list[tuple[str, str, str]]:
@@ -35,6 +41,16 @@ def load(path: Path) -> list[tuple[str, str, str]]:
 
 def predict(text: str) -> bool:
     return any(r.disclosing for _, _, r in classify_text(text))
+
+
+def load_messages(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def blocked(row: dict[str, str]) -> bool:
+    who = Recipient("", RecipientKind(row["recipient_kind"]))
+    return screen_message(row["text"].encode("utf-8"), f"{row['id']}.txt", who).verdict == "block"
 
 
 def scores(rows: list[tuple[str, str, bool]]) -> dict[str, float]:
@@ -71,7 +87,26 @@ def main() -> int:
             for (label, lang, text), (_, _, p) in zip(rows, predicted, strict=True):
                 if (label == "disclose") != p:
                     print(f"    {'MISSED' if p is False else 'FALSE '} {lang} {text}")
+    for title, path in MESSAGES.items():
+        messages(title, load_messages(path), args.errors)
     return 0
+
+
+def messages(title: str, rows: list[dict[str, str]], errors: bool) -> None:
+    blocked(rows[0])  # loading the rules is not timed
+    started = time.perf_counter()
+    predicted = [(row["label"], row["lang"], blocked(row)) for row in rows]
+    elapsed = time.perf_counter() - started
+    print(f"{title}: {len(rows)} messages, {elapsed * 1000 / max(1, len(rows)):.2f} ms each")
+    for lang in ("en", "es", "fr", "ht", "all"):
+        subset = [p for p in predicted if lang == "all" or p[1] == lang]
+        s = scores(subset)
+        print(f"  {lang:3}  n={s['n']:3}  precision={s['precision']:.3f}  recall={s['recall']:.3f}  "
+              f"f1={s['f1']:.3f}  (tp={s['tp']} fp={s['fp']} fn={s['fn']})")
+    if errors:
+        for row, (label, _, p) in zip(rows, predicted, strict=True):
+            if (label == "disclose") != p:
+                print(f"    {'MISSED' if not p else 'FALSE '} {row['id']} {row['recipient_kind']} {row['text']!r}")
 
 
 def speed() -> None:
@@ -79,7 +114,6 @@ def speed() -> None:
 
     from veil.detectors.text import analyse_text
     from veil.readers.units import Text, Visibility
-    from veil.screen import Recipient, RecipientKind, screen_message
 
     rng = random.Random(1)
     innocent = [t for label, _, t in load(SETS["labelled set (sentences.tsv)"]) if label == "innocent"]

@@ -44,10 +44,12 @@ class Policy:
         return Verdict.worst(verdicts)
 
 
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+def merge_settings(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    """`over` laid over `base`: mappings merge key by key, any other value replaces."""
     out = dict(base)
     for key, value in over.items():
-        out[key] = _merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        both = isinstance(value, dict) and isinstance(out.get(key), dict)
+        out[key] = merge_settings(out[key], value) if both else value
     return out
 
 
@@ -68,7 +70,7 @@ def load_policy(path: str | Path | None = None) -> Policy:
             raise UsageError(f"policy file {path} is not valid YAML") from exc
         if not isinstance(user, dict):
             raise UsageError(f"policy file {path} must be a mapping")
-        raw = _merge(raw, user)
+        raw = merge_settings(raw, user)
     verdicts = {str(k): str(v) for k, v in (raw.get("verdicts") or {}).items()}
     bad = {k: v for k, v in verdicts.items() if v not in _ALLOWED}
     if bad:

@@ -88,10 +88,16 @@ def test_protected_people_and_manifest_redaction(tmp_path: Path) -> None:
 
     held = _write(tmp_path, "held.csv", "Name,DOB,Nationality,Flight\nAna María Pérez López,1990-05-04,Honduras,"
                                         "HN1\nRosa Díaz,1975-03-04,Honduras,HN1\n")
-    out2 = tmp_path / "redacted2.csv"
     refused = runner.invoke(app, ["screen", "--manifest", held, "--recipient-kind", "foreign-government",
-                                  "--protected", protected, "--redact-manifest", str(out2)])
-    assert refused.exit_code == 1 and "protective hold" in refused.output and not out2.exists()
+                                  "--protected", protected])
+    assert refused.exit_code == 1 and "protective hold" in refused.output
+    assert "send instead" in refused.output and "1 row(s) taken out" in refused.output
+    # the suggested copy leaves the held person out and gives no reason
+    out2 = tmp_path / "redacted2.csv"
+    copied = runner.invoke(app, ["screen", "--manifest", held, "--recipient-kind", "foreign-government",
+                                 "--protected", protected, "--redact-manifest", str(out2)])
+    assert copied.exit_code == 0, copied.output
+    assert out2.read_text(encoding="utf-8") == "Name,DOB,Nationality,Flight\nRosa Díaz,1975-03-04,Honduras,HN1\n"
 
 
 def test_message_on_standard_input_is_prose_and_masked() -> None:

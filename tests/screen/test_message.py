@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from faker import Faker
@@ -165,11 +166,14 @@ def test_bad_input_gets_a_clear_verdict(blob: bytes, name: str, verdict: str) ->
     assert all(f.message for f in result.findings)
 
 
-def test_huge_message_is_refused_without_reading(monkeypatch: pytest.MonkeyPatch) -> None:
-    from veil.screen import core
+def test_huge_message_is_refused_without_reading() -> None:
+    from dataclasses import replace
 
-    monkeypatch.setitem(core.screen_policy()["limits"], "max_message_bytes", 1000)
-    result = screen_message(b"a" * 2000, "big.txt", GUATEMALA)
+    from veil.screen.policy import default_screen_policy
+
+    policy = default_screen_policy()
+    small = replace(policy, limits=replace(policy.limits, max_message_bytes=1000))
+    result = screen_message(b"a" * 2000, "big.txt", GUATEMALA, policy=small)
     assert result.verdict == "block" and "larger than" in result.findings[0].message
 
 
@@ -198,16 +202,17 @@ def test_innocent_sentences_in_sequence_do_not_block() -> None:
     assert result.verdict == "pass", [f.sentence for f in result.findings][:3]
 
 
-def test_a_foreign_government_is_never_entitled_to_its_own_nationals(monkeypatch: pytest.MonkeyPatch) -> None:
-    from veil.screen import core
+def test_a_foreign_government_is_never_entitled_to_its_own_nationals(tmp_path: Path) -> None:
+    from veil.screen.policy import load_screen_policy
 
+    lax = tmp_path / "lax.yaml"  # a lax policy file
+    lax.write_text("recipients:\n  foreign-government:\n    may_know: true\n")
+    policy = load_screen_policy(lax)
     registry, _ = _registry()
-    policy = core.screen_policy()["recipients"]["foreign-government"]
-    monkeypatch.setitem(policy, "protected_identities", True)  # a lax policy file
     text = b"The file for A098-765-432 is attached."
-    assert screen_message(text, "m.txt", GUATEMALA, registry).verdict == "block"
+    assert screen_message(text, "m.txt", GUATEMALA, registry, policy).verdict == "block"
     other = Recipient("Embassy of Canada", RecipientKind.FOREIGN_GOVERNMENT)
-    assert screen_message(text, "m.txt", other, registry).verdict == "pass"
+    assert screen_message(text, "m.txt", other, registry, policy).verdict == "pass"
 
 
 def test_disclosure_hidden_in_a_tracked_deletion_still_blocks() -> None:

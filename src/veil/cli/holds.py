@@ -6,6 +6,8 @@ manifest cannot be read, so nobody can be cleared (fail closed). Exit 2: usage e
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,11 @@ import typer
 from veil.errors import VeilError
 
 holds_app = typer.Typer(help="Protective holds of incident response.", no_args_is_help=True)
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
 
 
 @holds_app.command("check-manifest")
@@ -25,8 +32,10 @@ def check_manifest_command(
     database_url: Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
                                                      help="postgresql://user@host/db instead of SQLite.")] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX manifest.")] = None,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
-    """Link a removal manifest to the people under protective hold; refuse it if anyone is held."""
+    """Link a removal manifest to the people under protective hold; refuse it if anyone is held. The same linkage
+    screens manifests in `veil screen --manifest`, which also refuses this manifest."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from veil.incident.holds import check_manifest
@@ -49,6 +58,8 @@ def check_manifest_command(
         with db.write() as s:
             result = check_manifest(s, manifest, actor="cli", sheet=sheet)
     except (LinkageInputError, VeilError) as exc:
+        if format is Format.json:
+            typer.echo(json.dumps({"verdict": "block", "rows": None, "refused": None, "error": str(exc)}))
         typer.echo(f"veil holds: manifest refused: cannot check it: {exc}", err=True)
         raise typer.Exit(1) from None
     except SQLAlchemyError as exc:
@@ -56,6 +67,13 @@ def check_manifest_command(
         raise typer.Exit(2) from None
     finally:
         db.dispose()
+    if format is Format.json:
+        typer.echo(json.dumps({
+            "verdict": "block" if result.refused else "pass", "rows": result.rows, "refused": len(result.held),
+            "sha256": result.sha256,
+            "held": [{"row": h.row, "name": h.name, "anumber": h.anumber, "how": h.how, "holds": list(h.hold_ids)}
+                     for h in result.held]}, indent=2, ensure_ascii=False))
+        raise typer.Exit(1 if result.refused else 0)
     if not result.refused:
         typer.echo(f"{result.rows:,} manifest rows: nobody is under a protective hold")
         return

@@ -1,11 +1,16 @@
 """`veil screen FILE... [--manifest M] [--recipient NAME --recipient-kind KIND] [--protected FILE]`: check outbound
 messages and manifests before they are sent. Exit 0 when everything may be sent, 1 when anything is blocked,
-2 on a usage error."""
+2 on a usage error (and when a decision could not be written to the audit log).
+
+With a database (`--database-url`, `--data-dir`, or an existing `.veil/veil.db`), the people of incidents are
+protected (`--incidents`, on by default then) and every decision goes into the audit log."""
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -13,10 +18,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from veil.errors import UsageError
+from veil.screen.result import RecipientKind
 
 if TYPE_CHECKING:
-    from veil.screen.registry import MemoryRegistry, ProtectedRegistry
-    from veil.screen.result import ScreenResult
+    from veil.screen.policy import ScreenPolicy
+    from veil.screen.registry import ProtectedPerson, ProtectedRegistry
+    from veil.screen.result import Recipient, ScreenResult
+    from veil.store.engine import Database
+
+DEFAULT_DATA_DIR = Path(".veil")
 
 
 class Format(StrEnum):
@@ -24,12 +34,35 @@ class Format(StrEnum):
     json = "json"
 
 
-class KindOption(StrEnum):
-    foreign_government = "foreign-government"
-    court = "court"
-    attorney = "attorney"
-    public = "public"
-    agency = "agency"
+@dataclass
+class _Store:
+    """Where decisions are audited and incidents read: a database named on the command line, or the default
+    data directory's when it exists."""
+
+    url: str | None
+    data_dir: Path
+
+    @classmethod
+    def find(cls, data_dir: Path | None, database_url: str | None) -> _Store | None:
+        if database_url:
+            return cls(database_url, data_dir or DEFAULT_DATA_DIR)
+        if data_dir is not None:
+            if not (data_dir / "veil.db").is_file():
+                raise UsageError(f"no database in {data_dir} (give --data-dir or --database-url)")
+            return cls(None, data_dir)
+        return cls(None, DEFAULT_DATA_DIR) if (DEFAULT_DATA_DIR / "veil.db").is_file() else None
+
+    def open(self) -> Database:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from veil.errors import VeilError
+        from veil.store.engine import open_database
+
+        try:
+            return open_database(self.url, self.data_dir)
+        except (VeilError, SQLAlchemyError, OSError) as exc:
+            reason = str(exc) if isinstance(exc, VeilError) else type(exc).__name__
+            raise UsageError(f"cannot open the database ({reason})") from None
 
 
 def screen_command(
@@ -38,26 +71,32 @@ def screen_command(
     manifest: Annotated[list[str] | None, typer.Option("--manifest", "-m",
                                                        help="A removal/transfer manifest (CSV or XLSX).")] = None,
     recipient: Annotated[str, typer.Option("--recipient", help="Who the message goes to.")] = "",
-    recipient_kind: Annotated[KindOption | None, typer.Option("--recipient-kind",
-                                                              help="What kind of recipient it is.")] = None,
+    recipient_kind: Annotated[RecipientKind | None, typer.Option(
+        "--recipient-kind", help="What kind of recipient it is; the policy's recipient table says which may know "
+                                 "who sought protection. None given: the strictest.")] = None,
     protected: Annotated[str | None, typer.Option(
         "--protected", help="CSV/JSON of protected people: name, a_number, dob, nationality, reason.")] = None,
+    policy: Annotated[str | None, typer.Option(
+        "--policy", help="A screen policy YAML laid over the shipped one (recipient table, limits).")] = None,
     redact_manifest: Annotated[str | None, typer.Option(
-        "--redact-manifest", help="Write the manifest with only the fields the recipient needs to this file.")] = None,
-    incidents: Annotated[bool, typer.Option(
-        "--incidents", help="Also protect everyone in an incident's affected set in Veil's database (held while a "
-                            "protective hold is active).")] = False,
-    data_dir: Annotated[Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR",
-                                           help="Data directory holding the SQLite database (--incidents).")]
-    = Path(".veil"),
+        "--redact-manifest", help="Write the suggested manifest (refused rows taken out, only the fields the "
+                                  "recipient needs) to this file; it is screened and reported instead.")] = None,
+    incidents: Annotated[bool | None, typer.Option(
+        "--incidents/--no-incidents", help="Also protect everyone in an incident's affected set (held while a "
+                                           "protective hold is active). On by default when there is a database.",
+        show_default=False)] = None,
+    data_dir: Annotated[Path | None, typer.Option(
+        "--data-dir", envvar="VEIL_DATA_DIR", help="Data directory holding the SQLite database (default .veil, "
+                                                   "used when it exists).", show_default=False)] = None,
     database_url: Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
-                                                     help="postgresql://... instead of SQLite (--incidents).")]
-    = None,
+                                                     help="postgresql://... instead of SQLite.")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="Who screens, for the audit log (default: the "
+                                                               "login name).", show_default=False)] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
-    """Check outbound messages and manifests: pass (may be sent) or block, with the sentence and the reason."""
-    from veil.screen import Recipient, RecipientKind, report, screen_manifest, screen_message
-    from veil.screen import redact_manifest as redact
+    """Check outbound messages and manifests: pass (may be sent) or block, with the sentence, the reason and what to
+    send instead."""
+    from veil.screen import Recipient, load_screen_policy, report, screen_manifest, screen_message
 
     files, manifests = files or [], manifest or []
     try:
@@ -67,25 +106,28 @@ def screen_command(
             raise UsageError("--redact-manifest needs exactly one --manifest")
         if redact_manifest and recipient_kind is None:
             raise UsageError("--redact-manifest needs --recipient-kind (the fields kept depend on it)")
-        registry = _registry(protected, incidents, data_dir, database_url)
-        blobs = [(path, _read(path)) for path in files]
-        manifest_blobs = [(path, _read(path)) for path in manifests]
+        rules = load_screen_policy(policy)
+        store = _Store.find(data_dir, database_url)
+        if incidents and store is None:
+            raise UsageError(f"no database in {DEFAULT_DATA_DIR} (give --data-dir or --database-url)")
+        database = store.open() if store else None
+        try:
+            registry = _registry(protected, database if incidents is not False else None)
+            blobs = [(path, _read(path)) for path in files]
+            manifest_blobs = [(path, _read(path)) for path in manifests]
+            who = Recipient(recipient, recipient_kind)
+            results = [screen_message(blob, path, who, registry, rules) for path, blob in blobs]
+            results += [screen_manifest(Path(path), path, who, registry, rules) for path, _ in manifest_blobs]
+            if redact_manifest:
+                results = _redacted(results, Path(redact_manifest), who, registry, rules)
+            if database is not None:
+                _audit(database, results, actor or _login())
+        finally:
+            if database is not None:
+                database.dispose()
     except UsageError as exc:
         typer.echo(f"veil: {exc}", err=True)
         raise typer.Exit(2) from None
-    who = Recipient(recipient, RecipientKind(recipient_kind.value) if recipient_kind else None)
-    results = [screen_message(blob, path, who, registry) for path, blob in blobs]
-    results += [screen_manifest(blob, path, who, registry) for path, blob in manifest_blobs]
-    if redact_manifest:
-        path, blob = manifest_blobs[0]
-        outcome, data = redact(blob, path, who, registry, redact_manifest)
-        if data is not None:
-            Path(redact_manifest).write_bytes(data)
-            # The copy is what will be sent: screen it too, so the exit code speaks for it.
-            results = [r for r in results if r.path != path]
-            results.append(screen_manifest(data, redact_manifest, who, registry))
-        else:
-            results.append(outcome)
     if format is Format.json:
         typer.echo(json.dumps(report(results), indent=2, ensure_ascii=False))
     else:
@@ -93,35 +135,70 @@ def screen_command(
     raise typer.Exit(1 if any(r.verdict == "block" for r in results) else 0)
 
 
-def _registry(protected: str | None, incidents: bool, data_dir: Path, database_url: str | None
-              ) -> ProtectedRegistry | None:
+def _redacted(results: list[ScreenResult], out: Path, who: Recipient, registry: ProtectedRegistry | None,
+              rules: ScreenPolicy) -> list[ScreenResult]:
+    """With --redact-manifest: the suggested copy is written and reported in the manifest's place (the exit code
+    speaks for what will be sent); a manifest with no copy to suggest stays reported as refused."""
+    original = results[-1]
+    if original.verdict == "pass":
+        suggestion_data = Path(original.path).read_bytes()
+        changes = ["nothing to take out"]
+    elif original.suggestion is not None and original.suggestion.data:
+        suggestion_data, changes = original.suggestion.data, original.suggestion.changes
+    else:
+        return results
+    try:
+        out.write_bytes(suggestion_data)
+    except OSError as exc:
+        raise UsageError(f"cannot write {out}: {exc.strerror}") from exc
+    from veil.screen import screen_manifest
+    from veil.screen.result import ScreenFinding, ScreenKind
+
+    copy = screen_manifest(out, str(out), who, registry, rules)
+    copy.findings.extend(ScreenFinding(ScreenKind.NOTICE, "(file)", f"copy of {Path(original.path).name}: {c}")
+                         for c in changes)
+    return [*results[:-1], copy]
+
+
+def _registry(protected: str | None, database: Database | None) -> ProtectedRegistry | None:
     from veil.screen import FileRegistry, MemoryRegistry
 
-    people = list(FileRegistry(protected)) if protected else []
-    if incidents:
-        people += list(_incident_people(data_dir, database_url))
-    return MemoryRegistry(people) if protected or incidents else None
+    people: list[ProtectedPerson] = list(FileRegistry(protected)) if protected else []
+    if database is not None:
+        people += list(_incident_people(database))
+    return MemoryRegistry(people) if protected or database is not None else None
 
 
-def _incident_people(data_dir: Path, database_url: str | None) -> MemoryRegistry:
+def _incident_people(database: Database) -> list[ProtectedPerson]:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from veil.errors import VeilError
     from veil.screen.incident_registry import load_incident_registry
-    from veil.store.engine import open_database
 
-    if database_url is None and not (data_dir / "veil.db").is_file():
-        raise UsageError(f"no database in {data_dir} (give --data-dir or --database-url)")
     try:
-        db = open_database(database_url, data_dir, upgrade=False)
-        try:
-            with db.read() as session:
-                return load_incident_registry(session)
-        finally:
-            db.dispose()
-    except (VeilError, SQLAlchemyError, OSError) as exc:
-        reason = str(exc) if isinstance(exc, VeilError) else type(exc).__name__
-        raise UsageError(f"cannot read incidents from the database ({reason})") from None
+        with database.read() as session:
+            return list(load_incident_registry(session))
+    except SQLAlchemyError as exc:
+        raise UsageError(f"cannot read incidents from the database ({type(exc).__name__})") from None
+
+
+def _audit(database: Database, results: list[ScreenResult], actor: str) -> None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from veil.screen.audit import record
+
+    try:
+        with database.write() as session:
+            record(session, results, actor)
+    except SQLAlchemyError as exc:
+        raise UsageError(f"the decision could not be written to the audit log ({type(exc).__name__}): nothing "
+                         "may be sent on it") from None
+
+
+def _login() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (OSError, KeyError):
+        return "cli"
 
 
 # Bounded, and above the screener's own 50 MB limit, so an over-long message is reported as too large, not cut.
@@ -145,15 +222,32 @@ def _read(path: str) -> bytes:
 def _text(results: list[ScreenResult]) -> str:
     lines = []
     for r in results:
-        lines.append(f"{r.verdict.upper():6} {r.path}")
+        kind = r.recipient.kind.value if r.recipient.kind else "unspecified"
+        lines.append(f"{r.verdict.upper():6} {r.path}  (recipient: {kind})")
         for f in r.findings:
             lines.append(f"    {'block' if f.blocks else 'note':5} {f.kind.value:17} {f.location}")
             lines.append(f"          {f.message}")
             if f.sentence:
                 lines.append(f"          sentence: \"{f.sentence}\"")
+        if r.suggestion is not None:
+            lines.extend(_suggestion_lines(r))
     blocked = sum(1 for r in results if r.verdict == "block")
     lines.append(f"{len(results) - blocked} may be sent · {blocked} blocked")
     return "\n".join(lines) + "\n"
+
+
+def _suggestion_lines(result: ScreenResult) -> list[str]:
+    suggestion = result.suggestion
+    assert suggestion is not None
+    lines = [f"    send instead (screened: {suggestion.verdict}):"]
+    lines.extend(f"      - {change}" for change in suggestion.changes)
+    if suggestion.kind == "message":
+        lines.append("      ┌" + "─" * 60)
+        lines.extend(f"      │ {line}" for line in (suggestion.text or "(nothing)").splitlines())
+        lines.append("      └" + "─" * 60)
+    elif not suggestion.path:
+        lines.append("      (write the copy with --redact-manifest OUT)")
+    return lines
 
 
 def register(app: typer.Typer) -> None:

@@ -1,23 +1,40 @@
-"""Does a sentence tell the recipient that identified people have a protected status? Rules are data
-(data/sentence_rules_en.yaml, data/sentence_rules_es.yaml); this module only combines them:
+"""Does a sentence tell its reader that identified people have a protected status? Rules are data, one file per
+language (data/sentence_rules_{en,es,fr,ht}.yaml); this module only combines them. A sentence is read for WHAT it
+says (a status) and WHO it says it of (a reference):
 
-    status     a protected-status or data-incident statement (asylum, fear, persecution/torture, T/U visa, VAWA,
-               "affected by the leak"), minus the `neutral` phrases ("asylum statistics", "Border Protection")
-    refs       a reference to identified people: part of a group ("some of the 103"), identified people ("these
-               individuals", "those on the flight"), a pronoun, or a person's name
+    status     a protected-status or data-incident statement: a protection claim (asylum, withholding, CAT,
+               non-refoulement, "referred to an asylum officer"), fear ("fear claims", "he would be harmed if
+               returned"), a victim's or witness's status (T/U visa, VAWA, trafficking, a protected witness), or
+               involvement in a data incident ("affected by the leak", "in the file posted in error", "the recent
+               data matter"), minus the `neutral` phrases ("asylum statistics", "Temporary Protected Status")
+    refs       a reference to identified people: part of a group ("some of the 103"), identified people ("the
+               people listed in your note", "those on the flight"), a title or a person's name, a pronoun
     finite     a past claim or event that carries its own subject ("applied for asylum", "were affected by")
-    generic /  framing that makes a sentence about the law, the process or a population
-    statistics
+    generic /  framing that makes a sentence about the law, the process or a population; a generic subject
+    statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
+               exposed") makes the pronouns after it ("they", "many of them") generic too
+    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
     weak_refs  "some passengers", a definite plural ("the passengers"), and, failing closed, any word for people
                or any quantity word: they count unless the sentence is framed as general, legal or statistical
 
-    block  = status and (refs
-                         or weak refs / finite, without generic or statistical framing
-                         or a quantity right after a sentence about people, without framing)
+    block  = status and not refusal and (refs
+                                         or weak refs / finite, without generic or statistical framing
+                                         or a quantity right after a sentence about people, without framing
+                                         or, in a message, no framing and an anchor anywhere in the message)
 
-Negations and hedges ("none of them", "may have been") do not matter: a statement about the group either way.
+    anchors       in a message (`classify_text(..., message=True)`), a status sentence that names nobody but
+                  speaks of a case (`case_markers`: "pending", "still", "her claim", "Reason: ...", or a short
+                  note) is about the people the message names just before it (a title, an A-number, "passengers 3
+                  and 19", "the 6 June manifest", a person's name); a general statement ("asylum applications are
+                  processed in Houston") is not
+    someone_else  the sentence speaks of someone other than the reader or the reader's client ("the other man
+                  arrested with your client", "your friend"): a recipient who may know about their own case only
+                  (an attorney, the applicant) may not know this
+
+Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
+either way.
 """
 
 from __future__ import annotations
@@ -30,15 +47,27 @@ from importlib import resources
 from typing import Any
 
 from veil.detectors.text_names import find_names
+from veil.detectors.text_segments import split_sentences
 from veil.yamlio import load_yaml
 
-LANGS = ("en", "es")
+LANGS = ("en", "es", "fr", "ht")
 _MAX_SENTENCE = 2000  # longer "sentences" are split text without punctuation: screen them in pieces
 
-_ES_WORDS = frozenset("el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
-                      "ellos ellas este esta estos estas han habían sido vuelo personas también pero como".split())
-_EN_WORDS = frozenset("the of and to in on for with was were some they them have had is are been this these those "
-                      "flight people also but as an a at by".split())
+# Function words that tell the languages apart (a message is short: a few of these settle it).
+_LANG_WORDS = {
+    "en": frozenset("the of and to in on for with was were some they them have had is are been this these those "
+                    "flight people also but as an a at by he she his her who which would will not".split()),
+    "es": frozenset("el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
+                    "ellos ellas este esta estos estas han habían sido vuelo personas también pero como le lo "
+                    "señor señora no es está".split()),
+    "fr": frozenset("le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
+                    "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
+                    "madame être avait".split()),
+    "ht": frozenset("yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
+                    "paske men lè kote jodi a yon mesye madanm fanmi pase dosye konn tann ane anvan plizyè entèvyou "
+                    "demann mande ka fè di bay lòt sèlman toujou kounye isit".split()),
+}
+_LANG_LETTERS = {"es": "ñ¿¡áíóú", "fr": "çêâîôûëœà", "ht": "ò"}  # "è" is French and Creole both
 
 
 @dataclass(frozen=True)
@@ -57,6 +86,7 @@ class SentenceResult:
     refs: list[RuleMatch] = field(default_factory=list)
     finite: list[RuleMatch] = field(default_factory=list)
     reason: str = ""
+    someone_else: bool = False  # about someone other than the reader or the reader's client
 
 
 @dataclass(frozen=True)
@@ -68,12 +98,17 @@ class _Rules:
     finite: list[re.Pattern[str]]
     neutral: list[re.Pattern[str]]
     generic: list[re.Pattern[str]]
+    generic_subject: list[re.Pattern[str]]
     statistics: list[re.Pattern[str]]
+    refusal: list[re.Pattern[str]]
     quantifier: list[re.Pattern[str]]
     people_mention: list[re.Pattern[str]]
+    anchors: list[re.Pattern[str]]
+    case_markers: list[re.Pattern[str]]
+    someone_else: list[re.Pattern[str]]
 
 
-def _compile(patterns: list[Any]) -> list[re.Pattern[str]]:
+def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
     return [re.compile(str(p), re.IGNORECASE) for p in patterns or []]
 
 
@@ -89,23 +124,42 @@ def rules(lang: str) -> _Rules:
         finite=_compile(data.get("finite")),
         neutral=_compile(data.get("neutral")),
         generic=_compile(data.get("generic")),
+        generic_subject=_compile(data.get("generic_subject")),
         statistics=_compile(data.get("statistics")),
+        refusal=_compile(data.get("refusal")),
         quantifier=_compile(data.get("quantifier")),
         people_mention=_compile(data.get("people_mention")),
+        anchors=_compile(data.get("anchors")),
+        case_markers=_compile(data.get("case_markers")),
+        someone_else=_compile(data.get("someone_else")),
     )
 
 
 def guess_language(sentence: str) -> str:
     words = re.findall(r"[^\W\d_]+", sentence.lower())
-    es = sum(1 for w in words if w in _ES_WORDS) + 2 * sum(1 for c in sentence if c in "ñáéíóú¿¡")
-    en = sum(1 for w in words if w in _EN_WORDS)
-    return "es" if es > en else "en"
+    scores = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _LANG_WORDS.items()}
+    for lang, letters in _LANG_LETTERS.items():
+        scores[lang] += 2 * sum(1 for c in sentence.lower() if c in letters)
+    best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
+    return best if scores[best] > scores["en"] else "en"
 
 
 def mentions_status(text: str) -> bool:
     """Could any sentence of the text state a protected status? (The cheap look: a status trigger word.)"""
+    return bool(_triggered(text))
+
+
+def _triggered(text: str) -> tuple[str, ...]:
+    """The languages whose status patterns can match `text`: each pattern holds one of its language's triggers."""
     low = text.lower()
-    return any(t in low for r in LANGS for t in rules(r).status_triggers)
+    return tuple(r for r in LANGS if _trigger_pattern(r).search(low))
+
+
+@lru_cache(maxsize=len(LANGS))
+def _trigger_pattern(lang: str) -> re.Pattern[str]:
+    """One search for all of a language's triggers (plain fragments, longest first)."""
+    fragments = sorted(set(rules(lang).status_triggers), key=len, reverse=True)
+    return re.compile("|".join(re.escape(f) for f in fragments))
 
 
 def mentions_people(sentence: str) -> bool:
@@ -114,11 +168,18 @@ def mentions_people(sentence: str) -> bool:
     return _any(own.people_mention, sentence) or bool(_refs(own, sentence, names=False))
 
 
+def anchored(text: str) -> bool:
+    """Does the text name someone or some group a reader can tell apart: a title, an A-number, numbered passengers,
+    a dated flight or list, a private person's name?"""
+    return (any(p.search(text) for r in LANGS for p in rules(r).anchors)
+            or any(not h.official for h in find_names(text)))
+
+
 def classify(sentence: str, previous: str | bool | None = None, prefilter: bool = True) -> SentenceResult:
     """Classify one sentence. `previous`: the sentence before it (or whether it spoke of people or a group).
 
     The result is shared between identical sentences (boilerplate repeats in long threads): do not modify it."""
-    base, context_candidate = _classify(sentence[:_MAX_SENTENCE], prefilter)
+    base, context_candidate, _ = _classify(sentence[:_MAX_SENTENCE], prefilter)
     if base.disclosing or not context_candidate:
         return base
     if previous if isinstance(previous, bool) else previous is not None and mentions_people(previous):
@@ -127,31 +188,28 @@ def classify(sentence: str, previous: str | bool | None = None, prefilter: bool 
 
 
 @lru_cache(maxsize=8192)
-def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool]:
-    """The sentence's own verdict, and whether the previous sentence could still make it disclosing."""
-    if prefilter and not mentions_status(sentence):
-        return SentenceResult(False, ""), False
+def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, bool]:
+    """The sentence's own verdict; whether the previous sentence could still make it disclosing (a quantity or a
+    claim, unframed); whether the message could (a status, unframed)."""
+    triggered = _triggered(sentence)
+    if prefilter and not triggered:
+        return SentenceResult(False, ""), False, False
     lang = guess_language(sentence)
     own = rules(lang)
     result = SentenceResult(False, lang)
-    for r in LANGS:
-        for category, patterns in rules(r).status.items():
-            for p in patterns:
-                result.statuses.extend(RuleMatch(category, m.group(0), span=m.span()) for m in p.finditer(sentence))
-    if result.statuses:
-        neutral_spans = [m.span() for r in LANGS for p in rules(r).neutral for m in p.finditer(sentence)]
-        result.statuses = [m for m in result.statuses
-                           if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral_spans)]
-    if not result.statuses:
-        return result, False
-    result.refs = _refs(own, sentence, names=True)
+    result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
+    if not result.statuses or _any(own.refusal, sentence):
+        return result, False, False
+    result.someone_else = _any(own.someone_else, sentence)
+    generic_subject = _any(own.generic_subject, sentence)
+    result.refs = [r for r in _refs(own, sentence, names=True) if not (generic_subject and _by_pronoun(r))]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
         result.reason = "reference to identified people"
-        return result, False
-    result.finite = [RuleMatch("finite", m.group(0)) for r in LANGS for p in rules(r).finite
-                     for m in p.finditer(sentence)]
-    framed = _any(own.generic, sentence) or _any(own.statistics, sentence)
+        return result, False, False
+    result.finite = [RuleMatch("finite", m.group(0)) for r in (triggered if prefilter else LANGS)
+                     for p in rules(r).finite for m in p.finditer(sentence)]
+    framed = generic_subject or _any(own.generic, sentence) or _any(own.statistics, sentence)
     weak = [RuleMatch(category, m.group(0)) for category, patterns in own.weak_refs.items() for p in patterns
             for m in p.finditer(sentence)]
     if weak and not framed:
@@ -162,7 +220,19 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool]:
         result.disclosing = True
         result.reason = "a claim or event stated about someone"
     context_candidate = (_any(own.quantifier, sentence) or bool(result.finite)) and not framed
-    return result, context_candidate
+    return result, context_candidate, not framed
+
+
+def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
+    """Status statements in the patterns of `langs` (those whose triggers the sentence holds: the same result,
+    faster), minus those inside a neutral phrase of any language."""
+    found = [RuleMatch(category, m.group(0), span=m.span()) for r in langs
+             for category, patterns in rules(r).status.items() for p in patterns for m in p.finditer(sentence)]
+    if not found:
+        return found
+    found = list({m.span: m for m in reversed(found)}.values())[::-1]  # one match per span (I-589 is in every file)
+    neutral = [m.span() for r in LANGS for p in rules(r).neutral for m in p.finditer(sentence)]
+    return [m for m in found if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral)]
 
 
 def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
@@ -174,17 +244,46 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     return out
 
 
+# A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
+# generic subject it is that subject.
+_PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leurs|yo)\s*$", re.IGNORECASE)
+_PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son|sa)\b", re.IGNORECASE)
+
+
+def _by_pronoun(ref: RuleMatch) -> bool:
+    return ref.category == "pronoun" or bool(_PRONOUN_END.search(ref.text) or _PRONOUN_START.search(ref.text))
+
+
 def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
     return any(p.search(sentence) for p in patterns)
 
 
-def classify_text(text: str) -> Iterator[tuple[int, int, SentenceResult]]:
-    """Classify every sentence of a message body, lazily: (start, end, result), the previous sentence as context."""
-    from veil.detectors.text_segments import split_sentences
+_ANCHOR_REACH = 500  # characters before a case sentence where the people it speaks of are named
+_NOTE_WORDS = 6  # a status note this short ("Reason: pending CFI.") speaks of a case
 
+
+def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, SentenceResult]]:
+    """Classify every sentence of a text, lazily: (start, end, result), the previous sentence as context. With
+    `message`, the text is one message: a sentence that speaks of someone's case without naming them is about the
+    people the message names just before it (its anchors)."""
     previous: str | None = None
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
-            yield start, end, classify(text[start:end], previous)
-            previous = text[start:end]
+            sentence = text[start:end]
+            result = classify(sentence, previous)
+            if (message and not result.disclosing and _case_sentence(sentence)
+                    and anchored(text[max(0, start - _ANCHOR_REACH):start])):
+                result = replace(result, disclosing=True,
+                                 reason="a case stated right after the message names people")
+            yield start, end, result
+            previous = sentence
+
+
+def _case_sentence(sentence: str) -> bool:
+    """A status sentence without framing that speaks of a case, not of the law or a population."""
+    base, _, unframed = _classify(sentence[:_MAX_SENTENCE], True)
+    if not (base.statuses and unframed):
+        return False
+    own = rules(base.lang)
+    return _any(own.case_markers, sentence) or len(sentence.split()) <= _NOTE_WORDS

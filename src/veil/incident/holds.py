@@ -127,6 +127,54 @@ def _manifest_name(frame: pl.DataFrame, cols: dict[str, str], i: int) -> str:
     return ", ".join(p for p in parts if p)
 
 
+def manifest_columns(frame: pl.DataFrame) -> dict[str, str]:
+    """The person columns of a manifest. Raises LinkageInputError when it has neither an A-number nor a name and
+    date-of-birth column: nobody on it could be cleared (fail closed)."""
+    cols = find_columns(frame)
+    has_name = any(f in cols for f in ("name", "given", "surname"))
+    if "anumber" not in cols and not (has_name and "dob" in cols):
+        raise LinkageInputError("the manifest has neither an A-number column nor name and date-of-birth columns")
+    return cols
+
+
+def linked_rows(frame: pl.DataFrame, cols: dict[str, str], people: pl.DataFrame, people_cols: dict[str, str]
+                ) -> list[tuple[int, list[int], str]]:
+    """(manifest row index, indexes of the matching people, how) for every manifest row that is one of `people`:
+    an exact A-number, else name and date of birth (day and month swaps allowed) compared on romanisation skeletons;
+    a person known by name alone (no A-number, no birth date) matches on two shared name skeletons (fail closed).
+    The one matching of manifests against people: `check_manifest` (held people) and `veil screen --manifest` (held,
+    affected and listed people) both use it."""
+    if not people.height or not frame.height:
+        return []
+    mine, _ = prepare(frame, cols, pl.Series(range(frame.height), dtype=pl.Int64))
+    theirs, _ = prepare(people, people_cols, pl.Series(range(people.height), dtype=pl.Int64))
+    by_anum: dict[str, list[int]] = {}
+    by_dob: dict[object, list[int]] = {}
+    name_only: list[int] = []
+    for i, (anum, dob) in enumerate(zip(theirs["anum"].to_list(), theirs["dob"].to_list(), strict=True)):
+        if anum:
+            by_anum.setdefault(anum, []).append(i)
+        if dob is not None:
+            by_dob.setdefault(dob, []).append(i)
+        elif not anum:
+            name_only.append(i)
+    their_ph = theirs["name_ph"].to_list()
+    out: list[tuple[int, list[int], str]] = []
+    for i, rec in enumerate(mine.iter_rows(named=True)):
+        hits = by_anum.get(rec["anum"], []) if rec["anum"] else []
+        how = "a-number"
+        if not hits:
+            how = "name and date of birth"
+            pool = by_dob.get(rec["dob"], []) + by_dob.get(rec["dob_swap"], [])
+            hits = [j for j in pool if _names_agree(rec["name_ph"], their_ph[j])]
+        if not hits and name_only and rec["name_ph"]:
+            how = "name"
+            hits = [j for j in name_only if len(set(rec["name_ph"]) & set(their_ph[j] or ())) >= 2]
+        if hits:
+            out.append((i, hits, how))
+    return out
+
+
 def check_manifest(session: Session, path: str | Path, actor: str = "veil", sheet: str | None = None
                    ) -> ManifestCheck:
     """Which manifest rows are people under a protective hold. Raises LinkageInputError when the manifest cannot
@@ -134,36 +182,15 @@ def check_manifest(session: Session, path: str | Path, actor: str = "veil", shee
     p = Path(path)
     table = read_people_table(p, sheet, what="manifest")
     frame = table.frame
-    cols = find_columns(frame)
-    has_name = any(f in cols for f in ("name", "given", "surname"))
-    if "anumber" not in cols and not (has_name and "dob" in cols):
-        raise LinkageInputError("the manifest has neither an A-number column nor name and date-of-birth columns")
+    cols = manifest_columns(frame)
     held, hold_ids = _held_frame(session)
     sha = hashlib.sha256(p.read_bytes()).hexdigest()
     found: list[HeldRow] = []
-    if held.height and frame.height:
-        mine, _ = prepare(frame, cols, pl.Series(range(frame.height), dtype=pl.Int64))
-        theirs, _ = prepare(held, {"given": "given", "surname": "surname", "dob": "dob", "anumber": "anumber"},
-                            pl.Series(range(held.height), dtype=pl.Int64))
-        by_anum: dict[str, list[int]] = {}
-        by_dob: dict[object, list[int]] = {}
-        for i, (anum, dob) in enumerate(zip(theirs["anum"].to_list(), theirs["dob"].to_list(), strict=True)):
-            if anum:
-                by_anum.setdefault(anum, []).append(i)
-            if dob is not None:
-                by_dob.setdefault(dob, []).append(i)
-        held_ph = theirs["name_ph"].to_list()
-        for i, rec in enumerate(mine.iter_rows(named=True)):
-            hits = by_anum.get(rec["anum"], []) if rec["anum"] else []
-            how = "a-number"
-            if not hits:
-                how = "name and date of birth"
-                pool = by_dob.get(rec["dob"], []) + by_dob.get(rec["dob_swap"], [])
-                hits = [j for j in pool if _names_agree(rec["name_ph"], held_ph[j])]
-            if hits:
-                name = _manifest_name(frame, cols, i)
-                anum = str(frame[cols["anumber"]][i] or "") if "anumber" in cols else ""
-                found.append(HeldRow(table.first_row + i, mask(name), mask(anum), how,
-                                     tuple(sorted({hold_ids[j] for j in hits}))))
+    held_cols = {"given": "given", "surname": "surname", "dob": "dob", "anumber": "anumber"}
+    for i, hits, how in linked_rows(frame, cols, held, held_cols):
+        name = _manifest_name(frame, cols, i)
+        anum = str(frame[cols["anumber"]][i] or "") if "anumber" in cols else ""
+        found.append(HeldRow(table.first_row + i, mask(name), mask(anum), how,
+                             tuple(sorted({hold_ids[j] for j in hits}))))
     audit.append(session, ManifestChecked(actor=actor, sha256=sha, rows=frame.height, held=len(found)))
     return ManifestCheck(frame.height, tuple(found), sha)

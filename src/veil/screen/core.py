@@ -1,11 +1,16 @@
 """Screen one outbound message: its text (subject, body, document text), its attachments and the people it names.
 
-    screen_message(blob, name, recipient, registry) -> ScreenResult      the library entry point (CLI and web)
+    screen_message(blob, name, recipient, registry, policy) -> ScreenResult     the library entry point (CLI, web)
 
 A message is read through Veil's readers (.eml, .msg, .docx, .pdf, ...; a `.txt` file is one message body).
 Attachments and embedded files are captured as they are met: each goes through `veil check` (anything but `pass`
 blocks) and its text is screened like the body. Anything that cannot be read blocks: a message that cannot be
 screened must not go out.
+
+The decision per sentence: WHO it is about and WHAT it says of them (the sentence rules,
+`veil.detectors.sentence_rules`), the protected people it names (a registry), and WHO receives it (the policy's
+recipient table): a disclosure to a recipient that may know is listed, allowed; to any other, it blocks. A blocked
+message gets a suggestion: the same text without the disclosures, screened again until it passes.
 """
 
 from __future__ import annotations
@@ -14,44 +19,39 @@ import hashlib
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
-from typing import Any
 
-from veil.detectors.sentence_rules import SentenceResult, classify_text
+from veil.detectors.sentence_rules import SentenceResult, classify_text, guess_language
+from veil.detectors.text_names import fold
 from veil.masking import mask
+from veil.pipeline import check_bytes
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 from veil.screen.matching import PersonMatch, find_protected, masked_sentence
+from veil.screen.policy import ScreenPolicy, default_screen_policy
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry
-from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult
-from veil.yamlio import load_yaml
+from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult, Suggestion
+from veil.screen.suggest import rewrite
+
+_MAX_LISTED = 100
+_MAX_SUGGESTION_ROUNDS = 12  # each round removes or rewrites at least one sentence; the text only shrinks
 
 
-@lru_cache(maxsize=1)
-def screen_policy() -> dict[str, Any]:
-    raw = resources.files("veil.screen").joinpath("data/screen_policy.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = load_yaml(raw)
-    return data
-
-
-def entitled(recipient: Recipient | None, person: ProtectedPerson | None = None) -> bool:
-    """May this recipient receive identities of protected people (of this person)? Unknown recipients may not
-    (fail closed), and a foreign government never may for its own nationals, whatever a policy file says."""
+def entitled(recipient: Recipient | None, person: ProtectedPerson | None = None,
+             policy: ScreenPolicy | None = None) -> bool:
+    """May this recipient learn that identified people (this person) sought protection or were affected? The
+    policy's recipient table decides; no kind given may not (fail closed), and a foreign government never may for
+    its own nationals, whatever the table says."""
     if recipient is None or recipient.kind is None:
         return False
     if person is not None and own_government(recipient, person):
         return False
-    rule = (screen_policy().get("recipients") or {}).get(recipient.kind.value) or {}
-    return bool(rule.get("protected_identities", False))
+    return (policy or default_screen_policy()).may_know(recipient.kind)
 
 
 def own_government(recipient: Recipient, person: ProtectedPerson) -> bool:
     """Is the recipient the government of the person's nationality (by name, e.g. 'Embassy of Guatemala')?"""
-    from veil.detectors.text_names import fold
-
     nationality = fold(person.nationality.strip())
     return (recipient.kind is RecipientKind.FOREIGN_GOVERNMENT and len(nationality) > 2
             and nationality in fold(recipient.name))
@@ -78,35 +78,96 @@ class _CapturingContext(ReadContext):
 
 
 def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
-                   registry: ProtectedRegistry | None = None) -> ScreenResult:
-    """Screen one message (its bytes and file name). Never raises on bad input: problems become blocking findings."""
+                   registry: ProtectedRegistry | None = None, policy: ScreenPolicy | None = None,
+                   suggest: bool = True) -> ScreenResult:
+    """Screen one message (its bytes and file name). Never raises on bad input: problems become blocking findings.
+    A blocked message carries a `suggestion` (unless `suggest` is False) that passes the same screen."""
     started = time.perf_counter()
+    policy = policy or default_screen_policy()
     recipient = recipient or Recipient()
     result = ScreenResult(path=name, sha256=hashlib.sha256(blob).hexdigest(), recipient=recipient)
-    limits = screen_policy().get("limits") or {}
-    max_bytes = int(limits.get("max_message_bytes", 50 * 1024 * 1024))
-    if len(blob) > max_bytes:
-        result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
-                                             f"the message is larger than {max_bytes} bytes: not screened"))
+    limits = policy.limits
+    if len(blob) > limits.max_message_bytes:
+        result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", f"the message is larger than "
+                                             f"{limits.max_message_bytes} bytes: not screened"))
         return _done(result, started)
-    screener = _Screener(recipient, registry, int(limits.get("max_text_chars", 1_000_000)))
+    screener = TextScreener(recipient, registry, policy)
+    body: list[str] = []
+    dropped: list[str] = []
     try:
         units, captured = _read_message(blob, name)
+        body = [_unit_text(u) for u in units if isinstance(u, Text | Table) and u.visibility.seen]
         screener.units(units, "")
         for i, item in enumerate(captured):
-            if i >= int(limits.get("max_attachments", 200)):
+            if i >= limits.max_attachments:
                 screener.add(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
                                            f"more than {i} attachments: the rest were not screened"))
                 break
-            screener.attachment(item)
+            if screener.attachment(item):
+                dropped.append(item.location)
     except Exception as exc:  # noqa: BLE001 - fail closed with the kind of error, never the content
         screener.add(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
                                    f"the message could not be screened ({type(exc).__name__})"))
+        body = []
     result.findings = screener.findings
     result.persons = len(screener.people)
     if not blob.strip():
         result.findings.append(ScreenFinding(ScreenKind.NOTICE, "(file)", "the message is empty"))
+    if suggest and result.verdict == "block":
+        result.suggestion = suggest_message("\n\n".join(t for t in body if t.strip()), recipient, registry, policy,
+                                            dropped)
     return _done(result, started)
+
+
+def suggest_message(text: str, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy,
+                    dropped_attachments: Iterable[str] = ()) -> Suggestion:
+    """The text without its disclosures: each blocking sentence rewritten without the disclosure, or taken out;
+    screened again (a sentence can read differently once its neighbour is gone) until nothing blocks."""
+    changes = [f"attachment {where} left out" for where in dropped_attachments]
+    for _ in range(_MAX_SUGGESTION_ROUNDS):
+        spans = blocking_sentences(text, recipient, registry, policy)
+        if not spans:
+            return Suggestion("message", changes, text=text.strip())
+        pieces, pos = [], 0
+        for start, end, number in spans:
+            sentence = text[start:end]
+            replacement = rewrite(sentence, guess_language(sentence), lambda s: _blocks(s, recipient, registry,
+                                                                                      policy))
+            changes.append(f"sentence {number} " + (f"reworded: \"{masked_sentence(replacement)}\"" if replacement
+                                                    else "taken out"))
+            pieces.append(text[pos:start] + replacement)
+            pos = end
+        pieces.append(text[pos:])
+        text = _tidy("".join(pieces))
+    # Not reached in practice (every round shrinks the text); never suggest something that was not cleared.
+    return Suggestion("message", [*changes, "nothing of the text could be kept"], text="")
+
+
+def blocking_sentences(text: str, recipient: Recipient, registry: ProtectedRegistry | None,
+                       policy: ScreenPolicy) -> list[tuple[int, int, int]]:
+    """(start, end, sentence number) of every sentence of `text` that blocks for this recipient."""
+    screener = TextScreener(recipient, registry, policy, list_all=True)
+    screener.text(text, "message")
+    return screener.blocking
+
+
+def _blocks(sentence: str, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy) -> bool:
+    return bool(blocking_sentences(sentence, recipient, registry, policy))
+
+
+def _tidy(text: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _unit_text(unit: Text | Table) -> str:
+    if isinstance(unit, Text):
+        return unit.text
+    return "\n".join(" | ".join(c for c in row if c) for row in unit.frame.rows())
 
 
 def _done(result: ScreenResult, started: float) -> ScreenResult:
@@ -143,21 +204,24 @@ def _plain_text(blob: bytes) -> Unit:
     return Text("message", Visibility.VISIBLE, str(best))
 
 
-_MAX_LISTED = 100
+class TextScreener:
+    """Screens text units one after another for one recipient: the findings, and the blocking sentences of the
+    last text (for suggestions)."""
 
-
-class _Screener:
-    def __init__(self, recipient: Recipient, registry: ProtectedRegistry | None, max_chars: int) -> None:
+    def __init__(self, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy,
+                 list_all: bool = False) -> None:
         self.recipient = recipient
         self.registry = registry
-        self.max_chars = max_chars
+        self.policy = policy
+        self.max_chars = policy.limits.max_text_chars
+        self.list_all = list_all  # suggestions need every blocking sentence, not the first hundred
         self.chars = 0
         self.findings: list[ScreenFinding] = []
+        self.blocking: list[tuple[int, int, int]] = []  # (start, end, number) of blocking sentences, last text
         self._people_reported: set[tuple[str, str]] = set()
         self._listed = 0  # blocking sentence findings so far
         self._visibility = Visibility.VISIBLE  # of the text being screened: findings say if a reader sees it
         self.people: set[str] = set()  # protected people named (keys), for the report's `persons`
-
 
     def add(self, finding: ScreenFinding) -> None:
         self.findings.append(finding)
@@ -165,11 +229,8 @@ class _Screener:
     def units(self, units: Iterable[Unit], prefix: str) -> None:
         for unit in units:
             where = f"{prefix}{unit.location}" if prefix else (unit.location or "(file)")
-            if isinstance(unit, Text):
-                self.text(unit.text, where, unit.visibility)
-            elif isinstance(unit, Table):
-                rows = unit.frame.rows()
-                self.text("\n".join(" | ".join(c for c in row if c) for row in rows), where, unit.visibility)
+            if isinstance(unit, Text | Table):
+                self.text(_unit_text(unit), where, unit.visibility)
             elif isinstance(unit, Unreadable):
                 self.add(ScreenFinding(ScreenKind.UNREADABLE, where, f"could not be read: {unit.reason}"))
             elif isinstance(unit, Notice):
@@ -177,7 +238,8 @@ class _Screener:
 
     def text(self, text: str, where: str, visibility: Visibility = Visibility.VISIBLE) -> None:
         self._visibility = visibility
-        if self._listed >= _MAX_LISTED:
+        self.blocking = []
+        if self._listed >= _MAX_LISTED and not self.list_all:
             return  # already blocked many times over: the rest cannot change the verdict
         if self.chars + len(text) > self.max_chars:
             self.add(ScreenFinding(ScreenKind.UNREADABLE, where,
@@ -185,31 +247,49 @@ class _Screener:
             self.max_chars = -1  # say it once
             return
         self.chars += len(text)
-        for number, (start, end, verdict) in enumerate(classify_text(text), start=1):
+        for number, (start, end, verdict) in enumerate(classify_text(text, message=True), start=1):
             sentence = text[start:end]
             people = find_protected(sentence, self.registry)
             before = len(self.findings)
             if verdict.disclosing:
                 self._status(sentence, verdict, people, f"{where} sentence {number}")
-            people = [m for m in people if not entitled(self.recipient, m.person)]
             if people:
                 self._people(sentence, people, f"{where} sentence {number}")
-            self._listed += len(self.findings) - before
-            if self._listed >= _MAX_LISTED:
+            new = self.findings[before:]
+            if any(f.blocks for f in new) or any(not entitled(self.recipient, m.person, self.policy)
+                                                 for m in people):
+                self.blocking.append((start, end, number))
+            self._listed += sum(1 for f in new if f.blocks)
+            if self._listed >= _MAX_LISTED and not self.list_all:
                 self.add(ScreenFinding(ScreenKind.NOTICE, where, f"more than {_MAX_LISTED} blocking sentences: the "
                                        "rest of the message was not listed (it is blocked already)"))
                 return
 
+    def _kind_name(self) -> str:
+        return self.recipient.kind.value if self.recipient.kind else "unspecified"
+
     def _status(self, sentence: str, verdict: SentenceResult, people: list[PersonMatch], where: str) -> None:
-        refs = [mask(r.text) if r.is_name else r.text for r in verdict.refs][:2]
+        # Matched words can hold a name or an identifier ("Mr. García", "A123456789"): shown masked, like sentences.
+        refs = [mask(r.text) if r.is_name else masked_sentence(r.text, limit=60) for r in verdict.refs][:2]
         statuses = list(dict.fromkeys(s.category for s in verdict.statuses))
-        said = ", ".join(f"'{s.text}'" for s in verdict.statuses[:2])
+        said = ", ".join(f"'{masked_sentence(s.text, limit=80)}'" for s in verdict.statuses[:2])
         about = f"about {_quoted(refs)}" if refs else "about someone"
+        allowed = entitled(self.recipient, None, self.policy)
+        rule = self.policy.rule(self.recipient.kind)
+        if allowed and rule and rule.own_case_only and verdict.someone_else:
+            allowed = False
+            to_whom = (f"; the recipient ({self._kind_name()}) may know about their own case only, and this is "
+                       "about someone else")
+        elif allowed:
+            to_whom = f"; the recipient ({self._kind_name()}) may know it: {rule.basis if rule else ''}"
+        else:
+            to_whom = f"; the recipient ({self._kind_name()}) may not" + (f": {rule.basis}" if rule else
+                                                                          " (no recipient kind given)")
         message = (f"states a protected status or data-incident involvement ({', '.join(statuses)}: {said}) "
-                   f"{about}: {verdict.reason}")
+                   f"{about}: {verdict.reason}{to_whom}")
         self.add(ScreenFinding(ScreenKind.STATUS_DISCLOSURE, where, message, visible=self._visibility.seen,
                                sentence=masked_sentence(sentence, [(m.start, m.end) for m in people]),
-                               rule=f"{verdict.lang}: status + {verdict.reason}"))
+                               rule=f"{verdict.lang}: status + {verdict.reason}", allowed=allowed))
 
     def _people(self, sentence: str, people: list[PersonMatch], where: str) -> None:
         for match in people:
@@ -219,28 +299,33 @@ class _Screener:
             self._people_reported.add(key)
             self.people.add(match.person.name or match.person.a_number)
             who = {"name": "the name", "a-number": "the A-number", "dob": "the date of birth"}[match.kind]
+            allowed = entitled(self.recipient, match.person, self.policy)
             nationality = ""
             if own_government(self.recipient, match.person):
                 nationality = ", and the recipient is the government of their nationality"
-            kind = self.recipient.kind.value if self.recipient.kind else "unspecified"
+            verdict = "may receive it" if allowed else "is not entitled to it"
             message = (f"{who} of a protected person ({mask(match.person.name or match.person.a_number)}; "
-                       f"{match.person.reason}); the recipient ({kind}) is not entitled to it{nationality}")
+                       f"{match.person.reason}); the recipient ({self._kind_name()}) {verdict}{nationality}")
             self.add(ScreenFinding(ScreenKind.PROTECTED_PERSON, where, message, visible=self._visibility.seen,
-                                   sentence=masked_sentence(sentence, [(m.start, m.end) for m in people])))
+                                   sentence=masked_sentence(sentence, [(m.start, m.end) for m in people]),
+                                   allowed=allowed))
 
-    def attachment(self, item: _Captured) -> None:
-        from veil.pipeline import check_bytes
-
+    def attachment(self, item: _Captured) -> bool:
+        """Check and screen one attachment; True when it blocks (a suggestion leaves it out)."""
+        before = len(self.findings)
         checked = check_bytes(item.blob, item.name)
         if checked.verdict.value != "pass":
             kinds = sorted({f.kind.value for f in checked.findings})
             self.add(ScreenFinding(
                 ScreenKind.ATTACHMENT, item.location,
                 f"veil check says {checked.verdict.value} for this attachment ({', '.join(kinds) or 'no findings'}"
-                f"{f'; {checked.persons} person(s)' if checked.persons else ''}): only files that pass may be sent"))
+                f"{f'; {checked.persons} person(s)' if checked.persons else ''}): only files that pass may be sent",
+                # A recipient who may know receives case files; a file Veil cannot read is never cleared.
+                allowed=checked.verdict.value in ("review", "block") and entitled(self.recipient, None, self.policy)))
         inner = ReadContext(name=item.name, budget=Budget(Limits()))
         texts: list[Unit] = [u for u in read_blob(item.blob, inner) if isinstance(u, Text | Table)]
         self.units(texts, f"{item.location} › ")
+        return any(f.blocks for f in self.findings[before:])
 
 
 def _quoted(values: list[str]) -> str:

@@ -1,16 +1,24 @@
 """Removal and transfer manifests (CSV or XLSX): refuse the ones that reveal protected status or carry people who
-must not be sent, and write redacted copies that hold only the fields the recipient needs.
+must not be sent, and suggest the copy that may go out.
 
-    screen_manifest(blob, name, recipient, registry) -> ScreenResult
-    redact_manifest(blob, name, recipient, registry, out_name) -> (ScreenResult, bytes | None)
+    screen_manifest(source, name, recipient, registry, policy) -> ScreenResult     source: bytes or a path
+
+One manifest check. The people on a manifest are found exactly as `veil holds check-manifest` finds them: the
+manifest is read with the linkage's reader (`read_people_table`), its person columns found with
+`manifest_columns`, and its rows linked to people with `linked_rows` (exact A-number, else name and date of birth
+on romanisation skeletons), here against everyone the screen protects (held and affected people of incidents, and
+the --protected file) instead of the held people alone. A manifest that `check-manifest` refuses is refused here.
 
 Refused (block):
-    a column whose header reveals protected status or an incident (case type, fear claim, CFI, asylum, hold...);
-    cells, in any other column, that state a protected status ("asylum pending", "CFI positive");
-    a row for a person in the protected registry: held people always, others unless the recipient is entitled;
-    a manifest Veil cannot read as one table (hidden sheets, several tables, unreadable file).
-Redaction keeps every row and only the recipient kind's allow-listed columns; it never redacts a protected person
-away: a manifest with one is refused.
+    a row for a person under a protective hold, whoever the recipient; a row for another protected person, unless
+    the recipient may know (the policy's recipient table);
+    a manifest whose people cannot be checked (no A-number column, nor name and date of birth) when there are
+    people to check against;
+    a column whose header reveals protected status or an incident (case type, fear claim, CFI, asylum, hold...),
+    or cells that state a protected status ("asylum pending"), unless the recipient may know;
+    more than one table, hidden sheets or other hidden parts, a file that cannot be read.
+The suggestion is a copy without the refused rows (no reason given), without the revealing columns and cells, and
+with only the columns the recipient kind needs (data/manifest_fields.yaml); it is screened again and passes.
 """
 
 from __future__ import annotations
@@ -19,35 +27,32 @@ import csv
 import hashlib
 import io
 import re
+import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path, PurePath
 from typing import Any
 
+import polars as pl
+
 from veil.detectors.text_status import find_statuses
+from veil.incident.holds import linked_rows, manifest_columns
+from veil.incident.linkage_columns import LinkageInputError, read_people_table
 from veil.masking import mask
-from veil.screen.core import entitled
-from veil.screen.registry import ProtectedPerson, ProtectedRegistry, name_keys, normalise_a_number, parse_any_date
-from veil.screen.result import Recipient, ScreenFinding, ScreenKind, ScreenResult
+from veil.readers.limits import Budget, Limits
+from veil.readers.registry import ReadContext, read_blob
+from veil.readers.units import Notice, Table, Text, Unreadable
+from veil.screen.core import TextScreener, entitled
+from veil.screen.policy import ScreenPolicy, default_screen_policy
+from veil.screen.registry import ProtectedPerson, ProtectedRegistry
+from veil.screen.result import Recipient, ScreenFinding, ScreenKind, ScreenResult, Suggestion
 from veil.yamlio import load_yaml
 
-_MAX_ROWS = 200_000
-_MAX_COLS = 500
 _MAX_BYTES = 100 * 1024 * 1024
-
-
-class ManifestError(Exception):
-    """The manifest cannot be read as one table; the message is safe to show (no values)."""
-
-
-@dataclass
-class Grid:
-    header: list[str]
-    rows: list[list[str]]
-    kind: str  # "csv" | "xlsx"
-    dialect: str = ","
+_PEOPLE_COLUMNS = {"name": "name", "dob": "dob", "anumber": "anumber"}
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +62,6 @@ def _fields() -> dict[str, Any]:
     return {
         "sensitive": [fold_header(str(t)) for lang in data["sensitive"].values() for t in lang],
         "allow": {k: [fold_header(str(t)) for t in (v or [])] for k, v in data["allow"].items()},
-        "identity": {k: {fold_header(str(t)) for t in v} for k, v in data["identity"].items()},
     }
 
 
@@ -77,222 +81,189 @@ def sensitive_term(header: str) -> str | None:
     return None
 
 
-def read_grid(blob: bytes, name: str) -> Grid:
-    """The manifest as a header and rows of strings. Raises ManifestError with a value-free reason."""
-    if len(blob) > _MAX_BYTES:
-        raise ManifestError(f"the manifest is larger than {_MAX_BYTES} bytes")
-    if not blob.strip():
-        raise ManifestError("the manifest is empty")
-    if blob[:4] == b"PK\x03\x04":
-        return _read_xlsx(blob)
-    if b"\x00" in blob[:4096]:
-        raise ManifestError("the manifest is neither CSV text nor an XLSX workbook")
-    return _read_csv(blob)
+@dataclass
+class _Manifest:
+    frame: pl.DataFrame  # every column a string, the header row removed
+    first_row: int  # source row number of the frame's first row
+    xlsx: bool
 
 
-def _read_csv(blob: bytes) -> Grid:
-    try:
-        text = blob.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = blob.decode("cp1252", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    try:
-        for row in reader:
-            if len(rows) > _MAX_ROWS:
-                raise ManifestError(f"the manifest has more than {_MAX_ROWS} rows")
-            rows.append([c.strip() for c in row[:_MAX_COLS]])
-    except csv.Error as exc:
-        raise ManifestError(f"the CSV manifest is malformed (line {reader.line_num})") from exc
-    header, body = _split_header(rows)
-    return Grid(header, body, "csv", delimiter)
-
-
-def _read_xlsx(blob: bytes) -> Grid:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    try:
-        book = load_workbook(io.BytesIO(blob), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ManifestError(f"the XLSX manifest cannot be read ({type(exc).__name__})") from exc
-    try:
-        sheets = book.worksheets
-        hidden = [ws for ws in sheets if ws.sheet_state != "visible"]
-        if hidden:
-            raise ManifestError(f"the manifest has {len(hidden)} hidden sheet(s): send one visible table only")
-        tables = [t for t in (_sheet_rows(ws) for ws in sheets) if t]
-        if len(tables) > 1:
-            raise ManifestError(f"the manifest has {len(tables)} sheets with data: send one table only")
-        rows = tables[0] if tables else []
-    finally:
-        book.close()
-    header, body = _split_header(rows)
-    return Grid(header, body, "xlsx")
-
-
-def _sheet_rows(ws: Any) -> list[list[str]]:
-    rows: list[list[str]] = []
-    for row in ws.iter_rows(values_only=True):  # read-only sheets may not know their size: walk them
-        if len(rows) > _MAX_ROWS:
-            raise ManifestError(f"the manifest has more than {_MAX_ROWS} rows")
-        rows.append(["" if v is None else _cell(v) for v in row[:_MAX_COLS]])
-    return rows if any(any(c for c in r) for r in rows) else []
-
-
-def _cell(value: object) -> str:
-    if hasattr(value, "isoformat"):
-        text = value.isoformat()
-        return text[:10] if text.endswith("T00:00:00") else text
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _split_header(rows: list[list[str]]) -> tuple[list[str], list[list[str]]]:
-    for i, row in enumerate(rows[:20]):
-        if sum(1 for c in row if c) >= 2:
-            width = max(len(r) for r in rows[i:]) if rows[i:] else len(row)
-            pad = [(r + [""] * width)[:width] for r in rows[i + 1:]]
-            return (row + [""] * width)[:width], [r for r in pad if any(r)]
-    raise ManifestError("no header row found (a manifest needs a header row with at least two columns)")
-
-
-def screen_manifest(blob: bytes, name: str, recipient: Recipient | None = None,
-                    registry: ProtectedRegistry | None = None) -> ScreenResult:
-    """Screen a manifest. Never raises on bad input."""
+def screen_manifest(source: bytes | str | Path, name: str = "", recipient: Recipient | None = None,
+                    registry: ProtectedRegistry | None = None, policy: ScreenPolicy | None = None,
+                    suggest: bool = True) -> ScreenResult:
+    """Screen a manifest (its bytes, or a path). Never raises on bad input: problems are blocking findings."""
     started = time.perf_counter()
+    policy = policy or default_screen_policy()
     recipient = recipient or Recipient()
-    result = ScreenResult(path=name, sha256=hashlib.sha256(blob).hexdigest(), recipient=recipient)
     try:
-        grid = read_grid(blob, name)
-    except ManifestError as exc:
+        blob = source if isinstance(source, bytes) else Path(source).read_bytes()
+    except OSError as exc:
+        blob, name = b"", name or str(source)
+        failure = f"the manifest cannot be read ({exc.strerror or type(exc).__name__})"
+    else:
+        name, failure = name or str(source), ""
+    result = ScreenResult(path=name, sha256=hashlib.sha256(blob).hexdigest(), recipient=recipient, what="manifest")
+    try:
+        if failure:
+            raise LinkageInputError(failure)
+        manifest = _read(blob, name, source)
+        result.findings.extend(_structure(blob, name, recipient, registry, policy))
+        people = _protected_people(registry)
+        refused = _check(manifest, people, registry is not None, recipient, policy, result)
+        if suggest and result.verdict == "block" and not any(f.kind is ScreenKind.UNREADABLE
+                                                             for f in result.findings):
+            result.suggestion = _suggestion(manifest, refused, name, recipient, registry, policy, result)
+    except LinkageInputError as exc:
         result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", str(exc)))
     except Exception as exc:  # noqa: BLE001 - fail closed, say the kind only
         result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
                                              f"the manifest could not be read ({type(exc).__name__})"))
-    else:
-        result.findings.extend(_check_grid(grid, recipient, registry))
-        result.persons = sum(1 for f in result.findings if f.kind is ScreenKind.MANIFEST_PERSON)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _check_grid(grid: Grid, recipient: Recipient, registry: ProtectedRegistry | None) -> list[ScreenFinding]:
+def _read(blob: bytes, name: str, source: bytes | str | Path) -> _Manifest:
+    """The manifest as check-manifest reads it (the linkage's reader, which reads files)."""
+    if len(blob) > _MAX_BYTES:
+        raise LinkageInputError(f"the manifest is larger than {_MAX_BYTES} bytes")
+    if not blob.strip():
+        raise LinkageInputError("the manifest is empty")
+    if not isinstance(source, bytes):
+        table = read_people_table(Path(source), what="manifest")
+    else:
+        with tempfile.TemporaryDirectory(prefix="veil-manifest-") as tmp:
+            path = Path(tmp) / ("manifest" + PurePath(name).suffix.lower()[:8])
+            path.write_bytes(blob)
+            table = read_people_table(path, what="manifest")
+    return _Manifest(table.frame, table.first_row, blob[:4] == b"PK\x03\x04")
+
+
+def _structure(blob: bytes, name: str, recipient: Recipient, registry: ProtectedRegistry | None,
+               policy: ScreenPolicy) -> list[ScreenFinding]:
+    """What the recipient receives besides the table: one visible table only, no hidden parts; text parts (comments,
+    properties) are screened like a message."""
+    ctx = ReadContext(name=name if PurePath(name).suffix else f"{name}.csv", budget=Budget(Limits()))
+    units = list(read_blob(blob, ctx))
     out: list[ScreenFinding] = []
-    sensitive_cols = set()
-    for i, header in enumerate(grid.header):
+    tables = [u for u in units if isinstance(u, Table)]
+    hidden = [u for u in tables if not u.visibility.seen]
+    if hidden:
+        out.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", f"the manifest has {len(hidden)} hidden sheet(s) "
+                                 "or hidden rows or columns: send one visible table only"))
+    elif len(tables) > 1:
+        out.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
+                                 f"the manifest has {len(tables)} tables: send one table only"))
+    out.extend(ScreenFinding(ScreenKind.UNREADABLE, u.location or "(file)", f"could not be read: {u.reason}")
+               for u in units if isinstance(u, Unreadable))
+    screener = TextScreener(recipient, registry, policy)
+    screener.units([u for u in units if isinstance(u, Text | Notice) and not _about_hidden(u)], "")
+    out.extend(screener.findings)
+    return out
+
+
+def _about_hidden(unit: Text | Notice) -> bool:
+    return isinstance(unit, Notice) and "hidden" in unit.message  # already a finding of its own above
+
+
+def _protected_people(registry: ProtectedRegistry | None) -> list[ProtectedPerson]:
+    return list(registry) if registry is not None else []
+
+
+def _people_frame(people: list[ProtectedPerson]) -> pl.DataFrame:
+    return pl.DataFrame({"name": [p.name for p in people], "dob": [p.dob.isoformat() if p.dob else "" for p in people],
+                         "anumber": [p.a_number for p in people]},
+                        schema={c: pl.String for c in _PEOPLE_COLUMNS})
+
+
+def _check(manifest: _Manifest, people: list[ProtectedPerson], checked: bool, recipient: Recipient,
+           policy: ScreenPolicy, result: ScreenResult) -> set[int]:
+    """Findings for the manifest's columns, cells and rows; the indexes of rows that may not go out."""
+    frame = manifest.frame
+    may_know = entitled(recipient, None, policy)
+    revealing: list[int] = []
+    for i, header in enumerate(frame.columns):
         term = sensitive_term(header)
         if term:
-            sensitive_cols.add(i)
-            out.append(ScreenFinding(ScreenKind.MANIFEST_FIELD, f"column {i + 1} '{header[:60]}'",
-                                     f"the column reveals protected status or an incident (header term '{term}')"))
-    for i, header in enumerate(grid.header):
-        if i in sensitive_cols:
+            revealing.append(i)
+            result.findings.append(ScreenFinding(
+                ScreenKind.MANIFEST_FIELD, f"column {i + 1} '{header[:60]}'",
+                f"the column reveals protected status or an incident (header term '{term}')", allowed=may_know))
+    for i, header in enumerate(frame.columns):
+        if i in revealing:
             continue
-        hits = [(r, find_statuses(row[i])) for r, row in enumerate(grid.rows) if row[i]]
-        hits = [(r, h) for r, h in hits if h]
-        if hits:
-            labels = sorted({s.label for _, h in hits for s in h})
-            out.append(ScreenFinding(ScreenKind.MANIFEST_VALUE, f"column {i + 1} '{header[:60]}'",
-                                     f"{len(hits)} cell(s) state a protected status ({', '.join(labels[:4])}), "
-                                     f"first in data row {hits[0][0] + 1}"))
-    out.extend(_protected_rows(grid, recipient, registry))
-    return out
+        values = frame[header].to_list()
+        stated = [(r, found) for r, v in enumerate(values) if v and (found := find_statuses(v))]
+        if stated:
+            labels = sorted({s.label for _, found in stated for s in found})
+            result.findings.append(ScreenFinding(
+                ScreenKind.MANIFEST_VALUE, f"column {i + 1} '{header[:60]}'",
+                f"{len(stated)} cell(s) state a protected status ({', '.join(labels[:4])}), first in data row "
+                f"{stated[0][0] + 1}", allowed=may_know))
+    if not checked:
+        result.findings.append(ScreenFinding(ScreenKind.NOTICE, "(file)", "rows not checked against protected "
+                                             "people: give --protected FILE or a database with incidents"))
+        return set()
+    cols = manifest_columns(frame)
+    refused: set[int] = set()
+    for i, hits, how in linked_rows(frame, cols, _people_frame(people), _PEOPLE_COLUMNS):
+        person = next((people[j] for j in hits if people[j].held), people[hits[0]])
+        allowed = not person.held and entitled(recipient, person, policy)
+        if not allowed:
+            refused.add(i)
+        why = ("is under a protective hold: the manifest must not go out with them on it" if person.held
+               else f"is protected ({person.reason})" + ("; the recipient may know" if allowed else
+                                                          ": the recipient may not know it"))
+        result.findings.append(ScreenFinding(
+            ScreenKind.MANIFEST_PERSON, f"data row {i + 1}",
+            f"the person in this row ({mask(person.name or person.a_number)}, matched by {how}) {why}",
+            allowed=allowed))
+    result.persons = sum(1 for f in result.findings if f.kind is ScreenKind.MANIFEST_PERSON)
+    return refused
 
 
-def _protected_rows(grid: Grid, recipient: Recipient, registry: ProtectedRegistry | None) -> list[ScreenFinding]:
-    if registry is None or len(registry) == 0:
-        return []
-    ident = _fields()["identity"]
-    cols = {role: [i for i, h in enumerate(grid.header) if fold_header(h) in names] for role, names in ident.items()}
-    out: list[ScreenFinding] = []
-    for r, row in enumerate(grid.rows):
-        for person, how in _row_people(row, cols, registry):
-            if person.held or not entitled(recipient, person):
-                why = "is under a protective hold" if person.held else f"is protected ({person.reason})"
-                out.append(ScreenFinding(
-                    ScreenKind.MANIFEST_PERSON, f"data row {r + 1}",
-                    f"the person in this row ({mask(person.name or person.a_number)}, matched by {how}) {why}: "
-                    "the manifest must not go out with them on it"))
-                break
-    return out
-
-
-def _row_people(row: list[str], cols: dict[str, list[int]], registry: ProtectedRegistry
-                ) -> list[tuple[ProtectedPerson, str]]:
-    found: list[tuple[ProtectedPerson, str]] = []
-    for i in cols["a_number"]:
-        digits = normalise_a_number(row[i])
-        if digits:
-            found.extend((p, "A-number") for p in registry.by_a_number(digits))
-    names = [row[i] for i in cols["name"] if row[i]]
-    if cols["last_name"] or cols["first_name"]:
-        names.append(" ".join(row[i] for i in cols["first_name"] + cols["last_name"] if row[i]))
-    dobs = {d for i in cols["dob"] if (d := parse_any_date(row[i]))}
-    for name in names:
-        for key in name_keys(name)[:1]:  # the full name only: a manifest spells names out
-            for person in registry.by_name_tokens(key):
-                if person.dob and dobs and person.dob not in dobs:
-                    continue  # same name, different person
-                found.append((person, "name" + (" and date of birth" if person.dob in dobs else "")))
-    return found
-
-
-def redact_manifest(blob: bytes, name: str, recipient: Recipient, registry: ProtectedRegistry | None,
-                    out_name: str) -> tuple[ScreenResult, bytes | None]:
-    """A copy with only the recipient's allowed columns, or None when the manifest must be refused.
-
-    The result describes the copy (what was dropped) or, when refused, why. Protected people are never redacted
-    away: a manifest holding one is refused."""
-    result = ScreenResult(path=out_name, sha256="", recipient=recipient)
-    try:
-        grid = read_grid(blob, name)
-    except ManifestError as exc:
-        result.findings.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", str(exc)))
-        return result, None
-    people = _protected_rows(grid, recipient, registry)
-    if people:
-        result.findings.extend(people)
-        return result, None
+def _suggestion(manifest: _Manifest, refused: set[int], name: str, recipient: Recipient,
+                registry: ProtectedRegistry | None, policy: ScreenPolicy, result: ScreenResult) -> Suggestion | None:
+    """The manifest without the refused rows (no reason given) and with only the columns the recipient needs; None
+    (and a notice saying why) when no such copy passes."""
+    frame = manifest.frame
     kind = recipient.kind.value if recipient.kind else "public"
     allowed = _fields()["allow"].get(kind, [])
-    keep = [i for i, h in enumerate(grid.header) if fold_header(h) in allowed and not sensitive_term(h)]
+    keep = [c for c in frame.columns if fold_header(c) in allowed and not sensitive_term(c)
+            and not any(v and find_statuses(v) for v in frame[c].to_list())]
+    rows = [r for r in range(frame.height) if r not in refused and any(frame.row(r))]
     if not keep:
-        result.findings.append(ScreenFinding(ScreenKind.MANIFEST_FIELD, "(file)",
-                                             f"no field of this manifest may go to a {kind} recipient"))
-        return result, None
-    dropped = len(grid.header) - len(keep)
-    kept = Grid([grid.header[i] for i in keep], [[row[i] for i in keep] for row in grid.rows], grid.kind,
-                grid.dialect)
-    data = _write(kept, out_name)
-    result.sha256 = hashlib.sha256(data).hexdigest()
-    result.findings.append(ScreenFinding(ScreenKind.NOTICE, "(file)",
-                                          f"kept {len(keep)} column(s) a {kind} recipient needs, dropped {dropped}; "
-                                          f"{len(kept.rows)} row(s)"))
-    return result, data
+        result.findings.append(ScreenFinding(ScreenKind.NOTICE, "(file)", f"no copy to suggest: no column of this "
+                                             f"manifest may go to a {kind} recipient"))
+        return None
+    changes = []
+    if refused:
+        listed = ", ".join(str(r + 1) for r in sorted(refused))
+        changes.append(f"{len(refused)} row(s) taken out (data row{'s' if len(refused) > 1 else ''} {listed}); the "
+                       "copy gives no reason")
+    dropped = [c for c in frame.columns if c not in keep]
+    if dropped:
+        changes.append(f"{len(dropped)} column(s) left out: {', '.join(dropped)}")
+    data = _write([list(keep)] + [[frame[c][r] or "" for c in keep] for r in rows], manifest.xlsx)
+    copy_name = f"{PurePath(name).stem}-suggested{'.xlsx' if manifest.xlsx else '.csv'}"
+    again = screen_manifest(data, copy_name, recipient, registry, policy, suggest=False)
+    if again.verdict != "pass":
+        reasons = "; ".join(f.message for f in again.findings if f.blocks)
+        result.findings.append(ScreenFinding(ScreenKind.NOTICE, "(file)", f"no copy to suggest: {reasons}"))
+        return None
+    return Suggestion("manifest", changes, data=data)
 
 
-def _write(grid: Grid, out_name: str) -> bytes:
-    if out_name.lower().endswith(".xlsx"):
+def _write(rows: list[list[str]], xlsx: bool) -> bytes:
+    if xlsx:
         from openpyxl import Workbook
 
         book = Workbook(write_only=True)
         sheet = book.create_sheet("Manifest")
-        sheet.append(grid.header)
-        for row in grid.rows:
+        for row in rows:
             sheet.append(row)
         buf = io.BytesIO()
         book.save(buf)
         return buf.getvalue()
-    buf_text = io.StringIO(newline="")
-    writer = csv.writer(buf_text, delimiter=grid.dialect if grid.kind == "csv" else ",", lineterminator="\n")
-    writer.writerow(grid.header)
-    writer.writerows(grid.rows)
-    return buf_text.getvalue().encode("utf-8")
+    text = io.StringIO(newline="")
+    csv.writer(text, lineterminator="\n").writerows(rows)
+    return text.getvalue().encode("utf-8")

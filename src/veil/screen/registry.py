@@ -60,6 +60,8 @@ class ProtectedRegistry(Protocol):
 
     def __len__(self) -> int: ...
 
+    def __iter__(self) -> Iterator[ProtectedPerson]: ...  # everyone, for linking manifests
+
 
 class MemoryRegistry:
     """A registry held in memory; FileRegistry fills one from a file."""

@@ -11,13 +11,17 @@ from typing import Any
 
 
 class RecipientKind(StrEnum):
-    """Who a message goes to. Persisted names (CLI option, API field, audit log)."""
+    """Who a message goes to. Persisted names (CLI option, API field, policy file, audit log): never rename one.
+    Whether each may know that identified people sought protection is the policy's recipient table."""
 
+    APPLICANT = "applicant"  # the person themselves
+    ATTORNEY = "attorney"  # attorney or representative of record
+    COURT = "court"  # immigration court, Board of Immigration Appeals
+    AGENCY = "agency"  # another office of the agency with a need to know
+    SEALED = "sealed"  # a filing under seal
     FOREIGN_GOVERNMENT = "foreign-government"
-    COURT = "court"
-    ATTORNEY = "attorney"
-    PUBLIC = "public"
-    AGENCY = "agency"
+    PUBLIC = "public"  # the public, the press
+    THIRD_PARTY = "third-party"  # NGOs, carriers, local police, landlords, employers
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,11 @@ class ScreenFinding:
     sentence: str = ""
     rule: str = ""
     visible: bool = True  # False when the text sits where a reader would not see it (tracked change, hidden text)
+    allowed: bool = False  # a disclosure this recipient may receive (the policy's recipient table): it does not block
 
     @property
     def blocks(self) -> bool:
-        return self.kind in _BLOCKING
+        return self.kind in _BLOCKING and not self.allowed
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kind": self.kind.value, "location": self.location, "visible": self.visible,
@@ -68,6 +73,34 @@ class ScreenFinding:
 
 
 @dataclass
+class Suggestion:
+    """What to send instead of a blocked message or manifest. It has been screened itself, for the same recipient,
+    and passes. `text` is the message to send (it holds what the sender wrote, minus the disclosures); a manifest
+    copy is `data`, written to `path` when asked. `changes` say what was taken out, masked, never why to the
+    recipient: the copy gives no reason."""
+
+    kind: str  # "message" | "manifest"
+    changes: list[str] = field(default_factory=list)
+    text: str = ""
+    data: bytes = b""
+    path: str = ""
+    verdict: str = "pass"
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data or self.text.encode("utf-8")).hexdigest()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "verdict": self.verdict, "changes": self.changes,
+                               "sha256": self.sha256}
+        if self.kind == "message":
+            out["text"] = self.text
+        else:
+            out["path"] = self.path or None
+        return out
+
+
+@dataclass
 class ScreenResult:
     path: str
     findings: list[ScreenFinding] = field(default_factory=list)
@@ -75,6 +108,8 @@ class ScreenResult:
     recipient: Recipient = field(default_factory=Recipient)
     seconds: float = 0.0
     persons: int = 0  # distinct protected people the file names (registry matches)
+    suggestion: Suggestion | None = None  # what to send instead, when blocked
+    what: str = "message"  # "message" | "manifest"
 
     @property
     def verdict(self) -> str:
@@ -82,17 +117,13 @@ class ScreenResult:
         return "block" if any(f.blocks for f in self.findings) else "pass"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"path": self.path, "sha256": self.sha256, "verdict": self.verdict, "persons": self.persons,
-                "findings": [f.to_dict() for f in self.findings]}
-
-    def audit_record(self) -> dict[str, Any]:
-        """What an audit log may keep about this screening: hashes, kinds, locations, masked messages."""
-        return {"event": "screen", "file_sha256": self.sha256, "verdict": self.verdict,
-                "recipient_kind": self.recipient.kind.value if self.recipient.kind else None,
-                "recipient_sha256": hashlib.sha256(self.recipient.name.encode()).hexdigest()[:16]
-                if self.recipient.name else None,
-                "findings": [{"kind": f.kind.value, "location": f.location, "message": f.message}
-                             for f in self.findings]}
+        out: dict[str, Any] = {"path": self.path, "sha256": self.sha256, "verdict": self.verdict,
+                               "persons": self.persons,
+                               "recipient_kind": self.recipient.kind.value if self.recipient.kind else None,
+                               "findings": [f.to_dict() for f in self.findings]}
+        if self.suggestion is not None:
+            out["suggestion"] = self.suggestion.to_dict()
+        return out
 
 
 def report(results: list[ScreenResult]) -> dict[str, Any]:
