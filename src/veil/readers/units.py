@@ -109,6 +109,9 @@ class Table:
     total_rows: int | None = None
     # Why some rows/columns are hidden, e.g. {"rows": "hidden-row", ...}; free-form words for messages.
     notes: list[str] = field(default_factory=list)
+    # True for a table Veil builds from the file's structure (a workbook's sheet names), not one the file holds:
+    # checked like any other, but not counted as one of the file's tables (a manifest, an exposed file's people).
+    derived: bool = False
 
     @property
     def n_rows(self) -> int:

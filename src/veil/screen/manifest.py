@@ -145,7 +145,7 @@ def _structure(blob: bytes, name: str, recipient: Recipient, registry: Protected
     ctx = ReadContext(name=name if PurePath(name).suffix else f"{name}.csv", budget=Budget(Limits()))
     units = list(read_blob(blob, ctx))
     out: list[ScreenFinding] = []
-    tables = [u for u in units if isinstance(u, Table)]
+    tables = [u for u in units if isinstance(u, Table) and not u.derived]
     hidden = [u for u in tables if not u.visibility.seen]
     if hidden:
         out.append(ScreenFinding(ScreenKind.UNREADABLE, "(file)", f"the manifest has {len(hidden)} hidden sheet(s) "

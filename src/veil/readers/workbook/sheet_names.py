@@ -37,5 +37,6 @@ def sheet_names_table(sheets: list[tuple[str, Visibility, str | None]], location
     hidden = frozenset(i for i, (_, vis, _) in enumerate(sheets) if vis is not Visibility.VISIBLE)
     table: Table = table_from_rows(rows, location=location, visibility=Visibility.VISIBLE,
                                    header=["sheet name", "sheet heading"], hidden_rows=hidden,
-                                   notes=["the names of the workbook's sheets, with each sheet's heading"])
+                                   notes=["the names of the workbook's sheets, with each sheet's heading"],
+                                   derived=True)
     yield table
