@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from veil.detectors import identifiers as ids
-from veil.detectors import names
+from veil.detectors import names, officials
+from veil.detectors.text_status import is_matter_value
 from veil.detectors.vocab import (
     AGE_BAND,
     FACILITY_WORDS,
-    HEADERS,
     SEX_VALUES,
     STATUS_TERMS,
+    header_kind,
     is_country,
-    normalise_header,
 )
 
 # Classes whose presence makes a row identify a person.
@@ -70,24 +70,7 @@ def header_class(header: str | None) -> str | None:
 
 
 def _header_class(header: str) -> str | None:
-    norm = normalise_header(header)
-    if not norm:
-        return None
-    for kind, phrases in HEADERS.items():
-        if norm in phrases:
-            return kind
-    # Strong phrases may stand inside a longer header ("Detainee Date of Birth (MM/DD/YYYY)").
-    for kind, needle in (("date-of-birth", "date of birth"), ("date-of-birth", "birth date"), ("date-of-birth", "dob"),
-                         ("a-number", "alien number"), ("a-number", "a number"), ("a-number", "alien registration"),
-                         ("ssn", "social security"), ("passport", "passport"), ("nationality", "citizenship"),
-                         ("nationality", "nationality"), ("date-of-birth", "fecha de nacimiento"),
-                         ("surname", "last name"), ("given-name", "first name"), ("person-name", "full name"),
-                         ("person-name", "detainee name"), ("person-name", "alien name"),
-                         ("nationality", "nacionalidad"),
-                         ("sex", "gender"), ("record-id", "booking"), ("age", "age"), ("sex", "sex")):
-        if re.search(rf"(^| ){re.escape(needle)}( |$)", norm):
-            return kind
-    return None
+    return header_kind(header)
 
 
 def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False,
@@ -164,6 +147,10 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
         if band >= 0.8:
             return ColumnClass(index, header, "age", band, (*ev, f"{band:.0%} of values are ages or age bands"))
 
+    matter = _matter(vals, hint, rate)
+    if matter is not None:
+        return ColumnClass(index, header, "matter", matter[0], (*ev, matter[1]))
+
     status = rate(lambda v: bool(STATUS_TERMS.search(v)))
     if status >= 0.3 or (hint == "case-status" and status >= 0.1):
         return ColumnClass(index, header, "case-status", status,
@@ -172,6 +159,15 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     country = rate(is_country)
     if country >= 0.6:
         return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
+
+    role = _role(vals, hint, rate)
+    if role is not None:
+        return ColumnClass(index, header, role[0], role[1], (*ev, role[2]))
+
+    if hint == "official-name":
+        official = _name(vals, "person-name", header_known, few_enough)
+        if official is not None:
+            return ColumnClass(index, header, "official-name", official[1], (*ev, official[2]))
 
     name = _name(vals, hint, header_known, few_enough)
     if name is not None:
@@ -186,6 +182,37 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if facility >= 0.5:
         return ColumnClass(index, header, "facility", facility, (f"{facility:.0%} of values are facility names",))
     return ColumnClass(index, header, "text", 0.5, ("free text or labels",))
+
+
+def _matter(vals: list[str], hint: str | None, rate: Callable[[Callable[[str], bool]], float]) \
+        -> tuple[float, str] | None:
+    """A column of charges, statutes or appeal references: a person's matter, like a protection claim."""
+    share = rate(is_matter_value)
+    if share >= 0.5 or (hint == "matter" and share >= 0.2):
+        return share, f"{share:.0%} of values are charges, offences, statutes or appeal references"
+    if hint == "matter" and rate(lambda v: bool(_NUMBER.match(v))) < 0.5:
+        return 0.6, "a column of people's charges, convictions, removals or appeals"
+    return None
+
+
+def _role(vals: list[str], hint: str | None, rate: Callable[[Callable[[str], bool]], float]) \
+        -> tuple[str, float, str] | None:
+    """What office someone holds: a job title, a party, an office. A 'Title' of Mr and Ms is only a form of
+    address."""
+    if hint == "job-title":
+        honorific = rate(officials.is_honorific)
+        if honorific >= 0.6:
+            return "honorific", honorific, f"{honorific:.0%} of values are forms of address (Mr, Ms), not offices"
+        return "job-title", 0.7, f"{rate(officials.is_job_title):.0%} of values are job titles"
+    jobs = rate(officials.is_job_title)
+    if jobs >= 0.6 and len(vals) >= 3:
+        return "job-title", jobs, f"{jobs:.0%} of values are job titles"
+    parties = rate(officials.is_party_code if hint == "party" else officials.is_party)
+    if parties >= 0.8 and (hint == "party" or len(vals) >= 3):
+        return "party", parties, f"{parties:.0%} of values are political parties"
+    if hint == "organisation":
+        return "organisation", 0.6, "a column of offices or bodies"
+    return None
 
 
 def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | None:
@@ -212,9 +239,13 @@ def _name(vals: list[str], hint: str | None, header_known: bool,
     distinct = set(vals)
     if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
         return None  # category labels repeat; one person's own record repeats only a handful of names
-    if _place_share(vals) >= 0.5 or sum(1 for v in vals if names.is_place_or_country(v)) >= 0.5 * len(vals):
-        return None  # 'Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name
-    result = names.name_column_score(vals)
+    # A surname or given-name header settles it: Preston and Holland are people there. Whole names beside towns
+    # ('Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name) are still places.
+    one_word_names = hint in ("surname", "given-name")
+    if not one_word_names and (_place_share(vals) >= 0.5
+                               or sum(1 for v in vals if names.is_place_or_country(v)) >= 0.5 * len(vals)):
+        return None
+    result = names.name_column_score(vals, places_are_names=one_word_names)
     score, why = float(result.score), str(result.explanation)
     if hint is None and not few_enough:
         if len(vals) < 5:

@@ -12,13 +12,13 @@ from dataclasses import replace
 
 import polars as pl
 
-from veil.detectors import names
+from veil.detectors import names, officials
 from veil.detectors.columns import KIND_WORDS, PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify, header_class
 from veil.detectors.identifiers import a_number, valid_ssn
 from veil.detectors.key_series import KeySeries
 from veil.detectors.layout import Layout, find_layout, stacked_parts
 from veil.detectors.small_cells import find_small_cells
-from veil.detectors.vocab import NOT_COUNT_WORDS
+from veil.detectors.vocab import NOT_COUNT_WORDS, STATUS_TERMS
 from veil.findings import Finding, Kind
 from veil.masking import mask, mask_all
 from veil.policy import Policy
@@ -30,6 +30,7 @@ _PROSE_CHARS = 40
 _PROSE_CELLS = 20_000
 _STRAY_PER_COLUMN = 200
 _KEY_PRIORITY = ("a-number", "ssn", "passport")
+_NAME_KINDS = ("person-name", "surname", "given-name")
 _COUNT_HEADER = re.compile(
     r"(count|number|total|persons|people|individuals|encounters|apprehensions|removals|arrests|detainees|"
     r"cases|applications|grants|book[- ]?ins|population|\bn\b|#|cantidad|personas|numero)", re.IGNORECASE)
@@ -74,6 +75,15 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
         data = table.frame.slice(layout.data_start)
         classes = classify_columns(data, layout, header_known=known, few_enough=few_enough)
         identifying = [c for c in classes if c.identifying]
+    if identifying or any(c.kind == "official-name" for c in classes):
+        role = _officials(table, data, classes)
+        if role is not None:
+            return [role]
+        if not any(c.kind in _NAME_KINDS for c in identifying):
+            # Names under an official's header in a table that is no officials' table: nobody else is named, so
+            # they are the people it is about.
+            classes = [replace(c, kind="person-name") if c.kind == "official-name" else c for c in classes]
+            identifying = [c for c in classes if c.identifying]
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
     if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in _KEY_PRIORITY):
         return _record_level(table, layout, data, classes, identifying)
@@ -82,6 +92,25 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
         if names:
             return names
     return _microdata(table, layout, data, classes, policy)
+
+
+def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> Finding | None:
+    """A table of officials named in their role (a directory, media contacts, members, a salary report): a note."""
+    facts = [officials.ColumnFacts(c.index, c.kind, _sample_values(data, c)) for c in classes]
+    texts = [f for f in facts if f.kind in ("text", "job-title", "organisation")]
+    status_in_cells = any(STATUS_TERMS.search(v) for f in texts for v in f.values)
+    reason = officials.officials_reason(facts, status_in_cells)
+    if reason is None:
+        return None
+    people = [c for c in classes if c.identifying or c.kind == "official-name"]
+    count = max(data[data.columns[c.index]].drop_nulls().n_unique() for c in people if c.kind != "date-of-birth")
+    return Finding(Kind.NAMED_PERSON, table.location, table.visibility.seen,
+                   f"{count} people named in their public role ({reason}): a table of officials, not of the people a "
+                   "file may disclose", "tables", evidence=_evidence(table, classes), visibility=table.visibility.value)
+
+
+def _sample_values(data: pl.DataFrame, c: ColumnClass) -> list[str]:
+    return data[data.columns[c.index]].drop_nulls().head(_SAMPLE).to_list()
 
 
 def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False,
