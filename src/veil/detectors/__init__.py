@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from veil.detectors.tables import TableRun, analyse_table
+from veil.detectors.text import analyse_text
 from veil.detectors.text_claims import ClaimReader
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
 from veil.policy import Policy
-from veil.readers.units import Table, Text, Unit, Unreadable, Visibility
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +22,11 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
     A detector that fails on a unit fails closed: the unit becomes an `unreadable` finding."""
     findings: list[Finding] = []
     claims = ClaimReader()
+    tables = TableRun()
     for unit in units:
         try:
-            found = _analyse_unit(unit, policy)
+            found = analyse_table(unit, policy, tables.layout(unit)) if isinstance(unit, Table) else \
+                _analyse_unit(unit)
             if isinstance(unit, Text):
                 found += claims.read(unit, found)
             findings.extend(found)
@@ -78,12 +82,7 @@ def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
                     samples=tuple(s for f in named[:3] for s in f.samples[:1]), visibility="visible")]
 
 
-def _analyse_unit(unit: Unit, policy: Policy) -> list[Finding]:
-    from veil.detectors.tables import analyse_table
-    from veil.detectors.text import analyse_text
-
-    if isinstance(unit, Table):
-        return analyse_table(unit, policy)
+def _analyse_unit(unit: Text | Unreadable | Notice) -> list[Finding]:
     if isinstance(unit, Text):
         found = _failed_redaction(unit) if unit.visibility is Visibility.UNDER_REDACTION else []
         return found + analyse_text(unit)

@@ -236,24 +236,24 @@ def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | Non
 
 def _name(vals: list[str], hint: str | None, header_known: bool,
           few_enough: bool = False) -> tuple[str, float, str] | None:
-    distinct = set(vals)
-    if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
+    if hint is None and not few_enough and len(vals) < 5:
+        return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
+    counts = Counter(vals)
+    if len(vals) >= 50 and len(counts) / len(vals) < 0.2 and len(counts) > 5:
         return None  # category labels repeat; one person's own record repeats only a handful of names
+
+    def share(test: Callable[[str], bool]) -> float:
+        return sum(n for v, n in counts.items() if test(v)) / len(vals)
+
+    if hint is None and not few_enough and share(lambda v: len(names.tokens(v)) >= 2) < 0.5:
+        return None  # without a name header, single words (cities, codes, labels) are too weak to call names
     # A surname or given-name header settles it: Preston and Holland are people there. Whole names beside towns
     # ('Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name) are still places.
     one_word_names = hint in ("surname", "given-name")
-    if not one_word_names and (_place_share(vals) >= 0.5
-                               or sum(1 for v in vals if names.is_place_or_country(v)) >= 0.5 * len(vals)):
+    if not one_word_names and (share(_city_state) >= 0.5 or share(names.is_place_or_country) >= 0.5):
         return None
     result = names.name_column_score(vals, places_are_names=one_word_names)
     score, why = float(result.score), str(result.explanation)
-    if hint is None and not few_enough:
-        if len(vals) < 5:
-            return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
-        # Without a name header, single words (cities, codes, labels) are too weak to call people's names.
-        multi = sum(1 for v in vals if len(names.tokens(v)) >= 2) / len(vals)
-        if multi < 0.5:
-            return None
     kind = hint if hint in ("surname", "given-name") else "person-name"
     if hint in ("person-name", "surname", "given-name"):
         threshold = 0.35 if hint == "person-name" else 0.25  # 'Name' heads facility lists too
@@ -271,11 +271,7 @@ _US_STATES = frozenset(
 _CITY_STATE = re.compile(r"^[^,]{2,40},\s?([A-Z]{2})\b")
 
 
-def _place_share(vals: list[str]) -> float:
-    """Share of values shaped 'City, ST' with a US state or territory code."""
-    hits = 0
-    for v in vals:
-        m = _CITY_STATE.match(v)
-        if m and m.group(1) in _US_STATES:
-            hits += 1
-    return hits / len(vals)
+def _city_state(value: str) -> bool:
+    """A value shaped 'City, ST' with a US state or territory code."""
+    m = _CITY_STATE.match(value)
+    return m is not None and m.group(1) in _US_STATES

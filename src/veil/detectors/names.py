@@ -381,6 +381,13 @@ def name_likeness(value: str) -> float:
     return min(1.0, max(0.0, info[2])) if info[0] == _NAME else 0.0
 
 
+def cannot_be_a_name(value: str) -> bool:
+    """True when a value cannot be anyone's name: digits or symbols, too many words, statistics or facility words,
+    a place, or one common word ('TYPE', '(Bureau of Prisons) :'). Two ordinary words may still be a name."""
+    info = _analyse(value, _lexicon())
+    return info[0] in (_NOT, _VETO, _PLACE) or (info[0] == _COMMON and info[3] <= 1)
+
+
 @dataclass(frozen=True, slots=True)
 class NameColumnScore:
     """How much a column looks like a column of person names, with the evidence in plain words."""

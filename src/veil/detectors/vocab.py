@@ -25,16 +25,32 @@ SEX_VALUES = frozenset({"m", "f", "x", "u", "male", "female", "man", "woman", "m
 SEX_LABELS = frozenset({"male", "female", "males", "females", "men", "women", "boys", "girls", "masculino", "femenino",
                         "hombre", "hombres", "mujer", "mujeres", "varones"})
 
-# Words that make a numeric column or a row a measure rather than a count of people.
-NOT_COUNT_WORDS = re.compile(
-    r"(average|\bavg\b|mean|median|\bmax|\bmin\b|percent|%|\bpct\b|rate\b|ratio|share|proportion|\balos\b|"
-    r"\balip\b|\badp\b|\biclos\b|length of stay|days\b|\bcost|\$|amount|dollar|per diem|capacity|\bbeds?\b|"
-    r"guaranteed|minimum|maximum|"
-    r"\bcode\b|\bzip\b|\bid\b|rank|score|index|year\b|\bfy\b|fiscal|\bage\b|weight|height|latitude|longitude|"
-    r"\blat\b|\blon\b|promedio|porcentaje|tasa)",
-    re.IGNORECASE,
-)
-TOTAL_WORDS = re.compile(r"\b(total|totals|grand total|subtotal|sum|all|overall|todos|total general)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _count_terms() -> dict[str, Any]:
+    return load_yaml(resources.files("veil.detectors.data").joinpath("terms/counts.yaml").read_text(encoding="utf-8"))
+
+
+def _alternation(key: str) -> re.Pattern[str]:
+    return re.compile("(" + "|".join(str(p) for p in _count_terms()[key]) + ")", re.IGNORECASE)
+
+
+# Words that make a numeric column or a row a measure rather than a count of people (data/terms/counts.yaml).
+NOT_COUNT_WORDS = _alternation("measures")
+# Words of a header that make the digits under it codes or identifiers (ISO Numeric, FIPS, Area code, Country ID).
+CODE_WORDS = _alternation("codes")
+COUNT_WORDS = _alternation("counts")
+TOTAL_WORDS = _alternation("totals")
+
+
+def is_code_header(header: str) -> bool:
+    """A header over codes or identifiers, not counts: 'ISO Numeric', 'FIPS', 'Region', 'Dialling code'."""
+    folded = fold_words(header)
+    if CODE_WORDS.search(header) or CODE_WORDS.search(folded):
+        return True
+    return header.strip().lower() in _count_terms()["code_headers"] or folded in _count_terms()["code_headers"]
+
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -109,7 +125,7 @@ _COMPACT_MIN = 6
 
 
 @lru_cache(maxsize=1)
-def _header_index() -> tuple[dict[str, str], dict[str, str], list[tuple[str, str, str]]]:
+def _header_index() -> tuple[dict[str, str], dict[str, str], list[tuple[str, re.Pattern[str], str]]]:
     """Normalised phrase -> class; the phrases' one-word and no-linking-word forms -> class; and the ordered
     (class, phrase, one-word form) of the phrases that may stand inside a longer header."""
     linking = _linking()
@@ -121,8 +137,10 @@ def _header_index() -> tuple[dict[str, str], dict[str, str], list[tuple[str, str
             for form in _one_word_forms(phrase, linking):
                 if len(form) >= _COMPACT_MIN:
                     derived.setdefault(form, kind)
-    within = [(str(kind), normalise_header(str(phrase)), normalise_header(str(phrase)).replace(" ", ""))
-              for kind, phrase in _header_terms()["within"]]
+    within = []
+    for kind, phrase in _header_terms()["within"]:
+        norm = normalise_header(str(phrase))
+        within.append((str(kind), re.compile(rf"(^| ){re.escape(norm)}( |$)"), norm.replace(" ", "")))
     return exact, derived, within
 
 
@@ -151,7 +169,7 @@ def header_kind(header: str) -> str | None:
             return derived[form]
     words = norm.split()
     for kind, phrase, compact in within:
-        if re.search(rf"(^| ){re.escape(phrase)}( |$)", norm):
+        if phrase.search(norm):
             return kind
         if len(compact) >= _COMPACT_MIN and _joins_to(words, compact):
             return kind
