@@ -219,7 +219,10 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
 
 
-_PARTICLES = frozenset({"de", "del", "la", "los", "van", "von", "da", "dos", "di", "le", "y", "bin"})
+# Lower-case joining words of names ('da Silva', 'van der Berg', 'du Pont', 'della Rocca'): not the name's content,
+# and not evidence against it, even where another language's stop list has them.
+_PARTICLES = frozenset({"de", "del", "la", "los", "van", "von", "da", "dos", "di", "le", "y", "bin", "do", "das", "du",
+                        "des", "della", "dello", "degli", "dei", "der", "den", "ten", "ter", "e"})
 
 
 def _is_place_or_dateline(text: str, start: int, end: int) -> bool:
