@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from veil.detectors.tables import TableRun, analyse_table
 from veil.detectors.text import analyse_text
 from veil.detectors.text_claims import ClaimReader
+from veil.detectors.text_lists import ListReader
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
 from veil.policy import Policy
@@ -23,18 +24,20 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
     findings: list[Finding] = []
     claims = ClaimReader()
     tables = TableRun()
+    lists = ListReader()
     for unit in units:
         try:
             found = analyse_table(unit, policy, tables.layout(unit)) if isinstance(unit, Table) else \
                 _analyse_unit(unit)
             if isinstance(unit, Text):
-                found += claims.read(unit, found)
+                found += claims.read(unit, found) + lists.read(unit, found)
             findings.extend(found)
         except Exception as exc:  # noqa: BLE001 - a detector bug must never let a file pass
             log.warning("detector failed on %s: %s", unit.location, type(exc).__name__)
             findings.append(Finding(Kind.UNREADABLE, unit.location or "(file)", False,
                                     f"Veil could not analyse this part (internal {type(exc).__name__})", "pipeline",
                                     visibility="unreadable"))
+    findings += lists.close()
     return findings + _named_list(findings, policy) + _hidden_names(findings, policy)
 
 

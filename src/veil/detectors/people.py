@@ -135,6 +135,14 @@ class People(Set[int]):
         source = pl.DataFrame(rows, schema={"ident": pl.String, "name": pl.String, "birth": pl.String}, orient="row")
         return cls(source, pl.col("ident"), pl.col("name"), pl.col("birth"))
 
+    @classmethod
+    def of_all(cls, sets: Sequence[People]) -> People:
+        """One set of the people of several sets made by `of` (names found in prose, part after part)."""
+        sources = [p._source for p in sets if p._source.width]
+        if not sources:
+            return cls.of([])
+        return cls(pl.concat(sources), pl.col("ident"), pl.col("name"), pl.col("birth"))
+
     def __reduce__(self) -> tuple[object, tuple[pl.DataFrame]]:
         # To a worker's parent: the keys only, not the rows they were made from (a million names).
         return _restored, (self._keys,)

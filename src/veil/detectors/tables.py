@@ -29,6 +29,7 @@ from veil.detectors.table_findings import (
     reads_as_a_name,
     record_level,
 )
+from veil.detectors.text import analyse_text
 from veil.detectors.vocab import COUNT_WORDS, NOT_COUNT_WORDS, STATUS_TERMS
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
@@ -41,6 +42,7 @@ _PROSE_CHARS = 40
 _PROSE_CELLS = 20_000
 _STRAY_PER_COLUMN = 200
 _SHORT_COLUMN = 16
+_ROW_CONTEXT_COLUMNS = 50  # rows narrower than this lend their short cells to the reading of a long one
 _A_NUMBER_RX = r"(^|[^A-Za-z0-9])A\s?[#-]?\s?\d{3}[\s-]?\d{3}[\s-]?\d{2,3}($|[^\d-])"
 _SSN_RX = r"(^|[^\d-])\d{3}-\d{2}-\d{4}($|[^\d-])"
 _ID_RX = f"(?:{_A_NUMBER_RX})|(?:{_SSN_RX})"
@@ -223,11 +225,12 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
 
 
 def _prose_cells(table: Table, data: pl.DataFrame, layout: Layout) -> list[Finding]:
-    """Long free-text cells (notes, narratives) go through the free-text detector, each distinct text once. Past
-    the per-table budget the rest is not read, and the table is unverifiable: unread notes are never a pass."""
-    from veil.detectors.text import analyse_text
-
+    """Long free-text cells (notes, narratives) go through the free-text detector, each distinct text once, read
+    with the short cells of their row: a name in one cell and 'was deported to' or 'claimed asylum' in another of
+    the same row are tied, as in one sentence. Past the per-table budget the rest is not read, and the table is
+    unverifiable: unread notes are never a pass."""
     findings: list[Finding] = []
+    with_row = data.width <= _ROW_CONTEXT_COLUMNS
     budget = _PROSE_CELLS
     for i in columns_where(data, lambda cells: cells.str.len_chars() > _PROSE_CHARS):
         col = data.to_series(i)
@@ -244,6 +247,9 @@ def _prose_cells(table: Table, data: pl.DataFrame, layout: Layout) -> list[Findi
         budget -= long.height
         for text, r in long.iter_rows():
             ref = table.cell_ref(layout.data_start + r, i)
+            if with_row:
+                others = [c for j, c in enumerate(data.row(r)) if j != i and c and len(c) <= _PROSE_CHARS]
+                text = " | ".join([*others, text])
             findings.extend(analyse_text(Text(f"{table.location} {ref}", table.visibility, text)))
     return findings
 

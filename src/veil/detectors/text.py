@@ -23,7 +23,7 @@ from veil.detectors.people import Identity, People, birth_form, id_form, name_fo
 from veil.detectors.text_ids import IdMatch, find_identifiers
 from veil.detectors.text_names import NameHit, attribution_words, find_names, fold
 from veil.detectors.text_segments import Segment, SegmentIndex, chunks, paragraph_spans, split_paragraph
-from veil.detectors.text_status import StatusHit, find_statuses
+from veil.detectors.text_status import StatusHit, find_matters, find_statuses
 from veil.findings import Finding, Kind
 from veil.masking import mask, mask_all
 from veil.readers.units import Text
@@ -90,7 +90,8 @@ def analyse_text(unit: Text) -> list[Finding]:
 
 def _analyse_piece(text: str, offset: int, acc: _Accumulator) -> None:
     ids = find_identifiers(text)
-    statuses = find_statuses(text)
+    # A person's matters (charged, convicted, deported...) tie a name in their sentence as a protection claim does.
+    statuses = find_statuses(text) + find_matters(text)
     hits = find_names(text)
     # Only paragraphs holding an identifier or a status word can tie a name to anything: split just those.
     paragraphs = paragraph_spans(text)
@@ -212,7 +213,7 @@ def _findings(acc: _Accumulator) -> list[Finding]:
         out.append(Finding(
             Kind.PERSON_IN_TEXT, person.location, seen,
             f"name '{mask(person.name)}' in the same {person.scope} as {ties}: a named person tied to "
-            f"{'protected status' if any(t.startswith(chr(39)) for t in person.ties) else 'an identifier'}",
+            f"{_tied_to(person.ties)}",
             DETECTOR, evidence=(f"name shape/lexicon + {ties} in the same {person.scope}",),
             samples=(mask(person.name),), visibility=vis, person_keys=People.of([person.identity()])))
     if len(persons) > _MAX_PERSON_FINDINGS:
@@ -241,6 +242,10 @@ def _findings(acc: _Accumulator) -> list[Finding]:
             "noted, does not block by itself",
             DETECTOR, samples=mask_all([i.value for i in acc.contacts]), visibility=vis))
     return out
+
+
+def _tied_to(ties: list[str]) -> str:
+    return "a protection claim or a matter" if any(t.startswith("'") for t in ties) else "an identifier"
 
 
 def _one_per_person(persons: list[_Person]) -> list[_Person]:
