@@ -382,10 +382,11 @@ def name_likeness(value: str) -> float:
 
 
 def cannot_be_a_name(value: str) -> bool:
-    """True when a value cannot be anyone's name: digits or symbols, too many words, statistics or facility words,
-    a place, or one common word ('TYPE', '(Bureau of Prisons) :'). Two ordinary words may still be a name."""
+    """True when a value cannot be anyone's name: digits or symbols, too many words ('(Bureau of Prisons) :'), or a
+    single word that is a common, statistics or facility word or a place ('TYPE', 'FACILITY'). Several words may
+    still be a name even when one of them is such a word ('GRANT, DONNA')."""
     info = _analyse(value, _lexicon())
-    return info[0] in (_NOT, _VETO, _PLACE) or (info[0] == _COMMON and info[3] <= 1)
+    return info[0] == _NOT or (info[0] in (_VETO, _PLACE, _COMMON) and info[3] <= 1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ _DIGIT_OR_MAIL = re.compile(r"\d|@")
 # Tables whose wrapped lines are joined back into rows: PDF tables are small; a million-row CSV has no wrapping.
 _UNWRAP_ROWS = 20_000
 _UNWRAP_COLUMNS = 100
+_WRAPPED_SHARE = 0.2
 _PLAUSIBLE_ROWS = 200_000
 
 
@@ -100,10 +101,16 @@ def unwrapped(data: pl.DataFrame, identifying: list[ColumnClass]) -> pl.DataFram
         return data
     # A fragment: no comma and one or two words, or anything under a name cut short ('CALDERON De -', 'SAENGSIRI,').
     fragment = pl.all_horizontal([_fragment(pl.col(c)) for c in named])
-    continues = (pl.all_horizontal([pl.col(c).is_null() for c in anchors]) & fragment
-                 & pl.any_horizontal([pl.col(c).is_not_null() for c in named]) & (pl.int_range(pl.len()) > 0))
+    named_row = pl.any_horizontal([pl.col(c).is_not_null() for c in named])
+    candidate = (pl.all_horizontal([pl.col(c).is_null() for c in anchors]) & fragment & named_row
+                 & (pl.int_range(pl.len()) > 0))
+    # A line continues a record only under one: a row with a name and a number or date (a blank row or a note
+    # above a list of names starts nothing).
+    record = named_row & pl.any_horizontal([pl.col(c).is_not_null() for c in anchors])
+    continues = candidate & pl.when(~candidate).then(record).forward_fill().fill_null(False)
     rows = data.with_columns(continues.alias("_continues"))
-    if not rows["_continues"].any():
+    share = rows["_continues"].sum() / rows.height
+    if share < _WRAPPED_SHARE:  # a few rows without a birth date are rows, not wrapped lines
         return data
     return (rows.with_columns((~pl.col("_continues")).cum_sum().alias("_row"))
             .group_by("_row", maintain_order=True)

@@ -13,7 +13,14 @@ from dataclasses import replace
 import polars as pl
 
 from veil.detectors import officials
-from veil.detectors.columns import PERSON_SPECIFIC, QUASI_IDENTIFIERS, ColumnClass, classify
+from veil.detectors.columns import (
+    DIRECT_IDENTIFIERS,
+    PERSON_SPECIFIC,
+    QUASI_IDENTIFIERS,
+    ColumnClass,
+    classify,
+    header_class,
+)
 from veil.detectors.grid import columns_where
 from veil.detectors.identifiers import a_number, a_number_digits, parse_date, valid_ssn
 from veil.detectors.layout import Layout, find_layout, stacked_parts
@@ -32,7 +39,7 @@ from veil.detectors.table_findings import (
 from veil.detectors.text import analyse_text
 from veil.detectors.vocab import COUNT_WORDS, NOT_COUNT_WORDS, STATUS_TERMS
 from veil.findings import Finding, Kind
-from veil.masking import mask_all
+from veil.masking import mask, mask_all
 from veil.policy import Policy
 from veil.readers.units import Table, Text
 
@@ -42,6 +49,7 @@ _PROSE_CHARS = 40
 _PROSE_CELLS = 20_000
 _STRAY_PER_COLUMN = 200
 _SHORT_COLUMN = 16
+_ACROSS_ROWS = 60  # fields of a record laid out across: a few dozen at most
 _ROW_CONTEXT_COLUMNS = 50  # rows narrower than this lend their short cells to the reading of a long one
 _A_NUMBER_RX = r"(^|[^A-Za-z0-9])A\s?[#-]?\s?\d{3}[\s-]?\d{3}[\s-]?\d{2,3}($|[^\d-])"
 _SSN_RX = r"(^|[^\d-])\d{3}-\d{2}-\d{4}($|[^\d-])"
@@ -58,6 +66,11 @@ def analyse_table(table: Table, policy: Policy, layout: Layout | None = None) ->
     people = _people(table, layout, data, policy)
     if people:
         return people
+    across = _transposed(table)
+    if across is not None:
+        people = _people(across, find_layout(across), across.frame, policy)
+        if people:
+            return people
     # A roster pasted under the statistics, below a blank row and a header of its own, is a table of its own: the
     # sheet's first header says nothing about it. Its other cells were checked with the whole table above.
     for part in stacked_parts(table):
@@ -252,6 +265,24 @@ def _prose_cells(table: Table, data: pl.DataFrame, layout: Layout) -> list[Findi
                 text = " | ".join([*others, text])
             findings.extend(analyse_text(Text(f"{table.location} {ref}", table.visibility, text)))
     return findings
+
+
+def _transposed(table: Table) -> Table | None:
+    """A table laid out across (one person to a column, the fields down the first column: Name, Date of Birth,
+    A-Number...) read the usual way round: the first column's header words become the header."""
+    frame = table.frame
+    if frame.width < 2 or frame.height < 2 or frame.height > _ACROSS_ROWS:
+        return None
+    fields = frame.to_series(0).to_list()
+    kinds = [header_class(f) for f in fields if f]
+    if len([k for k in kinds if k]) < max(2, 0.6 * len(kinds)) or not {k for k in kinds if k} & DIRECT_IDENTIFIERS:
+        return None
+    rows = frame.slice(0, len(fields)).transpose().slice(1)
+    rows = rows.rename({c: f"c{i}" for i, c in enumerate(rows.columns)})
+    # The field names become column labels in findings: only header words are shown as they are.
+    header = [f.strip() if f and header_class(f) else mask(f or "") for f in fields]
+    return Table(f"{table.location} (read across: one person to a column)".strip(), table.visibility, rows,
+                 header=header, total_rows=None)
 
 
 class TableRun:
