@@ -79,8 +79,8 @@ def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
         return []
     hidden = [f for f in named if not f.visible]
     return [Finding(Kind.NAMED_LIST, f"{len(named)} part(s) of the file", not hidden or len(hidden) < len(named),
-                    f"{len(keys)} distinct private people are named in this file (officials excluded): a list of "
-                    f"people needs review even with no identifier next to the names",
+                    f"{len(keys)} distinct private people are named in this file (officials excluded), with no "
+                    "identifier or claim next to their names: a list of people",
                     "text", evidence=tuple(f"{f.location}: {f.message}" for f in named[:5]),
                     samples=tuple(s for f in named[:3] for s in f.samples[:1]), visibility="visible")]
 

@@ -193,7 +193,7 @@ def _microdata(table: Table, layout: Layout, data: pl.DataFrame, classes: list[C
         Kind.MICRODATA, location, table.visibility.seen,
         f"rows are people without direct identifiers ({data.height} rows; quasi-identifiers "
         f"{', '.join(describe(table, c) for c in quasi)}); {unique_share:.0%} of rows are unique on them "
-        "(k=1): needs a disclosure-risk review",
+        "(k=1): a risk of disclosure on the quasi-identifiers alone",
         "tables", evidence=tuple(f"{describe(table, c)}: {'; '.join(c.evidence)}" for c in quasi),
         visibility=table.visibility.value)]
 

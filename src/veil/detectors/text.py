@@ -238,8 +238,7 @@ def _findings(acc: _Accumulator) -> list[Finding]:
         kinds = _unique(i.label for i in acc.contacts)
         out.append(Finding(
             Kind.CONTACT_DETAILS, unit.location, seen,
-            f"{len(acc.contacts)} contact detail(s) ({_join(kinds)}); typically an office's or official's: "
-            "noted, does not block by itself",
+            f"{len(acc.contacts)} contact detail(s) ({_join(kinds)}), as a rule an office's or an official's",
             DETECTOR, samples=mask_all([i.value for i in acc.contacts]), visibility=vis))
     return out
 
@@ -283,7 +282,7 @@ def _named_finding(acc: _Accumulator) -> Finding:
         reasons.append(f"{len(doubtful)} near a protected-status word without evidence they are a private person")
     return Finding(
         Kind.NAMED_PERSON, acc.unit.location, acc.unit.visibility.seen,
-        f"{len(acc.named)} name(s): {'; '.join(reasons)}. Named only: does not block",
+        f"{len(acc.named)} name(s): {'; '.join(reasons)}; named only, with nothing tied to them",
         DETECTOR, samples=mask_all([n[0] for n in acc.named]), visibility=acc.unit.visibility.value,
         # Keys of the private (non-official) names only, so a file-level rule can tell a list of people.
         person_keys=People.of(Identity(name=name_form(n[0])) for n in acc.named if not n[1]))
