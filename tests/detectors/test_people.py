@@ -7,7 +7,16 @@ import pickle
 
 import polars as pl
 
-from veil.detectors.people import Identity, People, birth_expr, count_people, id_form, name_expr, name_form
+from veil.detectors.people import (
+    Identity,
+    People,
+    birth_expr,
+    count_people,
+    id_expr,
+    id_form,
+    name_expr,
+    name_form,
+)
 
 
 def test_name_forms_ignore_order_case_accents_and_punctuation() -> None:
@@ -17,8 +26,11 @@ def test_name_forms_ignore_order_case_accents_and_punctuation() -> None:
 
 
 def test_identifier_and_birth_forms_agree_between_tables_and_prose() -> None:
-    assert id_form("a-number", "A-123-456-789") == id_form("a-number", "123456789") == "a123456789"
-    assert id_form("a-number", "A12345678") == "a012345678"
+    assert id_form("a-number", "A-123-456-789") == id_form("a-number", "123456789") == "123456789"
+    assert id_form("a-number", "A12345678") == "012345678"
+    assert id_form("ssn", "123-45-6789") == "s123456789"
+    frame = pl.DataFrame({"a": ["A-123-456-789", "A12345678", "", None]})
+    assert frame.select(id_expr("a-number", "a"))["a"].to_list() == ["123456789", "012345678", None, None]
     frame = pl.DataFrame({"d": ["1987-03-04", "03/04/1987", "March 4, 1987", "4 Mar 1987"]})
     assert set(frame.select(birth_expr("d"))["d"].to_list()) == {"1987-03-04"}
 

@@ -38,6 +38,8 @@ _PHONE = re.compile(r"^(\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\
 _REDACTED = re.compile(r"^\(?b\)?\s*\(\d\)|redacted|\*{3,}|x{4,}|^\[.*\]$", re.IGNORECASE)
 
 
+_ROLE_SAMPLE = 200  # distinct values looked at for job titles, parties and charges
+
 KIND_WORDS = {"a-number": "A-number", "ssn": "SSN", "date-of-birth": "date of birth", "record-id": "record ID",
               "person-name": "person name", "given-name": "given name"}
 
@@ -93,6 +95,13 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     def rate(pred: Callable[[str], bool]) -> float:
         return sum(c for v, c in counts.items() if pred(v)) / n
 
+    # Tests that only decide on a clear majority look at the most frequent distinct values: enough for a share.
+    common = counts.most_common(_ROLE_SAMPLE) if len(counts) > _ROLE_SAMPLE else list(counts.items())
+    common_n = sum(c for _, c in common)
+
+    def common_rate(pred: Callable[[str], bool]) -> float:
+        return sum(c for v, c in common if pred(v)) / common_n
+
     redacted = rate(lambda v: bool(_REDACTED.search(v)))
     if redacted >= 0.8:
         return ColumnClass(index, header, "redacted", redacted, (*ev, f"{redacted:.0%} of values are redaction marks"))
@@ -147,7 +156,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
         if band >= 0.8:
             return ColumnClass(index, header, "age", band, (*ev, f"{band:.0%} of values are ages or age bands"))
 
-    matter = _matter(vals, hint, rate)
+    matter = _matter(vals, hint, common_rate)
     if matter is not None:
         return ColumnClass(index, header, "matter", matter[0], (*ev, matter[1]))
 
@@ -160,7 +169,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if country >= 0.6:
         return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
 
-    role = _role(vals, hint, rate)
+    role = _role(vals, hint, common_rate)
     if role is not None:
         return ColumnClass(index, header, role[0], role[1], (*ev, role[2]))
 

@@ -32,7 +32,7 @@ _SEED = int(person_key("veil people seed")[:15], 16)
 _WORD = re.compile(r"[^\W_]+")
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%m-%d-%Y", "%d.%m.%Y", "%Y/%m/%d", "%d %b %Y", "%d %B %Y",
                  "%b %d, %Y", "%B %d, %Y")
-_ID_PREFIX = {"a-number": "a", "ssn": "s", "passport": "p"}
+_ID_PREFIX = {"ssn": "s", "passport": "p"}
 
 
 # ------------------------------------------------------------------------------------------------ forms, in Python
@@ -44,11 +44,12 @@ def name_form(*parts: str | None) -> str:
 
 
 def id_form(kind: str, value: str) -> str:
-    """An identifier's form: its kind and digits (an A-number's nine, zero-filled), or a passport's letters."""
+    """An identifier's form: an A-number's nine digits, zero-filled; an SSN's digits after 's'; a passport's letters
+    and digits after 'p'. (A-numbers, by far the most numerous, have no prefix to make: a million rows count.)"""
     if kind == "passport":
         return "p" + "".join(_WORD.findall(value)).upper()
     digits = re.sub(r"\D", "", value)
-    return _ID_PREFIX[kind] + (digits.zfill(9) if kind == "a-number" else digits)
+    return digits.zfill(9) if kind == "a-number" else _ID_PREFIX[kind] + digits
 
 
 def birth_form(value: str) -> str | None:
@@ -74,7 +75,8 @@ def id_expr(kind: str, column: str) -> pl.Expr:
     if kind == "passport":
         return pl.lit("p") + cell.str.replace_all(r"[^\p{L}\p{N}]", "").str.to_uppercase()
     digits = cell.str.replace_all(r"\D", "")
-    digits = digits.str.zfill(9) if kind == "a-number" else digits
+    if kind == "a-number":
+        return digits.str.zfill(9).replace("000000000", None)  # no digits at all: no A-number
     return pl.when(digits != "").then(pl.lit(_ID_PREFIX[kind]) + digits)
 
 
@@ -116,7 +118,8 @@ class People(Set[int]):
         """key and basis of every row that identifies someone."""
         ident = self._source.select(self._ident)["ident"]
         known = ident.drop_nulls()
-        by_id = pl.DataFrame({"key": known.hash(_SEED), "basis": pl.Series([BY_ID] * known.len(), dtype=pl.UInt8)})
+        by_id = pl.DataFrame({"key": known.hash(_SEED),
+                              "basis": pl.repeat(BY_ID, known.len(), dtype=pl.UInt8, eager=True)})
         if known.len() == ident.len():
             return by_id
         rest = self._source.filter(ident.is_null()).select(self._name, self._birth)

@@ -121,6 +121,8 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
 
 def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> Finding | None:
     """A table of officials named in their role (a directory, media contacts, members, a salary report): a note."""
+    if any(c.kind in officials.ROSTER_KINDS for c in classes):
+        return None  # a roster's columns: no need to look at the values
     facts = [officials.ColumnFacts(c.index, c.kind, _sample_values(data, c)) for c in classes]
     texts = [f for f in facts if f.kind in ("text", "job-title", "organisation")]
     status_in_cells = any(STATUS_TERMS.search(v) for f in texts for v in f.values)
@@ -135,7 +137,7 @@ def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> 
 
 
 def _sample_values(data: pl.DataFrame, c: ColumnClass) -> list[str]:
-    return data.to_series(c.index).drop_nulls().head(_SAMPLE).to_list()
+    return data.to_series(c.index).head(_SAMPLE * 2).drop_nulls().head(_SAMPLE).to_list()
 
 
 def classify_columns(data: pl.DataFrame, layout: Layout, header_known: bool = False,
