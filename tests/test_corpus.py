@@ -1,5 +1,5 @@
 """The real public releases in ../shared/corpus/real: aggregate ones must never be blocked and disclose nobody;
-the person-level ones under record-level/ must not pass. Each file's verdict is recorded in the README."""
+the person-level ones under record-level/ must not pass. Each file's verdict is recorded in docs/check.md."""
 
 from __future__ import annotations
 
@@ -17,6 +17,10 @@ FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.name not in ("P
     if CORPUS.is_dir() else []
 AGGREGATE = [p for p in FILES if "record-level" not in p.relative_to(CORPUS).parts]
 RECORD_LEVEL = [p for p in FILES if "record-level" in p.relative_to(CORPUS).parts]
+# Members of a legislature with their party, state, office phone and birthdays: officials in their public role, whose
+# birth dates are not part of it. Reviewed, not blocked, and nobody counted.
+OFFICIALS_DIR = ("record-level", "public-lists-of-people", "us-congress-officials")
+OFFICIALS = [p for p in FILES if p.relative_to(CORPUS).parts[:3] == OFFICIALS_DIR]
 
 pytestmark = pytest.mark.skipif(not FILES, reason=f"the real corpus is not at {CORPUS}")
 
@@ -47,3 +51,10 @@ def test_aggregate_release_is_never_blocked(path: Path) -> None:
 @pytest.mark.parametrize("path", RECORD_LEVEL, ids=_id)
 def test_person_level_file_does_not_pass(path: Path) -> None:
     assert check_path(path).verdict is not Verdict.PASS
+
+
+@pytest.mark.parametrize("path", OFFICIALS, ids=_id)
+def test_list_of_officials_with_birthdays_is_reviewed_and_counts_nobody(path: Path) -> None:
+    result = check_path(path)
+    assert result.verdict is Verdict.REVIEW and result.persons == 0
+    assert any(f.kind is Kind.OFFICIALS_PERSONAL and "public role" in f.message for f in result.findings)

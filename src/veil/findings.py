@@ -39,6 +39,7 @@ class Kind(StrEnum):
     HIDDEN_NAMES = "hidden-names"            # private people named where a reader would not see them
     NAMED_LIST = "named-list"                # many private people named in one file's prose, nothing else attached
     NAMED_PERSON = "named-person"            # a name with nothing sensitive attached (officials, authors)
+    OFFICIALS_PERSONAL = "officials-personal-data"  # officials in their role, with personal data beyond it
     CONTACT_DETAILS = "contact-details"      # e-mail / phone of an office or official
     HIDDEN_CONTENT = "hidden-content"        # content a reader would not see (reported even when harmless)
     UNREADABLE = "unreadable"                # something could not be fully read: fail closed

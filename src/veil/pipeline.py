@@ -13,6 +13,7 @@ from pathlib import Path
 
 from veil import __version__
 from veil.detectors import analyse
+from veil.detectors.people import count_people
 from veil.findings import FileResult, Finding, Kind
 from veil.policy import Policy, load_policy
 from veil.readers.file_names import base_name, name_unit
@@ -114,9 +115,9 @@ def _sha_file(path: Path) -> str:
 
 def _result(name: str, blob: bytes, fmt: str, findings: list[Finding], policy: Policy, seconds: float,
             size: int | None = None, sha: str | None = None) -> FileResult:
-    blocking = [f.person_keys for f in findings if f.person_keys and policy.effect(f.kind) == "block"]
-    # A million-row roster is one finding: count its set as it stands instead of copying it into a union.
-    persons = len(blocking[0]) if len(blocking) == 1 else len(frozenset().union(*blocking))
+    # Each person once across the file's findings: one identity (identifier, else name + birth date, else name)
+    # whether a table, prose or a part inside the file names them.
+    persons = count_people([f.person_keys for f in findings if f.person_keys and policy.effect(f.kind) == "block"])
     return FileResult(
         path=name,
         sha256=sha or hashlib.sha256(blob).hexdigest(),

@@ -46,6 +46,30 @@ def test_header_class(header: str | None, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("spellings", "expected"),
+    [(["firstname", "FirstName", "FIRST NAME", "first_name", "First-Name", "FIRSTNAME", "given_name",
+       "givenName", "Prénom", "PRENOM", "Vorname", "nome"], "given-name"),
+     (["lastname", "LastName", "LAST_NAME", "Surname", "SURNAME", "familyName", "family_name", "Apellidos",
+       "Nachname", "cognome", "NOM_DE_FAMILLE", "Sobrenome"], "surname"),
+     (["DOB", "dob", "D.O.B.", "dateofbirth", "DateOfBirth", "date_of_birth", "birth_dt", "BIRTH DATE", "BirthDate",
+       "DATE_NAISSANCE", "FechaNacimiento", "fecha_de_nacimiento", "Geburtsdatum", "data di nascita",
+       "dataDeNascimento", "subject.dateOfBirth"], "date-of-birth"),
+     (["anumber", "ANumber", "A_NUMBER", "a-number", "alien_no", "AlienNumber", "ALIEN NO", "A#",
+       "alien_registration_number"], "a-number"),
+     (["countryOfCitizenship", "COUNTRY_OF_CITIZENSHIP", "Nationalité", "cittadinanza", "Staatsangehörigkeit"],
+      "nationality")],
+)
+def test_header_spellings_are_one_header(spellings: list[str], expected: str) -> None:
+    assert {h: header_class(h) for h in spellings} == dict.fromkeys(spellings, expected)
+
+
+@pytest.mark.parametrize("header", ["Año", "ano", "Anomaly", "Birthplace", "Namespace", "Facility_Name", "Lastupdated",
+                                    "Fiscal Year", "firstly", "Nominal"])
+def test_words_that_only_look_like_header_words_are_not(header: str) -> None:
+    assert header_class(header) is None
+
+
+@pytest.mark.parametrize(
     ("header", "kind", "locale", "expected"),
     [
         ("Name", "last-first", "es_MX", "person-name"),

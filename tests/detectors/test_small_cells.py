@@ -41,3 +41,46 @@ def test_digits_of_other_scripts_are_counts_too() -> None:
 
 def test_a_count_in_the_first_column_has_no_label_and_is_not_listed() -> None:
     assert cells([["Removals", "Country"], ["3", "Mexico"], ["120", "Fiji"]]) == ()
+
+
+def _table(header: list[str], rows: list[list[str]]) -> tuple[str, ...]:
+    labels = [chr(ord("A") + i) for i in range(len(header))]
+    findings = find_small_cells(table_from_rows([header, *rows], location="x", column_labels=labels), POLICY)
+    return findings[0].cells if findings else ()
+
+
+_COUNTRIES = ["Afghanistan", "Angola", "Benin", "Chad", "Eritrea", "Fiji", "Gabon", "Haiti", "Iran", "Jamaica"]
+
+
+def test_zero_padded_codes_are_codes_whatever_the_header() -> None:
+    rows = [[c, f"{i * 4:03d}", f"{i:02d}"] for i, c in enumerate(_COUNTRIES, start=1)]
+    assert _table(["Country", "M49", "Zone"], rows) == ()
+    assert _table(["Country", "Key", "Group"], rows) == ()
+
+
+def test_numbers_under_a_code_or_identifier_header_are_codes() -> None:
+    for header in ("ISO numeric", "FIPS", "Dialling code", "Country ID", "Region", "Area code", "UN code", "Ref",
+                   "Código", "Sub-region"):
+        rows = [[c, str(i % 7 + 1)] for i, c in enumerate(_COUNTRIES)]
+        assert _table(["Country", header], rows) == (), header
+
+
+def test_a_numbering_one_after_another_is_not_counts() -> None:
+    rows = [[c, str(i), str(1000 + i * 37)] for i, c in enumerate(_COUNTRIES, start=1)]
+    assert _table(["Country", "Rank by removals", "Removals"], rows) == ()
+    assert _table(["Country", "No", "Removals"], rows) == ()
+    assert _table(["Country", "Order", "Removals"], rows) == ()
+
+
+def test_real_small_counts_beside_codes_are_still_found() -> None:
+    rows = [[c, f"{i * 4:03d}", str(3 if i == 2 else 40 + i)] for i, c in enumerate(_COUNTRIES, start=1)]
+    assert _table(["Country", "ISO numeric", "Detained"], rows) == ("C3=3",)
+    # Counts that happen to be zero-padded once in a long column are still counts.
+    rows = [[c, "07" if i == 1 else str(i * 3)] for i, c in enumerate(_COUNTRIES * 2, start=1)]
+    assert _table(["Country", "Detained"], rows) == ("B2=7", "B3=6", "B4=9")
+
+
+def test_counts_under_category_headers_with_a_label_stay_counts() -> None:
+    # 'Level A' heads counts of detainees by threat level: only a bare 'Level' header names codes.
+    rows = [["Stewart Detention Center", "4", "120"], ["Otay Mesa Detention Center", "55", "2"]]
+    assert _table(["Facility", "Level A", "Level B"], rows) == ("B2=4", "C3=2")

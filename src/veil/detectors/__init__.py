@@ -5,11 +5,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
+from veil.detectors.tables import TableRun, analyse_table
+from veil.detectors.text import analyse_text
 from veil.detectors.text_claims import ClaimReader
+from veil.detectors.text_lists import ListReader
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
 from veil.policy import Policy
-from veil.readers.units import Table, Text, Unit, Unreadable, Visibility
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 
 log = logging.getLogger(__name__)
 
@@ -20,17 +23,21 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
     A detector that fails on a unit fails closed: the unit becomes an `unreadable` finding."""
     findings: list[Finding] = []
     claims = ClaimReader()
+    tables = TableRun()
+    lists = ListReader()
     for unit in units:
         try:
-            found = _analyse_unit(unit, policy)
+            found = analyse_table(unit, policy, tables.layout(unit)) if isinstance(unit, Table) else \
+                _analyse_unit(unit)
             if isinstance(unit, Text):
-                found += claims.read(unit, found)
+                found += claims.read(unit, found) + lists.read(unit, found)
             findings.extend(found)
         except Exception as exc:  # noqa: BLE001 - a detector bug must never let a file pass
             log.warning("detector failed on %s: %s", unit.location, type(exc).__name__)
             findings.append(Finding(Kind.UNREADABLE, unit.location or "(file)", False,
                                     f"Veil could not analyse this part (internal {type(exc).__name__})", "pipeline",
                                     visibility="unreadable"))
+    findings += lists.close()
     return findings + _named_list(findings, policy) + _hidden_names(findings, policy)
 
 
@@ -72,18 +79,13 @@ def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
         return []
     hidden = [f for f in named if not f.visible]
     return [Finding(Kind.NAMED_LIST, f"{len(named)} part(s) of the file", not hidden or len(hidden) < len(named),
-                    f"{len(keys)} distinct private people are named in this file (officials excluded): a list of "
-                    f"people needs review even with no identifier next to the names",
+                    f"{len(keys)} distinct private people are named in this file (officials excluded), with no "
+                    "identifier or claim next to their names: a list of people",
                     "text", evidence=tuple(f"{f.location}: {f.message}" for f in named[:5]),
                     samples=tuple(s for f in named[:3] for s in f.samples[:1]), visibility="visible")]
 
 
-def _analyse_unit(unit: Unit, policy: Policy) -> list[Finding]:
-    from veil.detectors.tables import analyse_table
-    from veil.detectors.text import analyse_text
-
-    if isinstance(unit, Table):
-        return analyse_table(unit, policy)
+def _analyse_unit(unit: Text | Unreadable | Notice) -> list[Finding]:
     if isinstance(unit, Text):
         found = _failed_redaction(unit) if unit.visibility is Visibility.UNDER_REDACTION else []
         return found + analyse_text(unit)

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from veil.detectors import identifiers as ids
-from veil.detectors import names
+from veil.detectors import names, officials
+from veil.detectors.text_status import is_matter_value
 from veil.detectors.vocab import (
     AGE_BAND,
     FACILITY_WORDS,
-    HEADERS,
     SEX_VALUES,
     STATUS_TERMS,
+    header_kind,
     is_country,
-    normalise_header,
 )
 
 # Classes whose presence makes a row identify a person.
@@ -37,6 +37,8 @@ _EMAIL = re.compile(r"^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){1,
 _PHONE = re.compile(r"^(\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?)\s*\d{1,5})?$")
 _REDACTED = re.compile(r"^\(?b\)?\s*\(\d\)|redacted|\*{3,}|x{4,}|^\[.*\]$", re.IGNORECASE)
 
+
+_ROLE_SAMPLE = 200  # distinct values looked at for job titles, parties and charges
 
 KIND_WORDS = {"a-number": "A-number", "ssn": "SSN", "date-of-birth": "date of birth", "record-id": "record ID",
               "person-name": "person name", "given-name": "given name"}
@@ -70,24 +72,7 @@ def header_class(header: str | None) -> str | None:
 
 
 def _header_class(header: str) -> str | None:
-    norm = normalise_header(header)
-    if not norm:
-        return None
-    for kind, phrases in HEADERS.items():
-        if norm in phrases:
-            return kind
-    # Strong phrases may stand inside a longer header ("Detainee Date of Birth (MM/DD/YYYY)").
-    for kind, needle in (("date-of-birth", "date of birth"), ("date-of-birth", "birth date"), ("date-of-birth", "dob"),
-                         ("a-number", "alien number"), ("a-number", "a number"), ("a-number", "alien registration"),
-                         ("ssn", "social security"), ("passport", "passport"), ("nationality", "citizenship"),
-                         ("nationality", "nationality"), ("date-of-birth", "fecha de nacimiento"),
-                         ("surname", "last name"), ("given-name", "first name"), ("person-name", "full name"),
-                         ("person-name", "detainee name"), ("person-name", "alien name"),
-                         ("nationality", "nacionalidad"),
-                         ("sex", "gender"), ("record-id", "booking"), ("age", "age"), ("sex", "sex")):
-        if re.search(rf"(^| ){re.escape(needle)}( |$)", norm):
-            return kind
-    return None
+    return header_kind(header)
 
 
 def classify(index: int, header: str | None, values: Sequence[str], header_known: bool = False,
@@ -109,6 +94,13 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
 
     def rate(pred: Callable[[str], bool]) -> float:
         return sum(c for v, c in counts.items() if pred(v)) / n
+
+    # Tests that only decide on a clear majority look at the most frequent distinct values: enough for a share.
+    common = counts.most_common(_ROLE_SAMPLE) if len(counts) > _ROLE_SAMPLE else list(counts.items())
+    common_n = sum(c for _, c in common)
+
+    def common_rate(pred: Callable[[str], bool]) -> float:
+        return sum(c for v, c in common if pred(v)) / common_n
 
     redacted = rate(lambda v: bool(_REDACTED.search(v)))
     if redacted >= 0.8:
@@ -164,6 +156,10 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
         if band >= 0.8:
             return ColumnClass(index, header, "age", band, (*ev, f"{band:.0%} of values are ages or age bands"))
 
+    matter = _matter(vals, hint, common_rate)
+    if matter is not None:
+        return ColumnClass(index, header, "matter", matter[0], (*ev, matter[1]))
+
     status = rate(lambda v: bool(STATUS_TERMS.search(v)))
     if status >= 0.3 or (hint == "case-status" and status >= 0.1):
         return ColumnClass(index, header, "case-status", status,
@@ -172,6 +168,15 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     country = rate(is_country)
     if country >= 0.6:
         return ColumnClass(index, header, "nationality", country, (*ev, f"{country:.0%} of values are countries"))
+
+    role = _role(vals, hint, common_rate)
+    if role is not None:
+        return ColumnClass(index, header, role[0], role[1], (*ev, role[2]))
+
+    if hint == "official-name":
+        official = _name(vals, "person-name", header_known, few_enough)
+        if official is not None:
+            return ColumnClass(index, header, "official-name", official[1], (*ev, official[2]))
 
     name = _name(vals, hint, header_known, few_enough)
     if name is not None:
@@ -186,6 +191,37 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if facility >= 0.5:
         return ColumnClass(index, header, "facility", facility, (f"{facility:.0%} of values are facility names",))
     return ColumnClass(index, header, "text", 0.5, ("free text or labels",))
+
+
+def _matter(vals: list[str], hint: str | None, rate: Callable[[Callable[[str], bool]], float]) \
+        -> tuple[float, str] | None:
+    """A column of charges, statutes or appeal references: a person's matter, like a protection claim."""
+    share = rate(is_matter_value)
+    if share >= 0.5 or (hint == "matter" and share >= 0.2):
+        return share, f"{share:.0%} of values are charges, offences, statutes or appeal references"
+    if hint == "matter" and rate(lambda v: bool(_NUMBER.match(v))) < 0.5:
+        return 0.6, "a column of people's charges, convictions, removals or appeals"
+    return None
+
+
+def _role(vals: list[str], hint: str | None, rate: Callable[[Callable[[str], bool]], float]) \
+        -> tuple[str, float, str] | None:
+    """What office someone holds: a job title, a party, an office. A 'Title' of Mr and Ms is only a form of
+    address."""
+    if hint == "job-title":
+        honorific = rate(officials.is_honorific)
+        if honorific >= 0.6:
+            return "honorific", honorific, f"{honorific:.0%} of values are forms of address (Mr, Ms), not offices"
+        return "job-title", 0.7, f"{rate(officials.is_job_title):.0%} of values are job titles"
+    jobs = rate(officials.is_job_title)
+    if jobs >= 0.6 and len(vals) >= 3:
+        return "job-title", jobs, f"{jobs:.0%} of values are job titles"
+    parties = rate(officials.is_party_code if hint == "party" else officials.is_party)
+    if parties >= 0.8 and (hint == "party" or len(vals) >= 3):
+        return "party", parties, f"{parties:.0%} of values are political parties"
+    if hint == "organisation":
+        return "organisation", 0.6, "a column of offices or bodies"
+    return None
 
 
 def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | None:
@@ -209,20 +245,24 @@ def _date_of_birth(vals: list[str], hint: str | None) -> tuple[float, str] | Non
 
 def _name(vals: list[str], hint: str | None, header_known: bool,
           few_enough: bool = False) -> tuple[str, float, str] | None:
-    distinct = set(vals)
-    if len(vals) >= 50 and len(distinct) / len(vals) < 0.2 and len(distinct) > 5:
+    if hint is None and not few_enough and len(vals) < 5:
+        return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
+    counts = Counter(vals)
+    if len(vals) >= 50 and len(counts) / len(vals) < 0.2 and len(counts) > 5:
         return None  # category labels repeat; one person's own record repeats only a handful of names
-    if _place_share(vals) >= 0.5 or sum(1 for v in vals if names.is_place_or_country(v)) >= 0.5 * len(vals):
-        return None  # 'Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name
-    result = names.name_column_score(vals)
+
+    def share(test: Callable[[str], bool]) -> float:
+        return sum(n for v, n in counts.items() if test(v)) / len(vals)
+
+    if hint is None and not few_enough and share(lambda v: len(names.tokens(v)) >= 2) < 0.5:
+        return None  # without a name header, single words (cities, codes, labels) are too weak to call names
+    # A surname or given-name header settles it: Preston and Holland are people there. Whole names beside towns
+    # ('Tulsa, OK' has the shape of 'LAST, FIRST'; 'San Diego' holds a given name) are still places.
+    one_word_names = hint in ("surname", "given-name")
+    if not one_word_names and (share(_city_state) >= 0.5 or share(names.is_place_or_country) >= 0.5):
+        return None
+    result = names.name_column_score(vals, places_are_names=one_word_names)
     score, why = float(result.score), str(result.explanation)
-    if hint is None and not few_enough:
-        if len(vals) < 5:
-            return None  # a few headerless cells (a PDF table fragment) are too little evidence on their own
-        # Without a name header, single words (cities, codes, labels) are too weak to call people's names.
-        multi = sum(1 for v in vals if len(names.tokens(v)) >= 2) / len(vals)
-        if multi < 0.5:
-            return None
     kind = hint if hint in ("surname", "given-name") else "person-name"
     if hint in ("person-name", "surname", "given-name"):
         threshold = 0.35 if hint == "person-name" else 0.25  # 'Name' heads facility lists too
@@ -240,11 +280,7 @@ _US_STATES = frozenset(
 _CITY_STATE = re.compile(r"^[^,]{2,40},\s?([A-Z]{2})\b")
 
 
-def _place_share(vals: list[str]) -> float:
-    """Share of values shaped 'City, ST' with a US state or territory code."""
-    hits = 0
-    for v in vals:
-        m = _CITY_STATE.match(v)
-        if m and m.group(1) in _US_STATES:
-            hits += 1
-    return hits / len(vals)
+def _city_state(value: str) -> bool:
+    """A value shaped 'City, ST' with a US state or territory code."""
+    m = _CITY_STATE.match(value)
+    return m is not None and m.group(1) in _US_STATES

@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
+from veil.detectors.grid import flat_cells
+from veil.detectors.identifiers import a_number, parse_date, valid_ssn
 from veil.readers.units import Table
 
 _NUMERIC = re.compile(r"^[-+]?[\d,]*\.?\d+%?$")
@@ -72,20 +74,24 @@ def _has_numbers(row: tuple[str | None, ...]) -> bool:
 def _column_fill(frame: pl.DataFrame) -> list[float]:
     if frame.height == 0:
         return [0.0] * frame.width
-    counts = frame.select(pl.all().is_not_null().sum()).row(0)
+    filled = pl.DataFrame({"filled": flat_cells(frame).is_not_null()}).with_row_index("at")
+    counts = (filled.group_by(pl.col("at") // frame.height, maintain_order=True).agg(pl.col("filled").sum())
+              ["filled"].to_list())
     return [c / frame.height for c in counts]
 
 
 def _looks_like_data(frame: pl.DataFrame, row: int) -> bool:
-    from veil.detectors.identifiers import a_number, parse_date
-
+    """A row of values, not of labels: an A-number or an SSN alone says so (no header is one), or two cells that
+    are dates or 'LAST, FIRST' names."""
     header = frame.row(row)
     hits = 0
     for cell in header:
         if cell is None:
             continue
         text = cell.strip()
-        if a_number(text) or parse_date(text) or ("," in text and len(text.split(",")) == 2 and text.isupper()):
+        if a_number(text) or valid_ssn(text):
+            return True
+        if parse_date(text) or ("," in text and len(text.split(",")) == 2 and text.isupper()):
             hits += 1
     return hits >= 2
 

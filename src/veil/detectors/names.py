@@ -306,7 +306,7 @@ def _token(lex: _Lexicon, tok: str) -> tuple[int, str, float]:
     return result
 
 
-def _analyse(value: str, lex: _Lexicon) -> _Value:
+def _analyse(value: str, lex: _Lexicon, places_are_names: bool = False) -> _Value:
     v = value.strip()
     if "(" in v and len(v) <= 200:
         v = _PARENS.sub(" ", v).strip()  # "GARCIA, MARIA (alias)": the remark is not part of the name
@@ -317,7 +317,7 @@ def _analyse(value: str, lex: _Lexicon) -> _Value:
         return _NOT_A_NAME
     infos = [_token(lex, t) for t in toks]
     whole = " ".join([i[1] for i in infos])
-    if whole in lex.places:
+    if whole in lex.places and not places_are_names:
         return (_PLACE, "", 0.0, len(toks), 0, False)
     content = common = initials = known = 0
     total = 0.0
@@ -381,6 +381,14 @@ def name_likeness(value: str) -> float:
     return min(1.0, max(0.0, info[2])) if info[0] == _NAME else 0.0
 
 
+def cannot_be_a_name(value: str) -> bool:
+    """True when a value cannot be anyone's name: digits or symbols, too many words ('(Bureau of Prisons) :'), or a
+    single word that is a common, statistics or facility word or a place ('TYPE', 'FACILITY'). Several words may
+    still be a name even when one of them is such a word ('GRANT, DONNA')."""
+    info = _analyse(value, _lexicon())
+    return info[0] == _NOT or (info[0] in (_VETO, _PLACE, _COMMON) and info[3] <= 1)
+
+
 @dataclass(frozen=True, slots=True)
 class NameColumnScore:
     """How much a column looks like a column of person names, with the evidence in plain words."""
@@ -399,11 +407,13 @@ def _sample(counts: Counter[str]) -> list[tuple[str, int]]:
     return [items[int(i * step)] for i in range(_SAMPLE)]
 
 
-def name_column_score(values: Sequence[str]) -> NameColumnScore:
+def name_column_score(values: Sequence[str], places_are_names: bool = False) -> NameColumnScore:
     """Decide, for a whole column, how much it holds person names (0..1), explained without quoting any value.
 
     Statistics labels, places, facility names and codes score near 0; names in any case and form score high;
     unknown names in name shape score moderately (header evidence is the column classifier's to add).
+    `places_are_names`: the header says the column holds surnames or given names, so Preston, Burke and Holland
+    are people here, not towns.
     """
     if len(values) > _MAX_VALUES:  # bounded time on huge columns: an even stride keeps the rates
         values = values[:: len(values) // _MAX_VALUES + 1]
@@ -411,7 +421,7 @@ def name_column_score(values: Sequence[str]) -> NameColumnScore:
     if not counts:
         return NameColumnScore(0.0, 0.0, 0.0, "no values")
     lex = _lexicon()
-    analysed = [(_analyse(v, lex), n) for v, n in _sample(counts)]
+    analysed = [(_analyse(v, lex, places_are_names), n) for v, n in _sample(counts)]
     total = sum(n for _, n in analysed)
     by_kind = Counter[int]()
     for info, n in analysed:

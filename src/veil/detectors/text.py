@@ -19,12 +19,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from veil.detectors.people import Identity, People, birth_form, id_form, name_form
 from veil.detectors.text_ids import IdMatch, find_identifiers
 from veil.detectors.text_names import NameHit, attribution_words, find_names, fold
 from veil.detectors.text_segments import Segment, SegmentIndex, chunks, paragraph_spans, split_paragraph
-from veil.detectors.text_status import StatusHit, find_statuses
+from veil.detectors.text_status import StatusHit, find_matters, find_statuses
 from veil.findings import Finding, Kind
-from veil.masking import mask, mask_all, person_key
+from veil.masking import mask, mask_all
 from veil.readers.units import Text
 
 DETECTOR = "text"
@@ -40,10 +41,21 @@ _LONE_DOB_LABELS = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", 
 @dataclass
 class _Person:
     name: str
-    key: str
+    key: str  # the name's form: its words folded and sorted
     location: str
     ties: list[str] = field(default_factory=list)
     scope: str = "sentence"
+    ident: str | None = None  # the form of an A-number, SSN or passport number tied to them
+    birth: str | None = None
+
+    def identity(self) -> Identity:
+        return Identity(self.ident, self.key, self.birth)
+
+    def absorb(self, other: _Person) -> None:
+        """`other` is this person named by surname alone ('Mr. Garcia' after 'Jose Garcia'): one person."""
+        self.ties += [t for t in other.ties if t not in self.ties]
+        self.ident = self.ident or other.ident
+        self.birth = self.birth or other.birth
 
 
 @dataclass
@@ -78,7 +90,8 @@ def analyse_text(unit: Text) -> list[Finding]:
 
 def _analyse_piece(text: str, offset: int, acc: _Accumulator) -> None:
     ids = find_identifiers(text)
-    statuses = find_statuses(text)
+    # A person's matters (charged, convicted, deported...) tie a name in their sentence as a protection claim does.
+    statuses = find_statuses(text) + find_matters(text)
     hits = find_names(text)
     # Only paragraphs holding an identifier or a status word can tie a name to anything: split just those.
     paragraphs = paragraph_spans(text)
@@ -157,7 +170,7 @@ def _labelled_dob(text: str, ident: IdMatch) -> bool:
 
 def _add_person(acc: _Accumulator, hit: NameHit, seg: Segment | None, tied: list[IdMatch], statuses: list[str],
                 text: str) -> None:
-    key = person_key(hit.key_form())
+    key = name_form(hit.value)
     person = acc.persons.get(key)
     if person is None:
         person = _Person(hit.value, key, acc.where(seg))
@@ -168,6 +181,10 @@ def _add_person(acc: _Accumulator, hit: NameHit, seg: Segment | None, tied: list
     for ident in tied:
         if ident.label not in person.ties:
             person.ties.append(ident.label)
+        if ident.identifies and person.ident is None:
+            person.ident = id_form(ident.kind, ident.value)
+        elif ident.kind == "dob" and person.birth is None:
+            person.birth = birth_form(ident.value)
     for label in statuses:
         quoted = f"'{label}'"
         if quoted not in person.ties:
@@ -190,22 +207,22 @@ def _findings(acc: _Accumulator) -> list[Finding]:
     unit = acc.unit
     seen, vis = unit.visibility.seen, unit.visibility.value
     out: list[Finding] = []
-    persons = list(acc.persons.values())
+    persons = _one_per_person(list(acc.persons.values()))
     for person in persons[:_MAX_PERSON_FINDINGS]:
         ties = _join(person.ties)
         out.append(Finding(
             Kind.PERSON_IN_TEXT, person.location, seen,
             f"name '{mask(person.name)}' in the same {person.scope} as {ties}: a named person tied to "
-            f"{'protected status' if any(t.startswith(chr(39)) for t in person.ties) else 'an identifier'}",
+            f"{_tied_to(person.ties)}",
             DETECTOR, evidence=(f"name shape/lexicon + {ties} in the same {person.scope}",),
-            samples=(mask(person.name),), visibility=vis, person_keys=frozenset({person.key})))
+            samples=(mask(person.name),), visibility=vis, person_keys=People.of([person.identity()])))
     if len(persons) > _MAX_PERSON_FINDINGS:
         rest = persons[_MAX_PERSON_FINDINGS:]
         out.append(Finding(
             Kind.PERSON_IN_TEXT, unit.location, seen,
             f"{len(rest)} more named people tied to identifiers or protected status", DETECTOR,
             samples=mask_all([p.name for p in rest]), visibility=vis,
-            person_keys=frozenset(p.key for p in rest)))
+            person_keys=People.of(p.identity() for p in rest)))
     if acc.lone_ids:
         kinds = _unique(i.label for i in acc.lone_ids)
         out.append(Finding(
@@ -214,17 +231,41 @@ def _findings(acc: _Accumulator) -> list[Finding]:
             "passport number identifies a person by itself",
             DETECTOR, evidence=tuple(f"{i.label} pattern" for i in acc.lone_ids[:3]),
             samples=mask_all([i.value for i in acc.lone_ids]), visibility=vis,
-            person_keys=frozenset(person_key(i.value) for i in acc.lone_ids)))
+            person_keys=People.of(_lone_identity(i) for i in acc.lone_ids)))
     if acc.named:
         out.append(_named_finding(acc))
     if acc.contacts:
         kinds = _unique(i.label for i in acc.contacts)
         out.append(Finding(
             Kind.CONTACT_DETAILS, unit.location, seen,
-            f"{len(acc.contacts)} contact detail(s) ({_join(kinds)}); typically an office's or official's: "
-            "noted, does not block by itself",
+            f"{len(acc.contacts)} contact detail(s) ({_join(kinds)}), as a rule an office's or an official's",
             DETECTOR, samples=mask_all([i.value for i in acc.contacts]), visibility=vis))
     return out
+
+
+def _tied_to(ties: list[str]) -> str:
+    return "a protection claim or a matter" if any(t.startswith("'") for t in ties) else "an identifier"
+
+
+def _one_per_person(persons: list[_Person]) -> list[_Person]:
+    """A person named by one word ('Mr. Garcia') where exactly one other person of the text has that word in their
+    name is that person: a letter about one man is about one man."""
+    full = [p for p in persons if " " in p.key]
+    out = list(full)
+    for person in persons:
+        if " " in person.key:
+            continue
+        same = [p for p in full if person.key in p.key.split()]
+        if len(same) == 1:
+            same[0].absorb(person)
+        else:
+            out.append(person)
+    return sorted(out, key=persons.index)
+
+
+def _lone_identity(ident: IdMatch) -> Identity:
+    return Identity(ident=id_form(ident.kind, ident.value)) if ident.identifies else \
+        Identity(birth=birth_form(ident.value))
 
 
 def _named_finding(acc: _Accumulator) -> Finding:
@@ -233,7 +274,7 @@ def _named_finding(acc: _Accumulator) -> Finding:
     reasons = []
     if officials:
         titles = _unique(n[1] for n in officials)[:3]
-        reasons.append(f"{len(officials)} named as official(s) ({', '.join(titles)})")
+        reasons.append(f"{len(officials)} named in a role: official, author or addressee ({', '.join(titles)})")
     plain = len(acc.named) - len(officials) - len(doubtful)
     if plain:
         reasons.append(f"{plain} named with no identifier or protected status in the same sentence")
@@ -241,10 +282,10 @@ def _named_finding(acc: _Accumulator) -> Finding:
         reasons.append(f"{len(doubtful)} near a protected-status word without evidence they are a private person")
     return Finding(
         Kind.NAMED_PERSON, acc.unit.location, acc.unit.visibility.seen,
-        f"{len(acc.named)} name(s): {'; '.join(reasons)}. Named only: does not block",
+        f"{len(acc.named)} name(s): {'; '.join(reasons)}; named only, with nothing tied to them",
         DETECTOR, samples=mask_all([n[0] for n in acc.named]), visibility=acc.unit.visibility.value,
         # Keys of the private (non-official) names only, so a file-level rule can tell a list of people.
-        person_keys=frozenset(person_key(n[0]) for n in acc.named if not n[1]))
+        person_keys=People.of(Identity(name=name_form(n[0])) for n in acc.named if not n[1]))
 
 
 def _join(items: list[str]) -> str:

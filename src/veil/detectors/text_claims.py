@@ -6,10 +6,11 @@ the same part of the file or the parts read before it (a list of names is often 
 
 from __future__ import annotations
 
+from veil.detectors.people import Identity, People, name_form
 from veil.detectors.sentence_rules import classify_text, mentions_status
 from veil.detectors.text_names import find_names
 from veil.findings import Finding, Kind
-from veil.masking import mask_all, person_key
+from veil.masking import mask_all
 from veil.readers.units import Text
 
 # A reference reaches back over a short list of names, not across a report.
@@ -46,5 +47,5 @@ class ClaimReader:
                 f"({statuses}) about people it refers to ({result.reason})", "text",
                 evidence=(f"names within {_REACH} characters before a sentence the screen's rules read as disclosing",),
                 samples=mask_all(named, 3), visibility=unit.visibility.value,
-                person_keys=frozenset(person_key(n) for n in named)))
+                person_keys=People.of(Identity(name=name_form(n)) for n in named)))
         return out

@@ -33,9 +33,12 @@ _WORD = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)?"
 # The first word's left boundary is checked after its first letter (a look-behind of two characters), so the
 # engine can skip quickly to each capital letter instead of testing a look-behind at every position.
 _FIRST_WORD = rf"[{_UP}](?<![\w'’-].)[{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)?"
-_PARTICLE = r"(?:de\s|del\s|de\sla\s|de\slos\s|la\s|van\s|von\s|da\s|dos\s|di\s|le\s|y\s|bin\s|al-)"
+# Words of one name are on one line: 'RE: Omar Ramón' then 'File: ...' on the next line are a name and a label.
+_SP = r"[ \t\u00a0]"
+_PARTICLE = "(?:" + "|".join(f"{p.replace(' ', _SP)}{_SP}" for p in (
+    "de", "del", "de la", "de los", "la", "van", "von", "da", "dos", "di", "le", "y", "bin")) + "|al-)"
 _TITLE_RUN = re.compile(
-    rf"({_FIRST_WORD}(?:\s[{_UP}]\.)?(?:\s{_PARTICLE}?{_WORD}){{1,3}})(?![\w'’-])"
+    rf"({_FIRST_WORD}(?:{_SP}[{_UP}]\.)?(?:{_SP}{_PARTICLE}?{_WORD}){{1,3}})(?![\w'’-])"
 )
 _ROSTER = re.compile(
     rf"([{_UP}](?<![\w'’-].)[{_UP}'’-]{{1,30}}(?:\s[{_UP}][{_UP}'’-]{{1,30}})?),\s{{1,3}}"
@@ -75,6 +78,7 @@ def _terms() -> dict[str, Any]:
         "person": {fold(w) for lang in context["person"].values() for w in lang},
         "official": {fold(w) for lang in context["official"].values() for w in lang},
         "official_after": {fold(w) for lang in context["official_after"].values() for w in lang},
+        "addressee": {fold(w) for lang in context["addressee"].values() for w in lang},
         "attribution": {fold(w) for lang in context["attribution"].values() for w in lang},
         "press_release": [p.lower() for p in context["press_release"]],
         "places": {fold(w) for w in context.get("places", [])},
@@ -215,7 +219,10 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
 
 
-_PARTICLES = frozenset({"de", "del", "la", "los", "van", "von", "da", "dos", "di", "le", "y", "bin"})
+# Lower-case joining words of names ('da Silva', 'van der Berg', 'du Pont', 'della Rocca'): not the name's content,
+# and not evidence against it, even where another language's stop list has them.
+_PARTICLES = frozenset({"de", "del", "la", "los", "van", "von", "da", "dos", "di", "le", "y", "bin", "do", "das", "du",
+                        "des", "della", "dello", "degli", "dei", "der", "den", "ten", "ter", "e"})
 
 
 def _is_place_or_dateline(text: str, start: int, end: int) -> bool:
@@ -245,6 +252,8 @@ def _judge_tokens(text: str, start: int, end: int, toks: list[str], roster: bool
         official = after[1]
     if person_cue and official and person_cue != official:
         official = None  # "detainee Garcia told the officer..." is a person, not an official
+    if any(w in terms["addressee"] for w in before[-3:]):
+        official = next(w for w in before[-3:] if w in terms["addressee"])  # "Dear Ms. Okafor": the addressee
     lexicon = _lexicon_strength(tuple(toks))
     if lexicon_active() and lexicon == 0.0 and not (person_cue or roster or official):
         return None

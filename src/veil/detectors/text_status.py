@@ -1,7 +1,8 @@
-"""Protected-status words in prose (asylum, credible fear, withholding, CAT, T/U visa, VAWA...), English and Spanish.
+"""Term lists in prose: protected statuses (asylum, credible fear, withholding, CAT, T/U visa, VAWA...) and a
+person's matters (a charge, a conviction, a removal, an immigration case), in several languages.
 
-The term list is data (data/terms/status.yaml); this module compiles it into one alternation so a megabyte of
-prose is scanned once.
+The term lists are data (data/terms/status.yaml, data/terms/matters.yaml); this module compiles each into one
+alternation per trigger so a megabyte of prose is scanned once.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ class StatusHit:
     lang: str
 
 
-@lru_cache(maxsize=1)
-def _compiled() -> dict[str, tuple[re.Pattern[str], list[tuple[str, str]]]]:
+@lru_cache(maxsize=4)
+def _compiled(name: str) -> dict[str, tuple[re.Pattern[str], list[tuple[str, str]]]]:
     """trigger -> (alternation of the patterns that contain the trigger, label of each alternative)."""
-    raw = resources.files("veil.detectors").joinpath("data/terms/status.yaml").read_text(encoding="utf-8")
+    raw = resources.files("veil.detectors").joinpath(f"data/terms/{name}.yaml").read_text(encoding="utf-8")
     data = load_yaml(raw)
     triggers = [str(t).lower() for t in data["triggers"]]
     grouped: dict[str, list[tuple[str, str, str]]] = {t: [] for t in triggers}
@@ -51,8 +52,17 @@ def _compiled() -> dict[str, tuple[re.Pattern[str], list[tuple[str, str]]]]:
 
 def find_statuses(text: str) -> list[StatusHit]:
     """Every protected-status term in `text`, in order."""
+    return _find(text, "status")
+
+
+def find_matters(text: str) -> list[StatusHit]:
+    """Every statement of a person's matter in `text` (charged with, convicted of, deported to...), in order."""
+    return _find(text, "matters")
+
+
+def _find(text: str, name: str) -> list[StatusHit]:
     found: dict[tuple[int, int], StatusHit] = {}
-    for trigger, (rx, labels) in _compiled().items():
+    for trigger, (rx, labels) in _compiled(name).items():
         for m in finditer_in(rx, text, word_windows(text, (trigger,), _REACH, _REACH)):
             group = m.lastgroup
             if group is None or (m.start(), m.end()) in found:
@@ -60,3 +70,16 @@ def find_statuses(text: str) -> list[StatusHit]:
             label, lang = labels[int(group[1:])]
             found[(m.start(), m.end())] = StatusHit(m.start(), m.end(), label, lang)
     return sorted(found.values(), key=lambda h: (h.start, h.end))
+
+
+@lru_cache(maxsize=1)
+def _cell_patterns() -> re.Pattern[str]:
+    raw = resources.files("veil.detectors").joinpath("data/terms/matters.yaml").read_text(encoding="utf-8")
+    return re.compile("|".join(f"(?:{p})" for p in load_yaml(raw)["cells"]), re.IGNORECASE)
+
+
+@lru_cache(maxsize=8192)
+def is_matter_value(value: str) -> bool:
+    """A table cell that names a person's matter: a charge ('Possession with intent to distribute'), a statute
+    ('8 USC 1326') or an appeal reference ('PA/01234/2019')."""
+    return len(value) <= 200 and _cell_patterns().search(value) is not None

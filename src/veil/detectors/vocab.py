@@ -6,46 +6,9 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
-# Header phrases per column class, normalised (lower case, accents folded, punctuation to spaces; '#' kept).
-HEADERS: dict[str, tuple[str, ...]] = {
-    "person-name": ("name", "names", "full name", "detainee name", "detainee", "person name", "subject name",
-                    "alien name", "applicant name", "applicant", "client name", "individual name", "individual",
-                    "name last first", "last first", "last name first name", "nombre", "nombre completo",
-                    "nombre y apellidos", "apellidos y nombre", "apellidos y nombres", "respondent", "beneficiary",
-                    "detainee full name", "name of deceased", "deceased", "decedent", "victim name", "witness name",
-                    "beneficiary name", "informant name", "nom complet", "nom et prenom", "nom prenom"),
-    "surname": ("last name", "surname", "family name", "lname", "last", "apellido", "apellidos", "primer apellido",
-                "segundo apellido", "apellido paterno", "apellido materno", "last nm", "nom", "nom de famille"),
-    "given-name": ("first name", "given name", "given names", "fname", "first", "middle name", "nombres",
-                   "primer nombre", "segundo nombre", "first nm", "forename", "forenames", "prenom", "prenoms"),
-    "date-of-birth": ("dob", "d o b", "date of birth", "birth date", "birthdate", "birthday", "fecha de nacimiento",
-                      "fecha nacimiento", "fecha nac", "fecha de nac", "f de nac", "fdn", "f nac", "fec nac", "born",
-                      "birth dt", "dt of birth", "date birth", "date de naissance"),
-    "a-number": ("a number", "anumber", "a#", "a #", "a no", "alien number", "alien no", "alien #", "a file",
-                 "a file number", "alien registration number", "numero a", "uscis number", "alien file number",
-                 "a num", "anum", "a nbr"),
-    "ssn": ("ssn", "social security", "social security number", "ss#", "ss #"),
-    "passport": ("passport", "passport number", "passport no", "passport #", "pasaporte", "numero de pasaporte",
-                 "travel document", "travel document number"),
-    "email": ("email", "e mail", "email address", "correo", "correo electronico"),
-    "phone": ("phone", "telephone", "tel", "telefono", "mobile", "cell", "phone number"),
-    "nationality": ("nationality", "citizenship", "country of citizenship", "country of birth", "nacionalidad",
-                    "pais", "pais de origen", "country of origin", "coc", "citizenship country", "birth country",
-                    "nationalite", "pays de naissance", "pays d origine"),
-    "sex": ("sex", "gender", "sexo", "genero", "sexe"),
-    "age": ("age", "edad", "age at apprehension", "age at arrest", "age at booking", "current age"),
-    "race": ("race", "ethnicity", "complexion", "hair", "hair color", "eye", "eyes", "eye color", "height",
-             "weight", "marital status", "religion", "raza", "etnia", "estado civil"),
-    "case-status": ("case status", "case type", "claim", "fear claim", "fear", "asylum", "protection", "relief",
-                    "cfi", "rfi", "immigration status", "estatus", "estado del caso", "tipo de caso",
-                    "case category", "status when found", "disposition", "asylum status"),
-    "record-id": ("booking", "booking number", "booking #", "booking id", "case number", "case no", "case #",
-                  "inmate", "inmate number", "detainee id", "subject id", "event no", "event number", "fin",
-                  "fbi number", "record id", "person id", "subject number", "file number", "id number",
-                  "numero de caso", "expediente"),
-    "address": ("address", "home address", "street address", "residence", "direccion", "domicilio"),
-}
+from veil.yamlio import load_yaml
 
 STATUS_TERMS = re.compile(
     r"\b(asylum|asilo|credible fear|reasonable fear|miedo creible|miedo razonable|withholding|cat\b|"
@@ -62,16 +25,32 @@ SEX_VALUES = frozenset({"m", "f", "x", "u", "male", "female", "man", "woman", "m
 SEX_LABELS = frozenset({"male", "female", "males", "females", "men", "women", "boys", "girls", "masculino", "femenino",
                         "hombre", "hombres", "mujer", "mujeres", "varones"})
 
-# Words that make a numeric column or a row a measure rather than a count of people.
-NOT_COUNT_WORDS = re.compile(
-    r"(average|\bavg\b|mean|median|\bmax|\bmin\b|percent|%|\bpct\b|rate\b|ratio|share|proportion|\balos\b|"
-    r"\balip\b|\badp\b|\biclos\b|length of stay|days\b|\bcost|\$|amount|dollar|per diem|capacity|\bbeds?\b|"
-    r"guaranteed|minimum|maximum|"
-    r"\bcode\b|\bzip\b|\bid\b|rank|score|index|year\b|\bfy\b|fiscal|\bage\b|weight|height|latitude|longitude|"
-    r"\blat\b|\blon\b|promedio|porcentaje|tasa)",
-    re.IGNORECASE,
-)
-TOTAL_WORDS = re.compile(r"\b(total|totals|grand total|subtotal|sum|all|overall|todos|total general)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _count_terms() -> dict[str, Any]:
+    return load_yaml(resources.files("veil.detectors.data").joinpath("terms/counts.yaml").read_text(encoding="utf-8"))
+
+
+def _alternation(key: str) -> re.Pattern[str]:
+    return re.compile("(" + "|".join(str(p) for p in _count_terms()[key]) + ")", re.IGNORECASE)
+
+
+# Words that make a numeric column or a row a measure rather than a count of people (data/terms/counts.yaml).
+NOT_COUNT_WORDS = _alternation("measures")
+# Words of a header that make the digits under it codes or identifiers (ISO Numeric, FIPS, Area code, Country ID).
+CODE_WORDS = _alternation("codes")
+COUNT_WORDS = _alternation("counts")
+TOTAL_WORDS = _alternation("totals")
+
+
+def is_code_header(header: str) -> bool:
+    """A header over codes or identifiers, not counts: 'ISO Numeric', 'FIPS', 'Region', 'Dialling code'."""
+    folded = fold_words(header)
+    if CODE_WORDS.search(header) or CODE_WORDS.search(folded):
+        return True
+    return header.strip().lower() in _count_terms()["code_headers"] or folded in _count_terms()["code_headers"]
+
 
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
@@ -88,10 +67,21 @@ AGE_BAND = re.compile(r"^\s*(under|over|<|>|aged?)?\s*\d{1,3}\s*(\+|-|–|to|and
                       r"\s*(\d{1,3})?\s*(years?|yrs|años)?\s*$", re.IGNORECASE)
 
 
-def normalise_header(text: str) -> str:
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def fold_words(text: str) -> str:
+    """Lower case, accents folded, punctuation to single spaces ('#' kept)."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     folded = re.sub(r"[^a-z0-9#]+", " ", folded)
     return " ".join(folded.split())
+
+
+@lru_cache(maxsize=8192)
+def normalise_header(text: str) -> str:
+    """A header as the header words are listed: camelCase split ('dateOfBirth'), then folded as fold_words."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return fold_words(_CAMEL.sub(" ", ascii_text))
 
 
 @lru_cache(maxsize=1)
@@ -101,16 +91,99 @@ def countries() -> frozenset[str]:
     for line in text.splitlines():
         if line.strip():
             out.add(line.strip())
-            out.add(normalise_header(line))
+            out.add(fold_words(line))
     return frozenset(out)
 
 
 def is_country(value: str) -> bool:
     v = value.strip().lower()
-    return v in countries() or normalise_header(v) in countries()
+    return v in countries() or fold_words(v) in countries()
 
 
 def is_month(value: str) -> bool:
     v = value.strip().lower().rstrip(".")
     first = v.split()[0] if v.split() else v
     return first in MONTHS
+
+
+@lru_cache(maxsize=1)
+def _header_terms() -> dict[str, Any]:
+    text = resources.files("veil.detectors.data").joinpath("terms/headers.yaml").read_text(encoding="utf-8")
+    return load_yaml(text)
+
+
+@lru_cache(maxsize=1)
+def header_phrases() -> dict[str, tuple[str, ...]]:
+    """Header phrases per column class, every language together, normalised (see data/terms/headers.yaml)."""
+    return {kind: tuple(dict.fromkeys(normalise_header(p) for words in langs.values() for p in words))
+            for kind, langs in _header_terms()["exact"].items()}
+
+
+# A phrase written as one word ('firstname') is only matched when it is this long: 'ano' (Spanish 'año') is not
+# 'a no' (an A-number), 'dob' is listed as itself.
+_COMPACT_MIN = 6
+
+
+@lru_cache(maxsize=1)
+def _header_index() -> tuple[dict[str, str], dict[str, str], list[tuple[str, re.Pattern[str], str]]]:
+    """Normalised phrase -> class; the phrases' one-word and no-linking-word forms -> class; and the ordered
+    (class, phrase, one-word form) of the phrases that may stand inside a longer header."""
+    linking = _linking()
+    exact: dict[str, str] = {}
+    derived: dict[str, str] = {}
+    for kind, phrases in header_phrases().items():
+        for phrase in phrases:
+            exact.setdefault(phrase, kind)
+            for form in _one_word_forms(phrase, linking):
+                if len(form) >= _COMPACT_MIN:
+                    derived.setdefault(form, kind)
+    within = []
+    for kind, phrase in _header_terms()["within"]:
+        norm = normalise_header(str(phrase))
+        within.append((str(kind), re.compile(rf"(^| ){re.escape(norm)}( |$)"), norm.replace(" ", "")))
+    return exact, derived, within
+
+
+@lru_cache(maxsize=1)
+def _linking() -> frozenset[str]:
+    return frozenset(_header_terms()["linking"])
+
+
+def _one_word_forms(phrase: str, linking: frozenset[str]) -> tuple[str, ...]:
+    words = phrase.split()
+    return "".join(words), " ".join(w for w in words if w not in linking), \
+        "".join(w for w in words if w not in linking)
+
+
+@lru_cache(maxsize=8192)
+def header_kind(header: str) -> str | None:
+    """The column class a header names, whatever its spacing, case, punctuation or language, or None."""
+    norm = normalise_header(header)
+    if not norm:
+        return None
+    exact, derived, within = _header_index()
+    if norm in exact:
+        return exact[norm]
+    for form in _one_word_forms(norm, _linking()):
+        if len(form) >= _COMPACT_MIN and form in derived:
+            return derived[form]
+    words = norm.split()
+    for kind, phrase, compact in within:
+        if phrase.search(norm):
+            return kind
+        if len(compact) >= _COMPACT_MIN and _joins_to(words, compact):
+            return kind
+    return None
+
+
+def _joins_to(words: list[str], compact: str) -> bool:
+    """Whether some run of consecutive words, written together, is `compact` ('detainee dateofbirth')."""
+    for i in range(len(words)):
+        joined = ""
+        for word in words[i:i + 4]:
+            joined += word
+            if joined == compact:
+                return True
+            if len(joined) >= len(compact):
+                break
+    return False
