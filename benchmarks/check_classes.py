@@ -36,7 +36,7 @@ from veil.policy import load_policy
 class Case:
     cls: str
     name: str
-    expect: str  # pass | not-pass | block
+    expect: str  # pass | review | not-pass | block
     persons: int | None = None
     raw: list[str] = field(default_factory=list)  # raw values that must never appear in a finding string
 
@@ -133,7 +133,7 @@ def officials(d: Path, rnd: random.Random, fake: Faker) -> list[Case]:
                       rnd.choice("MF"), kind, rnd.choice(states), "" if kind == "sen" else str(rnd.randint(1, 30)),
                       rnd.choice(["Democrat", "Republican", "Independent"]), f"202-225-{rnd.randint(1000, 9999)}"])
     _csv(d / "legislators.csv", legis)
-    out.append(Case("officials", "legislators.csv", "pass", 0))
+    out.append(Case("officials", "legislators.csv", "review", 0))  # birthdays are not part of the role
     salary = [["NAME", "STATUS", "SALARY", "PAY BASIS", "POSITION TITLE"]]
     for f, s in people[:100]:
         salary.append([f"{s.upper()}, {f.upper()}", rnd.choice(["Employee", "Detailee"]),
@@ -478,7 +478,8 @@ def main() -> None:
         result = check_path(directory / case.name, policy)
         seconds = time.perf_counter() - started
         verdict = result.verdict.value
-        ok = {"pass": verdict == "pass", "not-pass": verdict != "pass", "block": verdict == "block",
+        ok = {"pass": verdict == "pass", "review": verdict == "review", "not-pass": verdict != "pass",
+              "block": verdict == "block",
               "any": seconds < 5}[case.expect]
         persons_ok = case.persons is None or result.persons == case.persons
         strings = [s for f in result.findings for s in (f.message, f.location, *f.evidence, *f.samples)]
