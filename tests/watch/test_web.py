@@ -43,7 +43,7 @@ def test_a_reported_url_is_swept_at_once_and_tracked(gate: Gate, client: TestCli
     staff = client.get("/api/watch/reports", headers=_token(gate, "irene")).json()
     assert staff[0]["incident_id"] and staff[0]["note"] == "names of applicants"
     incidents = client.get("/api/watch/incidents", headers=_token(gate, "audrey")).json()
-    assert incidents[0]["public_path"] == "docs/list.txt" and incidents[0]["exposure"]["end"]
+    assert incidents[0]["files"][0]["public_path"] == "docs/list.txt" and incidents[0]["files"][0]["exposure"]["end"]
     assert client.get("/api/reports/not-a-token").status_code == 404
 
 

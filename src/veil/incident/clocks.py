@@ -121,7 +121,8 @@ class ClockWarning:
     remaining_seconds: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"incident_id": self.incident_id, "title": self.title, "clock": self.clock, "percent": self.percent,
+        # No title: an alert travels through mail servers and chat tools, and a title may name a file.
+        return {"incident_id": self.incident_id, "clock": self.clock, "percent": self.percent,
                 "due": self.due.isoformat(timespec="seconds"), "remaining_seconds": round(self.remaining_seconds),
                 "what": _WHAT[self.clock]}
 

@@ -72,8 +72,7 @@ def changed(session: Session, incident: IrIncident, actor: str, action: str, det
 
 
 def open_incident(session: Session, actor: str, *, title: str, discovered: datetime, reporter: str = "",
-                  channel: str = "", severity: str = "high", opened_by: str = "manual",
-                  watch_incident_id: int | None = None) -> IrIncident:
+                  channel: str = "", severity: str = "high", opened_by: str = "manual") -> IrIncident:
     title = " ".join(title.split())
     if not title or len(title) > 200:
         raise Invalid("an incident needs a title of at most 200 characters")
@@ -85,8 +84,7 @@ def open_incident(session: Session, actor: str, *, title: str, discovered: datet
     if discovered > utcnow() + timedelta(minutes=5):
         raise Invalid("the discovery time is in the future")
     incident = IrIncident(title=title, discovered=discovered, reporter=reporter[:200], channel=channel[:40],
-                          severity=severity, opened_by=opened_by, watch_incident_id=watch_incident_id,
-                          risk={}, deadlines_recorded=[])
+                          severity=severity, opened_by=opened_by, risk={}, deadlines_recorded=[])
     session.add(incident)
     session.flush()
     add_timeline(session, incident, "discovered", f"discovered ({opened_by})", actor, at=discovered)
@@ -214,7 +212,9 @@ def note_evidence(session: Session, incident: IrIncident, exposed: IrExposedFile
     if known is None or datetime.fromisoformat(known) > at:
         evidence[kind] = at.isoformat()
         exposed.evidence = evidence
-    first_kind, first = min(((k, datetime.fromisoformat(v)) for k, v in evidence.items()), key=lambda kv: kv[1])
+    # Some evidence is to the second (a sweep's first sighting): within the same second the better-founded kind wins.
+    first_kind, first = min(((k, datetime.fromisoformat(v)) for k, v in evidence.items()),
+                            key=lambda kv: (kv[1].replace(microsecond=0), EVIDENCE.index(kv[0])))
     if first == aware(exposed.exposure_start) and first_kind == exposed.exposure_start_source:
         return False
     previous = aware(exposed.exposure_start)
