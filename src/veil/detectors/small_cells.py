@@ -40,12 +40,22 @@ class _Block:
     cells: list[tuple[int, int, int, str | None]] = field(default_factory=list)  # (row, col, value, row_label)
 
 
+def small_range(policy: Policy) -> tuple[int, int]:
+    """The one small-cell rule: a count of people from `lowest` to `threshold - 1` could single someone out
+    (zero too when the policy says a zero discloses). Used here and by the incident's outside reports."""
+    return (0 if policy.zero_is_disclosive else 1), policy.small_cell_threshold
+
+
+def is_small(count: int, policy: Policy) -> bool:
+    lowest, threshold = small_range(policy)
+    return lowest <= count < threshold
+
+
 def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
     frame = table.frame  # every row: the readers' cell limit already bounds the table
-    threshold = policy.small_cell_threshold
     text = frame.select(pl.all().str.strip_chars(PY_WHITESPACE))
     codes = text.select(_code(c) for c in text.columns)
-    lowest = 0 if policy.zero_is_disclosive else 1
+    lowest, threshold = small_range(policy)
     candidates = _candidates(text, codes, lowest, threshold)
     blocks = [b for c, rows in candidates.items() for b in _blocks(text, codes, c, rows, lowest, threshold)]
     small: list[str] = []
