@@ -42,7 +42,9 @@ IncidentId = Annotated[int, typer.Argument(help="The incident number.", min=1)]
 DEFAULT_DATA = Path(".veil")
 
 
-class _Done(Exception):
+class _Done:
+    """What a step did: its JSON document, its text, and whether something needs attention (exit 1)."""
+
     def __init__(self, doc: dict[str, Any] | list[Any], text: str, attention: bool = False) -> None:
         self.doc, self.text, self.attention = doc, text, attention
 
@@ -88,7 +90,7 @@ def _database(data_dir: Path, database_url: str | None) -> Iterator[Any]:
         db.dispose()
 
 
-def _run(data_dir: Path, database_url: str | None, fmt: str, step: Callable[[Any], None]) -> None:
+def _run(data_dir: Path, database_url: str | None, fmt: str, step: Callable[[Any], _Done]) -> None:
     """Run one step in one write transaction; print its result; map errors to exit codes."""
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -97,20 +99,16 @@ def _run(data_dir: Path, database_url: str | None, fmt: str, step: Callable[[Any
 
     if fmt not in ("text", "json"):
         raise _fail("--format must be text or json", 2)
-    done: _Done | None = None
     with _database(data_dir, database_url) as db:
         try:
             with db.write() as session:
-                step(session)
-        except _Done as result:
-            done = result
+                done = step(session)
         except (NotFound, Invalid, UsageError) as exc:
             raise _fail(str(exc), 2) from None
         except (WorkflowError, LinkageInputError, VeilError, LookupError) as exc:
             raise _fail(str(exc), 1) from None
         except SQLAlchemyError as exc:
             raise _fail(f"the database failed ({type(exc).__name__})", 2) from None
-    assert done is not None
     if fmt == "json":
         typer.echo(json.dumps(done.doc, indent=2, ensure_ascii=False, default=str))
     else:
@@ -142,11 +140,11 @@ def open_command(
         raise _fail(f"no such file: {file}", 2)
     start, end = _when(exposed_from, "--exposed-from"), _when(exposed_to, "--exposed-to")
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         incident, joined = open_from_file(session, file, actor=_actor(actor), title=title, url=url,
                                           exposed_from=start, exposed_to=end)
         doc = {**summary(session, incident), "joined": joined}
-        raise _Done(doc, f"incident {incident.id} {'joined' if joined else 'opened'}: {incident.title}")
+        return _Done(doc, f"incident {incident.id} {'joined' if joined else 'opened'}: {incident.title}")
 
     _run(data_dir, database_url, format, step)
 
@@ -159,14 +157,14 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
     from veil.incident import clocks
     from veil.store.models_incident import IrIncident
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         rows = []
         for inc in session.scalars(select(IrIncident).order_by(IrIncident.id.desc())):
             rows.append({"id": inc.id, "title": inc.title, "status": inc.status, "opened_by": inc.opened_by,
                          "discovered": inc.discovered.isoformat(),
                          "deadlines": [c.as_dict() for c in clocks.record_deadlines(session, inc)]})
         text = "\n".join(f"{r['id']:>5}  {r['status']:<9} {r['title']}" for r in rows) or "no incidents"
-        raise _Done({"incidents": rows}, text)
+        return _Done({"incidents": rows}, text)
 
     _run(data_dir, database_url, format, step)
 
@@ -177,7 +175,7 @@ def show_command(incident_id: IncidentId, data_dir: DataDir = DEFAULT_DATA, data
     """The incident: its files and exposure window, clocks and figures."""
     from veil.incident.response import summary
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         doc = summary(session, _get(session, incident_id))
         lines = [f"incident {doc['id']}: {doc['title']} ({doc['status']})"]
         for f in doc["files"]:
@@ -186,7 +184,7 @@ def show_command(incident_id: IncidentId, data_dir: DataDir = DEFAULT_DATA, data
         for c in doc["deadlines"]:
             lines.append(f"  clock {c['name']}: {c['state']}, due {c['due']}")
         lines += [f"  {k.replace('_', ' ')}: {v}" for k, v in doc["figures"].items()]
-        raise _Done(doc, "\n".join(lines))
+        return _Done(doc, "\n".join(lines))
 
     _run(data_dir, database_url, format, step)
 
@@ -209,13 +207,13 @@ def link_command(
     if not roster.is_file():
         raise _fail(f"no such file: {roster}", 2)
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         done = link_roster(session, _get(session, incident_id), roster, roster_id, _actor(actor), sheet=sheet,
                            roster_sheet=roster_sheet)
         doc = {"accepted": sum(d.accepted for d in done), "review": sum(d.review for d in done),
                "none": sum(d.none for d in done), "already_affected": sum(d.already_affected for d in done),
                "notes": [n for d in done for n in d.notes]}
-        raise _Done(doc, f"{doc['accepted']:,} matched and held, {doc['review']:,} for review, {doc['none']:,} "
+        return _Done(doc, f"{doc['accepted']:,} matched and held, {doc['review']:,} for review, {doc['none']:,} "
                     "with no candidate", attention=bool(doc["review"] or doc["none"]))
 
     _run(data_dir, database_url, format, step)
@@ -238,7 +236,7 @@ def review_command(
     from veil.masking import mask
     from veil.store.models_incident import IrRosterPerson
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         incident = _get(session, incident_id)
         counts = settle_review(session, incident, _actor(actor), accept=[parse_choice(a) for a in accept or []],
                                add=[parse_choice(a) for a in add or []],
@@ -259,7 +257,7 @@ def review_command(
         for r in rows[:200]:
             offered = "; ".join(f"{c['roster_id']} {c['name']} ({c['probability']:.2f})" for c in r["candidates"])
             lines.append(f"  row {r['row']} ({r['state']}): {offered or 'no candidate'}")
-        raise _Done({**counts, "open": rows}, "\n".join(lines), attention=bool(rows))
+        return _Done({**counts, "open": rows}, "\n".join(lines), attention=bool(rows))
 
     _run(data_dir, database_url, format, step)
 
@@ -281,14 +279,14 @@ def access_log_command(
     if missing:
         raise _fail(f"no such file: {missing[0]}", 2)
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         incident = _get(session, incident_id)
         done = import_logs(session, incident, logs, _actor(actor))
         downloaders = len({r.ip for r in access_logs.requesters(session, incident_id) if r.got_copy})
         text = "\n".join(f"{d['log']}: {d['selected']:,} request(s) for the file of {d['lines']:,} lines"
                          + (f", {d['malformed']:,} malformed" if d["malformed"] else "")
                          + (" (exposure window moved earlier)" if d["window_moved"] else "") for d in done)
-        raise _Done({"logs": done, "downloaders": downloaders}, f"{text}\n{downloaders} downloader(s)")
+        return _Done({"logs": done, "downloaders": downloaders}, f"{text}\n{downloaders} downloader(s)")
 
     _run(data_dir, database_url, format, step)
 
@@ -307,13 +305,13 @@ def status_command(
     if not status_file.is_file():
         raise _fail(f"no such file: {status_file}", 2)
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         result = import_status_file(session, _get(session, incident_id), status_file, _actor(actor))
         doc = result.as_dict()
         text = f"{result.recorded:,} of {result.rows:,} status(es) recorded" + (
             f"; ALERT: {result.alerts:,} removed after the exposure and before notice" if result.alerts else "") + (
             f"; {result.not_affected:,} not affected in this incident" if result.not_affected else "")
-        raise _Done(doc, text, attention=bool(result.alerts))
+        return _Done(doc, text, attention=bool(result.alerts))
 
     _run(data_dir, database_url, format, step)
 
@@ -336,10 +334,10 @@ def notify_command(
     folder.mkdir(parents=True, exist_ok=True)
     os.chmod(folder, 0o700)  # letters carry names and addresses
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         doc = notify(session, _get(session, incident_id), folder, _actor(actor), LetterSettings(zone=zone))
         waiting = "; ".join(f"{n} {reason}" for reason, n in doc["waiting"].items())
-        raise _Done(doc, f"{doc['letters']:,} letter(s) in {folder}: {doc['persons']:,} to people, "
+        return _Done(doc, f"{doc['letters']:,} letter(s) in {folder}: {doc['persons']:,} to people, "
                     f"{doc['attorneys']:,} to attorneys" + (f"; waiting: {waiting}" if waiting else ""),
                     attention=bool(doc["waiting"]))
 
@@ -367,14 +365,14 @@ def report_command(
     if out is not None and not out.parent.is_dir():
         raise _fail(f"the folder for --out does not exist: {out.parent}", 2)
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         blob = export(session, _get(session, incident_id), kind, format)
         if out is None:
-            raise _Done(json.loads(blob), blob.decode("utf-8"))
+            return _Done(json.loads(blob), blob.decode("utf-8"))
         from veil.atomic_files import write_atomically
 
         write_atomically(out, blob)
-        raise _Done({"kind": kind, "format": format, "out": str(out), "bytes": len(blob)},
+        return _Done({"kind": kind, "format": format, "out": str(out), "bytes": len(blob)},
                     f"{kind} report ({format}) -> {out}")
 
     _run(data_dir, database_url, "json" if out is None else "text", step)
@@ -391,10 +389,10 @@ def oversight_command(
     """Record a responder's determination about the oversight clock (it overrides Veil's own)."""
     from veil.incident.incidents import determine_oversight
 
-    def step(session: Any) -> None:
+    def step(session: Any) -> _Done:
         incident = _get(session, incident_id)
         determine_oversight(session, incident, _actor(actor), required=required, reason=reason)
-        raise _Done({"id": incident.id, "oversight_required": required, "basis": incident.oversight_basis},
+        return _Done({"id": incident.id, "oversight_required": required, "basis": incident.oversight_basis},
                     f"incident {incident.id}: oversight {'must' if required else 'need not'} be told")
 
     _run(data_dir, database_url, format, step)

@@ -126,16 +126,12 @@ def render_pdf(text: str, title: str = "Notice", language: str = DEFAULT_LANGUAG
     # The main script's font, with the others the text needs (a name or address in another script) as fallbacks.
     wanted = [main] + [s for s in ("latin", *letter_fonts.scripts_in(text)) if s != main]
     used = [s for s in dict.fromkeys(wanted) if s in fonts]
-    for script_name in used:
-        path = str(fonts[script_name].path)
-        pdf.add_font(script_name, fname=path)
-        try:
-            pdf.add_font(script_name, style="B", fname=path, variations={"wght": 700})
-        except AttributeError:  # not a variable font: headings keep the regular weight
-            pdf.add_font(script_name, style="B", fname=path)
+    for script_name in used:  # one weight: every font is subset into each letter, so fewer is faster
+        pdf.add_font(script_name, fname=str(letter_fonts.static(fonts[script_name].path)))
     pdf.set_fallback_fonts(used[1:], exact_match=False)
     rtl = code in letter_fonts.RIGHT_TO_LEFT
-    pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
+    if code in letter_fonts.SHAPED or set(used) & {"arabic", "devanagari"}:
+        pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
     align = "R" if rtl else "L"
     pdf.add_page()
     for block in text.strip().split("\n\n"):
@@ -143,12 +139,12 @@ def render_pdf(text: str, title: str = "Notice", language: str = DEFAULT_LANGUAG
         if not any(lines):
             continue
         if lines[0].startswith("# "):
-            pdf.set_font(main, "B", 15)
+            pdf.set_font(main, "", 15)
             pdf.multi_cell(0, 20, lines[0][2:], align="C", new_x="LMARGIN", new_y="NEXT")
             pdf.ln(6)
             lines = lines[1:]
         elif lines[0].startswith("## "):
-            pdf.set_font(main, "B", 11.5)
+            pdf.set_font(main, "", 12.5)
             pdf.multi_cell(0, 16, lines[0][3:], align=align, new_x="LMARGIN", new_y="NEXT")
             lines = lines[1:]
         pdf.set_font(main, "", 10.5)
