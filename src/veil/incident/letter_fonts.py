@@ -88,25 +88,35 @@ def scripts_in(text: str) -> list[str]:
     return found
 
 
+_UNSHAPED_DROP = ("GSUB", "GPOS", "GDEF", "STAT", "HVAR", "MVAR")
+
+
 @lru_cache(maxsize=8)
-def static(path: Path) -> Path:
+def static(path: Path, shaped: bool) -> Path:
     """A variable font's regular instance as a static font, made once per process in a private temp folder: a
-    static font is parsed and subset several times faster, and every letter embeds one."""
+    static font is parsed and subset several times faster, and every letter embeds one. A font laid out without
+    shaping loses its layout tables too (they are what takes the time)."""
     from fontTools.ttLib import TTFont
 
     if path.suffix.lower() != ".ttf":
         return path
     font = TTFont(str(path), lazy=True)
-    if "fvar" not in font:
+    if "fvar" not in font and shaped:
         return path
     from fontTools.varLib import instancer
 
     folder = Path(tempfile.gettempdir()) / f"veil-fonts-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)
-    target = folder / f"{path.stem.split('[')[0]}-{path.stat().st_size}.ttf"
+    target = folder / f"{path.stem.split('[')[0]}-{path.stat().st_size}-{'shaped' if shaped else 'plain'}.ttf"
     if not target.exists():
-        axes = {a.axisTag: (400.0 if a.axisTag == "wght" else a.defaultValue) for a in font["fvar"].axes}
-        regular = instancer.instantiateVariableFont(TTFont(str(path)), axes)
+        regular = TTFont(str(path))
+        if "fvar" in regular:
+            axes = {a.axisTag: (400.0 if a.axisTag == "wght" else a.defaultValue) for a in regular["fvar"].axes}
+            regular = instancer.instantiateVariableFont(regular, axes)
+        if not shaped:
+            for tag in _UNSHAPED_DROP:
+                if tag in regular:
+                    del regular[tag]
         temporary = target.with_suffix(f".{os.getpid()}.tmp")
         regular.save(str(temporary))
         os.replace(temporary, target)

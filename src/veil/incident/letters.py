@@ -126,11 +126,12 @@ def render_pdf(text: str, title: str = "Notice", language: str = DEFAULT_LANGUAG
     # The main script's font, with the others the text needs (a name or address in another script) as fallbacks.
     wanted = [main] + [s for s in ("latin", *letter_fonts.scripts_in(text)) if s != main]
     used = [s for s in dict.fromkeys(wanted) if s in fonts]
+    shaped = code in letter_fonts.SHAPED or bool(set(used) & {"arabic", "devanagari"})
     for script_name in used:  # one weight: every font is subset into each letter, so fewer is faster
-        pdf.add_font(script_name, fname=str(letter_fonts.static(fonts[script_name].path)))
+        pdf.add_font(script_name, fname=str(letter_fonts.static(fonts[script_name].path, shaped)))
     pdf.set_fallback_fonts(used[1:], exact_match=False)
     rtl = code in letter_fonts.RIGHT_TO_LEFT
-    if code in letter_fonts.SHAPED or set(used) & {"arabic", "devanagari"}:
+    if shaped:
         pdf.set_text_shaping(True, direction="rtl" if rtl else "ltr")
     align = "R" if rtl else "L"
     pdf.add_page()

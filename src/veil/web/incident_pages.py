@@ -26,12 +26,14 @@ from veil.masking import mask
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrReviewItem, IrRosterPerson
+from veil.web import incident_steps
 from veil.web.rendering import render
 from veil.web.security import Principal, gate_of, requires
 from veil.workflow.errors import Invalid
 from veil.workflow.roles import Role
 
 router = APIRouter(include_in_schema=False)
+router.include_router(incident_steps.router)
 Reader = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUTHORISING_OFFICIAL, Role.AUDITOR))]
 Responder = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER))]
 IncidentId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
