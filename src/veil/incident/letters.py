@@ -1,6 +1,7 @@
 """Notification letters: Jinja2 text templates (templates/letter_<recipient>_<language>.txt.j2) rendered to PDF with
-fpdf2, its HarfBuzz text shaping (Arabic joining and right-to-left lines, Devanagari conjuncts) and fonts that
-cover each script, embedded (letter_fonts.py).
+fonts that cover each script, embedded (letter_fonts.py). Scripts that need shaping (Arabic joining and
+right-to-left lines, Devanagari conjuncts) are laid out by fpdf2 with HarfBuzz; the others by reportlab, whose
+fonts are registered once per process (thousands of letters a minute rather than a few a second).
 
 Templates are written and reviewed as templates, one per language; nothing is machine-translated at run time. A
 person whose language has no template waits (`template_language` is None): they are never sent English silently.
@@ -109,12 +110,63 @@ class FontMissing(Exception):
 
 def render_pdf(text: str, title: str = "Notice", language: str = DEFAULT_LANGUAGE) -> bytes:
     """Lay the rendered text out on Letter pages, shaped and in the language's direction."""
-    from fpdf import FPDF
-
     code = language_code(language)
     script = letter_fonts.missing(code)
     if script is not None:
         raise FontMissing(f"no font for the {script} script is installed (see docs: letters)")
+    if code in letter_fonts.SHAPED or letter_fonts.scripts_in(text):
+        return _shaped_pdf(text, title, code)
+    return _plain_pdf(text, title, letter_fonts.LANGUAGE_SCRIPT.get(code, "latin"))
+
+
+@lru_cache(maxsize=4)
+def _reportlab_font(script: str) -> str:
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    name = f"Veil-{script}"
+    path = letter_fonts.static(letter_fonts.available()[script].path, False)
+    pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
+    return name
+
+
+def _plain_pdf(text: str, title: str, script: str) -> bytes:
+    import io
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    font = _reportlab_font(script)
+    wrap = "CJK" if script == "cjk" else None
+    body = ParagraphStyle("body", fontName=font, fontSize=10.5, leading=14.5, wordWrap=wrap)
+    heading = ParagraphStyle("heading", parent=body, fontSize=12.5, leading=16, spaceBefore=2)
+    big = ParagraphStyle("title", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=LETTER, leftMargin=72, rightMargin=72, topMargin=65, bottomMargin=65,
+                            title=title, author="Veil", creator="Veil")
+    story: list[Any] = []
+    for block in text.strip().split("\n\n"):
+        lines = [ln.rstrip() for ln in block.strip("\n").split("\n")]
+        if not any(lines):
+            continue
+        if lines[0].startswith("# "):
+            story.append(Paragraph(escape(lines[0][2:]), big))
+            lines = lines[1:]
+        elif lines[0].startswith("## "):
+            story.append(Paragraph(escape(lines[0][3:]), heading))
+            lines = lines[1:]
+        if lines:
+            story.append(Paragraph("<br/>".join(escape(ln) for ln in lines), body))
+        story.append(Spacer(1, 7))
+    doc.build(story)
+    return out.getvalue()
+
+
+def _shaped_pdf(text: str, title: str, code: str) -> bytes:
+    from fpdf import FPDF
+
     fonts = letter_fonts.available()
     pdf = FPDF(format="letter", unit="pt")
     pdf.set_title(title)

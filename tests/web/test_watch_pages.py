@@ -8,13 +8,23 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from support.watch import LEAKING
+from support.watch import CAST, LEAKING
 from veil.watch.service import WatchConfig, WatchService
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.gate import Gate
 
 BASE = "https://www.agency.example/pub"
+
+
+@pytest.fixture
+def gate(gate: Gate) -> Gate:
+    """The shared gate with the sweeper tests' cast of users and its public folder."""
+    Path(gate.site.root).mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+    with gate.db.write() as s:
+        for name, roles in CAST.items():
+            accounts.create_user(s, name, "correct horse battery", roles, actor="setup")
+    return gate
 
 
 @pytest.fixture
