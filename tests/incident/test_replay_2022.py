@@ -26,8 +26,8 @@ waits_for_linkage = pytest.mark.xfail(strict=True, reason="waits for the linkage
 
 
 def _veil(data: Path, *args: str, code: int | None = 0) -> dict[str, Any]:
-    result = CliRunner().invoke(app, ["incident", *args, "--data-dir", str(data), "--format", "json",
-                                      "--actor", "responder"])
+    extra = [] if "--format" in args else ["--format", "json"]
+    result = CliRunner().invoke(app, ["incident", *args, "--data-dir", str(data), *extra, "--actor", "responder"])
     if code is not None:
         assert result.exit_code == code, result.output
     return json.loads(result.stdout) if result.stdout.strip() else {}

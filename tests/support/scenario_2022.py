@@ -66,7 +66,7 @@ def _log_line(ip: str, at: datetime, method: str, path: str, status: int, size: 
 
 
 def make_scenario(tmp: Path, roster_size: int = 3000, exposed_rows: int = 600, decoys: int = 12,
-                  downloaders: int = 50, seed: int = 2022) -> Scenario:
+                  downloaders: int = 50, seed: int = 2022, noise_lines: int = 4000) -> Scenario:
     rng = random.Random(seed)
     syn = generate(roster_size, exposed_rows, decoys=decoys, seed=seed)
     roster, exposed, truth_rows = syn.roster, syn.exposed, list(syn.truth)
@@ -97,7 +97,7 @@ def make_scenario(tmp: Path, roster_size: int = 3000, exposed_rows: int = 600, d
     # --- the access log: noise, the file's downloaders, HEAD and 304 requests that delivered nothing -----------
     lines: list[tuple[datetime, str]] = []
     agents = ("Mozilla/5.0 (Windows NT 10.0)", "curl/8.4.0", "python-requests/2.31")
-    for k in range(4000):
+    for k in range(noise_lines):
         at = PUBLISHED - timedelta(hours=6) + timedelta(seconds=rng.randrange(0, 11 * 3600))
         lines.append((at, _log_line(f"10.{k % 200}.{k % 7}.{k % 250}", at, "GET", f"/page/{k % 90}", 200, 5120,
                                     agents[k % 3])))

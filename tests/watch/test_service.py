@@ -12,8 +12,8 @@ from sqlalchemy import select
 from support.watch import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 from veil.errors import UsageError
 from veil.policy import load_policy
-from veil.store.models_releases import Publication
 from veil.store.models_incident import IrExposedFile, IrIncident
+from veil.store.models_releases import Publication
 from veil.store.models_watch import SweepRun
 from veil.watch.alerts import AlertSettings
 from veil.watch.scheduler import SweepScheduler

@@ -351,9 +351,10 @@ def report_command(
     format: Annotated[str, typer.Option("--format", "-f", help="json, pdf or xlsx.")] = "json",
     out: Annotated[Path | None, typer.Option("--out", help="Where to write it (json: stdout when not "
                                              "given).")] = None,
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, actor: Actor = None,
 ) -> None:
     """An incident report: exact for oversight and the centre; small counts banded in the public statement."""
+    from veil.incident.incidents import changed
     from veil.incident.reports import FORMATS, KINDS, export
 
     if kind not in KINDS:
@@ -366,7 +367,9 @@ def report_command(
         raise _fail(f"the folder for --out does not exist: {out.parent}", 2)
 
     def step(session: Any) -> _Done:
-        blob = export(session, _get(session, incident_id), kind, format)
+        incident = _get(session, incident_id)
+        blob = export(session, incident, kind, format)
+        changed(session, incident, _actor(actor), "report", f"{kind} {format}")
         if out is None:
             return _Done(json.loads(blob), blob.decode("utf-8"))
         from veil.atomic_files import write_atomically
