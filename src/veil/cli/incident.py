@@ -241,12 +241,12 @@ def review_command(
         counts = settle_review(session, incident, _actor(actor), accept=[parse_choice(a) for a in accept or []],
                                add=[parse_choice(a) for a in add or []],
                                reject=[parse_choice(r, with_person=False) for r in reject or []])
-        rows = []
+        rows: list[dict[str, Any]] = []
         for state in ("pending", "none"):
             for item in aff.review_queue(session, incident_id, state):
-                cands = []
+                cands: list[dict[str, Any]] = []
                 for c in item.candidates:
-                    person = session.get(IrRosterPerson, int(c["person_id"]))
+                    person = session.get(IrRosterPerson, int(str(c["person_id"])))
                     if person is not None:
                         cands.append({"roster_id": person.ref, "name": mask(f"{person.surname}, {person.given}"),
                                       "probability": c.get("probability")})

@@ -42,6 +42,8 @@ def _packaged(module: str) -> Path | None:
         package = __import__(module)
     except ImportError:
         return None
+    if package.__file__ is None:
+        return None
     files = sorted(p for p in (Path(package.__file__).parent / "files").glob("*.ttf") if "Italic" not in p.name)
     return files[0] if files else None
 

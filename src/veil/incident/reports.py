@@ -76,7 +76,8 @@ def figures(session: Session, incident: IrIncident) -> Figures:
                                       .where(IrAffected.incident_id == incident.id).group_by(column)):
             counters[name][key or "unknown"] += int(n)
     days: Counter[date] = Counter(aware(n).date() for n in session.scalars(
-        select(IrAffected.notified).where(IrAffected.incident_id == incident.id, IrAffected.notified.is_not(None))))
+        select(IrAffected.notified).where(IrAffected.incident_id == incident.id, IrAffected.notified.is_not(None)))
+        if n is not None)
     progress, running = [], 0
     for day in sorted(days):
         running += days[day]
@@ -214,7 +215,7 @@ def _json(content: dict[str, Any]) -> bytes:
     return (json.dumps(content, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def _rows(content: dict[str, Any]) -> tuple[list[tuple[str, object]], dict[str, dict[str, object]]]:
+def _rows(content: dict[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, dict[str, Any]]]:
     scalars = [(k.replace("_", " "), v) for k, v in content.items()
                if isinstance(v, int | str) and not isinstance(v, bool) and k not in ("kind", "note", "title")]
     tables = {k[3:].replace("_", " "): v for k, v in content.items() if k.startswith("by_") and isinstance(v, dict)}

@@ -53,14 +53,14 @@ def upgrade() -> None:
         sa.Column('local_path', sa.String(length=2000), nullable=False, server_default=''),
     ):
         op.add_column('ir_exposed_files', column)
-    for column, parent in (('publication_id', 'publications'), ('sweep_run_id', 'sweep_runs')):
-        name = f'fk_ir_exposed_files_{column}_{parent}'
+    for key, parent in (('publication_id', 'publications'), ('sweep_run_id', 'sweep_runs')):
+        name = f'fk_ir_exposed_files_{key}_{parent}'
         if op.get_bind().dialect.name == 'sqlite':
-            op.execute(sa.text(f'ALTER TABLE ir_exposed_files ADD COLUMN {column} INTEGER '
+            op.execute(sa.text(f'ALTER TABLE ir_exposed_files ADD COLUMN {key} INTEGER '
                                f'CONSTRAINT {name} REFERENCES {parent} (id)'))
         else:
-            op.add_column('ir_exposed_files', sa.Column(column, sa.Integer(), nullable=True))
-            op.create_foreign_key(name, 'ir_exposed_files', parent, [column], ['id'])
+            op.add_column('ir_exposed_files', sa.Column(key, sa.Integer(), nullable=True))
+            op.create_foreign_key(name, 'ir_exposed_files', parent, [key], ['id'])
     op.add_column('ir_incidents', sa.Column('oversight_required', sa.Boolean(), nullable=False,
                                             server_default=sa.false()))
     op.add_column('ir_incidents', sa.Column('oversight_basis', sa.String(length=300), nullable=False,
@@ -143,7 +143,7 @@ def _merge_watch_incidents(bind: sa.Connection) -> dict[int, int]:
         elif keeper is not None:
             target = keeper
         else:
-            target = bind.execute(incidents.insert().values(
+            target = bind.execute(incidents.insert().values(  # type: ignore[index]
                 title=f"Exposed file {row['public_path']}"[:200],
                 opened_by='takedown' if taken_down else row['source'] if row['source'] in ('sweep', 'report')
                 else 'sweep',
