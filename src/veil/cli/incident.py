@@ -378,7 +378,7 @@ def report_command(
         return _Done({"kind": kind, "format": format, "out": str(out), "bytes": len(blob)},
                     f"{kind} report ({format}) -> {out}")
 
-    _run(data_dir, database_url, "json" if out is None else "text", step)
+    _run(data_dir, database_url, "json", step)  # --format names the report's format: stdout is always JSON
 
 
 @incident_app.command("oversight")

@@ -159,7 +159,8 @@ def open_or_join(session: Session, *, sha256: str, path: str | None, url: str | 
                             .order_by(IrIncident.id, IrExposedFile.id).limit(1)).first()
     if found is None:
         name = where.rstrip("/").rsplit("/", 1)[-1] or f"file {sha256[:12]}"
-        incident = open_incident(session, actor, title=title or f"Exposed file {name}"[:200], discovered=now,
+        # The default title names the bytes, not the file: a file name can carry a person's name.
+        incident = open_incident(session, actor, title=title or f"Exposed file {sha256[:12]}", discovered=now,
                                  opened_by=source, channel=source)
         exposed = add_exposed_file(session, incident, actor, name=name, sha256=sha256, size=size, location=where,
                                    exposure_start=now, exposure_end=None, start_source="discovered")

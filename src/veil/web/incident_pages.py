@@ -120,7 +120,8 @@ def review_page(request: Request, incident_id: IncidentId, me: Responder) -> Res
                 person = s.get(IrRosterPerson, int(c["person_id"]))  # type: ignore[call-overload]
                 if person is None:
                     continue
-                cands.append({"person_id": person.id, "name": mask(f"{person.surname}, {person.given}"),
+                cands.append({"person_id": person.id, "ref": person.ref,
+                              "name": mask(f"{person.surname}, {person.given}"),
                               "dob": mask(person.dob.isoformat()) if person.dob else "",
                               "anumber": mask(person.anumber), "nationality": person.nationality,
                               "probability": float(c.get("probability", 0.0)),  # type: ignore[arg-type]
