@@ -150,7 +150,8 @@ def open_command(
 
 
 @incident_app.command("list")
-def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text") -> None:
+def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+                 actor: Actor = None) -> None:
     """Every incident, newest first."""
     from sqlalchemy import select
 
@@ -162,7 +163,7 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
         for inc in session.scalars(select(IrIncident).order_by(IrIncident.id.desc())):
             rows.append({"id": inc.id, "title": inc.title, "status": inc.status, "opened_by": inc.opened_by,
                          "discovered": inc.discovered.isoformat(),
-                         "deadlines": [c.as_dict() for c in clocks.record_deadlines(session, inc)]})
+                         "deadlines": [c.as_dict() for c in clocks.record_deadlines(session, inc, _actor(actor))]})
         text = "\n".join(f"{r['id']:>5}  {r['status']:<9} {r['title']}" for r in rows) or "no incidents"
         return _Done({"incidents": rows}, text)
 
@@ -171,12 +172,12 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
 
 @incident_app.command("show")
 def show_command(incident_id: IncidentId, data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
-                 format: Format = "text") -> None:
+                 format: Format = "text", actor: Actor = None) -> None:
     """The incident: its files and exposure window, clocks and figures."""
     from veil.incident.response import summary
 
     def step(session: Any) -> _Done:
-        doc = summary(session, _get(session, incident_id))
+        doc = summary(session, _get(session, incident_id), _actor(actor))
         lines = [f"incident {doc['id']}: {doc['title']} ({doc['status']})"]
         for f in doc["files"]:
             lines.append(f"  file {f['id']} {f['sha256'][:12]}… exposed {f['exposure_start']} "

@@ -204,8 +204,8 @@ def import_status_file(session: Session, incident: IrIncident, path: Path, actor
     return statuses.import_statuses(session, incident, path, actor)
 
 
-def summary(session: Session, incident: IrIncident) -> dict[str, Any]:
-    clocks.record_deadlines(session, incident)
+def summary(session: Session, incident: IrIncident, actor: str = "veil") -> dict[str, Any]:
+    clocks.record_deadlines(session, incident, actor)
     figs = reports.oversight_figures(session, incident)
     return {"id": incident.id, "title": incident.title, "status": incident.status, "opened_by": incident.opened_by,
             "discovered": aware(incident.discovered).isoformat(), "severity": incident.severity,
