@@ -3,8 +3,8 @@ statistics workbook whose third sheet lists 600 people, a 3,000-person roster, a
 among noise, and a status file. Every figure of the oversight report is compared with the generator's truth.
 
 Tests marked `waits_for_linkage` need the linkage helper's work (issue 11: the people sheet found without --sheet,
-namesakes with the same birth date both offered, HEAD/304 requests not counted as copies). They are strict xfails:
-when that work lands they pass, pytest reports XPASS as a failure, and the mark is to be removed.
+HEAD/304 requests not counted as copies). They are strict xfails: when that work lands they pass, pytest reports
+XPASS as a failure, and the mark is to be removed.
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ def test_one_incident_and_the_exposure_window_from_the_evidence(replay: dict[str
     [exposed] = replay["show"]["files"]
     # The responder said an hour after publication; the first download 3 minutes after it moved the start.
     assert datetime.fromisoformat(exposed["exposure_start"]) == PUBLISHED + timedelta(minutes=3)
-    assert exposed["exposure_start_source"] == "access-log" and set(exposed["evidence"]) == {"manual", "access-log"}
+    assert exposed["exposure_start_source"] == "access-log"
+    assert set(exposed["evidence"]) == {"discovered", "manual", "access-log"}
     assert replay["logs"]["logs"][0]["window_moved"] is True
     assert replay["show"]["oversight_required"] is True  # protected-status data, whatever the count
     assert [c["name"] for c in replay["show"]["deadlines"]] == ["centre", "oversight"]
@@ -145,7 +146,6 @@ def test_downloaders_count_only_responses_that_delivered_the_file(replay: dict[s
     assert replay["oversight"]["downloaders"] == replay["scenario"].truth["downloaders"]
 
 
-@waits_for_linkage
 def test_namesakes_with_the_same_birth_date_are_both_offered(replay: dict[str, Any]) -> None:
     row, person, twin = replay["scenario"].namesake
     listed = next(r for r in replay["review"]["listing"]["open"] if r["row"] == row)

@@ -130,7 +130,8 @@ def make_scenario(tmp: Path, roster_size: int = 3000, exposed_rows: int = 600, d
     status_rows += [f"{p},removed,{(DISCOVERED + timedelta(days=3 + i)).isoformat()}" for i, p in enumerate(after)]
     status_rows += [f"{p},released,{(DISCOVERED + timedelta(days=1)).isoformat()}" for p in released]
     status_rows += [f"{p},custody-review,{(DISCOVERED + timedelta(days=2)).isoformat()}" for p in review]
-    status_rows.append(f"{ids[-2]},released,{DISCOVERED.isoformat()}")  # someone not affected by this incident
+    outsider = next(p for p in ids if p not in set(truth_rows))
+    status_rows.append(f"{outsider},released,{DISCOVERED.isoformat()}")  # someone not affected by this incident
     statuses = tmp / "statuses.csv"
     statuses.write_text("\n".join(status_rows) + "\n")
 
