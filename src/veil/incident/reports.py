@@ -28,6 +28,7 @@ from veil.detectors.small_cells import is_small, small_range
 from veil.findings import Verdict
 from veil.incident import access_logs, clocks
 from veil.incident.incidents import aware, exposed_files
+from veil.incident.letters import language_code
 from veil.incident.notifications import ISSUED
 from veil.policy import Policy, load_policy
 from veil.store.models_incident import (
@@ -99,15 +100,17 @@ def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
     files = exposed_files(session, incident.id)
     fig = figures(session, incident)
     mine = IrAffected.incident_id == incident.id
-    review_states = dict(session.execute(select(IrReviewItem.state, func.count())
-                                         .where(IrReviewItem.incident_id == incident.id)
-                                         .group_by(IrReviewItem.state)).tuples().all())
+    review_states = {state: int(n) for state, n in session.execute(
+        select(IrReviewItem.state, func.count()).where(IrReviewItem.incident_id == incident.id)
+        .group_by(IrReviewItem.state))}
     notices = Counter({(r, s): int(n) for r, s, n in session.execute(
         select(IrNotification.recipient, IrNotification.status, func.count()).join(IrAffected).where(mine)
         .group_by(IrNotification.recipient, IrNotification.status))})
-    by_language = Counter({(k or "unknown"): int(n) for k, n in session.execute(
-        select(IrRosterPerson.language, func.count()).join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
-        .where(mine).group_by(IrRosterPerson.language))})
+    by_language: Counter[str] = Counter()
+    for raw, n in session.execute(select(IrRosterPerson.language, func.count())
+                                  .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
+                                  .where(mine).group_by(IrRosterPerson.language)):
+        by_language[language_code(raw or "")] += int(n)  # 'Haitian Creole', 'haitian cr' and 'ht' are one
     statuses = dict(fig.breakdowns["status"])
     start = min((aware(f.exposure_start) for f in files), default=None)
     ends = [aware(f.exposure_end) for f in files if f.exposure_end]
