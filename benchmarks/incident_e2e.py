@@ -99,7 +99,7 @@ def main() -> int:
               f"{link_gb:.2f} GB (before linkage {rss_before:.2f} GB)")
 
         def settle(s: Any) -> None:
-            ref = dict(s.execute(select(IrRosterPerson.id, IrRosterPerson.ref)))
+            ref = {pid: r for pid, r in s.execute(select(IrRosterPerson.id, IrRosterPerson.ref))}
             for state in ("pending", "none"):
                 for item in aff.review_queue(s, inc_id, state):
                     want = truth_rows[item.exposed_row - 1]

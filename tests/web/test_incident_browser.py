@@ -181,7 +181,7 @@ def test_takedown_to_report_in_chromium(server: tuple[str, Gate, WatchService], 
 def _settle_rest(gate: Gate, incident: int, truth_rows: list[str | None]) -> None:
     """The clerk's other decisions, as the review page would record them."""
     with gate.db.write() as s:
-        ref = dict(s.execute(select(IrRosterPerson.id, IrRosterPerson.ref)))
+        ref = {pid: r for pid, r in s.execute(select(IrRosterPerson.id, IrRosterPerson.ref))}
         for state in ("pending", "none"):
             for item in aff.review_queue(s, incident, state):
                 want = truth_rows[item.exposed_row - 1]

@@ -84,9 +84,9 @@ def import_statuses(session: Session, incident: IrIncident, path: str | Path, ac
     p = Path(path)
     label = name or p.name
     rows = parse_status_file(p.read_bytes(), label)
-    by_ref = dict(session.execute(select(IrRosterPerson.ref, IrAffected.id)
-                                  .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
-                                  .where(IrAffected.incident_id == incident.id)))
+    by_ref = {ref: affected_id for ref, affected_id in session.execute(
+        select(IrRosterPerson.ref, IrAffected.id).join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
+        .where(IrAffected.incident_id == incident.id))}
     result = StatusImport(rows=len(rows))
     for line, ref, status, at in sorted(rows, key=lambda r: (r[3], r[0])):
         affected_id = by_ref.get(ref)
