@@ -49,6 +49,7 @@ def main() -> int:
     ap.add_argument("--roster-size", type=int, default=200_000)
     ap.add_argument("--exposed", type=int, default=6_252)
     ap.add_argument("--decoys", type=int, default=100)
+    ap.add_argument("--link-only", action="store_true", help="stop after the linkage (its time and memory)")
     args = ap.parse_args()
     from sqlalchemy import select
 
@@ -97,6 +98,10 @@ def main() -> int:
         link_gb = _rss_gb()
         print(f"  accepted {summary.accepted:,}, review {summary.review:,}, none {summary.none:,}; peak RSS "  # noqa: T201
               f"{link_gb:.2f} GB (before linkage {rss_before:.2f} GB)")
+        if args.link_only:
+            db.dispose()
+            slow = args.roster_size >= 1_000_000 and (times["link"] > LINK_SECONDS or link_gb > LINK_GB)
+            return 1 if slow else 0
 
         def settle(s: Any) -> None:
             ref = {pid: r for pid, r in s.execute(select(IrRosterPerson.id, IrRosterPerson.ref))}
