@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from support.respond import both_databases, cheap_password_hashing  # noqa: F401  (fixtures)
 from veil.incident import affected as aff
 from veil.incident import holds, incidents, notifications, reports
-from veil.incident.letters import LetterSettings, languages
+from veil.incident.letters import LetterSettings, language_code, languages, template_language
 from veil.incident.roster import import_roster
 from veil.store.engine import Database
 from veil.store.models_incident import IrHold
@@ -54,16 +54,18 @@ def test_worklist_letters_delivery_and_clock(db: Database, tmp_path: Path) -> No
         assert notifications.build_worklist(s, inc, "resp") == 0
         work = {(w.recipient, w.channel, w.language): w for w in notifications.worklist(s, inc_id)}
         assert set(work) == {("person", "hand-delivery", "es"), ("attorney", "attorney", "en"),
-                             ("person", "mail", "en")}  # French has no template: English
+                             ("person", "mail", "fr")}
         assert all("García" not in w.name and "Haddad" not in w.name for w in work.values())
         with pytest.raises(Invalid):
             notifications.generate_letters(s, inc, tmp_path / "missing", "resp")
         paths = notifications.generate_letters(s, inc, tmp_path, "resp")
-        assert sorted(p.name for p in paths) == ["notice-1-es.pdf", "notice-2-en.pdf", "notice-3-en.pdf"]
-    spanish = PdfReader(paths[0]).pages[0].extract_text()
+        assert sorted(p.name for p in paths) == ["notice-1-es.pdf", "notice-2-en.pdf", "notice-3-fr.pdf"]
+    spanish = _text(paths[0])
     assert "José García" in spanish and "número A que termina en 789" in spanish and "123456789" not in spanish
-    mail = PdfReader(tmp_path / "notice-3-en.pdf").pages[0].extract_text()
-    assert "5 Elm St" in mail and "not in the file" in mail
+    assert "a las" in spanish and "(UTC)" in spanish  # the window with its hours and zone
+    mail = _text(tmp_path / "notice-3-fr.pdf")
+    assert "5 Elm St" in mail and "Votre nom ne figurait pas dans le fichier" in mail
+    assert "Il contenait votre nom" not in mail  # a group letter does not also say the name was in the file
     person = work[("person", "hand-delivery", "es")]
     attorney = work[("attorney", "attorney", "en")]
     with db.write() as s:
@@ -78,7 +80,7 @@ def test_worklist_letters_delivery_and_clock(db: Database, tmp_path: Path) -> No
                                      at=FOUND + timedelta(days=3))
         with pytest.raises(Refused):
             notifications.mark_delivered(s, person.notification_id, "clerk", proof="again")
-        mailed = work[("person", "mail", "en")]
+        mailed = work[("person", "mail", "fr")]
         notifications.mark_sent(s, mailed.notification_id, "clerk")
         notifications.mark_returned(s, mailed.notification_id, "clerk", reason="moved")
     with db.read() as s:
@@ -114,8 +116,16 @@ def test_must_stay_zero_alert_acknowledged(db: Database, tmp_path: Path) -> None
         assert dict(reports.figures(s, inc).breakdowns["status"])[aff.MUST_STAY_ZERO] == 1
 
 
+def _text(path: Path) -> str:
+    return " ".join(PdfReader(path).pages[0].extract_text().split())
+
+
 def test_extra_language_templates(tmp_path: Path) -> None:
-    (tmp_path / "letter_person_fr.txt.j2").write_text("# Avis\nBonjour {{ name }}\n")
+    (tmp_path / "letter_person_ti.txt.j2").write_text("# Notice\n{{ name }}\n")
     settings = LetterSettings(extra_templates=tmp_path)
-    assert languages("person", settings) == ("en", "es", "fr")
-    assert languages("attorney") == ("en",)
+    assert languages("person") == ("ar", "en", "es", "fr", "hi", "ht", "pt", "ru", "uk", "zh")
+    assert "ti" in languages("person", settings) and languages("attorney") == ("en",)
+    assert language_code("Haitian Creole") == "ht" and language_code("haitian cr") == "ht"
+    assert language_code("Mandarin") == "zh" and language_code("Kreyòl") == "ht" and language_code("Tigrinya") == \
+        "tigrinya"
+    assert template_language("person", "Tigrinya") is None  # waits: never English instead

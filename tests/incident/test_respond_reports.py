@@ -1,55 +1,50 @@
-"""Report exports: outside use only when the small-cell rule and `veil check` pass; internal exports marked."""
+"""Reports: oversight gets exact figures; the public statement bands small counts with the one small-cell rule
+(`veil.detectors.small_cells`) instead of being refused, and must pass `veil check`."""
 
 from __future__ import annotations
 
 import io
-from datetime import date
+import json
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from veil.findings import FileResult, Verdict
-from veil.incident import reports
-from veil.incident.reports import Figures, export
-from veil.workflow.errors import Invalid, Refused
+from veil.incident.reports import _json, _pdf, _xlsx, banded
+from veil.policy import load_policy
+
+FIGS = {"incident_id": 4, "exposed_rows": 6252, "identified": 6200, "unidentified": 52, "held": 6185,
+        "removed_after_exposure_before_notice": 8, "removed_before_exposure": 0, "downloaders": 50,
+        "by_nationality": {"Mexico": 3000, "Guatemala": 3100, "Eritrea": 4, "Nepal": 48},
+        "by_language": {"es": 6100, "ti": 3, "ar": 9, "hi": 40}}
 
 
-def _figures(small: bool = False) -> Figures:
-    nat = [("MEX", 150), ("GTM", 146)] + ([("ERI", 4)] if small else [("HND", 4 + 10)])
-    return Figures(1, "t", 300, 298, 120,
-                   {"nationality": nat, "facility": [("North", 300)],
-                    "status": [("in-custody", 280), ("released", 20), ("removed-after-exposure-before-notice", 0)],
-                    "basis": [("in-file", 254), ("group-exposure", 46)]},
-                   [(date(2026, 3, 4), 60), (date(2026, 3, 5), 120)])
+def test_public_bands_small_counts_and_their_complement() -> None:
+    public = banded(FIGS, load_policy())
+    assert public["removed_after_exposure_before_notice"] == "fewer than 10"
+    assert public["removed_before_exposure"] == 0 and public["exposed_rows"] == 6252
+    # one small cell: the next smallest is banded too, so the total cannot give it away
+    assert public["by_nationality"] == {"Mexico": 3000, "Guatemala": 3100, "Eritrea": "fewer than 10",
+                                        "Nepal": "40 to 49"}
+    assert public["by_language"] == {"es": 6100, "ti": "fewer than 10", "ar": "fewer than 10", "hi": 40}
 
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx", "pdf"])
-def test_outside_export_passes_check(fmt: str) -> None:
-    blob = export(_figures(), fmt, outside=True)
-    if fmt == "xlsx":
+def test_zero_is_banded_when_the_policy_says_it_discloses(tmp_path: pytest.TempPathFactory) -> None:
+    policy_file = tmp_path / "p.yaml"  # type: ignore[operator]
+    policy_file.write_text("small_cells:\n  threshold: 5\n  zero_is_disclosive: true\n")
+    public = banded(FIGS, load_policy(policy_file))
+    assert public["removed_before_exposure"] == "fewer than 5" and public["removed_after_exposure_before_notice"] == 8
+
+
+@pytest.mark.parametrize("fmt", ["json", "xlsx", "pdf"])
+def test_formats(fmt: str) -> None:
+    content = {"kind": "oversight", "note": "For oversight", **FIGS}
+    blob = {"json": _json, "xlsx": _xlsx, "pdf": _pdf}[fmt](content)
+    if fmt == "json":
+        assert json.loads(blob)["unidentified"] == 52
+    elif fmt == "xlsx":
         book = load_workbook(io.BytesIO(blob))
-        assert [c.value for c in book["By nationality"]["A"]][:2] == ["nationality", "MEX"]
-    elif fmt == "pdf":
-        assert "aggregate figures" in PdfReader(io.BytesIO(blob)).pages[0].extract_text()
+        assert [c.value for c in book["By nationality"]["A"]][:2] == ["nationality", "Mexico"]
     else:
-        assert b"INTERNAL" not in blob and b"nationality,MEX,150" in blob
-
-
-def test_small_cells_refuse_outside_but_allow_internal() -> None:
-    with pytest.raises(Refused, match=r"1 count\(s\) under 10 \(nationality: ERI\)"):
-        export(_figures(small=True), "csv", outside=True)
-    blob = export(_figures(small=True), "pdf", outside=False)
-    assert "INTERNAL" in PdfReader(io.BytesIO(blob)).pages[0].extract_text()
-    with pytest.raises(Invalid):
-        export(_figures(), "docx", outside=False)
-
-
-def test_check_verdict_other_than_pass_refuses(monkeypatch: pytest.MonkeyPatch) -> None:
-    def review(blob: bytes, name: str, policy: object = None) -> FileResult:
-        return FileResult(path=name, sha256="0" * 64, size=len(blob), format="csv", verdict=Verdict.REVIEW,
-                          persons=0, findings=[])
-
-    monkeypatch.setattr("veil.pipeline.check_bytes", review)
-    with pytest.raises(Refused, match="veil check says review"):
-        reports.export(_figures(), "csv", outside=True)
+        text = PdfReader(io.BytesIO(blob)).pages[0].extract_text()
+        assert "Report to oversight" in text and "6252" in text

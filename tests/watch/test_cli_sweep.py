@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from support.watch import publish_files
 from veil.cli import app
-from veil.store.models_watch import Incident, SweepRun
+from veil.store.models_incident import IrExposedFile, IrIncident
+from veil.store.models_watch import SweepRun
 from veil.workflow import accounts
 from veil.workflow.gate import Gate
 
@@ -114,8 +115,9 @@ def test_takedown_from_the_cli_uses_the_served_sweepers_quarantine_and_incidents
     gate = Gate.open(data)
     try:
         with gate.db.read() as s:
-            incident = s.scalars(select(Incident)).one()
-            assert incident.id == action["incident_id"] and incident.sha256 == sha
+            incident = s.scalars(select(IrIncident)).one()
+            exposed = s.scalars(select(IrExposedFile)).one()
+            assert incident.id == action["incident_id"] == exposed.incident_id and exposed.sha256 == sha
             assert s.scalars(select(SweepRun)).one().trigger == "cli"
     finally:
         gate.close()

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from support.watch import BACKENDS, BENIGN, LEAKING, Receivers, publish_files
 from veil.errors import UsageError
 from veil.policy import load_policy
+from veil.store.models_incident import IrExposedFile, IrIncident
 from veil.store.models_releases import Publication
-from veil.store.models_watch import Incident, SweepRun
+from veil.store.models_watch import SweepRun
 from veil.watch.alerts import AlertSettings
 from veil.watch.scheduler import SweepScheduler
 from veil.watch.service import WatchConfig, WatchService
@@ -46,10 +47,12 @@ def test_an_unapproved_file_dropped_into_the_public_tree_is_taken_down(gate: Gat
     assert LEAKING not in Path(action.quarantined.quarantine_path).read_bytes()  # sealed at rest
     assert service.quarantine.read(action.quarantined.sha256) == LEAKING
     with gate.db.read() as s:
-        incident = s.scalars(select(Incident)).one()
-        assert incident.public_path == "stats/2024/roster.txt" and incident.exposure_start_source == "first-seen"
-        assert incident.taken_down is not None and incident.exposure_start <= incident.taken_down
-        assert incident.sha256 == action.quarantined.sha256
+        incident = s.scalars(select(IrIncident)).one()
+        exposed = s.scalars(select(IrExposedFile)).one()
+        assert incident.opened_by == "takedown" and exposed.incident_id == incident.id
+        assert exposed.location == "stats/2024/roster.txt" and exposed.exposure_start_source == "first-seen"
+        assert exposed.exposure_end is not None and exposed.exposure_start <= exposed.exposure_end
+        assert exposed.sha256 == action.quarantined.sha256 and exposed.quarantine_path
         events = [e.event for e in audit.page(s, 0, 10)]
         assert "takedown" in events and "sweep-finding" in events
         assert audit.verify(s).ok
@@ -87,10 +90,9 @@ def test_policy_can_take_down_replaced_bytes_and_the_publication_is_withdrawn(ga
     assert action.quarantined is not None
     with gate.db.read() as s:
         assert s.scalars(select(Publication)).one().withdrawn is not None
-        incident = s.scalars(select(Incident)).one()
-        assert incident.publication_id is not None
-        # The replaced bytes were first seen by this sweep: their exposure starts then, not at the publication.
-        assert incident.exposure_start_source == "first-seen"
+        exposed = s.scalars(select(IrExposedFile)).one()
+        # The replaced bytes were never published: their exposure starts at their first sighting.
+        assert exposed.publication_id is None and exposed.exposure_start_source == "first-seen"
 
 
 def test_a_file_that_passed_under_the_old_policy_is_found_under_a_stricter_one(gate: Gate, tmp_path: Path) -> None:
@@ -106,9 +108,10 @@ def test_a_file_that_passed_under_the_old_policy_is_found_under_a_stricter_one(g
     assert action.item.reasons == ("block",) and action.quarantined is not None
     assert not (public / path).exists()
     with gate.db.read() as s:
-        incident = s.scalars(select(Incident)).one()
+        exposed = s.scalars(select(IrExposedFile)).one()
         published = s.scalars(select(Publication)).one().published
-    assert incident.exposure_start_source == "publication" and incident.exposure_start == published
+    assert exposed.exposure_start_source == "publication" and exposed.exposure_start == published
+    assert exposed.publication_id is not None
     service.close()
 
 

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "veil.cli.link",
     "veil.cli.screen",
     "veil.cli.holds",
+    "veil.cli.incident",
     "veil.cli.serve",
 )
 

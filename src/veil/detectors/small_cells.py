@@ -44,10 +44,20 @@ class _Block:
     cells: list[tuple[int, int, int, str | None]] = field(default_factory=list)  # (row, col, value, row_label)
 
 
+def small_range(policy: Policy) -> tuple[int, int]:
+    """The one small-cell rule: a count of people from `lowest` to `threshold - 1` could single someone out
+    (zero too when the policy says a zero discloses). Used here and by the incident's outside reports."""
+    return (0 if policy.zero_is_disclosive else 1), policy.small_cell_threshold
+
+
+def is_small(count: int, policy: Policy) -> bool:
+    lowest, threshold = small_range(policy)
+    return lowest <= count < threshold
+
+
 def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
-    threshold = policy.small_cell_threshold
+    lowest, threshold = small_range(policy)
     grid = _Grid(table.frame)  # every row: the readers' cell limit already bounds the table
-    lowest = 0 if policy.zero_is_disclosive else 1
     small: list[str] = []
     for block in sorted(grid.blocks(lowest, threshold), key=lambda b: b.order):
         if block.integers < 0.95 * block.numbers or block.codes:

@@ -1,5 +1,6 @@
 """Who was exposed: the exposed file's people linked to the roster (veil.incident.linkage), the clerical-review
-queue, group exposure, and each affected person's status.
+queue (a clerk accepts a candidate, adds a person the linkage did not offer, or rejects the row; a `none` row is
+not final), group exposure, and each affected person's status with its history.
 
 Every affected person gets a protective hold in the same transaction that makes them affected (holds.place_hold):
 there is no moment at which someone is known to be exposed and not held.
@@ -24,7 +25,15 @@ from veil.incident.linkage import Decision, link
 from veil.incident.linkage_columns import LinkageInputError
 from veil.incident.roster import ROSTER_LINK_MAPPING, roster_frame
 from veil.store.base import utcnow
-from veil.store.models_incident import IrAffected, IrExposedFile, IrHold, IrIncident, IrReviewItem, IrRosterPerson
+from veil.store.models_incident import (
+    IrAffected,
+    IrExposedFile,
+    IrHold,
+    IrIncident,
+    IrReviewItem,
+    IrRosterPerson,
+    IrStatusChange,
+)
 from veil.workflow import audit
 from veil.workflow.errors import Invalid, NotFound, Refused
 
@@ -96,7 +105,8 @@ def link_exposed_file(session: Session, incident: IrIncident, exposed: IrExposed
                       roster_id: int, actor: str, *, exposed_mapping: Mapping[str, str] | None = None,
                       sheet: str | None = None) -> LinkSummary:
     """Link the exposed file's people to a stored roster: accepted -> affected (and held), review -> the clerical
-    queue, none -> listed as non-matches. Raises LinkageInputError when the file cannot be read (nothing written)."""
+    queue with every candidate, none -> listed as non-matches (a clerk may still add the person). Raises
+    LinkageInputError when the file cannot be read (nothing written)."""
     if exposed.incident_id != incident.id:
         raise Invalid("the exposed file belongs to another incident")
     if exposed.people or session.scalar(select(IrReviewItem.id).where(IrReviewItem.exposed_file_id == exposed.id)
@@ -119,7 +129,7 @@ def link_exposed_file(session: Session, incident: IrIncident, exposed: IrExposed
                                      candidates=cands, state="pending" if m.decision is Decision.REVIEW else "none"))
     # Two rows of the file can be one person: the second is not a new affected person.
     already = len(specs) - _add_many(session, incident, specs, actor)
-    exposed.people = len(result.matches)
+    exposed.rows = exposed.people = len(result.matches)
     accepted, review, none = (result.count(Decision.ACCEPTED), result.count(Decision.REVIEW),
                               result.count(Decision.NONE))
     add_timeline(session, incident, "linked", f"{len(result.matches):,} people in {exposed.name}: {accepted:,} "
@@ -137,26 +147,73 @@ def resolve_review(session: Session, item_id: int, actor: str, person_id: int | 
         raise NotFound(f"no review item {item_id}")
     if item.state != "pending":
         raise Refused(f"review item {item_id} is already {item.state}")
-    incident = get_incident(session, item.incident_id)
-    item.resolved_by, item.resolved = actor[:64], utcnow()
     if person_id is None:
-        item.state = "rejected"
-        add_timeline(session, incident, "review", f"review item {item.id}: no match", actor)
-        audit.append(session, PeopleLinked(actor=actor, incident_id=incident.id, exposed_file_id=item.exposed_file_id,
-                                           accepted=0, review=-1, none=1))
+        reject_row(session, item, actor)
         return None
+    return settle_row(session, item, actor, person_id)
+
+
+REVIEW_OPEN = ("pending", "none", "rejected")  # rows a clerk can still settle
+
+
+def review_item_for_row(session: Session, incident_id: int, row: int, file_id: int | None = None) -> IrReviewItem:
+    """The review item of exposed row `row` (1 = first data row); `file_id` picks the file when several have it."""
+    query = select(IrReviewItem).where(IrReviewItem.incident_id == incident_id, IrReviewItem.exposed_row == row)
+    if file_id is not None:
+        query = query.where(IrReviewItem.exposed_file_id == file_id)
+    items = list(session.scalars(query))
+    if not items:
+        raise NotFound(f"row {row} of the exposed file is not waiting for review in incident {incident_id}")
+    if len(items) > 1:
+        raise Invalid(f"row {row} is in several exposed files: name the file (FILE_ID:ROW)")
+    return items[0]
+
+
+def roster_person(session: Session, ref: str) -> IrRosterPerson:
+    """A roster person by the roster's own id (the newest roster that has it)."""
+    person = session.scalars(select(IrRosterPerson).where(IrRosterPerson.ref == ref.strip())
+                             .order_by(IrRosterPerson.roster_id.desc()).limit(1)).first()
+    if person is None:
+        raise NotFound("no roster person with that id (check the roster id column)")
+    return person
+
+
+def settle_row(session: Session, item: IrReviewItem, actor: str, person_id: int, *, add: bool = False
+               ) -> IrAffected | None:
+    """A clerk links a review row to a roster person: one of its candidates (`add=False`), or anyone in the
+    roster the linkage did not offer (`add=True`: for `none` rows and missed candidates). The person becomes
+    affected and is held. Returns None when they were affected already (another row, or a group)."""
+    if item.state not in REVIEW_OPEN:
+        raise Refused(f"row {item.exposed_row} was already settled ({item.state})")
     chosen = next((c for c in item.candidates if c.get("person_id") == person_id), None)
-    if chosen is None:
-        raise Invalid("the chosen person is not one of the item's candidates")
-    item.state = "accepted"
-    affected = _add_affected(session, incident, person_id, "review-confirmed", actor, exposed_row=item.exposed_row,
-                             probability=float(chosen.get("probability", 0.0)),  # type: ignore[arg-type]
-                             evidence=chosen.get("evidence", {}))  # type: ignore[arg-type]
-    add_timeline(session, incident, "review", f"review item {item.id}: matched", actor)
+    if chosen is None and not add:
+        raise Invalid(f"row {item.exposed_row}: that person is not one of its candidates (use add to link a person "
+                      "the linkage did not offer)")
+    incident = get_incident(session, item.incident_id)
+    item.state = "accepted" if chosen is not None else "added"
+    item.resolved_by, item.resolved = actor[:64], utcnow()
+    affected = _add_affected(session, incident, person_id, "review-confirmed" if chosen else "clerk-added", actor,
+                             exposed_row=item.exposed_row,
+                             probability=float(chosen.get("probability", 0.0)) if chosen else 1.0,  # type: ignore[arg-type]
+                             evidence=chosen.get("evidence", {}) if chosen else {"clerk": ["added", 0.0]})  # type: ignore[arg-type]
+    add_timeline(session, incident, "review", f"row {item.exposed_row}: {'matched' if chosen else 'added'} by a "
+                 "clerk", actor)
     audit.append(session, PeopleLinked(actor=actor, incident_id=incident.id, exposed_file_id=item.exposed_file_id,
-                                       accepted=1, review=-1, none=0))
+                                       accepted=1, review=-1 if item.state == "accepted" else 0,
+                                       none=-1 if chosen is None else 0))
     refresh_major(session, incident, actor)
     return affected
+
+
+def reject_row(session: Session, item: IrReviewItem, actor: str) -> None:
+    """None of the candidates: the row stays a non-match (and can still be added later)."""
+    if item.state not in ("pending", "none"):
+        raise Refused(f"row {item.exposed_row} was already settled ({item.state})")
+    item.state, item.resolved_by, item.resolved = "rejected", actor[:64], utcnow()
+    incident = get_incident(session, item.incident_id)
+    add_timeline(session, incident, "review", f"row {item.exposed_row}: no match", actor)
+    audit.append(session, PeopleLinked(actor=actor, incident_id=incident.id, exposed_file_id=item.exposed_file_id,
+                                       accepted=0, review=-1, none=1))
 
 
 def add_group_exposure(session: Session, incident: IrIncident, roster_id: int, group: str, actor: str) -> int:
@@ -185,8 +242,17 @@ def exposure_start(session: Session, incident_id: int) -> datetime | None:
     return min(starts) if starts else None
 
 
+def classify_removal(when: datetime, start: datetime | None, notified: datetime | None) -> str:
+    """A removal by its date: before the exposure, after the person's notice, or in between (must stay zero)."""
+    if start is not None and when < start:
+        return "removed-before-exposure"
+    if notified is not None and when >= notified:
+        return "removed-after-notice"
+    return MUST_STAY_ZERO
+
+
 def set_status(session: Session, affected_id: int, status: str, actor: str, *, at: datetime | None = None,
-               acknowledge_alert: bool = False) -> str:
+               acknowledge_alert: bool = False, source: str = "") -> str:
     """Record a person's status. `removed` is classified by date: before the exposure, after the notice, or
     after the exposure but before notice — the figure that must stay zero: that is refused unless
     `acknowledge_alert` records a removal that has already happened (then an alert goes on the timeline).
@@ -198,13 +264,9 @@ def set_status(session: Session, affected_id: int, status: str, actor: str, *, a
     when = when.replace(tzinfo=UTC) if when.tzinfo is None else when
     incident = get_incident(session, affected.incident_id)
     if status == "removed":
-        start = exposure_start(session, incident.id)
-        if start is not None and when < start:
-            status = "removed-before-exposure"
-        elif affected.notified is not None and when >= affected.notified:
-            status = "removed-after-notice"
-        else:
-            status = MUST_STAY_ZERO
+        notified = affected.notified.replace(tzinfo=UTC) if affected.notified and affected.notified.tzinfo is None \
+            else affected.notified
+        status = classify_removal(when, exposure_start(session, incident.id), notified)
     if status not in STATUSES:
         raise Invalid(f"status must be 'removed' or one of {', '.join(STATUSES)}")
     if status == MUST_STAY_ZERO:
@@ -217,8 +279,39 @@ def set_status(session: Session, affected_id: int, status: str, actor: str, *, a
             and not acknowledge_alert:
         raise Refused(f"affected person {affected.id} is under a protective hold: removal refused")
     previous, affected.status, affected.status_changed = affected.status, status, when
+    session.add(IrStatusChange(affected_id=affected.id, status=status, at=when, actor=actor[:64],
+                               source=source[:300]))
     audit.append(session, PersonStatusChanged(actor=actor, affected_id=affected.id, status=status, previous=previous))
     return status
+
+
+def status_history(session: Session, affected_id: int) -> list[IrStatusChange]:
+    return list(session.scalars(select(IrStatusChange).where(IrStatusChange.affected_id == affected_id)
+                                .order_by(IrStatusChange.at, IrStatusChange.id)))
+
+
+def reclassify_removals(session: Session, incident: IrIncident, actor: str) -> int:
+    """After the exposure window moved: removals are classified again by their dates. Returns how many changed."""
+    start = exposure_start(session, incident.id)
+    moved = 0
+    for affected in session.scalars(select(IrAffected).where(IrAffected.incident_id == incident.id,
+                                                             IrAffected.status.like("removed-%"))):
+        when = affected.status_changed.replace(tzinfo=UTC) if affected.status_changed.tzinfo is None \
+            else affected.status_changed
+        notified = affected.notified.replace(tzinfo=UTC) if affected.notified and affected.notified.tzinfo is None \
+            else affected.notified
+        status = classify_removal(when, start, notified)
+        if status != affected.status:
+            previous, affected.status = affected.status, status
+            session.add(IrStatusChange(affected_id=affected.id, status=status, at=when, actor=actor[:64],
+                                       source="exposure window moved"))
+            audit.append(session, PersonStatusChanged(actor=actor, affected_id=affected.id, status=status,
+                                                      previous=previous))
+            moved += 1
+    if moved:
+        add_timeline(session, incident, "status", f"{moved:,} removal(s) classified again: the exposure window "
+                     "moved", actor)
+    return moved
 
 
 def review_queue(session: Session, incident_id: int, state: str = "pending") -> list[IrReviewItem]:

@@ -2,7 +2,12 @@
 proof of delivery. The person's 30-day clock (holds.earliest_lift) starts at the first delivery of a notice to the
 person themself; a notice to the attorney is tracked but does not start it.
 
-Channels: `hand-delivery` (in custody), `mail` (released) and `attorney`. Worklist rows shown anywhere are masked.
+Letters follow the person's status at the time they are made: in custody (or in custody review) -> the facility,
+by hand; released -> the home address, by mail; removed -> the last known address, by mail, with the attorney's
+copy. Never a foreign government. The 30-day no-removal promise goes only to people it applies to (not to people
+already removed). A person whose language has no template, or whose letter has nowhere to go, waits: the notice is
+`waiting` with the reason, and is made as soon as the template or address exists (never English instead).
+Worklist rows shown anywhere are masked.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,42 +24,86 @@ from sqlalchemy.orm import Session
 from veil.atomic_files import write_atomically
 from veil.incident.events import NotificationChanged
 from veil.incident.holds import earliest_lift
-from veil.incident.letters import LetterSettings, render_pdf, render_text, template_language
+from veil.incident.incidents import exposure_window
+from veil.incident.letters import (
+    FontMissing,
+    LetterSettings,
+    language_code,
+    render_pdf,
+    render_text,
+    template_language,
+)
 from veil.masking import mask
 from veil.store.base import utcnow
-from veil.store.models_incident import IrAffected, IrExposedFile, IrIncident, IrNotification, IrRosterPerson
+from veil.store.models_incident import IrAffected, IrIncident, IrNotification, IrRosterPerson
 from veil.workflow import audit
 from veil.workflow.errors import Invalid, NotFound, Refused
 
 CHANNELS = ("hand-delivery", "mail", "attorney")
-STATUSES = ("pending", "generated", "sent", "delivered", "returned")
+STATUSES = ("waiting", "pending", "generated", "sent", "delivered", "returned")
+ISSUED = ("generated", "sent", "delivered")  # a letter exists for the notice
+IN_CUSTODY = ("in-custody", "custody-review")
 
 
 def _aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
+def removed(affected: IrAffected) -> bool:
+    return affected.status.startswith("removed-")
+
+
+def delivery(affected: IrAffected, person: IrRosterPerson) -> tuple[str, str, list[str]]:
+    """(channel, address kind, address lines) of the person's own letter, by their status now. No lines: the
+    letter has nowhere to go."""
+    if affected.status in IN_CUSTODY:
+        return "hand-delivery", "facility", [person.facility] if person.facility else []
+    lines = [ln.strip() for ln in person.address.replace(";", ",").split(",") if ln.strip()]
+    return "mail", "last-known" if removed(affected) else "home", lines
+
+
+def _plan(note: IrNotification, affected: IrAffected, person: IrRosterPerson,
+          settings: LetterSettings | None) -> None:
+    """Set the notice's channel, address and language from the person's status and language now; a notice that
+    cannot be made waits, with the reason."""
+    if note.recipient == "attorney":
+        note.channel, note.address_kind, note.language = "attorney", "attorney", "en"
+        reason = "" if person.attorney_address.strip() else "no attorney address"
+    else:
+        note.channel, note.address_kind, lines = delivery(affected, person)
+        code = language_code(person.language or "en")
+        note.language = code
+        if template_language("person", code, settings) is None:
+            reason = f"no letter template in {code}"
+        elif not lines:
+            reason = "no facility" if note.address_kind == "facility" else "no address"
+        else:
+            reason = ""
+    note.waiting_reason = reason[:200]
+    if note.status in ("waiting", "pending"):
+        note.status = "waiting" if reason else "pending"
+
+
 def build_worklist(session: Session, incident: IrIncident, actor: str,
                    settings: LetterSettings | None = None) -> int:
-    """Create the missing notices for every affected person (and their attorney). Returns how many were created."""
-    have = {(a, r) for a, r in session.execute(
-        select(IrNotification.affected_id, IrNotification.recipient).join(IrAffected)
-        .where(IrAffected.incident_id == incident.id))}
+    """Create the missing notices for every affected person (and their attorney), and look again at the waiting
+    ones (a template or an address may exist now). Returns how many were created."""
+    have = {(n.affected_id, n.recipient): n for n in session.scalars(
+        select(IrNotification).join(IrAffected).where(IrAffected.incident_id == incident.id))}
     created = 0
     rows = session.execute(select(IrAffected, IrRosterPerson).join(IrRosterPerson,
                                                                    IrRosterPerson.id == IrAffected.person_id)
                            .where(IrAffected.incident_id == incident.id).order_by(IrAffected.id))
     for affected, person in rows:
-        wanted = [("person", "hand-delivery" if person.in_custody else "mail", person.language or "en")]
-        if person.attorney:
-            wanted.append(("attorney", "attorney", "en"))
-        for recipient, channel, language in wanted:
-            if (affected.id, recipient) in have:
-                continue
-            note = IrNotification(affected_id=affected.id, recipient=recipient, channel=channel,
-                                  language=template_language(recipient, language, settings))
-            session.add(note)
-            created += 1
+        wanted = ["person"] + (["attorney"] if person.attorney else [])
+        for recipient in wanted:
+            note = have.get((affected.id, recipient))
+            if note is None:
+                note = IrNotification(affected_id=affected.id, recipient=recipient, channel="mail", status="pending")
+                session.add(note)
+                created += 1
+            if note.status in ("waiting", "pending"):
+                _plan(note, affected, person, settings)
     session.flush()
     if created:
         audit.append(session, NotificationChanged(actor=actor, notification_id=0, affected_id=0, action="created",
@@ -70,43 +120,49 @@ def _get(session: Session, notification_id: int) -> tuple[IrNotification, IrAffe
     return note, affected
 
 
-_FIELD_WORDS = {"en": {"dob": "date of birth", "nationality": "nationality", "anumber": "A-number",
-                       "facility": "detention facility"},
-                "es": {"dob": "fecha de nacimiento", "nationality": "nacionalidad", "anumber": "número A",
-                       "facility": "centro de detención"}}
+def _zone(settings: LetterSettings) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(settings.zone) if settings.zone.upper() != "UTC" else None
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid(f"unknown time zone {settings.zone!r} for letters") from None
 
 
 def letter_context(session: Session, note: IrNotification, affected: IrAffected, person: IrRosterPerson,
-                   today: datetime | None = None) -> dict[str, object]:
-    files = list(session.scalars(select(IrExposedFile).where(IrExposedFile.incident_id == affected.incident_id)))
-    start = min((f.exposure_start for f in files), default=None)
-    ends = [f.exposure_end for f in files if f.exposure_end]
-    end = max(ends) if ends else None
-    words = _FIELD_WORDS.get(note.language, _FIELD_WORDS["en"])
+                   today: datetime | None = None, settings: LetterSettings | None = None) -> dict[str, object]:
+    """What a template gets: datetimes in the letter's time zone (templates format them in their language) and
+    the exposed fields as keys (templates name them)."""
+    settings = settings or LetterSettings()
+    zone = _zone(settings)
+
+    def local(when: datetime | None) -> datetime | None:
+        return None if when is None else _aware(when).astimezone(zone) if zone else _aware(when)
+
+    start, end = exposure_window(session, affected.incident_id)
     evidence = affected.evidence or {}
-    exposed = [words[k] for k in ("dob", "nationality", "anumber") if evidence.get(k, ["missing"])[0] != "missing"]
-    exposed.append(words["facility"])
-    joiner = " y " if note.language == "es" else " and "
-    fields = ", ".join(exposed[:-1]) + joiner + exposed[-1] if len(exposed) > 1 else exposed[0]
-    if affected.basis == "group-exposure":
-        fields = ""
-    fmt = "%d/%m/%Y" if note.language == "es" else "%B %d, %Y"
+    fields = [k for k in ("dob", "nationality", "anumber") if evidence.get(k, ["missing"])[0] != "missing"]
+    fields.append("facility")
+    channel, _, lines = delivery(affected, person)
+    zone_name = (local(start) or utcnow()).tzname() if zone else "UTC"
     return {
-        "today": (today or utcnow()).strftime(fmt),
+        "today": local(today or utcnow()),
+        "zone": zone_name,
         "name": f"{person.given} {person.surname}".strip(),
-        "address_lines": [ln.strip() for ln in person.address.replace(";", ",").split(",") if ln.strip()]
-        if note.channel == "mail" else [person.facility] if person.facility else [],
+        "address_lines": lines,
+        "channel": channel,
         "attorney": person.attorney,
         "attorney_lines": [ln.strip() for ln in person.attorney_address.split(",") if ln.strip()],
         "incident_id": affected.incident_id,
         "notice_id": note.id,
         "anumber_tail": person.anumber[-3:] if person.anumber else "",
-        "exposure_start": start.strftime(fmt) if start else "?",
-        "exposure_end": end.strftime(fmt) if end else "?",
-        "fields": fields,
+        "start": local(start) or local(utcnow()),
+        "end": local(end),
+        "fields": [] if affected.basis == "group-exposure" else fields,
         "group_exposure": affected.basis == "group-exposure",
         "group": affected.group,
-        "custody": person.in_custody,
+        "custody": affected.status in IN_CUSTODY,
+        "hold": not removed(affected),  # the 30-day promise: only to people who can still be removed
+        "removed": removed(affected),
+        "removed_on": local(affected.status_changed) if removed(affected) else None,
     }
 
 
@@ -114,7 +170,8 @@ def generate_letters(session: Session, incident: IrIncident, out_dir: str | Path
                      settings: LetterSettings | None = None, today: datetime | None = None,
                      notification_ids: list[int] | None = None) -> list[Path]:
     """A PDF for every pending notice of the incident (or of those listed), written to `out_dir` as
-    notice-<id>-<language>.pdf. Written to a temporary name and renamed: a failure leaves no partial letter."""
+    notice-<id>-<language>.pdf. Each notice is planned again from the person's status first (a released person's
+    letter goes home). Written to a temporary name and renamed: a failure leaves no partial letter."""
     folder = Path(out_dir)
     if not folder.is_dir():
         raise Invalid(f"the letters folder does not exist: {folder}")
@@ -122,15 +179,21 @@ def generate_letters(session: Session, incident: IrIncident, out_dir: str | Path
     query = (select(IrNotification, IrAffected, IrRosterPerson)
              .join(IrAffected, IrAffected.id == IrNotification.affected_id)
              .join(IrRosterPerson, IrRosterPerson.id == IrAffected.person_id)
-             .where(IrAffected.incident_id == incident.id, IrNotification.status == "pending")
+             .where(IrAffected.incident_id == incident.id, IrNotification.status.in_(("pending", "waiting")))
              .order_by(IrNotification.id))
     if notification_ids is not None:
         query = query.where(IrNotification.id.in_(notification_ids))
-    rows = session.execute(query)
-    for note, affected, person in rows:
-        text = render_text(note.recipient, note.language, letter_context(session, note, affected, person, today),
-                           settings)
-        pdf = render_pdf(text, title=f"Notice {note.id}")
+    for note, affected, person in session.execute(query).all():
+        _plan(note, affected, person, settings)
+        if note.status != "pending":
+            continue
+        context = letter_context(session, note, affected, person, today, settings)
+        text = render_text(note.recipient, note.language, context, settings)
+        try:
+            pdf = render_pdf(text, title=f"Notice {note.id}", language=note.language)
+        except FontMissing as exc:
+            note.status, note.waiting_reason = "waiting", str(exc)[:200]
+            continue
         target = folder / f"notice-{note.id}-{note.language}.pdf"
         write_atomically(target, pdf)
         note.status, note.generated, note.letter_sha256 = "generated", utcnow(), hashlib.sha256(pdf).hexdigest()
@@ -192,6 +255,8 @@ class WorkItem:
     status: str
     delivered: datetime | None
     hold_until: datetime | None  # earliest lift: 30 days after the person's first delivery
+    waiting_reason: str = ""
+    address_kind: str = ""
 
 
 def worklist(session: Session, incident_id: int, status: str | None = None) -> list[WorkItem]:
@@ -205,5 +270,5 @@ def worklist(session: Session, incident_id: int, status: str | None = None) -> l
     for note, affected, person in session.execute(query):
         name = mask(f"{person.surname}, {person.given}") if note.recipient == "person" else mask(person.attorney)
         out.append(WorkItem(note.id, affected.id, note.recipient, name, note.channel, note.language, note.status,
-                            note.delivered, earliest_lift(affected)))
+                            note.delivered, earliest_lift(affected), note.waiting_reason, note.address_kind))
     return out

@@ -1,125 +1,254 @@
-"""Aggregate figures of an incident (by nationality, facility, status, basis; notification progress over time) and
-their export as CSV, XLSX or PDF.
+"""An incident's figures and its three reports.
 
-Figures are counts only. An export for outside use must pass two checks first, or it is refused: the small-cell
-rule here (no count from 1 to threshold-1 in a breakdown; the policy's `small_cells.threshold`) and `veil check`
-itself on the exported bytes (`veil.pipeline.check_bytes` must say `pass`). Internal exports are always allowed and
-are marked INTERNAL in the file.
+    oversight  exact figures (oversight is entitled to them): exposed rows, identified and unidentified people,
+               holds, notices, downloaders, statuses (removed before the exposure, after it and before notice,
+               released, in custody review), by nationality and by language
+    centre     the national incident centre's fields (clocks.centre_report) with the totals
+    public     the same totals for a public statement: every count the small-cell rule calls small
+               (`veil.detectors.small_cells`, the one rule) is shown as a band ("fewer than 10"); in a breakdown with
+               a single small cell the next smallest is banded too, so it cannot be worked out from the total. The
+               exported bytes must pass `veil check` (`veil.pipeline.check_bytes`), or the export is refused.
+
+Formats: json, xlsx, pdf. Figures are counts only: no report names a person.
 """
 
 from __future__ import annotations
 
-import csv
 import io
+import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from veil.detectors.small_cells import is_small, small_range
 from veil.findings import Verdict
+from veil.incident import access_logs, clocks
+from veil.incident.incidents import aware, exposed_files
+from veil.incident.letters import language_code
+from veil.incident.notifications import ISSUED
 from veil.policy import Policy, load_policy
-from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrRosterPerson
+from veil.store.models_incident import (
+    IrAffected,
+    IrHold,
+    IrIncident,
+    IrNotification,
+    IrReviewItem,
+    IrRosterPerson,
+)
 from veil.workflow.errors import Invalid, Refused
 
-INTERNAL_MARK = "INTERNAL - contains small counts; not for release outside the organisation"
-FORMATS = ("csv", "xlsx", "pdf")
+KINDS = ("oversight", "centre", "public")
+FORMATS = ("json", "xlsx", "pdf")
 BREAKDOWNS = ("nationality", "facility", "status", "basis")
+OVERSIGHT_MARK = "For oversight: exact figures, including small counts. Not for publication."
+STATUS_FIELDS = {"removed_before_exposure": "removed-before-exposure",
+                 "removed_after_exposure_before_notice": "removed-after-exposure-before-notice",
+                 "removed_after_notice": "removed-after-notice", "released": "released",
+                 "custody_review": "custody-review", "in_custody": "in-custody"}
 
 
 @dataclass
 class Figures:
+    """What the incident page shows: totals, breakdowns and notification progress by day."""
+
     incident_id: int
     title: str
     affected: int
     held: int
     notified: int
     breakdowns: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    # (day, people notified by the end of that day) for each day with a delivery
-    progress: list[tuple[date, int]] = field(default_factory=list)
+    progress: list[tuple[date, int]] = field(default_factory=list)  # (day, people notified by its end)
 
-    def rows(self) -> list[tuple[str, str, int]]:
-        out = [("total", "affected", self.affected), ("total", "held", self.held),
-               ("total", "notified", self.notified)]
-        for name, pairs in self.breakdowns.items():
-            out += [(name, k, v) for k, v in pairs]
-        out += [("notified by", d.isoformat(), n) for d, n in self.progress]
-        return out
+
+def _count(session: Session, query: Any) -> int:
+    return int(session.scalar(query) or 0)
 
 
 def figures(session: Session, incident: IrIncident) -> Figures:
-    rows = session.execute(select(IrAffected, IrRosterPerson).join(IrRosterPerson,
-                                                                   IrRosterPerson.id == IrAffected.person_id)
-                           .where(IrAffected.incident_id == incident.id)).all()
-    held = {a for (a,) in session.execute(select(IrHold.affected_id).join(IrAffected)
-                                          .where(IrAffected.incident_id == incident.id, IrHold.lifted.is_(None)))}
     counters: dict[str, Counter[str]] = {b: Counter() for b in BREAKDOWNS}
-    days: Counter[date] = Counter()
-    for affected, person in rows:
-        counters["nationality"][person.nationality or "unknown"] += 1
-        counters["facility"][person.facility or "unknown"] += 1
-        counters["status"][affected.status] += 1
-        counters["basis"][affected.basis] += 1
-        if affected.notified is not None:
-            days[affected.notified.date()] += 1
+    for name, column in (("nationality", IrRosterPerson.nationality), ("facility", IrRosterPerson.facility),
+                         ("status", IrAffected.status), ("basis", IrAffected.basis)):
+        for key, n in session.execute(select(column, func.count()).select_from(IrAffected)
+                                      .join(IrRosterPerson, IrRosterPerson.id == IrAffected.person_id)
+                                      .where(IrAffected.incident_id == incident.id).group_by(column)):
+            counters[name][key or "unknown"] += int(n)
+    days: Counter[date] = Counter(aware(n).date() for n in session.scalars(
+        select(IrAffected.notified).where(IrAffected.incident_id == incident.id, IrAffected.notified.is_not(None)))
+        if n is not None)
     progress, running = [], 0
     for day in sorted(days):
         running += days[day]
         progress.append((day, running))
     # 'removed after the exposure, before notice' is listed even at zero: it is the figure oversight asks for.
     counters["status"].setdefault("removed-after-exposure-before-notice", 0)
-    return Figures(incident.id, incident.title, len(rows), len(held), running,
+    affected = sum(counters["basis"].values())
+    return Figures(incident.id, incident.title, affected, _held(session, incident.id), running,
                    {b: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for b, c in counters.items()}, progress)
 
 
-def small_cells(fig: Figures, threshold: int) -> list[str]:
-    """Breakdown cells with a count from 1 to threshold-1 (status zeroes are fine: nobody is in them)."""
-    return [f"{name}: {key}" for name in ("nationality", "facility", "status", "basis")
-            for key, n in fig.breakdowns.get(name, []) if 0 < n < threshold]
+def _held(session: Session, incident_id: int) -> int:
+    return _count(session, select(func.count()).select_from(IrHold).join(IrAffected)
+                  .where(IrAffected.incident_id == incident_id, IrHold.lifted.is_(None)))
+
+
+def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
+    """Every figure of the oversight report, exact."""
+    files = exposed_files(session, incident.id)
+    fig = figures(session, incident)
+    mine = IrAffected.incident_id == incident.id
+    review_states = {state: int(n) for state, n in session.execute(
+        select(IrReviewItem.state, func.count()).where(IrReviewItem.incident_id == incident.id)
+        .group_by(IrReviewItem.state))}
+    notices = Counter({(r, s): int(n) for r, s, n in session.execute(
+        select(IrNotification.recipient, IrNotification.status, func.count()).join(IrAffected).where(mine)
+        .group_by(IrNotification.recipient, IrNotification.status))})
+    by_language: Counter[str] = Counter()
+    for raw, n in session.execute(select(IrRosterPerson.language, func.count())
+                                  .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
+                                  .where(mine).group_by(IrRosterPerson.language)):
+        by_language[language_code(raw or "")] += int(n)  # 'Haitian Creole', 'haitian cr' and 'ht' are one
+    statuses = dict(fig.breakdowns["status"])
+    start = min((aware(f.exposure_start) for f in files), default=None)
+    ends = [aware(f.exposure_end) for f in files if f.exposure_end]
+    downloaders = {r.ip for r in access_logs.requesters(session, incident.id) if r.got_copy}
+    out: dict[str, Any] = {
+        "incident_id": incident.id,
+        "exposed_files": len(files),
+        "exposed_rows": sum(f.rows for f in files),
+        "identified": _count(session, select(func.count()).select_from(IrAffected)
+                             .where(mine, IrAffected.exposed_row.is_not(None))),
+        "unidentified": sum(review_states.get(s, 0) for s in ("pending", "none", "rejected")),
+        "pending_review": review_states.get("pending", 0),
+        "group_exposure": dict(fig.breakdowns["basis"]).get("group-exposure", 0),
+        "affected": fig.affected,
+        "held": fig.held,
+        "notified_persons": sum(notices[("person", s)] for s in ISSUED),
+        "notified_attorneys": sum(notices[("attorney", s)] for s in ISSUED),
+        "delivered_persons": fig.notified,
+        "waiting_notices": notices[("person", "waiting")] + notices[("attorney", "waiting")],
+        "downloaders": len(downloaders),
+    }
+    out.update({name: statuses.get(status, 0) for name, status in STATUS_FIELDS.items()})
+    out["by_nationality"] = dict(fig.breakdowns["nationality"])
+    out["by_language"] = dict(sorted(by_language.items(), key=lambda kv: (-kv[1], kv[0])))
+    out["by_status"] = {k: v for k, v in fig.breakdowns["status"]}
+    out["exposure"] = {"start": start.isoformat() if start else None,
+                       "end": max(ends).isoformat() if ends and len(ends) == len(files) else None,
+                       "start_source": min(files, key=lambda f: aware(f.exposure_start)).exposure_start_source
+                       if files else None}
+    out["discovered"] = aware(incident.discovered).isoformat()
+    out["oversight_basis"] = incident.oversight_basis
+    out["deadlines"] = [c.as_dict() for c in clocks.deadlines(incident)]
+    return out
+
+
+def _band(value: int, policy: Policy) -> int | str:
+    return f"fewer than {small_range(policy)[1]}" if is_small(value, policy) else value
+
+
+def _range_band(value: int, width: int) -> str:
+    low = value // width * width
+    return f"{low} to {low + width - 1}"
+
+
+def banded(figs: dict[str, Any], policy: Policy) -> dict[str, Any]:
+    """The figures for a public statement: small counts as bands, with secondary banding in breakdowns."""
+    width = small_range(policy)[1]
+    out: dict[str, Any] = {}
+    for key, value in figs.items():
+        if isinstance(value, bool) or key in ("incident_id", "exposed_files"):
+            out[key] = value
+        elif isinstance(value, int):
+            out[key] = _band(value, policy)
+        elif isinstance(value, dict) and key.startswith("by_"):
+            cells: dict[str, int | str] = {k: _band(v, policy) for k, v in value.items()}
+            small = [k for k, v in cells.items() if isinstance(v, str)]
+            exact = sorted((v, k) for k, v in value.items() if not isinstance(cells[k], str) and v)
+            if len(small) == 1 and exact:
+                cells[exact[0][1]] = _range_band(exact[0][0], width)
+            out[key] = cells
+        elif key in ("exposure", "discovered"):
+            out[key] = value
+    return out
+
+
+def report(session: Session, incident: IrIncident, kind: str, policy: Policy | None = None) -> dict[str, Any]:
+    """The report's content, ready for JSON."""
+    if kind not in KINDS:
+        raise Invalid(f"a report is one of {', '.join(KINDS)}")
+    figs = oversight_figures(session, incident)
+    if kind == "oversight":
+        return {"kind": "oversight", "note": OVERSIGHT_MARK, **figs}
+    if kind == "centre":
+        centre = clocks.centre_report(session, incident)
+        return {"kind": "centre", **centre, **{k: figs[k] for k in (
+            "exposed_rows", "identified", "unidentified", "held", "notified_persons", "downloaders")}}
+    return {"kind": "public", **banded(figs, policy or load_policy())}
+
+
+def export(session: Session, incident: IrIncident, kind: str, fmt: str, policy: Policy | None = None) -> bytes:
+    """The report as `fmt` bytes. A public statement must pass `veil check`, or it is refused."""
+    if fmt not in FORMATS:
+        raise Invalid(f"a report's format is one of {', '.join(FORMATS)}")
+    policy = policy or load_policy()
+    content = report(session, incident, kind, policy)
+    blob = {"json": _json, "xlsx": _xlsx, "pdf": _pdf}[fmt](content)
+    if kind == "public":
+        from veil.pipeline import check_bytes  # the checker is heavy: only public statements need it
+
+        result = check_bytes(blob, f"incident-{incident.id}-public.{fmt}", policy=policy)
+        if result.verdict is not Verdict.PASS:
+            kinds = sorted({str(f.kind) for f in result.findings})
+            raise Refused(f"the public statement is refused: veil check says {result.verdict.value}"
+                          + (f" ({', '.join(kinds)})" if kinds else ""))
+    return blob
 
 
 # --- rendering ------------------------------------------------------------------------------------------------
 
-def _csv(fig: Figures, internal: bool) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    if internal:
-        writer.writerow([f"# {INTERNAL_MARK}"])
-    writer.writerow(["table", "category", "count"])
-    writer.writerows(fig.rows())
-    return out.getvalue().encode("utf-8")
+_TITLES = {"oversight": "Report to oversight", "centre": "Report to the national incident centre",
+           "public": "Public statement: figures"}
 
 
-def _xlsx(fig: Figures, internal: bool) -> bytes:
+def _json(content: dict[str, Any]) -> bytes:
+    return (json.dumps(content, indent=2, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def _rows(content: dict[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, dict[str, Any]]]:
+    scalars = [(k.replace("_", " "), v) for k, v in content.items()
+               if isinstance(v, int | str) and not isinstance(v, bool) and k not in ("kind", "note", "title")]
+    tables = {k[3:].replace("_", " "): v for k, v in content.items() if k.startswith("by_") and isinstance(v, dict)}
+    return scalars, tables
+
+
+def _xlsx(content: dict[str, Any]) -> bytes:
     import xlsxwriter
 
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     bold = book.add_format({"bold": True})
     sheet = book.add_worksheet("Summary")
-    r = 0
-    if internal:
-        sheet.write(r, 0, INTERNAL_MARK, bold)
-        r += 2
-    sheet.write_row(r, 0, ["Incident", fig.incident_id], bold)
-    for label, value in (("Affected", fig.affected), ("Held", fig.held), ("Notified", fig.notified)):
-        r += 1
+    sheet.write(0, 0, _TITLES[content["kind"]], bold)
+    if content.get("note"):
+        sheet.write(1, 0, content["note"])
+    scalars, tables = _rows(content)
+    for r, (label, value) in enumerate(scalars, start=3):
         sheet.write_row(r, 0, [label, value])
-    for name, pairs in fig.breakdowns.items():
+    sheet.set_column(0, 0, 42)
+    for name, cells in tables.items():
         ws = book.add_worksheet(f"By {name}"[:31])
         ws.write_row(0, 0, [name, "people"], bold)
-        for i, (k, v) in enumerate(pairs, start=1):
+        for i, (k, v) in enumerate(cells.items(), start=1):
             ws.write_row(i, 0, [k, v])
-    ws = book.add_worksheet("Notified over time")
-    ws.write_row(0, 0, ["date", "people notified"], bold)
-    for i, (d, n) in enumerate(fig.progress, start=1):
-        ws.write_row(i, 0, [d.isoformat(), n])
     book.close()
     return out.getvalue()
 
 
-def _pdf(fig: Figures, internal: bool) -> bytes:
+def _pdf(content: dict[str, Any]) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import LETTER
     from reportlab.lib.styles import getSampleStyleSheet
@@ -127,29 +256,24 @@ def _pdf(fig: Figures, internal: bool) -> bytes:
 
     styles = getSampleStyleSheet()
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=LETTER, title=f"Incident {fig.incident_id} figures", author="Veil")
-    story: list[object] = []
-    if internal:
-        story.append(Paragraph(INTERNAL_MARK, styles["Heading4"]))
-    story.append(Paragraph(f"Incident {fig.incident_id}: aggregate figures", styles["Title"]))
-    data = [["", "people"], ["affected", fig.affected], ["under protective hold", fig.held],
-            ["notified", fig.notified]]
-    for name, pairs in fig.breakdowns.items():
+    title = f"{_TITLES[content['kind']]}: incident {content['incident_id']}"
+    doc = SimpleDocTemplate(out, pagesize=LETTER, title=title, author="Veil")
+    story: list[object] = [Paragraph(title, styles["Title"])]
+    if content.get("note"):
+        story.append(Paragraph(content["note"], styles["Heading4"]))
+    scalars, tables = _rows(content)
+    data: list[list[object]] = [["", "count"], *[[label, value] for label, value in scalars]]
+    for name, cells in tables.items():
         data.append([f"by {name}", ""])
-        data += [[f"   {k}", v] for k, v in pairs]
-    data.append(["notified by date", ""])
-    data += [[f"   {d.isoformat()}", n] for d, n in fig.progress]
-    table = Table(data, colWidths=[320, 80])
+        data += [[f"   {k}", v] for k, v in cells.items()]
+    table = Table(data, colWidths=[330, 110], repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
                                ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("FONTSIZE", (0, 0), (-1, -1), 9)]))
     story += [Spacer(1, 8), table]
-    for name in ("nationality", "status"):
-        pairs = [(k, v) for k, v in fig.breakdowns.get(name, []) if v][:15]
+    for name in ("nationality", "language"):
+        pairs = [(k, v) for k, v in tables.get(name, {}).items() if isinstance(v, int) and v][:15]
         if pairs:
             story.append(KeepTogether([Paragraph(f"People by {name}", styles["Heading3"]), _bars(pairs)]))
-    if len(fig.progress) > 1:
-        story.append(KeepTogether([Paragraph("People notified over time", styles["Heading3"]),
-                                   _progress(fig.progress)]))
     doc.build(story)
     return out.getvalue()
 
@@ -169,46 +293,3 @@ def _bars(pairs: list[tuple[str, int]]) -> object:
     chart.valueAxis.labels.fontSize = 7
     drawing.add(chart)
     return drawing
-
-
-def _progress(points: list[tuple[date, int]]) -> object:
-    from reportlab.graphics.charts.lineplots import LinePlot
-    from reportlab.graphics.shapes import Drawing, String
-
-    drawing = Drawing(440, 170)
-    plot = LinePlot()
-    plot.x, plot.y, plot.width, plot.height = 50, 30, 370, 120
-    first = points[0][0]
-    plot.data = [[((d - first).days, n) for d, n in points]]
-    plot.xValueAxis.valueMin = 0
-    plot.yValueAxis.valueMin = 0
-    plot.xValueAxis.labels.fontSize = plot.yValueAxis.labels.fontSize = 7
-    drawing.add(plot)
-    drawing.add(String(50, 5, f"days since {first.isoformat()}", fontSize=7))
-    return drawing
-
-
-def export(fig: Figures, fmt: str, *, outside: bool, policy: Policy | None = None) -> bytes:
-    """The figures as `fmt` bytes. `outside=True` refuses (Refused) unless the small-cell rule and `veil check`
-    both pass; internal exports are marked INTERNAL."""
-    if fmt not in FORMATS:
-        raise Invalid(f"export format is one of {', '.join(FORMATS)}")
-    render = {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}[fmt]
-    if not outside:
-        return render(fig, True)
-    policy = policy or load_policy()
-    small = small_cells(fig, policy.small_cell_threshold)
-    if small:
-        listed = "; ".join(small[:5]) + (f" and {len(small) - 5} more" if len(small) > 5 else "")
-        raise Refused(f"not for outside use: {len(small)} count(s) under {policy.small_cell_threshold} "
-                      f"({listed}); export it as internal or wait for larger groups")
-    blob = render(fig, False)
-    from veil.pipeline import check_bytes
-
-    result = check_bytes(blob, f"incident-{fig.incident_id}-figures.{fmt}", policy=policy)
-    if result.verdict is not Verdict.PASS:
-        kinds = sorted({str(f.kind) for f in result.findings})
-        raise Refused(f"not for outside use: veil check says {result.verdict.value}"
-                      + (f" ({', '.join(kinds)})" if kinds else ""))
-    return blob
-

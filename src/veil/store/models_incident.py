@@ -1,9 +1,11 @@
-"""Incident response: the incident record, the roster, affected people, holds, notifications and downloads.
+"""Incident response: the one incident record, its exposed files, the roster, affected people, holds, statuses,
+notifications and downloads.
 
-Tables are prefixed `ir_`. The watch's minimal `incidents` row (opened by a takedown) is referred to by id only
-(`watch_incident_id`), so this area does not depend on the watch's migration order. The roster and affected-person
-tables hold personal data by necessity (they are the system of records extract); everything shown from them
-outside a letter is masked by the code that reads them.
+Tables are prefixed `ir_`. There is one incident model: a takedown, a sweep finding, an outside report and a manual
+opening all open or join the same `IrIncident` for the same file bytes (`veil.incident.incidents.open_or_join`);
+what the sweeper knows about a file (site, verdict, reasons, quarantine, publication) lives on its `IrExposedFile`.
+The roster and affected-person tables hold personal data by necessity (they are the system of records extract);
+everything shown from them outside a letter is masked by the code that reads them.
 """
 
 from __future__ import annotations
@@ -21,9 +23,8 @@ class IrIncident(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
-    # takedown | report | manual
+    # takedown | report | sweep | manual | publication: the first signal
     opened_by: Mapped[str] = mapped_column(String(20), default="manual")
-    watch_incident_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
     # The clock starts at discovery, not at the moment the record was created.
     discovered: Mapped[datetime] = mapped_column(UTCDateTime)
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -40,6 +41,11 @@ class IrIncident(Base):
     centre_reported: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     centre_reference: Mapped[str] = mapped_column(String(100), default="")
     oversight_reported: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Whether the oversight clock runs: Veil's determination (protected-status data in the exposed file), unless a
+    # responder recorded another one with a reason (`oversight_set_by` is then their name).
+    oversight_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    oversight_basis: Mapped[str] = mapped_column(String(300), default="")
+    oversight_set_by: Mapped[str] = mapped_column(String(64), default="")
     # deadline names already written to the timeline as met or missed
     deadlines_recorded: Mapped[list[str]] = mapped_column(JSON, default=list)
     closed: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -53,10 +59,26 @@ class IrExposedFile(Base):
     name: Mapped[str] = mapped_column(String(500))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(BigInteger, default=0)
-    location: Mapped[str] = mapped_column(String(2000))  # URL or path where it was exposed
+    location: Mapped[str] = mapped_column(String(2000))  # URL or path where it was exposed (the first one seen)
+    locations: Mapped[list[str]] = mapped_column(JSON, default=list)  # every public path and URL of these bytes
+    # The exposure window starts at the earliest evidence: {"publication" | "first-seen" | "access-log" |
+    # "reported" | "manual" | "discovered": ISO time}; `exposure_start_source` names the one that won.
     exposure_start: Mapped[datetime] = mapped_column(UTCDateTime)
+    exposure_start_source: Mapped[str] = mapped_column(String(20), default="discovered")
+    evidence: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     exposure_end: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_source: Mapped[str] = mapped_column(String(20), default="")  # takedown | manual
+    rows: Mapped[int] = mapped_column(Integer, default=0)  # rows of people in the file (set when linked)
     people: Mapped[int] = mapped_column(Integer, default=0)
+    # What the sweeper and the checker know about the bytes (masked kinds and reasons only).
+    site: Mapped[str] = mapped_column(String(500), default="")
+    verdict: Mapped[str] = mapped_column(String(20), default="")
+    reasons: Mapped[list[str]] = mapped_column(JSON, default=list)
+    finding_kinds: Mapped[list[str]] = mapped_column(JSON, default=list)
+    quarantine_path: Mapped[str] = mapped_column(String(1000), default="")
+    local_path: Mapped[str] = mapped_column(String(2000), default="")  # the copy a responder gave (not kept by Veil)
+    publication_id: Mapped[int | None] = mapped_column(ForeignKey("publications.id"), nullable=True)
+    sweep_run_id: Mapped[int | None] = mapped_column(ForeignKey("sweep_runs.id"), nullable=True)
 
 
 class IrDisclosure(Base):
@@ -149,6 +171,20 @@ class IrAffected(Base):
     notified: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)  # first delivery: the 30-day clock
 
 
+class IrStatusChange(Base):
+    """A person's status history: every status recorded, with when it happened and who recorded it from where."""
+
+    __tablename__ = "ir_status_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    affected_id: Mapped[int] = mapped_column(ForeignKey("ir_affected.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(50))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)  # when it happened
+    recorded: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), default="")
+    source: Mapped[str] = mapped_column(String(300), default="")  # a status file's name, "web", "review"
+
+
 class IrReviewItem(Base):
     """An exposed row the linkage could not settle: its candidates wait for a clerk."""
 
@@ -160,7 +196,8 @@ class IrReviewItem(Base):
     exposed_row: Mapped[int] = mapped_column(Integer)
     # [{"person_id": int, "probability": float, "evidence": {...}}, ...] best first
     candidates: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
-    # pending | accepted | rejected ; unmatched rows are kept as 'none' so the list of non-matches is complete
+    # pending | accepted | rejected | added, and 'none' for rows with no candidate: kept so the list of non-matches
+    # is complete, and not final (a clerk can still add the person by their roster id)
     state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     resolved_by: Mapped[str] = mapped_column(String(64), default="")
     resolved: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -188,8 +225,12 @@ class IrNotification(Base):
     # hand-delivery | mail | attorney
     channel: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10), default="en")
-    # pending | generated | sent | delivered | returned
+    # facility (in custody) | home (released) | last-known (removed) | attorney
+    address_kind: Mapped[str] = mapped_column(String(20), default="")
+    # waiting (no template in the person's language, or no font for its script) | pending | generated | sent |
+    # delivered | returned
     status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    waiting_reason: Mapped[str] = mapped_column(String(200), default="")
     created: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     generated: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     letter_sha256: Mapped[str] = mapped_column(String(64), default="")

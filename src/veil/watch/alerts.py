@@ -1,9 +1,11 @@
-"""Alerts: an e-mail over SMTP and a JSON webhook for each sweep that flags something.
+"""Alerts: an e-mail over SMTP and a JSON webhook for each sweep that flags something, and for each incident
+clock that reaches 50% or 90% of its time.
 
 What an alert carries: the site, and per file its public path, sha256, verdict, reasons, finding kinds, whether
-it was taken down and the incident number. Never finding messages or samples: an alert travels through mail
-servers and chat tools, so it holds nothing a masked sample could hint at. Delivery failures are returned (and
-recorded by the caller), never raised: a dead mail server must not stop a takedown.
+it was taken down and the incident number; for a clock, the incident number and title, the clock, how much of its
+time is gone and when it is due. Never finding messages, samples or names: an alert travels through mail servers
+and chat tools, so it holds nothing a masked sample could hint at. Delivery failures are returned (and recorded by
+the caller), never raised: a dead mail server must not stop a takedown.
 """
 
 from __future__ import annotations
@@ -41,7 +43,27 @@ def payload(site: str, files: list[dict[str, Any]]) -> dict[str, Any]:
     return {"event": "veil.sweep.flagged", "site": site, "files": files}
 
 
+def clock_payload(warnings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Incident clock warnings (`veil.incident.clocks.ClockWarning.as_dict()`)."""
+    return {"event": "veil.incident.clock", "warnings": warnings}
+
+
+def _subject(doc: dict[str, Any]) -> str:
+    if doc.get("event") == "veil.incident.clock":
+        worst = max(w["percent"] for w in doc["warnings"])
+        return f"[Veil] {len(doc['warnings'])} incident deadline warning(s), {worst}% of the time gone"
+    taken = sum(1 for f in doc["files"] if f.get("taken_down"))
+    return f"[Veil] {len(doc['files'])} public file(s) flagged" + (f", {taken} taken down" if taken else "")
+
+
 def _mail_text(doc: dict[str, Any]) -> str:
+    if doc.get("event") == "veil.incident.clock":
+        lines = ["Incident deadlines:", ""]
+        for w in doc["warnings"]:
+            left = max(w["remaining_seconds"], 0) / 3600
+            lines.append(f"- incident #{w['incident_id']}: {w['percent']}% of the time gone to {w['what']}; due "
+                         f"{w['due']} ({left:.1f} h left)")
+        return "\n".join(lines + ["", "Open Veil's incident page to report or record the report."]) + "\n"
     lines = [f"Veil's sweep of {doc['site']} flagged {len(doc['files'])} public file(s).", ""]
     for f in doc["files"]:
         action = f"TAKEN DOWN (incident #{f['incident_id']})" if f.get("taken_down") else "still public"
@@ -57,10 +79,8 @@ def send(settings: AlertSettings, doc: dict[str, Any]) -> list[str]:
     """Deliver one alert by every configured channel; returns the failures (channel and error type)."""
     failures = []
     if settings.smtp_host and settings.mail_to:
-        taken = sum(1 for f in doc["files"] if f.get("taken_down"))
         message = EmailMessage()
-        message["Subject"] = (f"[Veil] {len(doc['files'])} public file(s) flagged"
-                              + (f", {taken} taken down" if taken else ""))
+        message["Subject"] = _subject(doc)
         message["From"] = settings.mail_from
         message["To"] = ", ".join(settings.mail_to)
         message.set_content(_mail_text(doc))

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from veil.incident.incidents import exposed_files, open_or_join
 from veil.store.base import utcnow
 from veil.store.models_watch import ExternalReport
 from veil.watch.events import ExternalReportReceived
@@ -101,7 +102,15 @@ def check(service: WatchService, report_id: int) -> str:
             row.status, row.verdict, row.updated = status, verdict, utcnow()
             if incident_id is not None:
                 row.incident_id = incident_id
+                _join(s, incident_id, row)
     return status
+
+
+def _join(session: Session, incident_id: int, report: ExternalReport) -> None:
+    """The report is a signal of its own on the incident the takedown opened: its time is exposure evidence."""
+    for exposed in exposed_files(session, incident_id):
+        open_or_join(session, sha256=exposed.sha256, path=report.public_path or None, url=report.url,
+                     source="report", actor="public", seen_at=report.created)
 
 
 def public_dict(report: ExternalReport) -> dict[str, Any]:

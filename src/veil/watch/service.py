@@ -22,9 +22,11 @@ from sqlalchemy.orm import Session
 
 import veil.store.models_watch  # noqa: F401  (registers the sweeper's tables on Base.metadata)
 from veil.errors import UsageError
+from veil.incident import clocks, incidents
 from veil.store.base import utcnow
+from veil.store.models_incident import IrExposedFile, IrIncident
 from veil.store.models_releases import Decision, DecisionFile, Publication
-from veil.store.models_watch import Incident, SweepRun
+from veil.store.models_watch import SweepRun
 from veil.watch import alerts
 from veil.watch.approvals import Approval, ApprovalAnswer
 from veil.watch.events import SweepFlagged, TakedownFailedEvent, TakenDown
@@ -172,7 +174,17 @@ class WatchService:
         failures = []
         if fresh and self.config.alerts.enabled:
             failures = alerts.send(self.config.alerts, alerts.payload(self.site_name, [a.alert_dict() for a in fresh]))
+        failures += self.warn_clocks()
         return SweepOutcome(run_id, report, actions, failures)
+
+    def warn_clocks(self) -> list[str]:
+        """The incidents' clock warnings now due (50% and 90% of each clock), through the alert channels. Each
+        warning is recorded once, so each goes out once (when no channel is set, it stays on the timeline)."""
+        with self.gate.db.write() as s:
+            due = [w.as_dict() for w in clocks.open_incidents_warnings(s, ACTOR)]
+        if not due or not self.config.alerts.enabled:
+            return []
+        return alerts.send(self.config.alerts, alerts.clock_payload(due))
 
     def _recheck(self, report: SweepReport) -> DbApprovals:
         """The gate writes a file to the site a moment before it commits the publication record: a file the sweep
@@ -229,20 +241,16 @@ class WatchService:
 
     def _open_incident(self, s: Session, run_id: int, action: Action, approvals: DbApprovals,
                        kinds: tuple[str, ...]) -> int:
+        """Open or join the incident for the taken-down bytes: the first sighting and the publication record are
+        its exposure evidence, the takedown ends the exposure."""
         item, moved = action.item, action.quarantined
         assert moved is not None
         pub = approvals.publication(item.path)
-        start: datetime
-        if item.approval.published is not None:
-            start, source = item.approval.published, "publication"
-        else:
-            start, source = datetime.fromisoformat(item.first_seen), "first-seen"
-        incident = Incident(source="sweep", site=self.site_name, public_path=item.path, sha256=moved.sha256,
-                            size=moved.size, verdict=item.verdict.value, reasons=list(item.reasons),
-                            finding_kinds=list(kinds), quarantine_path=moved.quarantine_path, exposure_start=start,
-                            exposure_start_source=source, taken_down=moved.moved,
-                            publication_id=pub.id if pub is not None else None, sweep_run_id=run_id)
-        s.add(incident)
+        incident = incidents.open_or_join(
+            s, sha256=moved.sha256, path=item.path, url=None, source="takedown", actor=ACTOR,
+            seen_at=datetime.fromisoformat(item.first_seen), taken_down=moved.moved, size=moved.size,
+            site=self.site_name, verdict=item.verdict.value, reasons=item.reasons, finding_kinds=kinds,
+            quarantine_path=moved.quarantine_path, sweep_run_id=run_id)
         if pub is not None:
             live = s.get(Publication, pub.id)
             if live is not None and live.withdrawn is None:
@@ -254,13 +262,18 @@ class WatchService:
         return incident.id
 
 
-def incident_dict(incident: Incident) -> dict[str, Any]:
-    end = incident.taken_down or utcnow()
-    return {"id": incident.id, "status": incident.status, "source": incident.source, "site": incident.site,
-            "public_path": incident.public_path, "sha256": incident.sha256, "size": incident.size,
-            "verdict": incident.verdict, "reasons": incident.reasons, "finding_kinds": incident.finding_kinds,
-            "exposure": {"start": incident.exposure_start.isoformat(timespec="seconds"),
-                         "start_source": incident.exposure_start_source,
-                         "end": incident.taken_down.isoformat(timespec="seconds") if incident.taken_down else None,
-                         "seconds": round((end - incident.exposure_start).total_seconds(), 1)},
-            "quarantined": bool(incident.quarantine_path), "opened": incident.opened.isoformat(timespec="seconds")}
+def incident_dict(incident: IrIncident, files: list[IrExposedFile]) -> dict[str, Any]:
+    """An incident as the sweeper's staff API shows it: its files, where they were, their exposure windows."""
+    return {"id": incident.id, "status": incident.status, "source": incident.opened_by, "title": incident.title,
+            "opened": incident.created.isoformat(timespec="seconds"),
+            "files": [{"public_path": f.location, "locations": f.locations, "sha256": f.sha256, "size": f.size,
+                       "site": f.site, "verdict": f.verdict, "reasons": f.reasons, "finding_kinds": f.finding_kinds,
+                       "quarantined": bool(f.quarantine_path), "exposure": exposure_dict(f)} for f in files]}
+
+
+def exposure_dict(exposed: IrExposedFile) -> dict[str, Any]:
+    start = incidents.aware(exposed.exposure_start)
+    end = incidents.aware(exposed.exposure_end) if exposed.exposure_end else None
+    return {"start": start.isoformat(timespec="seconds"), "start_source": exposed.exposure_start_source,
+            "end": end.isoformat(timespec="seconds") if end else None, "end_source": exposed.end_source,
+            "seconds": round(((end or utcnow()) - start).total_seconds(), 1), "evidence": exposed.evidence}

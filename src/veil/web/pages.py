@@ -15,9 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sqlalchemy import select
 
 from veil.incident import incidents
-from veil.store.base import utcnow
 from veil.store.models_accounts import User
-from veil.store.models_incident import IrExposedFile, IrIncident
 from veil.store.models_releases import Publication, ReleaseFile
 from veil.web.rendering import render
 from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
@@ -264,16 +262,10 @@ def open_incident_for_file(request: Request, release_id: ReleaseId, principal: I
 
 
 def _incident_for(session: Any, actor: str, pub: Publication) -> int:
-    joined = session.scalar(select(IrExposedFile.incident_id).join(IrIncident)
-                            .where(IrExposedFile.sha256 == pub.sha256, IrIncident.status != "closed")
-                            .order_by(IrExposedFile.incident_id).limit(1))
-    if joined is not None:
-        return int(joined)
-    incident = incidents.open_incident(session, actor, title=f"Exposed file {pub.path}"[:200], discovered=utcnow(),
-                                       reporter=actor, channel="gate", opened_by="manual")
-    incidents.add_exposed_file(session, incident, actor, name=pub.path.rsplit("/", 1)[-1], sha256=pub.sha256,
-                               size=session.get(ReleaseFile, pub.file_id).size, location=pub.path,
-                               exposure_start=pub.published, exposure_end=pub.withdrawn)
+    """The open incident holding these bytes, or a new one; its exposure starts at the publication record."""
+    incident = incidents.open_or_join(session, sha256=pub.sha256, path=pub.path, url=None, source="manual",
+                                      actor=actor, size=session.get(ReleaseFile, pub.file_id).size,
+                                      exposed_to=pub.withdrawn)
     return int(incident.id)
 
 

@@ -42,7 +42,7 @@ def capabilities(principal: Principal | None) -> dict[str, bool]:
         "publish": principal.has("publisher"),
         "audit": principal.has("auditor", "admin"),
         "admin": principal.has("admin"),
-        "incidents": principal.has("incident_responder", "auditor"),
+        "incidents": principal.has("incident_responder", "authorising_official", "auditor"),
     }
 
 

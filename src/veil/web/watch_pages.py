@@ -18,7 +18,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from veil.store.models_watch import ExternalReport, Incident, SweepRun
+from veil.store.models_incident import IrExposedFile, IrIncident
+from veil.store.models_watch import ExternalReport, SweepRun
 from veil.watch import reports
 from veil.watch.report import summary
 from veil.watch.scheduler import SweepScheduler
@@ -127,10 +128,17 @@ def incidents_api(request: Request, principal: Watcher,
                   status: Annotated[str | None, Query(pattern="^(open|closed)$")] = None,
                   limit: Annotated[int, Query(ge=1, le=500)] = 100) -> list[dict[str, Any]]:
     with gate_of(request).db.read() as s:
-        query = select(Incident).order_by(Incident.id.desc()).limit(limit)
-        if status:
-            query = query.where(Incident.status == status)
-        return [incident_dict(i) for i in s.scalars(query)]
+        query = select(IrIncident).order_by(IrIncident.id.desc()).limit(limit)
+        if status == "open":
+            query = query.where(IrIncident.status != "closed")
+        elif status == "closed":
+            query = query.where(IrIncident.status == "closed")
+        found = list(s.scalars(query))
+        files: dict[int, list[IrExposedFile]] = {}
+        for f in s.scalars(select(IrExposedFile).where(IrExposedFile.incident_id.in_([i.id for i in found]))
+                           .order_by(IrExposedFile.id)):
+            files.setdefault(f.incident_id, []).append(f)
+        return [incident_dict(i, files.get(i.id, [])) for i in found]
 
 
 @router.get("/api/watch/reports")

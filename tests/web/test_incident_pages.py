@@ -32,7 +32,8 @@ def site(tmp_path: Path) -> Iterator[tuple[Gate, object]]:
                     policy=load_policy(), scanner=fake_scanner, data_dir=tmp_path)
         app = create_app(gate, start_worker=False)
         with db.write() as s:
-            for name, roles in {"ir": ["incident_responder"], "aud": ["auditor"], "sub": ["submitter"]}.items():
+            for name, roles in {"ir": ["incident_responder"], "aud": ["auditor"], "sub": ["submitter"],
+                             "ao": ["authorising_official"]}.items():
                 accounts.create_user(s, name, PASSWORD, roles, actor="setup")
         yield gate, app
 
@@ -56,6 +57,7 @@ def test_pages_review_and_roles(site: tuple[Gate, object], tmp_path: Path) -> No
         s.add(roster)
         s.flush()
         people = [IrRosterPerson(roster_id=roster.id, ref=f"P{i}", given=g, surname=sn, anumber="123456789",
+                                 address="1 Main St, Springfield",
                                  groups=[]) for i, (g, sn) in enumerate([("Jose", "Garcia"), ("Josefa", "Garcia")])]
         s.add_all(people)
         s.flush()
@@ -69,7 +71,7 @@ def test_pages_review_and_roles(site: tuple[Gate, object], tmp_path: Path) -> No
     listing = ir.get("/incidents")
     assert listing.status_code == 200 and "centre: running" in listing.text
     page = ir.get(f"/incidents/{ids[0]}")
-    assert page.status_code == 200 and "min left" in page.text and "Waiting for clerical review" in page.text
+    assert page.status_code == 200 and "min left" in page.text and "Rows waiting for a clerk" in page.text
     review = ir.get(f"/incidents/{ids[0]}/review")
     assert "G*****, J***" in review.text and "Garcia" not in review.text and "123456789" not in review.text
     token = _CSRF.search(review.text)
@@ -102,15 +104,19 @@ def test_pages_review_and_roles(site: tuple[Gate, object], tmp_path: Path) -> No
         s.query(IrAffected).one().notified = datetime.now(UTC) - timedelta(days=31)
     assert ir.post(f"/incidents/{ids[0]}/holds/1/lift", data=lift).status_code == 303
     assert "0 active, 1 lifted" in ir.get(f"/incidents/{ids[0]}/holds").text
-    assert _login(app, "aud").get(f"/incidents/{ids[0]}/holds").status_code == 403
-    internal = ir.get(f"/incidents/{ids[0]}/figures.csv")
-    assert internal.status_code == 200 and internal.content.startswith(b"# INTERNAL")
-    refused = ir.get(f"/incidents/{ids[0]}/figures.pdf?outside=1")  # one person: a small cell
-    assert refused.status_code == 409 and "Garcia" not in refused.text
-    assert ir.get(f"/incidents/{ids[0]}/figures.docx").status_code == 422
     aud = _login(app, "aud")
+    holds_page = aud.get(f"/incidents/{ids[0]}/holds")  # auditors see holds and notices, and cannot act
+    assert holds_page.status_code == 200 and "0 active, 1 lifted" in holds_page.text
+    assert "/lift\"" not in holds_page.text
+    assert aud.get(f"/incidents/{ids[0]}/notices").status_code == 200
+    oversight = ir.get(f"/incidents/{ids[0]}/report/oversight.json")
+    assert oversight.status_code == 200 and oversight.json()["affected"] == 1
+    public = ir.get(f"/incidents/{ids[0]}/report/public.json")  # one person: banded, not refused
+    assert public.status_code == 200 and public.json()["affected"] == "fewer than 10" and "Garcia" not in public.text
+    assert ir.get(f"/incidents/{ids[0]}/report/public.docx").status_code == 422
     assert aud.get(f"/incidents/{ids[0]}").status_code == 200
     assert aud.get(f"/incidents/{ids[0]}/review").status_code == 403
+    assert _login(app, "ao").get(f"/incidents/{ids[0]}").status_code == 200  # authorising officials read
     assert _login(app, "sub").get("/incidents").status_code == 403
     assert TestClient(app, follow_redirects=False).get("/incidents").status_code in (302, 303)  # type: ignore[arg-type]
     assert ir.get("/incidents/999").status_code == 404

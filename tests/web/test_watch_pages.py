@@ -8,13 +8,23 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from support.watch import LEAKING
+from support.watch import CAST, LEAKING
 from veil.watch.service import WatchConfig, WatchService
 from veil.web.app import create_app
 from veil.workflow import accounts
 from veil.workflow.gate import Gate
 
 BASE = "https://www.agency.example/pub"
+
+
+@pytest.fixture
+def gate(gate: Gate) -> Gate:
+    """The shared gate with the sweeper tests' cast of users and its public folder."""
+    Path(gate.site.root).mkdir(parents=True, exist_ok=True)  # type: ignore[attr-defined]
+    with gate.db.write() as s:
+        for name, roles in CAST.items():
+            accounts.create_user(s, name, "correct horse battery", roles, actor="setup")
+    return gate
 
 
 @pytest.fixture
@@ -43,7 +53,7 @@ def test_a_reported_url_is_swept_at_once_and_tracked(gate: Gate, client: TestCli
     staff = client.get("/api/watch/reports", headers=_token(gate, "irene")).json()
     assert staff[0]["incident_id"] and staff[0]["note"] == "names of applicants"
     incidents = client.get("/api/watch/incidents", headers=_token(gate, "audrey")).json()
-    assert incidents[0]["public_path"] == "docs/list.txt" and incidents[0]["exposure"]["end"]
+    assert incidents[0]["files"][0]["public_path"] == "docs/list.txt" and incidents[0]["files"][0]["exposure"]["end"]
     assert client.get("/api/reports/not-a-token").status_code == 404
 
 
