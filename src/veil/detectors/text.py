@@ -178,7 +178,9 @@ def _add_person(acc: _Accumulator, hit: NameHit, seg: Segment | None, tied: list
     same_sentence = seg is not None and all(_in(seg, i) for i in tied)
     if not same_sentence:
         person.scope = "paragraph"
-    for ident in tied:
+    # The nearest identifier and birth date are this person's: a list of "name, A-number, born ..." lines without
+    # full stops is one "sentence" holding everyone's numbers.
+    for ident in sorted(tied, key=lambda i: i.start - hit.end if i.start >= hit.end else 2 * (hit.start - i.end)):
         if ident.label not in person.ties:
             person.ties.append(ident.label)
         if ident.identifies and person.ident is None:
