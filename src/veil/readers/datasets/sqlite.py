@@ -92,9 +92,12 @@ def _connect(path: Path, ctx: ReadContext) -> sqlite3.Connection:
 
 def _limit_time(connection: sqlite3.Connection, ctx: ReadContext) -> None:
     """One query may take QUERY_SECONDS and never more than the file has left: a view that never ends (a recursive
-    CTE) costs that view, not the rest of the database."""
-    deadline = min(ctx.budget.started + ctx.budget.limits.seconds, time.monotonic() + QUERY_SECONDS)
-    connection.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+    CTE) costs that view, not the rest of the database. The query stops itself a little before the file's budget
+    runs out: the budget's watchdog would otherwise have to raise inside SQLite's callbacks, where an exception can
+    be swallowed (by a garbage-collector callback, say) instead of ending the check."""
+    budget = ctx.budget
+    deadline = min(budget.started + budget.limits.seconds * 0.9, time.monotonic() + QUERY_SECONDS)
+    connection.set_progress_handler(lambda: int(bool(budget.exceeded) or time.monotonic() > deadline), 10_000)
 
 
 _ALLOWED = frozenset({sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION, sqlite3.SQLITE_RECURSIVE})

@@ -78,6 +78,7 @@ def _read(blob: bytes, reader: Callable[..., tuple[Any, Any]], label: str, ctx: 
     names = list(strings.columns)
     labels: dict[str, str | None] = dict(meta.column_names_to_labels or {})
     strings = _apply_value_labels(strings, meta)
+    strings = strings.with_columns(pl.col(pl.String).map_elements(_utf8_read_as_cp1252, return_dtype=pl.String))
     header = [(labels.get(name) or "").strip() or name for name in names]
     frame = strings.rename({name: f"c{i}" for i, name in enumerate(names)})
     where = f"data ({label}, {len(names)} variables)"
@@ -87,6 +88,18 @@ def _read(blob: bytes, reader: Callable[..., tuple[Any, Any]], label: str, ctx: 
     yield from _metadata(meta, names, labels)
 
 
+def _utf8_read_as_cp1252(text: str) -> str:
+    """Stata before 14 and old SPSS files have no declared encoding and are read as Windows-1252; a file written
+    in UTF-8 then shows 'NÃºÃ±ez' for 'Núñez', a name no detector knows. Text that is valid UTF-8 once re-encoded
+    is taken as UTF-8 (what ftfy does for the common case)."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
 def _apply_value_labels(strings: pl.DataFrame, meta: Any) -> pl.DataFrame:
     """Coded values as their labels, as SPSS and Stata show them; a value without a label stays as it is."""
     value_labels: dict[str, dict[Any, str]] = meta.variable_value_labels or {}
@@ -94,7 +107,7 @@ def _apply_value_labels(strings: pl.DataFrame, meta: Any) -> pl.DataFrame:
     for name, mapping in value_labels.items():
         if name not in strings.columns or not mapping:
             continue
-        spelled = {cell_text(code): str(text) for code, text in mapping.items() if cell_text(code) is not None}
+        spelled = {cell_text(code): _utf8_read_as_cp1252(str(text)) for code, text in mapping.items() if cell_text(code) is not None}
         replaced.append(pl.col(name).replace(spelled))
     return strings.with_columns(replaced) if replaced else strings
 
