@@ -39,8 +39,8 @@ from typing import Any
 import polars as pl
 
 from veil.detectors.text_status import find_statuses
-from veil.incident.holds import linked_rows, manifest_columns
 from veil.incident.linkage_columns import LinkageInputError, read_people_table
+from veil.incident.manifest_match import linked_rows, manifest_columns
 from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
