@@ -125,6 +125,8 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(WorkflowError)
     async def workflow_error(request: Request, exc: WorkflowError) -> Response:
+        # An operator sees what was refused where; the message stays out of the log (it can name a file).
+        log.info("%s %s refused (%d, %s)", request.method, _route(request), exc.status, type(exc).__name__)
         return _error(request, exc.status, str(exc))
 
     @app.exception_handler(RequestValidationError)

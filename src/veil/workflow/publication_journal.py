@@ -32,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from veil.shown_names import shown_name
 from veil.store.base import utcnow
 from veil.store.engine import Database
 from veil.store.models_journal import PublicationCommit
@@ -76,24 +77,25 @@ def journal_folder(site: object) -> Path | None:
 
 def check_collisions(site_root: Path, paths: list[str]) -> None:
     """Refuse (409) paths that cannot be published as files: a folder already at the path, a file where one of
-    its folders must go, or two paths of the batch where one is the other's folder. The message names the file
-    name only, and nothing is logged."""
+    its folders must go, or two paths of the batch where one is the other's folder. The message shows the file
+    name as the gate shows names (masked when it holds personal data), and nothing is logged."""
     root = Path(site_root).resolve()
     wanted = {PurePosixPath(p) for p in paths}
     for rel in sorted(wanted):
         if rel.is_absolute() or ".." in rel.parts or not rel.parts:
             raise Refused("the publication path must stay inside the public site")
         if any(parent in wanted for parent in rel.parents):
-            raise Refused(f"{rel.name} cannot be published: another file of this publication is in the way (a "
-                          "file and a folder of the same name)")
+            raise Refused(f"{shown_name(rel.name)} cannot be published: it would collide with another file of this "
+                          "publication (a file and a folder of the same name)")
         target = root.joinpath(*rel.parts)
         if target.is_dir() and not target.is_symlink():
-            raise Refused(f"{rel.name} cannot be published: the public site has a folder of that name there")
+            raise Refused(f"{shown_name(rel.name)} cannot be published: it would collide with a folder of that name "
+                          "on the public site")
         for parent in list(rel.parents)[:-1]:
             place = root.joinpath(*parent.parts)
             if place.exists() and not place.is_dir():
-                raise Refused(f"{rel.name} cannot be published: the public site has a file where its folder "
-                              "must go")
+                raise Refused(f"{shown_name(rel.name)} cannot be published: the public site has a file where its "
+                              "folder must go, and the two would collide")
 
 
 class PublicationJournal:
