@@ -87,7 +87,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
         return ColumnClass(index, header, "empty", 1.0, ("no values",))
     ev: list[str] = []
     if hint:
-        ev.append(f"header '{header}' names: {KIND_WORDS.get(hint, hint.replace('-', ' '))}")
+        ev.append(f"its header names: {KIND_WORDS.get(hint, hint.replace('-', ' '))}")
 
     # Each test runs once per distinct value: statistics columns repeat a handful of labels thousands of times.
     counts = Counter(vals)

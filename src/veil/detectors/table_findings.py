@@ -37,9 +37,24 @@ def describe(table: Table, c: ColumnClass) -> str:
 def quoted_header(header: str) -> str:
     """A header as findings quote it. A header word is quoted; anything else that may be a row of data taken for
     the header (a name, a number, a date, an address) is masked: Veil's own report must not name anyone."""
+    if _holds_a_name(header):
+        return mask(header)
     if header_class(header) is not None:
         return header
     return mask(header) if _DIGIT_OR_MAIL.search(header) or reads_as_a_name(header, 0.5) else header
+
+
+_CAPITALISED = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _holds_a_name(header: str) -> bool:
+    """A long 'header' with a header word in it can be a row's free-text note ('Xavier Leroy (A-number unknown)
+    claimed asylum'): any two neighbouring capitalised words that read as a name make it data."""
+    words = _CAPITALISED.findall(header)
+    if len(words) < 3:
+        return False
+    pairs = zip(words, words[1:], strict=False)
+    return any(a[0].isupper() and b[0].isupper() and names.name_likeness(f"{a} {b}") >= 0.5 for a, b in pairs)
 
 
 def reads_as_a_name(header: str, at_least: float) -> bool:
