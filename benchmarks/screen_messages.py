@@ -23,7 +23,12 @@ from pathlib import Path
 from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"heldout": DATA / "screen_messages_heldout.jsonl", "dev": DATA / "screen_messages_dev.jsonl"}
+DEV2 = Path(__file__).resolve().parent.parent / "tests" / "screen" / "data" / "messages_dev2.jsonl"
+SETS = {
+    "heldout": DATA / "screen_messages_heldout.jsonl",
+    "dev": DATA / "screen_messages_dev.jsonl",
+    "dev2": DEV2,  # written by the second-round engineer before tuning; a dev set, tuned on
+}
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
 # used as soon as it exists, so the figures follow the engineers' change without editing this table.
@@ -121,7 +126,7 @@ def select(outcomes: list[Outcome], key: str) -> list[Outcome]:
     return [o for o in outcomes if o.row[field] == value]
 
 
-def report(results: dict[str, list[Outcome]], show_text: bool) -> None:
+def report(results: dict[str, list[Outcome]], show_text: bool, summary: set[str]) -> None:
     names = list(results)
     print("veil screen on outbound messages; positive class: disclose; blocked = verdict != pass")
     known = {member.value for member in RecipientKind}
@@ -141,10 +146,14 @@ def report(results: dict[str, list[Outcome]], show_text: bool) -> None:
         if sec != section:
             section = sec
             print(f"{sec}:")
-        cells = [Tally.of(select(results[name], key)).cell() for name in names]
+        cells = [" " * len(HEADER) if name in summary and sec != "all" else Tally.of(select(results[name], key)).cell()
+                 for name in names]
         print(f"  {title:<32}" + GAP.join(cells))
     for name in names:
         wrong = [o for o in results[name] if o.wrong]
+        if name in summary:
+            print(f"\n{name}: {len(wrong)} misclassified (summary only: per-message errors not shown)")
+            continue
         errors = [o for o in results[name] if o.reason.startswith("error:")]
         print(f"\n{name}: {len(wrong)} misclassified"
               + (f", {len(errors)} raised an error (counted as blocked)" if errors else ""))
@@ -165,13 +174,17 @@ def load(path: Path) -> list[dict[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("heldout", "dev", "both"), default="both", help="which set (default both)")
+    parser.add_argument("--set", choices=("heldout", "dev", "dev2", "both", "all"), default="both",
+                        help="which set: both = heldout and dev (default), all = heldout, dev and dev2")
+    parser.add_argument("--heldout-summary", action="store_true",
+                        help="print only the overall figures when the held-out set is screened (for tuning rounds)")
     parser.add_argument("--errors", action="store_true", help="also print the text of each misclassified message")
     args = parser.parse_args()
-    names = list(SETS) if args.set == "both" else [args.set]
+    names = {"both": ["heldout", "dev"], "all": list(SETS)}.get(args.set, [args.set])
     screen({"id": "warm-up", "recipient_kind": "public", "text": "Loading the rules is not timed."})
     results = {name: [screen(row) for row in load(SETS[name])] for name in names}
-    report(results, args.errors)
+    summary = {"heldout"} if args.heldout_summary and "heldout" in names else set()
+    report(results, args.errors, summary)
     return 0
 
 
