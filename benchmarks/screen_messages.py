@@ -110,8 +110,11 @@ def groups(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
     """(section, title, key=value filter) for every group present in any set, in a stable order."""
     out = [("all", "all", "")]
     out += [("language", lang, f"lang={lang}") for lang in LANGS if any(r["lang"] == lang for r in rows)]
-    out += [("recipient kind", kind, f"recipient_kind={kind}") for kind in KINDS
-            if any(r["recipient_kind"] == kind for r in rows)]
+    out += [
+        ("recipient kind", kind, f"recipient_kind={kind}")
+        for kind in KINDS
+        if any(r["recipient_kind"] == kind for r in rows)
+    ]
     tags = sorted({r["kind"] for r in rows}, key=lambda t: (min(r["label"] for r in rows if r["kind"] == t), t))
     for tag in tags:
         labels = sorted({r["label"] for r in rows if r["kind"] == tag})
@@ -135,9 +138,11 @@ def report(results: dict[str, list[Outcome]], show_text: bool, summary: set[str]
         print(f"recipient kinds RecipientKind lacks, screened as their stand-in: {', '.join(stand_ins)}")
     for name in names:
         seconds = [o.seconds for o in results[name]]
-        print(f"{name}: {len(seconds)} messages screened in {sum(seconds):.2f} s, "
-              f"{sum(seconds) * 1000 / max(1, len(seconds)):.1f} ms each on average, "
-              f"median {sorted(seconds)[len(seconds) // 2] * 1000:.1f} ms, slowest {max(seconds) * 1000:.1f} ms")
+        print(
+            f"{name}: {len(seconds)} messages screened in {sum(seconds):.2f} s, "
+            f"{sum(seconds) * 1000 / max(1, len(seconds)):.1f} ms each on average, "
+            f"median {sorted(seconds)[len(seconds) // 2] * 1000:.1f} ms, slowest {max(seconds) * 1000:.1f} ms"
+        )
     titles = [f"{name} ({len(results[name])} messages)" for name in names]
     print(f"\n{'':34}" + GAP.join(f"{title:<{len(HEADER)}}" for title in titles))
     print(f"{'':34}" + GAP.join(HEADER for _ in names))
@@ -146,8 +151,10 @@ def report(results: dict[str, list[Outcome]], show_text: bool, summary: set[str]
         if sec != section:
             section = sec
             print(f"{sec}:")
-        cells = [" " * len(HEADER) if name in summary and sec != "all" else Tally.of(select(results[name], key)).cell()
-                 for name in names]
+        cells = [
+            " " * len(HEADER) if name in summary and sec != "all" else Tally.of(select(results[name], key)).cell()
+            for name in names
+        ]
         print(f"  {title:<32}" + GAP.join(cells))
     for name in names:
         wrong = [o for o in results[name] if o.wrong]
@@ -155,8 +162,10 @@ def report(results: dict[str, list[Outcome]], show_text: bool, summary: set[str]
             print(f"\n{name}: {len(wrong)} misclassified (summary only: per-message errors not shown)")
             continue
         errors = [o for o in results[name] if o.reason.startswith("error:")]
-        print(f"\n{name}: {len(wrong)} misclassified"
-              + (f", {len(errors)} raised an error (counted as blocked)" if errors else ""))
+        print(
+            f"\n{name}: {len(wrong)} misclassified"
+            + (f", {len(errors)} raised an error (counted as blocked)" if errors else "")
+        )
         for o in sorted(wrong, key=lambda o: (o.blocked, o.row["kind"], o.row["id"])):
             r = o.row
             what = "wrongly blocked" if o.blocked else "missed"
@@ -174,10 +183,17 @@ def load(path: Path) -> list[dict[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("heldout", "dev", "dev2", "both", "all"), default="both",
-                        help="which set: both = heldout and dev (default), all = heldout, dev and dev2")
-    parser.add_argument("--heldout-summary", action="store_true",
-                        help="print only the overall figures when the held-out set is screened (for tuning rounds)")
+    parser.add_argument(
+        "--set",
+        choices=("heldout", "dev", "dev2", "both", "all"),
+        default="both",
+        help="which set: both = heldout and dev (default), all = heldout, dev and dev2",
+    )
+    parser.add_argument(
+        "--heldout-summary",
+        action="store_true",
+        help="print only the overall figures when the held-out set is screened (for tuning rounds)",
+    )
     parser.add_argument("--errors", action="store_true", help="also print the text of each misclassified message")
     args = parser.parse_args()
     names = {"both": ["heldout", "dev"], "all": list(SETS)}.get(args.set, [args.set])
