@@ -28,6 +28,7 @@ SETS = {
     "heldout": DATA / "screen_messages_heldout.jsonl",
     "dev": DATA / "screen_messages_dev.jsonl",
     "dev2": DEV2,  # written by the second-round engineer before tuning; a dev set, tuned on
+    "probe": DEV2.with_name("messages_probe.jsonl"),  # written after the first tuning round, to find classes
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
@@ -185,7 +186,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--set",
-        choices=("heldout", "dev", "dev2", "both", "all"),
+        choices=("heldout", "dev", "dev2", "probe", "both", "all"),
         default="both",
         help="which set: both = heldout and dev (default), all = heldout, dev and dev2",
     )

@@ -14,9 +14,10 @@ says (a status) and WHO it says it of (a reference):
     statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
                exposed") makes the pronouns after it ("they", "many of them") generic too
     law_subject a law, regulation, treaty or policy as the subject ("8 CFR 208.6 forbids ...", "the Convention
-               prohibits returning a person ..."): framing, and its role nouns ("a person", "the applicant") and
-               pronouns are whoever the rule covers
-    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing
+               prohibits returning a person ..."): a generic subject; under one, role nouns ("a person", "the
+               applicant") and pronouns are whoever the rule covers
+    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing, unless
+               it gives a status as its reason ("we can't share it because his asylum case is confidential")
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
     weak_refs  "some passengers", a definite plural ("the passengers"), and, failing closed, any word for people
@@ -210,7 +211,7 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     own = rules(lang)
     result = SentenceResult(False, lang)
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
-    if not result.statuses or _any(own.refusal, sentence):
+    if not result.statuses or _refuses(own, sentence, result.statuses):
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
     law = _any(own.law_subject, sentence)
@@ -218,7 +219,7 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     result.refs = [
         r
         for r in _refs(own, sentence, names=True)
-        if not (generic_subject and (_by_pronoun(r) or (law and _ROLE_NOUN.match(r.text))))
+        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text)))
     ]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
@@ -246,6 +247,21 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
         result.reason = "a claim or event stated about someone"
     context_candidate = (_any(own.quantifier, sentence) or bool(result.finite)) and not framed
     return result, context_candidate, not framed
+
+
+# A refusal gives no answer ("we cannot confirm or deny whether ..."), unless it gives its reason: "we cannot share
+# his file because his asylum case is confidential" says the very thing it withholds.
+_REASON = re.compile(
+    r"\b(?:because|since|as|given that|due to|porque|ya que|pues|dado que|parce qu|car|paske|poutèt)\b", re.IGNORECASE
+)
+
+
+def _refuses(own: _Rules, sentence: str, statuses: list[RuleMatch]) -> bool:
+    found = [m for p in own.refusal for m in p.finditer(sentence)]
+    if not found:
+        return False
+    reasons = [m.end() for m in _REASON.finditer(sentence, min(m.end() for m in found))]
+    return not (reasons and any(s.span[0] >= reasons[0] for s in statuses))
 
 
 def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
@@ -283,7 +299,8 @@ _PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leur
 _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son|sa)\b", re.IGNORECASE)
 
 
-# Under a law as subject, a role noun is whoever the rule covers ("returning a person", "the applicant's consent").
+# Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
+# applicant's consent", "una persona que tema ...").
 _ROLE_NOUN = re.compile(
     r"^\s*(?:the|a|an|any|each|every|such|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
     r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|"
