@@ -254,6 +254,48 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
 _REASON = re.compile(
     r"\b(?:because|since|as|given that|due to|porque|ya que|pues|dado que|parce qu|car|paske|poutèt)\b", re.IGNORECASE
 )
+
+
+def _refuses(own: _Rules, sentence: str, statuses: list[RuleMatch]) -> bool:
+    found = [m for p in own.refusal for m in p.finditer(sentence)]
+    if not found:
+        return False
+    reasons = [m.end() for m in _REASON.finditer(sentence, min(m.end() for m in found))]
+    return not (reasons and any(s.span[0] >= reasons[0] for s in statuses))
+
+
+def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
+    """Status statements in the patterns of `langs` (those whose triggers the sentence holds: the same result,
+    faster), minus those inside a neutral phrase of any language."""
+    found = [
+        RuleMatch(category, m.group(0), span=m.span())
+        for r in langs
+        for category, patterns in rules(r).status.items()
+        for p in patterns
+        for m in p.finditer(sentence)
+    ]
+    if not found:
+        return found
+    found = list({m.span: m for m in reversed(found)}.values())[::-1]  # one match per span (I-589 is in every file)
+    neutral = [m.span() for r in LANGS for p in rules(r).neutral for m in p.finditer(sentence)]
+    return [m for m in found if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral)]
+
+
+def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
+    out = [
+        RuleMatch(category, m.group(0))
+        for category, patterns in own.refs.items()
+        for p in patterns
+        for m in p.finditer(sentence)
+    ]
+    if names and not out:  # a name only matters when nothing else already identifies the people
+        out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence) if not h.official)
+    return out
+
+
+# A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
+# generic subject it is that subject.
+_PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leurs|yo)\s*$", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son|sa)\b", re.IGNORECASE)
 
 
