@@ -79,7 +79,10 @@ PASSING = {
         (THIRD, "Landlords must not ask whether a tenant has applied for asylum."),
     ],
     "an anonymized story": [
-        (PUBLIC, "A father we'll call Tomás told us he fled the gangs with his son; we changed details to protect them."),
+        (
+            PUBLIC,
+            "A father we'll call Tomás told us he fled the gangs with his son; we changed details to protect them.",
+        ),
     ],
     "counts of cases, not of people": [
         (PUBLIC, "Of the 3,400 asylum applications decided in Chicago last year, 900 were granted."),
