@@ -2,8 +2,10 @@
 
     uv run python benchmarks/screen_messages.py                     # both sets, figures side by side
     uv run python benchmarks/screen_messages.py --set dev --errors  # also the texts of the misclassified messages
+    uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
-The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there). Each message is
+The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
+round's tests/screen/data/messages_{dev2,probe}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". Figures are given
 for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags of the messages
