@@ -59,6 +59,10 @@ DISCLOSING = {
         (THIRD, "Asiento 7: CUXIL, Rony — TR pendiente, no sube."),
         (FG, "14 YAT, Edwin  CF+ referred, HOLD"),
     ],
+    "one case's state, whoever it belongs to (a name the name finder does not know)": [
+        (FG, "Nayeli K'anil's fear interview was rescheduled to May."),
+        (FG, "El caso de asilo de Ixchel Tz'unun sigue en trámite."),
+    ],
     "fear or harm without the keywords": [
         (FG, "Mr. Rashidov told us he fears prosecution for deserting, so his removal is on hold."),
         (THIRD, "She left Guatemala because of what the gang did to her brother and her case is open."),
@@ -77,6 +81,7 @@ PASSING = {
     ],
     "a rule about anyone": [
         (THIRD, "Landlords must not ask whether a tenant has applied for asylum."),
+        (PUBLIC, "An applicant whose asylum claim is denied may appeal within 30 days."),
     ],
     "an anonymized story": [
         (
