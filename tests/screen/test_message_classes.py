@@ -62,6 +62,7 @@ DISCLOSING = {
     "one case's state, whoever it belongs to (a name the name finder does not know)": [
         (FG, "Nayeli K'anil's fear interview was rescheduled to May."),
         (FG, "El caso de asilo de Ixchel Tz'unun sigue en trámite."),
+        (FG, "ZHANG Wei is in asylum proceedings and will not travel."),
     ],
     "fear or harm without the keywords": [
         (FG, "Mr. Rashidov told us he fears prosecution for deserting, so his removal is on hold."),
