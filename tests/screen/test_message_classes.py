@@ -40,6 +40,7 @@ DISCLOSING = {
         (THIRD, "The Ajanel twins' names were in the material that went up on our site last month."),
         (PUBLIC, "Si usted estuvo en Dilley en abril, sus datos podrían haber sido afectados. Llámenos."),
         (THIRD, "Kèk moun nan gwoup 3 jen an te afekte pa pwoblèm sit entènèt la."),
+        (PUBLIC, "Fanmi Jasmin te ladan lis ki te sou sit la pa erè."),
     ],
     "a witness or informant in apposition or by what they do": [
         (PUBLIC, "Community note: Rolando Tax, a cooperating witness in the labor case, is not being deported."),
@@ -68,6 +69,8 @@ DISCLOSING = {
         (FG, "Mr. Rashidov told us he fears prosecution for deserting, so his removal is on hold."),
         (THIRD, "She left Guatemala because of what the gang did to her brother and her case is open."),
         (FG, "Le Sr. Ramos fue remitido a un oficial que evaluará si corre peligro en su país."),
+        (FG, "Mesye Lafleur di si li tounen Jakmèl l ap mouri."),
+        (FG, "Madan Benoit ap tann desizyon biwo azil la."),
     ],
 }
 
