@@ -281,9 +281,12 @@ def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
     return [m for m in found if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral)]
 
 
+_NAME_BY_SHAPE = "person's name (by shape)"  # a refs category whose matches are names: masked when shown
+
+
 def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     out = [
-        RuleMatch(category, m.group(0))
+        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE)
         for category, patterns in own.refs.items()
         for p in patterns
         for m in p.finditer(sentence)
