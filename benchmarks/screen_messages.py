@@ -2,8 +2,10 @@
 
     uv run python benchmarks/screen_messages.py                     # both sets, figures side by side
     uv run python benchmarks/screen_messages.py --set dev --errors  # also the texts of the misclassified messages
+    uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
-The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there). Each message is
+The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
+round's tests/screen/data/messages_{dev2,probe}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". Figures are given
 for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags of the messages
@@ -23,7 +25,13 @@ from pathlib import Path
 from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).resolve().parent / "data"
-SETS = {"heldout": DATA / "screen_messages_heldout.jsonl", "dev": DATA / "screen_messages_dev.jsonl"}
+DEV2 = Path(__file__).resolve().parent.parent / "tests" / "screen" / "data" / "messages_dev2.jsonl"
+SETS = {
+    "heldout": DATA / "screen_messages_heldout.jsonl",
+    "dev": DATA / "screen_messages_dev.jsonl",
+    "dev2": DEV2,  # written by the second-round engineer before tuning; a dev set, tuned on
+    "probe": DEV2.with_name("messages_probe.jsonl"),  # written after the first tuning round, to find classes
+}
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
 # used as soon as it exists, so the figures follow the engineers' change without editing this table.
@@ -105,8 +113,11 @@ def groups(rows: list[dict[str, str]]) -> list[tuple[str, str, str]]:
     """(section, title, key=value filter) for every group present in any set, in a stable order."""
     out = [("all", "all", "")]
     out += [("language", lang, f"lang={lang}") for lang in LANGS if any(r["lang"] == lang for r in rows)]
-    out += [("recipient kind", kind, f"recipient_kind={kind}") for kind in KINDS
-            if any(r["recipient_kind"] == kind for r in rows)]
+    out += [
+        ("recipient kind", kind, f"recipient_kind={kind}")
+        for kind in KINDS
+        if any(r["recipient_kind"] == kind for r in rows)
+    ]
     tags = sorted({r["kind"] for r in rows}, key=lambda t: (min(r["label"] for r in rows if r["kind"] == t), t))
     for tag in tags:
         labels = sorted({r["label"] for r in rows if r["kind"] == tag})
@@ -121,7 +132,7 @@ def select(outcomes: list[Outcome], key: str) -> list[Outcome]:
     return [o for o in outcomes if o.row[field] == value]
 
 
-def report(results: dict[str, list[Outcome]], show_text: bool) -> None:
+def report(results: dict[str, list[Outcome]], show_text: bool, summary: set[str]) -> None:
     names = list(results)
     print("veil screen on outbound messages; positive class: disclose; blocked = verdict != pass")
     known = {member.value for member in RecipientKind}
@@ -130,9 +141,11 @@ def report(results: dict[str, list[Outcome]], show_text: bool) -> None:
         print(f"recipient kinds RecipientKind lacks, screened as their stand-in: {', '.join(stand_ins)}")
     for name in names:
         seconds = [o.seconds for o in results[name]]
-        print(f"{name}: {len(seconds)} messages screened in {sum(seconds):.2f} s, "
-              f"{sum(seconds) * 1000 / max(1, len(seconds)):.1f} ms each on average, "
-              f"median {sorted(seconds)[len(seconds) // 2] * 1000:.1f} ms, slowest {max(seconds) * 1000:.1f} ms")
+        print(
+            f"{name}: {len(seconds)} messages screened in {sum(seconds):.2f} s, "
+            f"{sum(seconds) * 1000 / max(1, len(seconds)):.1f} ms each on average, "
+            f"median {sorted(seconds)[len(seconds) // 2] * 1000:.1f} ms, slowest {max(seconds) * 1000:.1f} ms"
+        )
     titles = [f"{name} ({len(results[name])} messages)" for name in names]
     print(f"\n{'':34}" + GAP.join(f"{title:<{len(HEADER)}}" for title in titles))
     print(f"{'':34}" + GAP.join(HEADER for _ in names))
@@ -141,13 +154,21 @@ def report(results: dict[str, list[Outcome]], show_text: bool) -> None:
         if sec != section:
             section = sec
             print(f"{sec}:")
-        cells = [Tally.of(select(results[name], key)).cell() for name in names]
+        cells = [
+            " " * len(HEADER) if name in summary and sec != "all" else Tally.of(select(results[name], key)).cell()
+            for name in names
+        ]
         print(f"  {title:<32}" + GAP.join(cells))
     for name in names:
         wrong = [o for o in results[name] if o.wrong]
+        if name in summary:
+            print(f"\n{name}: {len(wrong)} misclassified (summary only: per-message errors not shown)")
+            continue
         errors = [o for o in results[name] if o.reason.startswith("error:")]
-        print(f"\n{name}: {len(wrong)} misclassified"
-              + (f", {len(errors)} raised an error (counted as blocked)" if errors else ""))
+        print(
+            f"\n{name}: {len(wrong)} misclassified"
+            + (f", {len(errors)} raised an error (counted as blocked)" if errors else "")
+        )
         for o in sorted(wrong, key=lambda o: (o.blocked, o.row["kind"], o.row["id"])):
             r = o.row
             what = "wrongly blocked" if o.blocked else "missed"
@@ -165,13 +186,24 @@ def load(path: Path) -> list[dict[str, str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--set", choices=("heldout", "dev", "both"), default="both", help="which set (default both)")
+    parser.add_argument(
+        "--set",
+        choices=("heldout", "dev", "dev2", "probe", "both", "all"),
+        default="both",
+        help="which set: both = heldout and dev (default), all = heldout, dev and dev2",
+    )
+    parser.add_argument(
+        "--heldout-summary",
+        action="store_true",
+        help="print only the overall figures when the held-out set is screened (for tuning rounds)",
+    )
     parser.add_argument("--errors", action="store_true", help="also print the text of each misclassified message")
     args = parser.parse_args()
-    names = list(SETS) if args.set == "both" else [args.set]
+    names = {"both": ["heldout", "dev"], "all": list(SETS)}.get(args.set, [args.set])
     screen({"id": "warm-up", "recipient_kind": "public", "text": "Loading the rules is not timed."})
     results = {name: [screen(row) for row in load(SETS[name])] for name in names}
-    report(results, args.errors)
+    summary = {"heldout"} if args.heldout_summary and "heldout" in names else set()
+    report(results, args.errors, summary)
     return 0
 
 

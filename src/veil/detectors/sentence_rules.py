@@ -13,7 +13,11 @@ says (a status) and WHO it says it of (a reference):
     generic /  framing that makes a sentence about the law, the process or a population; a generic subject
     statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
                exposed") makes the pronouns after it ("they", "many of them") generic too
-    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing
+    law_subject a law, regulation, treaty or policy as the subject ("8 CFR 208.6 forbids ...", "the Convention
+               prohibits returning a person ..."): a generic subject; under one, role nouns ("a person", "the
+               applicant") and pronouns are whoever the rule covers
+    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing, unless
+               it gives a status as its reason ("we can't share it because his asylum case is confidential")
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
     weak_refs  "some passengers", a definite plural ("the passengers"), and, failing closed, any word for people
@@ -55,17 +59,25 @@ _MAX_SENTENCE = 2000  # longer "sentences" are split text without punctuation: s
 
 # Function words that tell the languages apart (a message is short: a few of these settle it).
 _LANG_WORDS = {
-    "en": frozenset("the of and to in on for with was were some they them have had is are been this these those "
-                    "flight people also but as an a at by he she his her who which would will not".split()),
-    "es": frozenset("el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
-                    "ellos ellas este esta estos estas han habían sido vuelo personas también pero como le lo "
-                    "señor señora no es está".split()),
-    "fr": frozenset("le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
-                    "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
-                    "madame être avait".split()),
-    "ht": frozenset("yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
-                    "paske men lè kote jodi a yon mesye madanm fanmi pase dosye konn tann ane anvan plizyè entèvyou "
-                    "demann mande ka fè di bay lòt sèlman toujou kounye isit".split()),
+    "en": frozenset(
+        "the of and to in on for with was were some they them have had is are been this these those "
+        "flight people also but as an a at by he she his her who which would will not".split()
+    ),
+    "es": frozenset(
+        "el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
+        "ellos ellas este esta estos estas han habían sido vuelo personas también pero como le lo "
+        "señor señora no es está".split()
+    ),
+    "fr": frozenset(
+        "le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
+        "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
+        "madame être avait".split()
+    ),
+    "ht": frozenset(
+        "yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
+        "paske men lè kote jodi a yon mesye madanm fanmi pase dosye konn tann ane anvan plizyè entèvyou "
+        "demann mande ka fè di bay lòt sèlman toujou kounye isit".split()
+    ),
 }
 _LANG_LETTERS = {"es": "ñ¿¡áíóú", "fr": "çêâîôûëœà", "ht": "ò"}  # "è" is French and Creole both
 
@@ -99,6 +111,7 @@ class _Rules:
     neutral: list[re.Pattern[str]]
     generic: list[re.Pattern[str]]
     generic_subject: list[re.Pattern[str]]
+    law_subject: list[re.Pattern[str]]
     statistics: list[re.Pattern[str]]
     refusal: list[re.Pattern[str]]
     quantifier: list[re.Pattern[str]]
@@ -125,6 +138,7 @@ def rules(lang: str) -> _Rules:
         neutral=_compile(data.get("neutral")),
         generic=_compile(data.get("generic")),
         generic_subject=_compile(data.get("generic_subject")),
+        law_subject=_compile(data.get("law_subject")),
         statistics=_compile(data.get("statistics")),
         refusal=_compile(data.get("refusal")),
         quantifier=_compile(data.get("quantifier")),
@@ -171,8 +185,7 @@ def mentions_people(sentence: str) -> bool:
 def anchored(text: str) -> bool:
     """Does the text name someone or some group a reader can tell apart: a title, an A-number, numbered passengers,
     a dated flight or list, a private person's name?"""
-    return (any(p.search(text) for r in LANGS for p in rules(r).anchors)
-            or any(not h.official for h in find_names(text)))
+    return any(p.search(text) for r in LANGS for p in rules(r).anchors) or any(not h.official for h in find_names(text))
 
 
 def classify(sentence: str, previous: str | bool | None = None, prefilter: bool = True) -> SentenceResult:
@@ -198,20 +211,33 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     own = rules(lang)
     result = SentenceResult(False, lang)
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
-    if not result.statuses or _any(own.refusal, sentence):
+    if not result.statuses or _refuses(own, sentence, result.statuses):
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
-    generic_subject = _any(own.generic_subject, sentence)
-    result.refs = [r for r in _refs(own, sentence, names=True) if not (generic_subject and _by_pronoun(r))]
+    law = _any(own.law_subject, sentence)
+    generic_subject = law or _any(own.generic_subject, sentence)
+    result.refs = [
+        r
+        for r in _refs(own, sentence, names=True)
+        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text)))
+    ]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
         result.reason = "reference to identified people"
         return result, False, False
-    result.finite = [RuleMatch("finite", m.group(0)) for r in (triggered if prefilter else LANGS)
-                     for p in rules(r).finite for m in p.finditer(sentence)]
+    result.finite = [
+        RuleMatch("finite", m.group(0))
+        for r in (triggered if prefilter else LANGS)
+        for p in rules(r).finite
+        for m in p.finditer(sentence)
+    ]
     framed = generic_subject or _any(own.generic, sentence) or _any(own.statistics, sentence)
-    weak = [RuleMatch(category, m.group(0)) for category, patterns in own.weak_refs.items() for p in patterns
-            for m in p.finditer(sentence)]
+    weak = [
+        RuleMatch(category, m.group(0))
+        for category, patterns in own.weak_refs.items()
+        for p in patterns
+        for m in p.finditer(sentence)
+    ]
     if weak and not framed:
         result.refs = weak
         result.disclosing = True
@@ -223,11 +249,31 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     return result, context_candidate, not framed
 
 
+# A refusal gives no answer ("we cannot confirm or deny whether ..."), unless it gives its reason: "we cannot share
+# his file because his asylum case is confidential" says the very thing it withholds.
+_REASON = re.compile(
+    r"\b(?:because|since|as|given that|due to|porque|ya que|pues|dado que|parce qu|car|paske|poutèt)\b", re.IGNORECASE
+)
+
+
+def _refuses(own: _Rules, sentence: str, statuses: list[RuleMatch]) -> bool:
+    found = [m for p in own.refusal for m in p.finditer(sentence)]
+    if not found:
+        return False
+    reasons = [m.end() for m in _REASON.finditer(sentence, min(m.end() for m in found))]
+    return not (reasons and any(s.span[0] >= reasons[0] for s in statuses))
+
+
 def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
     """Status statements in the patterns of `langs` (those whose triggers the sentence holds: the same result,
     faster), minus those inside a neutral phrase of any language."""
-    found = [RuleMatch(category, m.group(0), span=m.span()) for r in langs
-             for category, patterns in rules(r).status.items() for p in patterns for m in p.finditer(sentence)]
+    found = [
+        RuleMatch(category, m.group(0), span=m.span())
+        for r in langs
+        for category, patterns in rules(r).status.items()
+        for p in patterns
+        for m in p.finditer(sentence)
+    ]
     if not found:
         return found
     found = list({m.span: m for m in reversed(found)}.values())[::-1]  # one match per span (I-589 is in every file)
@@ -235,12 +281,18 @@ def _statuses(sentence: str, langs: tuple[str, ...] = LANGS) -> list[RuleMatch]:
     return [m for m in found if not any(s <= m.span[0] and m.span[1] <= e for s, e in neutral)]
 
 
+_NAME_BY_SHAPE = "person's name (by shape)"  # a refs category whose matches are names: masked when shown
+
+
 def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
-    out = [RuleMatch(category, m.group(0)) for category, patterns in own.refs.items() for p in patterns
-           for m in p.finditer(sentence)]
+    out = [
+        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE)
+        for category, patterns in own.refs.items()
+        for p in patterns
+        for m in p.finditer(sentence)
+    ]
     if names and not out:  # a name only matters when nothing else already identifies the people
-        out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence)
-                   if not h.official)
+        out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence) if not h.official)
     return out
 
 
@@ -248,6 +300,16 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
 # generic subject it is that subject.
 _PRONOUN_END = re.compile(r"\b(?:them|they|their|ellos|ellas|eux|elles|leur|leurs|yo)\s*$", re.IGNORECASE)
 _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son|sa)\b", re.IGNORECASE)
+
+
+# Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
+# applicant's consent", "una persona que tema ...").
+_ROLE_NOUN = re.compile(
+    r"^\s*(?:the|a|an|any|each|every|such|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
+    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|"
+    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _by_pronoun(ref: RuleMatch) -> bool:
@@ -272,10 +334,13 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             end = min(seg.end, start + _MAX_SENTENCE)
             sentence = text[start:end]
             result = classify(sentence, previous)
-            if (message and not result.disclosing and _case_sentence(sentence)
-                    and anchored(text[max(0, start - _ANCHOR_REACH):start])):
-                result = replace(result, disclosing=True,
-                                 reason="a case stated right after the message names people")
+            if (
+                message
+                and not result.disclosing
+                and _case_sentence(sentence)
+                and anchored(text[max(0, start - _ANCHOR_REACH) : start])
+            ):
+                result = replace(result, disclosing=True, reason="a case stated right after the message names people")
             yield start, end, result
             previous = sentence
 
