@@ -107,7 +107,8 @@ def _apply_value_labels(strings: pl.DataFrame, meta: Any) -> pl.DataFrame:
     for name, mapping in value_labels.items():
         if name not in strings.columns or not mapping:
             continue
-        spelled = {cell_text(code): _utf8_read_as_cp1252(str(text)) for code, text in mapping.items() if cell_text(code) is not None}
+        spelled = {cell_text(code): _utf8_read_as_cp1252(str(text))
+                   for code, text in mapping.items() if cell_text(code) is not None}
         replaced.append(pl.col(name).replace(spelled))
     return strings.with_columns(replaced) if replaced else strings
 
