@@ -46,11 +46,36 @@ class Kind(StrEnum):
     NOTICE = "notice"                        # other facts worth telling a reviewer
 
 
+# Kinds are open: a recognizer (from a plugin or a policy) may report a kind of its own, registered here with its
+# default effect. The members of Kind above are the built-in ones; a registered kind is a plain string.
+_REGISTERED: dict[str, str] = {}
+_EFFECTS = frozenset({"block", "review", "unverifiable", "note"})
+
+
+def register_kind(name: str, default_effect: str = "review") -> str:
+    """Make `name` a finding kind (idempotent; a built-in kind keeps its own default). Returns the name."""
+    if default_effect not in _EFFECTS:
+        raise ValueError(f"unknown effect {default_effect!r} for kind {name!r}; use one of {sorted(_EFFECTS)}")
+    if name not in Kind._value2member_map_:
+        _REGISTERED.setdefault(name, default_effect)
+    return name
+
+
+def known_kinds() -> frozenset[str]:
+    """Every finding kind: the built-in ones and those registered."""
+    return frozenset(k.value for k in Kind) | frozenset(_REGISTERED)
+
+
+def registered_effect(kind: str) -> str | None:
+    """The default effect a registered (non-built-in) kind was given, if any."""
+    return _REGISTERED.get(str(kind))
+
+
 @dataclass(frozen=True)
 class Finding:
     """One thing found. `message`, `evidence` and `samples` are already masked: they never hold raw values."""
 
-    kind: Kind
+    kind: Kind | str
     location: str
     visible: bool
     message: str
