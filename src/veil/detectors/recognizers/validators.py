@@ -67,7 +67,8 @@ def luhn(value: str) -> bool:
 
 
 def mod97(value: str) -> bool:
-    """ISO 7064 MOD 97-10 over letters (A=10 ... Z=35) and digits, as in IBANs: the whole value is 1 mod 97."""
+    """ISO 7064 MOD 97-10 over letters (A=10 ... Z=35) and digits: the whole value is 1 mod 97 (an IBAN once its
+    first four characters are moved to the end)."""
     text = re.sub(r"[^0-9A-Za-z]", "", value).upper()
     if len(text) < 3:
         return False
