@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Set
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
 
 
 class Verdict(StrEnum):
@@ -72,6 +75,56 @@ def registered_effect(kind: str) -> str | None:
 
 
 @dataclass(frozen=True)
+class Location:
+    """Where a finding is, in parts: the readable `Finding.location` read back ("sheet 'Roster'
+    (xl/worksheets/sheet1.xml) A1:D20", "page 3 table 1 rows 2-40", "word/document.xml paragraph 12"). Each field
+    is None where the location does not say. Names in it are masked as the location string is."""
+
+    part: str | None = None        # the container's internal part: xl/worksheets/sheet1.xml, content.xml
+    sheet: str | None = None       # a workbook's sheet
+    cell_range: str | None = None  # A1:D20 or C29
+    page: int | None = None        # a page of a PDF or an image
+    table: int | None = None       # the n-th table on a page
+    rows: str | None = None        # rows 1-538 of a delimited file or a PDF table
+    paragraph: int | None = None   # a paragraph of a word-processing document
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+_SHEET = re.compile(r"\bsheet '((?:[^']|'')*)'")
+_PART_IN_BRACKETS = re.compile(r"\(([\w.\-\[\]]+(?:/[\w.\-\[\]]+)*\.(?:xml|bin|rels))\)")
+_PART_FIRST = re.compile(r"^([\w.\-\[\]]+/[\w./\-\[\]]+\.(?:xml|bin|rels))\b")
+_CELLS = re.compile(r"(?<![\w'])\$?([A-Z]{1,3}\$?\d{1,7}(?::\$?[A-Z]{1,3}\$?\d{1,7})?)(?![\w'])")
+_PAGE = re.compile(r"\bpage (\d{1,7})\b")
+_TABLE = re.compile(r"\btable (\d{1,5})\b")
+_ROWS = re.compile(r"\brows? (\d{1,9}(?:-\d{1,9})?)\b")
+_PARAGRAPH = re.compile(r"\bparagraph (\d{1,9})\b")
+
+
+@lru_cache(maxsize=4096)
+def parse_location(text: str) -> Location:
+    """The parts of a location string (see Location)."""
+    sheet = _SHEET.search(text)
+    part = _PART_IN_BRACKETS.search(text) or _PART_FIRST.search(text)
+    after_sheet = text[sheet.end():] if sheet else ""
+    cells = _CELLS.findall(after_sheet.replace(part.group(0), "") if part and after_sheet else after_sheet)
+    return Location(
+        part=part.group(1) if part else None,
+        sheet=sheet.group(1).replace("''", "'") if sheet else None,
+        cell_range=cells[-1].replace("$", "") if cells else None,
+        page=_int(_PAGE.search(text)),
+        table=_int(_TABLE.search(text)),
+        rows=rows[-1] if (rows := _ROWS.findall(text)) else None,
+        paragraph=_int(_PARAGRAPH.search(text)),
+    )
+
+
+def _int(match: re.Match[str] | None) -> int | None:
+    return int(match.group(1)) if match else None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing found. `message`, `evidence` and `samples` are already masked: they never hold raw values."""
 
@@ -88,6 +141,11 @@ class Finding:
     person_keys: Set[object] = field(default=frozenset(), compare=False, repr=False)
     # Small-cell findings list their cells here (location strings).
     cells: tuple[str, ...] = ()
+
+    @property
+    def where(self) -> Location:
+        """The location in parts (part, sheet, cell range, page...) beside the readable `location`."""
+        return parse_location(self.location)
 
 
 @dataclass
