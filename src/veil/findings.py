@@ -49,8 +49,27 @@ class Kind(StrEnum):
     NOTICE = "notice"                        # other facts worth telling a reviewer
 
 
+class OpenKind(str):
+    """A finding kind registered by a plugin or a policy recognizer: a string with `.value`, like a Kind member."""
+
+    __slots__ = ()
+
+    @property
+    def value(self) -> str:
+        return str.__str__(self)
+
+
+FindingKind = Kind | OpenKind
+
+
+def kind_of(name: str) -> FindingKind:
+    """The kind called `name`: a member of Kind for the built-in ones, else an OpenKind."""
+    member = Kind._value2member_map_.get(name)
+    return member if isinstance(member, Kind) else OpenKind(name)
+
+
 # Kinds are open: a recognizer (from a plugin or a policy) may report a kind of its own, registered here with its
-# default effect. The members of Kind above are the built-in ones; a registered kind is a plain string.
+# default effect. The members of Kind above are the built-in ones; a registered kind is an OpenKind.
 _REGISTERED: dict[str, str] = {}
 _EFFECTS = frozenset({"block", "review", "unverifiable", "note"})
 
@@ -128,7 +147,7 @@ def _int(match: re.Match[str] | None) -> int | None:
 class Finding:
     """One thing found. `message`, `evidence` and `samples` are already masked: they never hold raw values."""
 
-    kind: Kind | str
+    kind: FindingKind
     location: str
     visible: bool
     message: str

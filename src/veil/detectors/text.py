@@ -24,7 +24,7 @@ from veil.detectors.text_ids import IdMatch, find_identifiers
 from veil.detectors.text_names import NameHit, attribution_words, find_names, fold
 from veil.detectors.text_segments import Segment, SegmentIndex, chunks, paragraph_spans, split_paragraph
 from veil.detectors.text_status import StatusHit, find_matters, find_statuses
-from veil.findings import Finding, Kind
+from veil.findings import Finding, FindingKind, Kind, kind_of
 from veil.masking import mask, mask_all
 from veil.readers.units import Text
 
@@ -246,11 +246,10 @@ def _findings(acc: _Accumulator) -> list[Finding]:
     return out
 
 
-def _by_finding(ids: list[IdMatch]) -> dict[Kind | str, list[IdMatch]]:
-    out: dict[Kind | str, list[IdMatch]] = {}
+def _by_finding(ids: list[IdMatch]) -> dict[FindingKind, list[IdMatch]]:
+    out: dict[FindingKind, list[IdMatch]] = {}
     for ident in ids:
-        kind = Kind.IDENTIFIER_IN_TEXT if ident.finding == Kind.IDENTIFIER_IN_TEXT else ident.finding
-        out.setdefault(kind, []).append(ident)
+        out.setdefault(kind_of(ident.finding), []).append(ident)
     return out
 
 
