@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from veil.baseline import Baseline, apply_baseline, load_baseline
+from veil.cli.formats import Format
 from veil.errors import UsageError
 from veil.findings import FileResult, Verdict
 from veil.policy import Policy, load_policy
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 T = TypeVar("T")
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
 
 
 class FailOn(StrEnum):
