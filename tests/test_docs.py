@@ -155,3 +155,13 @@ def test_the_public_api_is_the_documented_one() -> None:
     documented |= {n for row in re.findall(r"^\| `([^|]+)` \|", (DOCS / "api.md").read_text(encoding="utf-8"),
                                            flags=re.MULTILINE) for n in re.findall(r"\b[A-Za-z_]\w*\b", row)}
     assert set(veil.__all__) - {"__version__"} <= documented
+
+
+def test_the_package_tree_in_the_design_page_is_the_code_s() -> None:
+    spec = importlib.util.spec_from_file_location("package_tree", ROOT / "scripts" / "package_tree.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (DOCS / "design.md").read_text(encoding="utf-8")
+    assert module.rewrite(text) == text, \
+        "docs/design.md's tree is out of date: run `uv run python scripts/package_tree.py`"
