@@ -1,4 +1,5 @@
 import random
+from dataclasses import replace
 
 from faker import Faker
 
@@ -90,6 +91,15 @@ def test_microdata_without_identifiers_asks_for_review() -> None:
     findings = analyse_table(table_from_rows(rows, location="x"), POLICY.thresholds)
     assert kinds(findings) == ["microdata"]
     assert "unique" in findings[0].message
+
+
+
+def test_microdata_min_rows_is_the_policy_s() -> None:
+    rows = [["Age", "Gender", "Citizenship"], ["34", "Male", "Mexico"], ["51", "Female", "India"],
+            ["27", "Male", "Canada"], ["40", "Female", "Mexico"]]
+    assert kinds(analyse_table(table_from_rows(rows, location="x"), POLICY.thresholds)) == ["microdata"]
+    fewer = replace(POLICY.thresholds, microdata_min_rows=10)
+    assert kinds(analyse_table(table_from_rows(rows, location="x"), fewer)) == []
 
 
 def test_aggregate_table_without_small_cells_has_no_finding() -> None:
