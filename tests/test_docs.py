@@ -125,3 +125,43 @@ def test_the_site_builds_strictly(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=300, env={"NO_MKDOCS_2_WARNING": "1",
                                                                           "PATH": "/usr/bin:/bin"})
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _python_blocks(page: str) -> list[str]:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("page", ["api.md", "extending.md"])
+def test_the_python_examples_run(page: str, capsys: pytest.CaptureFixture[str]) -> None:
+    blocks = _python_blocks(page)
+    assert blocks, f"docs/{page} has no Python example"
+    for block in blocks:
+        if "def recognizers" in block:  # a plugin module: it must compile and declare a working recognizer
+            namespace: dict[str, Any] = {}
+            exec(compile(block, f"docs/{page}", "exec"), namespace)  # noqa: S102 - our own documentation
+            from veil.detectors.recognizers.registry import declared
+
+            [recognizer] = declared(namespace["recognizers"], "docs")
+            assert recognizer.is_cell("RZ-1234567-8") and not recognizer.is_cell("RZ-1234567-1")
+            continue
+        exec(compile(block, f"docs/{page}", "exec"), {})  # noqa: S102 - our own documentation
+
+
+def test_the_public_api_is_the_documented_one() -> None:
+    import veil
+
+    documented = set(re.findall(r"^\| `(\w+)", (DOCS / "api.md").read_text(encoding="utf-8"), flags=re.MULTILINE))
+    documented |= {n for row in re.findall(r"^\| `([^|]+)` \|", (DOCS / "api.md").read_text(encoding="utf-8"),
+                                           flags=re.MULTILINE) for n in re.findall(r"\b[A-Za-z_]\w*\b", row)}
+    assert set(veil.__all__) - {"__version__"} <= documented
+
+
+def test_the_package_tree_in_the_design_page_is_the_code_s() -> None:
+    spec = importlib.util.spec_from_file_location("package_tree", ROOT / "scripts" / "package_tree.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    text = (DOCS / "design.md").read_text(encoding="utf-8")
+    assert module.rewrite(text) == text, \
+        "docs/design.md's tree is out of date: run `uv run python scripts/package_tree.py`"

@@ -14,6 +14,7 @@ from pathlib import Path
 from veil import __version__
 from veil.detectors import analyse
 from veil.detectors.people import count_people
+from veil.detectors.recognizers import using
 from veil.findings import FileResult, Finding, Kind
 from veil.policy import Policy, load_policy
 from veil.readers.file_names import base_name, name_unit
@@ -37,8 +38,9 @@ def check_bytes(blob: bytes, name: str = "-", policy: Policy | None = None, limi
     names = FileNames()
     try:
         # One budget over reading AND detecting: a file whose detectors would run for hours is unverifiable.
-        findings = budget.enforce(
-            lambda: names.masked(analyse(names.watch(_own_name(name), read_blob(blob, ctx)), policy)))
+        with using(policy.recognizers):
+            findings = budget.enforce(
+                lambda: names.masked(analyse(names.watch(_own_name(name), read_blob(blob, ctx)), policy.thresholds)))
     except LimitExceeded as exc:
         findings = [_stopped(f"Veil stopped checking this file: {exc}")]
     except BaseException as exc:

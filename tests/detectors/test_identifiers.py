@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from veil.detectors.identifiers import a_number, a_number_digits, find_identifiers, parse_date, valid_ssn
+from veil.detectors.identifiers import a_number, a_number_digits, parse_date, valid_ssn
+from veil.detectors.text_ids import find_identifiers
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_parse_date(value: str, expected: date | None) -> None:
 def test_find_identifiers_in_prose() -> None:
     text = "Jose (A123-456-789), born 03/04/1987, SSN 123-45-6789, wrote from a.b@example.org"
     kinds = [m.kind for m in find_identifiers(text)]
-    assert kinds == ["a-number", "date", "ssn", "email"]
+    assert kinds == ["a-number", "dob", "ssn", "email"]
 
 
 @settings(max_examples=200, deadline=None, derandomize=True)

@@ -34,7 +34,7 @@ def _names(seed: int, n: int) -> list[str]:
 ])
 def test_a_named_person_tied_to_a_matter_in_a_sentence_blocks(sentence: str) -> None:
     name = _names(3, 1)[0]
-    findings = analyse([Text("page 1", Visibility.VISIBLE, sentence.format(n=name))], POLICY)
+    findings = analyse([Text("page 1", Visibility.VISIBLE, sentence.format(n=name))], POLICY.thresholds)
     assert [f.kind for f in findings if POLICY.effect(f.kind) == "block"] == [Kind.PERSON_IN_TEXT]
 
 
@@ -44,7 +44,7 @@ def test_a_named_person_tied_to_a_matter_in_a_sentence_blocks(sentence: str) -> 
     "Judge Maria Lopez sentenced the defendant to time served.",
 ])
 def test_statistics_and_officials_tie_nobody(text: str) -> None:
-    findings = analyse([Text("page 1", Visibility.VISIBLE, text)], POLICY)
+    findings = analyse([Text("page 1", Visibility.VISIBLE, text)], POLICY.thresholds)
     assert not [f for f in findings if POLICY.effect(f.kind) == "block"]
 
 
@@ -58,7 +58,7 @@ def test_a_list_under_a_sentence_about_removal_ties_each_person(lead: str) -> No
     units = [Text("html paragraph 1", Visibility.VISIBLE, lead)]
     units += [Text(f"html paragraph {i + 2}", Visibility.VISIBLE, f"{n} ({random.Random(i).choice(['Peru', 'Chad'])})")
               for i, n in enumerate(people)]
-    findings = analyse(units, POLICY)
+    findings = analyse(units, POLICY.thresholds)
     listed = [f for f in findings if f.kind is Kind.PERSON_IN_TEXT]
     assert len(listed) == 1 and len(listed[0].person_keys) >= 13
     assert not any(n in s for f in findings for s in (f.message, *f.samples) for n in people)
@@ -79,7 +79,7 @@ def test_a_clemency_list_in_lines_with_age_city_and_conviction_blocks() -> None:
     fake.seed_instance(6)
     rows = [["Name", "Age", "City", "Offense of conviction"]]
     rows += [[n, str(30 + i), fake.city(), "Conspiracy to distribute cocaine"] for i, n in enumerate(_names(6, 12))]
-    findings = analyse([table_from_rows(rows, location="page 1 table 1")], POLICY)
+    findings = analyse([table_from_rows(rows, location="page 1 table 1")], POLICY.thresholds)
     record = [f for f in findings if f.kind is Kind.RECORD_LEVEL]
     assert len(record) == 1 and len(record[0].person_keys) == 12
 
@@ -91,5 +91,5 @@ def test_an_index_of_appeals_by_surname_is_record_level() -> None:
     rows = [["Surname", "Appeal number", "Nationality", "Decision"]]
     rows += [[fake.last_name().upper(), f"PA/{rnd.randint(10000, 99999)}/2022", "Eritrea", "Dismissed"]
              for _ in range(10)]
-    findings = analyse([table_from_rows(rows, location="x")], POLICY)
+    findings = analyse([table_from_rows(rows, location="x")], POLICY.thresholds)
     assert [f.kind for f in findings if POLICY.effect(f.kind) == "block"] == [Kind.RECORD_LEVEL]

@@ -35,7 +35,7 @@ def _units() -> list:
 def test_no_message_states_an_effect_whatever_the_policy(effect: str, tmp_path) -> None:
     path = tmp_path / "policy.yaml"
     path.write_text("verdicts:\n" + "".join(f"  {k.value}: {effect}\n" for k in Kind if k is not Kind.UNREADABLE))
-    findings = analyse(_units(), load_policy(path))
+    findings = analyse(_units(), load_policy(path).thresholds)
     assert {f.kind for f in findings} >= {Kind.NAMED_LIST, Kind.NAMED_PERSON, Kind.NAME_LIST, Kind.SMALL_CELLS,
                                           Kind.CONTACT_DETAILS, Kind.HIDDEN_NAMES}
     stated = [f"{f.kind.value}: {f.message}" for f in findings if _EFFECT.search(f.message)]

@@ -77,7 +77,7 @@ def test_two_names_are_not_a_list() -> None:
 def _analyse(*units: object) -> list:  # type: ignore[type-arg]
     from veil.detectors import analyse
 
-    return analyse(list(units), load_policy())  # type: ignore[arg-type]
+    return analyse(list(units), load_policy().thresholds)  # type: ignore[arg-type]
 
 
 def test_a_private_name_in_white_text_is_a_review() -> None:

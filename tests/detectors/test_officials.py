@@ -23,7 +23,7 @@ def _people(seed: int, n: int) -> list[tuple[str, str]]:
 
 
 def _verdict(rows: list[list[object]]) -> tuple[list[str], int]:
-    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY.thresholds)
     people = {k for f in findings if POLICY.effect(f.kind) == "block" for k in f.person_keys}
     return [f.kind.value for f in findings], len(people)
 
@@ -109,7 +109,7 @@ def test_officials_in_a_docket_are_not_the_people_it_discloses() -> None:
     rows = [["Defendant", "Offense", "Judge", "Prosecutor"]] + [
         [f"{s.upper()}, {f.upper()}", "8 U.S.C. 1326 illegal reentry", rnd.choice(judges), "Maria Lopez"]
         for f, s in defendants]
-    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY.thresholds)
     record = [f for f in findings if f.kind is Kind.RECORD_LEVEL]
     assert len(record) == 1 and len(record[0].person_keys) == 12
     assert "official" in record[0].message
@@ -118,5 +118,5 @@ def test_officials_in_a_docket_are_not_the_people_it_discloses() -> None:
 def test_a_table_of_judges_alone_passes() -> None:
     rows = [["Immigration Judge", "Court", "Phone"]] + [[f"{f} {s}", "Chicago Immigration Court", "312-555-0100"]
                                                         for f, s in _people(6, 9)]
-    findings = analyse_table(table_from_rows(rows, location="x"), POLICY)
+    findings = analyse_table(table_from_rows(rows, location="x"), POLICY.thresholds)
     assert all(POLICY.effect(f.kind) == "note" for f in findings)

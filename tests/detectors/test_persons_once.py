@@ -98,7 +98,7 @@ def test_a_table_continued_over_pages_without_its_header_keeps_it() -> None:
     page2 = table_from_rows([person() for _ in range(6)], location="page 2 table 1")
     from veil.detectors import analyse
 
-    findings = analyse([page1, page2], POLICY)
+    findings = analyse([page1, page2], POLICY.thresholds)
     record = [f for f in findings if f.kind is Kind.RECORD_LEVEL]
     assert [f.location.split(" rows")[0] for f in record] == ["page 1 table 1", "page 2 table 1"]
     assert sum(len(f.person_keys) for f in record) == 12
@@ -112,6 +112,6 @@ def test_names_wrapped_onto_a_second_line_are_one_person() -> None:
         rows.append([str(i), f"{last}, {first}", f"0{i % 9 + 1}/1{i % 9}/1970", "GUATEMALA"])
         rows.append([None, middle, None, None])  # the rest of the name, wrapped in the PDF's cell
     rows.append(["IGSA", "(Intergovernmental Service Agreement):", "a facility", None])  # the key at the foot
-    findings = analyse_table(table_from_rows(rows, location="page 3 table 1"), POLICY)
+    findings = analyse_table(table_from_rows(rows, location="page 3 table 1"), POLICY.thresholds)
     record = [f for f in findings if f.kind is Kind.RECORD_LEVEL]
     assert len(record) == 1 and len(record[0].person_keys) == 10

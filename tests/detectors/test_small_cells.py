@@ -45,7 +45,7 @@ def test_a_count_in_the_first_column_has_no_label_and_is_not_listed() -> None:
 
 def _table(header: list[str], rows: list[list[str]]) -> tuple[str, ...]:
     labels = [chr(ord("A") + i) for i in range(len(header))]
-    findings = find_small_cells(table_from_rows([header, *rows], location="x", column_labels=labels), POLICY)
+    findings = find_small_cells(table_from_rows([header, *rows], location="x", column_labels=labels), POLICY.thresholds)
     return findings[0].cells if findings else ()
 
 

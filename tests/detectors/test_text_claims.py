@@ -13,7 +13,7 @@ NAMES = "GARCIA LOPEZ, JOSE - Mexico\nMOREAU, JEAN - Haiti\nPETROV, IVAN - Russi
 
 def ties(*texts: str) -> list[str]:
     units = [Text(f"block {i + 1}", Visibility.VISIBLE, t) for i, t in enumerate(texts)]
-    return [f.message for f in analyse(units, POLICY) if f.kind is Kind.PERSON_IN_TEXT]
+    return [f.message for f in analyse(units, POLICY.thresholds) if f.kind is Kind.PERSON_IN_TEXT]
 
 
 def test_a_claim_about_the_people_listed_in_the_block_before_is_tied_to_them() -> None:

@@ -33,7 +33,7 @@ def test_a_50_kb_one_line_csv_is_analysed_in_under_5_s(kind: str) -> None:
     blob = _one_line(kind)
     units = list(read_blob(blob, ReadContext(name="wide.csv", budget=Budget(Limits()))))
     started = time.perf_counter()
-    findings = analyse(units, POLICY)
+    findings = analyse(units, POLICY.thresholds)
     assert time.perf_counter() - started < 5
     assert all(f.kind.value in ("small-cells", "notice") for f in findings)
 
@@ -50,5 +50,5 @@ def test_a_wide_table_of_a_few_rows_costs_what_its_cells_cost() -> None:
     rows += [",".join(rnd.choice(["a", "b", "3", "12", "x y"]) for _ in range(4000)) for _ in range(20)]
     units = list(read_blob(("\n".join(rows) + "\n").encode(), ReadContext(name="w.csv", budget=Budget(Limits()))))
     started = time.perf_counter()
-    analyse(units, POLICY)
+    analyse(units, POLICY.thresholds)
     assert time.perf_counter() - started < 10

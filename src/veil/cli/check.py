@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import typer
 
 from veil.baseline import Baseline, apply_baseline, load_baseline
+from veil.cli.formats import Format
 from veil.errors import UsageError
 from veil.findings import FileResult, Verdict
 from veil.policy import Policy, load_policy
@@ -22,12 +23,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 T = TypeVar("T")
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
 
 
 class FailOn(StrEnum):
@@ -82,11 +77,10 @@ def auto_jobs(files: list[str]) -> int:
     return min(os.cpu_count() or 1, big) if big >= 2 else 1
 
 
-def _check_one(args: tuple[str, str | None]) -> FileResult:
+def _check_one(args: tuple[str, Policy]) -> FileResult:
     from veil.pipeline import check_bytes, check_path, failed_result
 
-    path, policy_path = args
-    policy = load_policy(policy_path)
+    path, policy = args  # loaded once per run, by check_command, and handed to each worker
     try:
         if path == "-":
             return check_bytes(sys.stdin.buffer.read(), "-", policy)
@@ -95,8 +89,8 @@ def _check_one(args: tuple[str, str | None]) -> FileResult:
         return failed_result(path, f"Veil failed on this file (internal {type(exc).__name__})", policy)
 
 
-def run_checks(files: list[str], policy_path: str | None, jobs: int, progress: bool) -> list[FileResult]:
-    tasks = [(f, policy_path) for f in files]
+def run_checks(files: list[str], policy: Policy, jobs: int, progress: bool) -> list[FileResult]:
+    tasks = [(f, policy) for f in files]
     if jobs <= 1 or len(files) <= 1 or "-" in files:
         return [_check_one(t) for t in _progress(tasks, progress)]
     # Imported here: a single file, the usual case, should not pay for loading the process machinery.
@@ -155,7 +149,7 @@ def check_command(
     if not files:
         typer.echo("veil: no files to check", err=True)
         raise typer.Exit(2)
-    results = run_checks(files, policy, jobs or auto_jobs(files), progress=sys.stderr.isatty())
+    results = run_checks(files, effective, jobs or auto_jobs(files), progress=sys.stderr.isatty())
     if write_baseline:
         raise typer.Exit(_write_baseline(results, accepted, effective, write_baseline))
     counted = [apply_baseline(r, accepted, effective) for r in results]

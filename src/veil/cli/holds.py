@@ -7,20 +7,15 @@ manifest cannot be read, so nobody can be cleared (fail closed). Exit 2: usage e
 from __future__ import annotations
 
 import json
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from veil.cli.formats import Format, text_or_json
 from veil.errors import VeilError
 
 holds_app = typer.Typer(help="Protective holds of incident response.", no_args_is_help=True)
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @holds_app.command("check-manifest")
@@ -36,6 +31,7 @@ def check_manifest_command(
 ) -> None:
     """Link a removal manifest to the people under protective hold; refuse it if anyone is held. The same linkage
     screens manifests in `veil screen --manifest`, which also refuses this manifest."""
+    text_or_json(format, "holds check-manifest")
     from sqlalchemy.exc import SQLAlchemyError
 
     from veil.incident.holds import check_manifest

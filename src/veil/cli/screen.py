@@ -11,12 +11,12 @@ import getpass
 import json
 import sys
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from veil.cli.formats import Format, text_or_json
 from veil.errors import UsageError
 from veil.screen.result import RecipientKind
 
@@ -27,11 +27,6 @@ if TYPE_CHECKING:
     from veil.store.engine import Database
 
 DEFAULT_DATA_DIR = Path(".veil")
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 @dataclass
@@ -96,6 +91,7 @@ def screen_command(
 ) -> None:
     """Check outbound messages and manifests: pass (may be sent) or block, with the sentence, the reason and what to
     send instead."""
+    text_or_json(format, "screen")
     from veil.screen import Recipient, load_screen_policy, report, screen_manifest, screen_message
 
     files, manifests = files or [], manifest or []

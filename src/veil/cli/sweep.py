@@ -9,18 +9,13 @@ sweeper inside `veil serve` (it is the same `WatchService`).
 from __future__ import annotations
 
 import os
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from veil.cli.formats import Format, text_or_json
 from veil.errors import UsageError
-
-
-class Format(StrEnum):
-    text = "text"
-    json = "json"
 
 
 def _urls_from(path: Path) -> list[str]:
@@ -74,6 +69,7 @@ def sweep_command(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
 ) -> None:
     """Sweep what is live: flag files never approved, changed since approval, or flagged by today's checks."""
+    text_or_json(format, "sweep")
     from veil.policy import load_policy
     from veil.watch.approvals import ApprovedList, NoApprovals
     from veil.watch.crawl import CrawlLimits, origin, sweep_site

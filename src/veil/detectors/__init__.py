@@ -9,15 +9,15 @@ from veil.detectors.tables import TableRun, analyse_table
 from veil.detectors.text import analyse_text
 from veil.detectors.text_claims import ClaimReader
 from veil.detectors.text_lists import ListReader
+from veil.detectors.thresholds import Thresholds
 from veil.findings import Finding, Kind
 from veil.masking import mask_all
-from veil.policy import Policy
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 
 log = logging.getLogger(__name__)
 
 
-def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
+def analyse(units: Iterable[Unit], limits: Thresholds) -> list[Finding]:
     """Run every detector that applies to each unit and return the findings, in file order.
 
     A detector that fails on a unit fails closed: the unit becomes an `unreadable` finding."""
@@ -27,7 +27,7 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
     lists = ListReader()
     for unit in units:
         try:
-            found = analyse_table(unit, policy, tables.layout(unit)) if isinstance(unit, Table) else \
+            found = analyse_table(unit, limits, tables.layout(unit)) if isinstance(unit, Table) else \
                 _analyse_unit(unit)
             if isinstance(unit, Text):
                 found += claims.read(unit, found) + lists.read(unit, found)
@@ -38,7 +38,7 @@ def analyse(units: Iterable[Unit], policy: Policy) -> list[Finding]:
                                     f"Veil could not analyse this part (internal {type(exc).__name__})", "pipeline",
                                     visibility="unreadable"))
     findings += lists.close()
-    return findings + _named_list(findings, policy) + _hidden_names(findings, policy)
+    return findings + _named_list(findings, limits) + _hidden_names(findings, limits)
 
 
 # Places where content is in the document but a reader cannot see it: a name there was hidden, on purpose or not.
@@ -50,7 +50,7 @@ _CONCEALED = frozenset(v.value for v in (
     Visibility.UNDER_REDACTION))
 
 
-def _hidden_names(findings: list[Finding], policy: Policy) -> list[Finding]:
+def _hidden_names(findings: list[Finding], limits: Thresholds) -> list[Finding]:
     """Names alone are a note where a reader sees them (a press release names officials). Hidden ones need a look:
     any private name in concealed text, or several in comments, annotations, form fields, notes or metadata (where
     one or two are usually the author's)."""
@@ -60,7 +60,7 @@ def _hidden_names(findings: list[Finding], policy: Policy) -> list[Finding]:
     hidden = [f for f in named if not f.visible and f.person_keys - seen]
     concealed = [f for f in hidden if f.visibility in _CONCEALED]
     keys = frozenset().union(*(f.person_keys for f in hidden)) - seen if hidden else frozenset()
-    if not concealed and len(keys) < policy.name_list_min_people:
+    if not concealed and len(keys) < limits.name_list_min_people:
         return []
     chosen = concealed or hidden
     places = sorted({f.visibility for f in chosen})
@@ -70,12 +70,12 @@ def _hidden_names(findings: list[Finding], policy: Policy) -> list[Finding]:
                     samples=tuple(s for f in chosen[:3] for s in f.samples[:1]), visibility=places[0])]
 
 
-def _named_list(findings: list[Finding], policy: Policy) -> list[Finding]:
+def _named_list(findings: list[Finding], limits: Thresholds) -> list[Finding]:
     """Names alone do not block, but a file that names many private people is a list of people: a reviewer
     must decide (a list of deaths in detention, an annex of applicants)."""
     named = [f for f in findings if f.kind is Kind.NAMED_PERSON]
     keys = frozenset().union(*(f.person_keys for f in named)) if named else frozenset()
-    if len(keys) < policy.named_list_min_people:
+    if len(keys) < limits.named_list_min_people:
         return []
     hidden = [f for f in named if not f.visible]
     return [Finding(Kind.NAMED_LIST, f"{len(named)} part(s) of the file", not hidden or len(hidden) < len(named),

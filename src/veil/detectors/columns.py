@@ -13,6 +13,7 @@ from datetime import date
 
 from veil.detectors import identifiers as ids
 from veil.detectors import names, officials
+from veil.detectors.recognizers import Recognizer, active
 from veil.detectors.text_status import is_matter_value
 from veil.detectors.vocab import (
     AGE_BAND,
@@ -23,9 +24,9 @@ from veil.detectors.vocab import (
     is_country,
 )
 
-# Classes whose presence makes a row identify a person.
-DIRECT_IDENTIFIERS = frozenset({"person-name", "surname", "given-name", "a-number", "ssn", "passport",
-                                "date-of-birth"})
+# Classes whose presence makes a row identify a person, besides the recognizers' identifiers (A-number, SSN,
+# passport number, a plugin's national ID: see direct_identifiers()).
+NAME_AND_BIRTH = frozenset({"person-name", "surname", "given-name", "date-of-birth"})
 # Attributes of a person that, combined, can single someone out (quasi-identifiers).
 QUASI_IDENTIFIERS = frozenset({"date-of-birth", "age", "sex", "nationality", "race", "record-id", "date",
                                "address", "case-status"})
@@ -33,15 +34,24 @@ QUASI_IDENTIFIERS = frozenset({"date-of-birth", "age", "sex", "nationality", "ra
 PERSON_SPECIFIC = frozenset({"age", "sex", "race", "record-id", "date-of-birth"})
 
 _NUMBER = re.compile(r"^[-+]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_EMAIL = re.compile(r"^[\w.+-]{1,64}@[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63}){1,5}$")
-_PHONE = re.compile(r"^(\+?\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]?\d{3}[\s.-]?\d{4}(\s*(x|ext\.?)\s*\d{1,5})?$")
 _REDACTED = re.compile(r"^\(?b\)?\s*\(\d\)|redacted|\*{3,}|x{4,}|^\[.*\]$", re.IGNORECASE)
 
 
 _ROLE_SAMPLE = 200  # distinct values looked at for job titles, parties and charges
 
-KIND_WORDS = {"a-number": "A-number", "ssn": "SSN", "date-of-birth": "date of birth", "record-id": "record ID",
-              "person-name": "person name", "given-name": "given name"}
+KIND_WORDS = {"date-of-birth": "date of birth", "record-id": "record ID", "person-name": "person name",
+              "given-name": "given name"}
+
+
+def direct_identifiers() -> frozenset[str]:
+    """Column classes whose presence makes a row identify a person: names, birth dates, the recognizers' IDs."""
+    return NAME_AND_BIRTH | active().identifying
+
+
+def kind_words(kind: str) -> str:
+    """A column class in words, for findings: 'A-number', 'date of birth', a plugin's own words."""
+    rec = active().get(kind)
+    return rec.words if rec is not None else KIND_WORDS.get(kind, kind.replace("-", " "))
 
 
 @dataclass(frozen=True)
@@ -54,7 +64,7 @@ class ColumnClass:
 
     @property
     def identifying(self) -> bool:
-        return self.kind in DIRECT_IDENTIFIERS
+        return self.kind in NAME_AND_BIRTH or self.kind in active().identifying
 
 
 # The last step of a JSON path names the field ('subject.name.family'); FHIR and similar APIs split names so.
@@ -87,7 +97,7 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
         return ColumnClass(index, header, "empty", 1.0, ("no values",))
     ev: list[str] = []
     if hint:
-        ev.append(f"its header names: {KIND_WORDS.get(hint, hint.replace('-', ' '))}")
+        ev.append(f"its header names: {kind_words(hint)}")
 
     # Each test runs once per distinct value: statistics columns repeat a handful of labels thousands of times.
     counts = Counter(vals)
@@ -106,29 +116,12 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if redacted >= 0.8:
         return ColumnClass(index, header, "redacted", redacted, (*ev, f"{redacted:.0%} of values are redaction marks"))
 
-    a_rate = rate(lambda v: ids.a_number(v) is not None)
-    if hint == "a-number":
-        a_rate = max(a_rate, rate(lambda v: ids.a_number_digits(v) is not None))
-    if a_rate >= 0.8 or (hint == "a-number" and a_rate >= 0.5):
-        return ColumnClass(index, header, "a-number", a_rate, (*ev, f"{a_rate:.0%} of values are A-numbers"))
-
-    ssn_rate = rate(ids.valid_ssn)
-    if ssn_rate >= 0.8 or (hint == "ssn" and ssn_rate >= 0.5):
-        return ColumnClass(index, header, "ssn", ssn_rate, (*ev, f"{ssn_rate:.0%} of values are valid SSNs"))
-
-    if hint == "passport":
-        p_rate = rate(lambda v: bool(ids.PASSPORT_VALUE.match(v.upper().replace(" ", ""))))
-        if p_rate >= 0.6:
-            return ColumnClass(index, header, "passport", p_rate, (*ev, f"{p_rate:.0%} of values are document numbers"))
-
-    e_rate = rate(lambda v: bool(_EMAIL.match(v)))
-    if e_rate >= 0.8:
-        return ColumnClass(index, header, "email", e_rate, (*ev, f"{e_rate:.0%} of values are e-mail addresses"))
+    for rec in active().for_cells:
+        found = _recognized(rec, hint, rate)
+        if found is not None:
+            return ColumnClass(index, header, rec.name, found, (*ev, f"{found:.0%} of values are {rec.plural}"))
 
     numeric = rate(lambda v: bool(_NUMBER.match(v)))
-    ph_rate = rate(lambda v: bool(_PHONE.match(v)) and not _NUMBER.match(v)) if numeric < 0.5 else 0.0
-    if ph_rate >= 0.8 or (hint == "phone" and ph_rate >= 0.5):
-        return ColumnClass(index, header, "phone", ph_rate, (*ev, f"{ph_rate:.0%} of values are phone numbers"))
 
     dob = _date_of_birth(vals, hint)
     if dob is not None:
@@ -191,6 +184,19 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if facility >= 0.5:
         return ColumnClass(index, header, "facility", facility, (f"{facility:.0%} of values are facility names",))
     return ColumnClass(index, header, "text", 0.5, ("free text or labels",))
+
+
+def _recognized(rec: Recognizer, hint: str | None, rate: Callable[[Callable[[str], bool]], float]) -> float | None:
+    """The share of values a recognizer knows, when it is enough to make the column of its class."""
+    named = hint == rec.name
+    if rec.header_only and not named:
+        return None
+    share = rate(rec.is_cell)
+    if named and rec.cell_under_header is not None:
+        share = max(share, rate(lambda v: rec.is_cell(v, under_header=True)))
+    if (share >= rec.share and not rec.header_only) or (named and share >= rec.header_share):
+        return share
+    return None
 
 
 def _matter(vals: list[str], hint: str | None, rate: Callable[[Callable[[str], bool]], float]) \

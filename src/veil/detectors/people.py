@@ -48,6 +48,8 @@ def id_form(kind: str, value: str) -> str:
     and digits after 'p'. (A-numbers, by far the most numerous, have no prefix to make: a million rows count.)"""
     if kind == "passport":
         return "p" + "".join(_WORD.findall(value)).upper()
+    if kind not in _ID_PREFIX and kind != "a-number":  # a plugin's or a policy's identifier: its letters and digits
+        return f"{kind}:" + "".join(_WORD.findall(value)).upper()
     digits = re.sub(r"\D", "", value)
     return digits.zfill(9) if kind == "a-number" else _ID_PREFIX[kind] + digits
 
@@ -74,6 +76,8 @@ def id_expr(kind: str, column: str) -> pl.Expr:
     cell = pl.col(column)
     if kind == "passport":
         return pl.lit("p") + cell.str.replace_all(r"[^\p{L}\p{N}]", "").str.to_uppercase()
+    if kind not in _ID_PREFIX and kind != "a-number":
+        return pl.lit(f"{kind}:") + cell.str.replace_all(r"[^\p{L}\p{N}]", "").str.to_uppercase()
     digits = cell.str.replace_all(r"\D", "")
     if kind == "a-number":
         return digits.str.zfill(9).replace("000000000", None)  # no digits at all: no A-number

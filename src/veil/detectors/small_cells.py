@@ -10,6 +10,7 @@ from functools import lru_cache
 import polars as pl
 
 from veil.detectors.grid import flat_cells
+from veil.detectors.thresholds import SmallCellRule, Thresholds
 from veil.detectors.vocab import (
     AGE_BAND,
     FACILITY_WORDS,
@@ -20,7 +21,6 @@ from veil.detectors.vocab import (
     is_country,
 )
 from veil.findings import Finding, Kind
-from veil.policy import Policy
 from veil.readers.units import Table
 
 _INT_RX = r"^[-+]?\d{1,3}(,\d{3})*$|^[-+]?\d+$"
@@ -44,19 +44,19 @@ class _Block:
     cells: list[tuple[int, int, int, str | None]] = field(default_factory=list)  # (row, col, value, row_label)
 
 
-def small_range(policy: Policy) -> tuple[int, int]:
+def small_range(policy: SmallCellRule) -> tuple[int, int]:
     """The one small-cell rule: a count of people from `lowest` to `threshold - 1` could single someone out
     (zero too when the policy says a zero discloses). Used here and by the incident's outside reports."""
     return (0 if policy.zero_is_disclosive else 1), policy.small_cell_threshold
 
 
-def is_small(count: int, policy: Policy) -> bool:
+def is_small(count: int, policy: SmallCellRule) -> bool:
     lowest, threshold = small_range(policy)
     return lowest <= count < threshold
 
 
-def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
-    lowest, threshold = small_range(policy)
+def find_small_cells(table: Table, limits: Thresholds) -> list[Finding]:
+    lowest, threshold = small_range(limits)
     grid = _Grid(table.frame)  # every row: the readers' cell limit already bounds the table
     small: list[str] = []
     for block in sorted(grid.blocks(lowest, threshold), key=lambda b: b.order):
@@ -74,14 +74,14 @@ def find_small_cells(table: Table, policy: Policy) -> list[Finding]:
             small.append(f"{table.cell_ref(r, c)}={value}")
     if not small:
         return []
-    listed = small[: policy.max_cells_listed]
+    listed = small[: limits.max_cells_listed]
     more = f" (first {len(listed)} listed)" if len(small) > len(listed) else ""
     return [Finding(
         Kind.SMALL_CELLS, table.location, table.visibility.seen,
         f"{len(small)} count(s) under {threshold} in a table of people by nationality, facility, age or sex"
         f"{more}: each could single someone out",
         "small-cells",
-        evidence=(f"threshold {threshold} (policy); zero {'is' if policy.zero_is_disclosive else 'is not'} "
+        evidence=(f"threshold {threshold} (policy); zero {'is' if limits.zero_is_disclosive else 'is not'} "
                   "disclosive; averages, rates, percentages, years, codes (zero-padded, numbered in sequence, or "
                   "under a code or identifier header) and totals are not counted",),
         cells=tuple(listed), visibility=table.visibility.value,

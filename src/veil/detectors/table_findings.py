@@ -9,15 +9,15 @@ from dataclasses import replace
 import polars as pl
 
 from veil.detectors import names
-from veil.detectors.columns import KIND_WORDS, ColumnClass, header_class
+from veil.detectors.columns import ColumnClass, header_class, kind_words
 from veil.detectors.layout import Layout
 from veil.detectors.people import People, birth_expr, id_expr, name_expr
+from veil.detectors.recognizers import active
+from veil.detectors.thresholds import Thresholds
 from veil.findings import Finding, Kind
 from veil.masking import mask, mask_all
-from veil.policy import Policy
 from veil.readers.units import Table, Visibility
 
-KEY_KINDS = ("a-number", "ssn", "passport")
 NAME_KINDS = ("person-name", "surname", "given-name")
 _DIGIT_OR_MAIL = re.compile(r"\d|@")
 # Tables whose wrapped lines are joined back into rows: PDF tables are small; a million-row CSV has no wrapping.
@@ -31,7 +31,7 @@ def describe(table: Table, c: ColumnClass) -> str:
     label = table.column_label(c.index)
     label = label if label.startswith("column") else f"column {label}"
     head = f" '{quoted_header(c.header)}'" if c.header and c.header not in label else ""
-    return f"{label}{head} ({KIND_WORDS.get(c.kind, c.kind.replace('-', ' '))})"
+    return f"{label}{head} ({kind_words(c.kind)})"
 
 
 def quoted_header(header: str) -> str:
@@ -80,7 +80,7 @@ def table_people(data: pl.DataFrame, identifying: list[ColumnClass]) -> People:
     date, else the name (the columns of a split name read together)."""
     data = unwrapped(data, identifying)
     columns = data.columns
-    ids = [c for kind in KEY_KINDS for c in identifying if c.kind == kind]
+    ids = [c for kind in active().key_kinds for c in identifying if c.kind == kind]
     named = [columns[c.index] for c in identifying if c.kind in NAME_KINDS]
     births = [columns[c.index] for c in identifying if c.kind == "date-of-birth"][:1]
     ident = pl.coalesce([id_expr(c.kind, columns[c.index]) for c in ids]) if ids else None
@@ -168,7 +168,7 @@ def _people_words(n: int) -> str:
 
 
 def name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
-              identifying: list[ColumnClass], policy: Policy) -> list[Finding]:
+              identifying: list[ColumnClass], limits: Thresholds) -> list[Finding]:
     """A column of names and nothing else is not record-level by the rule (no attribute), but being on a list an
     agency keeps (detained, applied, affected) is itself the attribute: a person must look at it."""
     first = data.to_series(identifying[0].index)[0] if data.height else None
@@ -179,7 +179,7 @@ def name_list(table: Table, layout: Layout, data: pl.DataFrame, classes: list[Co
     count = len(people)
     seen, visibility = _where_seen(table, identifying)
     # A name someone hid (a hidden sheet or column) needs a look however few there are, as in prose.
-    if count < (policy.name_list_min_people if seen else 1):
+    if count < (limits.name_list_min_people if seen else 1):
         return []
     location = f"{table.location} {cell_range(table, layout, data)}".strip()
     return [Finding(

@@ -14,20 +14,20 @@ import polars as pl
 
 from veil.detectors import officials
 from veil.detectors.columns import (
-    DIRECT_IDENTIFIERS,
     PERSON_SPECIFIC,
     QUASI_IDENTIFIERS,
     ColumnClass,
     classify,
+    direct_identifiers,
     header_class,
 )
 from veil.detectors.grid import columns_where
 from veil.detectors.identifiers import a_number, a_number_digits, parse_date, valid_ssn
 from veil.detectors.layout import Layout, find_layout, stacked_parts
 from veil.detectors.people import Identity, People, id_form
+from veil.detectors.recognizers import active
 from veil.detectors.small_cells import find_small_cells
 from veil.detectors.table_findings import (
-    KEY_KINDS,
     NAME_KINDS,
     cell_range,
     describe,
@@ -37,10 +37,10 @@ from veil.detectors.table_findings import (
     record_level,
 )
 from veil.detectors.text import analyse_text
+from veil.detectors.thresholds import Thresholds
 from veil.detectors.vocab import COUNT_WORDS, NOT_COUNT_WORDS, STATUS_TERMS
 from veil.findings import Finding, Kind
 from veil.masking import mask, mask_all
-from veil.policy import Policy
 from veil.readers.units import Table, Text
 
 _SAMPLE = 2000
@@ -56,33 +56,33 @@ _SSN_RX = r"(^|[^\d-])\d{3}-\d{2}-\d{4}($|[^\d-])"
 _ID_RX = f"(?:{_A_NUMBER_RX})|(?:{_SSN_RX})"
 
 
-def analyse_table(table: Table, policy: Policy, layout: Layout | None = None) -> list[Finding]:
+def analyse_table(table: Table, limits: Thresholds, layout: Layout | None = None) -> list[Finding]:
     """Findings for one table. `layout`: where its header and data are, when the caller knows better than the
     table alone (a table continued from the page before, without a header of its own)."""
     if table.frame.height == 0 or table.frame.width == 0:
         return []
     layout = layout or find_layout(table)
     data = table.frame.slice(layout.data_start)
-    people = _people(table, layout, data, policy)
+    people = _people(table, layout, data, limits)
     if people:
         return people
     across = _transposed(table)
     if across is not None:
-        people = _people(across, find_layout(across), across.frame, policy)
+        people = _people(across, find_layout(across), across.frame, limits)
         if people:
             return people
     # A roster pasted under the statistics, below a blank row and a header of its own, is a table of its own: the
     # sheet's first header says nothing about it. Its other cells were checked with the whole table above.
     for part in stacked_parts(table):
         part_layout = find_layout(part)
-        people += _people(part, part_layout, part.frame.slice(part_layout.data_start), policy)
+        people += _people(part, part_layout, part.frame.slice(part_layout.data_start), limits)
     findings = _stray_identifiers(table, data, layout)
-    findings += find_small_cells(table, policy)
+    findings += find_small_cells(table, limits)
     findings += _prose_cells(table, data, layout)
     return people + findings
 
 
-def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) -> list[Finding]:
+def _people(table: Table, layout: Layout, data: pl.DataFrame, limits: Thresholds) -> list[Finding]:
     """Findings that the rows of the table are people: record-level, a list of names, or microdata."""
     known = table.header is not None
     classes = classify_columns(data, layout, header_known=known)
@@ -110,18 +110,18 @@ def _people(table: Table, layout: Layout, data: pl.DataFrame, policy: Policy) ->
             classes = [replace(c, kind="person-name") if c.kind == "official-name" else c for c in classes]
             identifying = [c for c in classes if c.identifying]
     attributes = [c for c in classes if not c.identifying and c.kind not in ("empty", "redacted")]
-    if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in KEY_KINDS):
+    if identifying and (attributes or len(identifying) >= 2 or identifying[0].kind in active().key_kinds):
         return record_level(table, layout, data, classes, identifying)
     if identifying:
-        listed = name_list(table, layout, data, classes, identifying, policy)
+        listed = name_list(table, layout, data, classes, identifying, limits)
         if listed:
             return listed
-    return _microdata(table, layout, data, classes, policy)
+    return _microdata(table, layout, data, classes, limits)
 
 
 def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> Finding | None:
     """A table of officials named in their role (a directory, media contacts, members, a salary report): a note."""
-    if any(c.kind in officials.ROSTER_KINDS for c in classes):
+    if any(c.kind in officials.ROSTER_KINDS or c.kind in active().identifying for c in classes):
         return None  # a roster's columns: no need to look at the values
     facts = [officials.ColumnFacts(c.index, c.kind, _sample_values(data, c)) for c in classes]
     texts = [f for f in facts if f.kind in ("text", "job-title", "organisation")]
@@ -185,10 +185,10 @@ def _header_is_a_person(layout: Layout, identifying: list[ColumnClass]) -> bool:
 
 
 def _microdata(table: Table, layout: Layout, data: pl.DataFrame, classes: list[ColumnClass],
-               policy: Policy) -> list[Finding]:
+               limits: Thresholds) -> list[Finding]:
     quasi = [c for c in classes if c.kind in QUASI_IDENTIFIERS]
     specific = [c for c in quasi if c.kind in PERSON_SPECIFIC]
-    if not specific or len(quasi) < 2 or data.height < 3:
+    if not specific or len(quasi) < 2 or data.height < limits.microdata_min_rows:
         return []
     if any(c.kind == "number" and _is_count_column(data, c) for c in classes):
         return []
@@ -283,7 +283,7 @@ def _transposed(table: Table) -> Table | None:
         return None
     fields = frame.to_series(0).to_list()
     kinds = [header_class(f) for f in fields if f]
-    if len([k for k in kinds if k]) < max(2, 0.6 * len(kinds)) or not {k for k in kinds if k} & DIRECT_IDENTIFIERS:
+    if len([k for k in kinds if k]) < max(2, 0.6 * len(kinds)) or not {k for k in kinds if k} & direct_identifiers():
         return None
     rows = frame.slice(0, len(fields)).transpose().slice(1)
     rows = rows.rename({c: f"c{i}" for i, c in enumerate(rows.columns)})

@@ -24,7 +24,7 @@ from veil.detectors.text_ids import IdMatch, find_identifiers
 from veil.detectors.text_names import NameHit, attribution_words, find_names, fold
 from veil.detectors.text_segments import Segment, SegmentIndex, chunks, paragraph_spans, split_paragraph
 from veil.detectors.text_status import StatusHit, find_matters, find_statuses
-from veil.findings import Finding, Kind
+from veil.findings import Finding, FindingKind, Kind, kind_of
 from veil.masking import mask, mask_all
 from veil.readers.units import Text
 
@@ -110,8 +110,8 @@ def _analyse_piece(text: str, offset: int, acc: _Accumulator) -> None:
         seg = index.at(st.start)
         if seg is not None:
             status_by_seg.setdefault(seg.start, []).append(st)
-    acc.contacts.extend(i for i in ids if i.kind in ("email", "phone"))
-    personal_ids = [i for i in ids if i.kind not in ("email", "phone")]
+    acc.contacts.extend(i for i in ids if i.finding == Kind.CONTACT_DETAILS)
+    personal_ids = [i for i in ids if i.finding != Kind.CONTACT_DETAILS]
     claimed: set[int] = set()
     attribution = attribution_words()
     for hit in hits:
@@ -225,15 +225,16 @@ def _findings(acc: _Accumulator) -> list[Finding]:
             f"{len(rest)} more named people tied to identifiers or protected status", DETECTOR,
             samples=mask_all([p.name for p in rest]), visibility=vis,
             person_keys=People.of(p.identity() for p in rest)))
-    if acc.lone_ids:
-        kinds = _unique(i.label for i in acc.lone_ids)
+    # Built-in identifiers make one identifier-in-text finding; a recognizer with a kind of its own, its own finding.
+    for kind, lone in _by_finding(acc.lone_ids).items():
+        kinds = _unique(i.label for i in lone)
         out.append(Finding(
-            Kind.IDENTIFIER_IN_TEXT, acc.lone_id_location, seen,
-            f"{len(acc.lone_ids)} personal identifier(s) ({_join(kinds)}) with no name nearby: an A-number, SSN or "
+            kind, acc.lone_id_location, seen,
+            f"{len(lone)} personal identifier(s) ({_join(kinds)}) with no name nearby: an A-number, SSN or "
             "passport number identifies a person by itself",
-            DETECTOR, evidence=tuple(f"{i.label} pattern" for i in acc.lone_ids[:3]),
-            samples=mask_all([i.value for i in acc.lone_ids]), visibility=vis,
-            person_keys=People.of(_lone_identity(i) for i in acc.lone_ids)))
+            DETECTOR, evidence=tuple(f"{i.label} pattern" for i in lone[:3]),
+            samples=mask_all([i.value for i in lone]), visibility=vis,
+            person_keys=People.of(_lone_identity(i) for i in lone)))
     if acc.named:
         out.append(_named_finding(acc))
     if acc.contacts:
@@ -242,6 +243,13 @@ def _findings(acc: _Accumulator) -> list[Finding]:
             Kind.CONTACT_DETAILS, unit.location, seen,
             f"{len(acc.contacts)} contact detail(s) ({_join(kinds)}), as a rule an office's or an official's",
             DETECTOR, samples=mask_all([i.value for i in acc.contacts]), visibility=vis))
+    return out
+
+
+def _by_finding(ids: list[IdMatch]) -> dict[FindingKind, list[IdMatch]]:
+    out: dict[FindingKind, list[IdMatch]] = {}
+    for ident in ids:
+        out.setdefault(kind_of(ident.finding), []).append(ident)
     return out
 
 

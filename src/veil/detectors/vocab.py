@@ -8,6 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from veil.detectors.recognizers import RecognizerSet, active
 from veil.yamlio import load_yaml
 
 STATUS_TERMS = re.compile(
@@ -112,11 +113,19 @@ def _header_terms() -> dict[str, Any]:
     return load_yaml(text)
 
 
-@lru_cache(maxsize=1)
 def header_phrases() -> dict[str, tuple[str, ...]]:
-    """Header phrases per column class, every language together, normalised (see data/terms/headers.yaml)."""
-    return {kind: tuple(dict.fromkeys(normalise_header(p) for words in langs.values() for p in words))
-            for kind, langs in _header_terms()["exact"].items()}
+    """Header phrases per column class, every language together, normalised (data/terms/headers.yaml, then the
+    recognizers' header words)."""
+    return _header_phrases(active())
+
+
+@lru_cache(maxsize=8)
+def _header_phrases(rset: RecognizerSet) -> dict[str, tuple[str, ...]]:
+    out = {kind: tuple(dict.fromkeys(normalise_header(p) for words in langs.values() for p in words))
+           for kind, langs in _header_terms()["exact"].items()}
+    for kind, phrases in rset.header_words():
+        out[kind] = tuple(dict.fromkeys(normalise_header(p) for p in phrases))
+    return out
 
 
 # A phrase written as one word ('firstname') is only matched when it is this long: 'ano' (Spanish 'año') is not
@@ -124,21 +133,21 @@ def header_phrases() -> dict[str, tuple[str, ...]]:
 _COMPACT_MIN = 6
 
 
-@lru_cache(maxsize=1)
-def _header_index() -> tuple[dict[str, str], dict[str, str], list[tuple[str, re.Pattern[str], str]]]:
+@lru_cache(maxsize=8)
+def _header_index(rset: RecognizerSet) -> tuple[dict[str, str], dict[str, str], list[tuple[str, re.Pattern[str], str]]]:
     """Normalised phrase -> class; the phrases' one-word and no-linking-word forms -> class; and the ordered
     (class, phrase, one-word form) of the phrases that may stand inside a longer header."""
     linking = _linking()
     exact: dict[str, str] = {}
     derived: dict[str, str] = {}
-    for kind, phrases in header_phrases().items():
+    for kind, phrases in _header_phrases(rset).items():
         for phrase in phrases:
             exact.setdefault(phrase, kind)
             for form in _one_word_forms(phrase, linking):
                 if len(form) >= _COMPACT_MIN:
                     derived.setdefault(form, kind)
     within = []
-    for kind, phrase in _header_terms()["within"]:
+    for kind, phrase in [*_header_terms()["within"], *rset.header_within()]:
         norm = normalise_header(str(phrase))
         within.append((str(kind), re.compile(rf"(^| ){re.escape(norm)}( |$)"), norm.replace(" ", "")))
     return exact, derived, within
@@ -155,13 +164,17 @@ def _one_word_forms(phrase: str, linking: frozenset[str]) -> tuple[str, ...]:
         "".join(w for w in words if w not in linking)
 
 
-@lru_cache(maxsize=8192)
 def header_kind(header: str) -> str | None:
     """The column class a header names, whatever its spacing, case, punctuation or language, or None."""
+    return _header_kind(header, active())
+
+
+@lru_cache(maxsize=8192)
+def _header_kind(header: str, rset: RecognizerSet) -> str | None:
     norm = normalise_header(header)
     if not norm:
         return None
-    exact, derived, within = _header_index()
+    exact, derived, within = _header_index(rset)
     if norm in exact:
         return exact[norm]
     for form in _one_word_forms(norm, _linking()):

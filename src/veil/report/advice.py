@@ -52,7 +52,7 @@ _BY_VISIBILITY = {
     "archive-member": "remove the file from the archive, or fix it on its own",
 }
 
-_BY_KIND = {
+_BY_KIND: dict[str, str] = {
     Kind.RECORD_LEVEL: "publish aggregate figures instead of rows about people: remove the names, dates of birth and "
                        "identifiers",
     Kind.MICRODATA: "have the rows about people reviewed for disclosure risk, or publish aggregates",

@@ -18,6 +18,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "visibility": f.visibility,
         "detector": f.detector,
     }
+    where = f.where.as_dict()
+    if where:
+        out["where"] = where
     if f.evidence:
         out["evidence"] = list(f.evidence)
     if f.samples:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from veil.findings import FileResult, Finding, Kind, Verdict
+from veil.findings import FileResult, Finding, Verdict, kind_of
 
 FORMAT_VERSION = 1
 
@@ -119,10 +119,9 @@ def result_from_json(known: Known, path: str) -> FileResult:
     data: dict[str, Any] = json.loads(known.result or "{}")
     findings = []
     for f in data.get("findings", []):
-        try:
-            kind = Kind(f["kind"])
-        except ValueError:
-            kind = Kind.NOTICE  # a kind a newer Veil wrote: keep the message rather than drop it
+        # A kind this Veil does not know (a plugin's, or a newer Veil's) stays itself: the policy gives an unknown
+        # kind `review`, never less.
+        kind = kind_of(str(f["kind"]))
         findings.append(Finding(kind, f["location"], bool(f["visible"]), f["message"], f.get("detector", ""),
                                 tuple(f.get("evidence", ())), tuple(f.get("samples", ())),
                                 f.get("visibility", "visible"), cells=tuple(f.get("cells", ()))))

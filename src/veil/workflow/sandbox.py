@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from veil.findings import FileResult, Finding, Kind, Verdict
+from veil.findings import FileResult, Finding, FindingKind, Kind, Verdict, kind_of
 from veil.pipeline import check_bytes
 from veil.policy import Policy
 from veil.readers.limits import Limits
@@ -191,11 +191,8 @@ def result_from_json(raw: bytes) -> FileResult:
                       findings=findings, seconds=float(doc["seconds"]))
 
 
-def _kind(value: str) -> Kind:
-    try:
-        return Kind(value)
-    except ValueError:
-        return value  # type: ignore[return-value]  # a plug-in's kind: the policy looks it up by name
+def _kind(value: str) -> FindingKind:
+    return kind_of(value)  # a plug-in's kind stays itself: the policy looks it up by name
 
 
 def _serve(requests: Connection, results: Connection, memory_bytes: int) -> None:
