@@ -38,6 +38,10 @@ IncidentOpener = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, 
 ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 PER_PAGE = 50
 MAX_FILES = 100
+# Post/Redirect/Get: a done action redirects (303) to the release page with `?done=KEY`; the page shows the message
+# for KEY (a fixed text: nothing from the address is echoed), and reloading it repeats nothing.
+DONE = {"approved": "approval recorded", "rejected": "release rejected", "published": "published",
+        "withdrawn": "withdrawn", "uploaded": "files uploaded; scanning"}
 
 
 def _user(session: Any, principal: Principal) -> User:
@@ -162,8 +166,9 @@ def _release_page(request: Request, principal: Principal, release_id: int, error
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse)
-def release_view(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
-    return _release_page(request, principal, release_id)
+def release_view(request: Request, release_id: ReleaseId, principal: AnyRole,
+                 done: Annotated[str, Query(max_length=20)] = "") -> Response:
+    return _release_page(request, principal, release_id, message=DONE.get(done, ""))
 
 
 @router.get("/releases/{release_id}/files", response_class=HTMLResponse)
@@ -180,14 +185,15 @@ def release_files_fragment(request: Request, release_id: ReleaseId, principal: A
 
 def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str,
          form: dict[str, str] | None = None) -> Response:
-    """Run one workflow action in a write transaction; refusals come back on the release page."""
+    """Run one workflow action in a write transaction. Refusals come back on the release page (with what was
+    typed); success redirects to it (303, `done` a key of DONE), so a reload does not post again."""
     try:
         with gate_of(request).db.write() as s:
             release = releases.get_release(s, release_id, lock=True)
             action(s, release, _user(s, principal))
     except WorkflowError as exc:
         return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status, form=form)
-    return _release_page(request, principal, release_id, message=done)
+    return RedirectResponse(f"/releases/{release_id}?done={done}", status_code=303)
 
 
 @router.post("/releases/{release_id}/files", response_class=HTMLResponse)
@@ -206,7 +212,7 @@ def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
         for name, data in blobs:
             releases.add_file(s, gate.blobs, release, user, name, data)
 
-    response = _act(request, principal, release_id, add, f"uploaded {len(blobs)} file(s); scanning")
+    response = _act(request, principal, release_id, add, "uploaded")
     gate.wake_worker()
     return response
 
@@ -220,14 +226,14 @@ def approve(request: Request, release_id: ReleaseId, principal: Decider,
     return _act(request, principal, release_id,
                 lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification,
                                                            legal_basis, rules),
-                "approval recorded", form={"legal_basis": legal_basis, "justification": justification})
+                "approved", form={"legal_basis": legal_basis, "justification": justification})
 
 
 @router.post("/releases/{release_id}/reject", response_class=HTMLResponse)
 def reject(request: Request, release_id: ReleaseId, principal: Decider,
            comment: Annotated[str, Form(max_length=5000)] = "") -> Response:
     return _act(request, principal, release_id,
-                lambda s, release, user: approvals.reject(s, release, user, comment), "release rejected")
+                lambda s, release, user: approvals.reject(s, release, user, comment), "rejected")
 
 
 @router.post("/releases/{release_id}/publish", response_class=HTMLResponse)
