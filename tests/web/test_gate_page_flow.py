@@ -61,3 +61,45 @@ def test_a_refusal_stays_on_the_page_and_the_done_key_echoes_nothing(site: Site)
     assert refused.status_code in (404, 409, 422) and 'class="flash error"' in refused.text
     page = rev.get(f"{url}?done=<script>alert(1)</script>").text
     assert "<script>alert" not in page and 'class="flash ok"' not in page
+
+
+def _user(site: Site, name: str, roles: list[str]) -> None:
+    from support.webgate import PASSWORD
+    from veil.workflow import accounts
+
+    with site.gate.db.write() as s:
+        accounts.create_user(s, name, PASSWORD, roles, actor="setup")
+
+
+def test_the_submitter_is_not_offered_the_approve_form(site: Site) -> None:
+    _user(site, "both", ["submitter", "reviewer"])
+    client = site.browser("both")
+    response = client.post("/releases", data={"csrf": csrf(client), "title": "Mine", "target_path": "mine"},
+                           files=[("files", ("stats.txt", BENIGN, "text/plain"))])
+    site.drain()
+    page = client.get(response.headers["location"]).text
+    assert "You submitted this release, so you cannot approve it" in page
+    assert "Approve selected versions" not in page and f'action="{response.headers["location"]}/approve"' not in page
+    assert "Reject release" in page  # a submitter who reviews may still reject
+    other = site.browser("rev").get(response.headers["location"]).text
+    assert "Approve selected versions" in other and "cannot approve" not in other
+
+
+def test_the_uploader_of_a_version_cannot_tick_it(site: Site) -> None:
+    from veil.store.models_accounts import User
+    from veil.store.models_releases import ReleaseFile
+
+    url = _release(site, ("stats.txt", BENIGN), ("more.txt", b"more\n"))
+    with site.gate.db.write() as s:  # as if `rev` had uploaded one version (an uploader who is not the submitter)
+        rev = s.query(User).filter_by(username="rev").one()
+        s.query(ReleaseFile).filter_by(name="more.txt").one().uploader_id = rev.id
+    page = site.browser("rev").get(url).text
+    more = hashlib.sha256(b"more\n").hexdigest()
+    assert f'value="{more}" disabled' in page and "you uploaded this version: you cannot approve it" in page
+    assert f'value="{hashlib.sha256(BENIGN).hexdigest()}" disabled' not in page  # the other one can be ticked
+    with site.gate.db.write() as s:
+        rev = s.query(User).filter_by(username="rev").one()
+        for f in s.query(ReleaseFile):
+            f.uploader_id = rev.id
+    page = site.browser("rev").get(url).text
+    assert "You uploaded every file version in this release" in page and "Approve selected versions" not in page

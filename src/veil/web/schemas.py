@@ -86,6 +86,7 @@ class FileOut(BaseModel):
     overridden_by: list[str]
     justifications: list[str]
     overrides: list[OverrideOut]
+    uploader: str = Field(default="", description="who uploaded this version (they cannot approve it)")
     officials_needed: int = Field(description="authorising officials' overrides still needed (block/unverifiable)")
 
 

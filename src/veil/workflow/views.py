@@ -84,10 +84,11 @@ def release_detail(session: Session, release_id: int, rules: OverrideRules | Non
     release = get_release(session, release_id)
     submitter = session.get(User, release.submitter_id)
     states = file_states(session, release)
-    files = [file_view(s, rules) for s in states]
+    users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
+    # who uploaded each version: they cannot approve it (the page offers them no approve box for it)
+    files = [{**file_view(s, rules), "uploader": users.get(s.file.uploader_id, "?")} for s in states]
     scanned = [f for f in files if f["verdict"] is not None]
     verdict = Verdict.worst([Verdict(f["verdict"]) for f in scanned]).value if scanned else None
-    users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
     overridden = {f["sha256"] for f in files if f["overrides"]}
     return {
         **release_summary(release, submitter.username if submitter else "?", any(f["overridden_by"] for f in files)),
