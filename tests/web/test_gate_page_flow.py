@@ -103,3 +103,66 @@ def test_the_uploader_of_a_version_cannot_tick_it(site: Site) -> None:
             f.uploader_id = rev.id
     page = site.browser("rev").get(url).text
     assert "You uploaded every file version in this release" in page and "Approve selected versions" not in page
+
+
+def _blobs(site: Site) -> int:
+    root = site.gate.blobs.root  # type: ignore[attr-defined]
+    return sum(1 for p in root.rglob("*") if p.is_file()) if root.exists() else 0
+
+
+def test_an_empty_new_release_form_keeps_what_was_typed_and_marks_the_fields(site: Site) -> None:
+    sub = site.browser("sub")
+    response = sub.post("/releases", data={"csrf": csrf(sub), "title": "  ", "target_path": "",
+                                           "notes": "for the <b>Q3</b> board"},
+                        files=[("files", ("stats.txt", BENIGN, "text/plain"))])
+    assert response.status_code == 422
+    page = response.text
+    assert 'id="title-error">give the release a title</span>' in page
+    assert 'id="target-error">say where on the public site the files go' in page
+    assert "for the &lt;b&gt;Q3&lt;/b&gt; board</textarea>" in page  # kept, escaped
+    assert "choose the files again" in page
+    assert _blobs(site) == 0  # the text fields are refused before any file is stored
+
+
+def test_an_invalid_target_path_keeps_the_title(site: Site) -> None:
+    sub = site.browser("sub")
+    response = sub.post("/releases", data={"csrf": csrf(sub), "title": "Asylum statistics Q3",
+                                           "target_path": "../../etc"})
+    assert response.status_code == 422
+    assert 'value="Asylum statistics Q3"' in response.text and 'value="../../etc"' in response.text
+    assert 'id="target-error">the target path must be a relative path' in response.text
+    assert 'id="title-error"' not in response.text
+
+
+def test_too_many_files_is_a_clear_error_not_a_silent_cut(site: Site) -> None:
+    from veil.workflow.uploads import UploadLimits
+
+    site.app.state.upload_limits = UploadLimits(max_files=2)  # type: ignore[attr-defined]
+    sub = site.browser("sub")
+    files = [("files", (f"f{i}.txt", f"file {i}\n".encode(), "text/plain")) for i in range(3)]
+    new = sub.post("/releases", data={"csrf": csrf(sub), "title": "Many", "target_path": "many"}, files=files)
+    assert new.status_code == 422 and "at most 2 files per upload" in new.text and 'value="Many"' in new.text
+    url = _release(site, ("stats.txt", BENIGN))
+    more = sub.post(f"{url}/files", data={"csrf": csrf(sub)}, files=files)
+    assert more.status_code == 422 and "at most 2 files per upload; send the others in another upload" in more.text
+    assert "f0.txt" not in sub.get(url).text  # nothing of a refused upload is added
+
+
+def test_an_oversized_page_upload_is_refused_and_not_stored(site: Site) -> None:
+    from veil.workflow.uploads import UploadLimits
+
+    site.app.state.upload_limits = UploadLimits(max_file_bytes=1000)  # type: ignore[attr-defined]
+    url = _release(site, ("stats.txt", BENIGN))
+    before = _blobs(site)
+    sub = site.browser("sub")
+    big = sub.post(f"{url}/files", data={"csrf": csrf(sub)}, files=[("files", ("big.txt", b"x" * 5000))])
+    assert big.status_code == 413 and "larger than the 1,000 byte upload limit" in big.text
+    assert _blobs(site) == before
+
+
+def test_a_page_upload_with_a_wrong_token_stores_nothing(site: Site) -> None:
+    url = _release(site, ("stats.txt", BENIGN))
+    before = _blobs(site)
+    sub = site.browser("sub")
+    forged = sub.post(f"{url}/files", data={"csrf": "forged"}, files=[("files", ("more.txt", b"more\n"))])
+    assert forged.status_code == 403 and _blobs(site) == before

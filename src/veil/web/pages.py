@@ -9,27 +9,31 @@ import secrets
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from veil.incident import incidents
 from veil.store.models_accounts import User
 from veil.store.models_releases import Publication, ReleaseFile
 from veil.web.rendering import render
-from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
-from veil.web.uploads import read_upload
+from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires, requires_upload
+from veil.web.uploads import receive_form, upload_limits
 from veil.workflow import accounts, approvals, audit, publishing, releases
 from veil.workflow.errors import Invalid, WorkflowError
 from veil.workflow.overrides import REQUIRED_OFFICIALS
 from veil.workflow.roles import ROLES, Role
+from veil.workflow.uploads import UploadReceiver, add_uploads
 from veil.workflow.views import release_detail, release_page
 
 router = APIRouter(include_in_schema=False)
 
 AnyRole = Annotated[Principal, Depends(requires())]
 Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER))]
+# a submitter's form with files: CSRF is checked as the body streams, before any file (veil.web.uploads)
+Uploader = Annotated[Principal, Depends(requires_upload(Role.SUBMITTER))]
 Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL))]
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN))]
@@ -37,7 +41,6 @@ Admin = Annotated[Principal, Depends(requires(Role.ADMIN))]
 IncidentOpener = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUTHORISING_OFFICIAL))]
 ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 PER_PAGE = 50
-MAX_FILES = 100
 # Post/Redirect/Get: a done action redirects (303) to the release page with `?done=KEY`; the page shows the message
 # for KEY (a fixed text: nothing from the address is echoed), and reloading it repeats nothing.
 DONE = {"approved": "approval recorded", "rejected": "release rejected", "published": "published",
@@ -125,31 +128,70 @@ def release_list(request: Request, principal: AnyRole, page: Annotated[int, Quer
 
 @router.get("/releases/new", response_class=HTMLResponse)
 def new_release_form(request: Request, principal: Submitter) -> Response:
-    return render(request, "new_release.html", principal, form={})
+    return render(request, "new_release.html", principal, form={}, max_files=upload_limits(request).max_files)
+
+
+class FieldErrors(Invalid):
+    """The new-release form's refusals, by field: each is shown next to its field, and what was typed is kept."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def check_release_fields(fields: dict[str, str]) -> None:
+    """The new-release form's text fields, checked before any file of the form is received."""
+    errors: dict[str, str] = {}
+    title = " ".join(fields.get("title", "").split())
+    if not title:
+        errors["title"] = "give the release a title"
+    elif len(title) > 200:
+        errors["title"] = "a title has at most 200 characters"
+    if not fields.get("target_path", "").strip():
+        errors["target_path"] = "say where on the public site the files go, e.g. statistics/2024-q3"
+    else:
+        try:
+            releases.clean_target_path(fields["target_path"][:500])
+        except Invalid as exc:
+            errors["target_path"] = str(exc)
+    if len(fields.get("notes", "")) > 20_000:
+        errors["notes"] = "the notes are longer than 20,000 characters"
+    if errors:
+        raise FieldErrors(errors)
 
 
 @router.post("/releases", response_class=HTMLResponse)
-def create_release(request: Request, principal: Submitter, title: Annotated[str, Form(max_length=200)],
-                   target_path: Annotated[str, Form(max_length=500)],
-                   notes: Annotated[str, Form(max_length=20_000)] = "",
-                   files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+async def create_release(request: Request, principal: Uploader) -> Response:
+    """A new release and its first files, streamed through the one upload function (`receive_form`): the CSRF token
+    and the text fields are checked before any file is stored; a refused form comes back as it was typed."""
     gate = gate_of(request)
-    uploads = [f for f in files or [] if f.filename]
+    typed: dict[str, str] = {}
+
+    def check(fields: dict[str, str]) -> None:
+        typed.update(fields)
+        check_release_fields(typed)
+
     try:
-        if len(uploads) > MAX_FILES:
-            raise Invalid(f"at most {MAX_FILES} files per upload")
-        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
-        for _name, data in blobs:
-            gate.blobs.put(data)  # before the write lock: add_file then finds them stored
-        with gate.db.write() as s:
-            user = _user(s, principal)
-            release = releases.create_release(s, user, title, target_path, notes)
-            for name, data in blobs:
-                releases.add_file(s, gate.blobs, release, user, name, data)
-            release_id = release.id
+        form = await receive_form(request, UploadReceiver(gate.blobs, upload_limits(request)), csrf=principal.csrf,
+                                  before_files=check)
+        check(form.fields)
+
+        def create() -> int:
+            with gate.db.write() as s:
+                user = _user(s, principal)
+                release = releases.create_release(s, user, typed["title"], typed["target_path"],
+                                                  typed.get("notes", ""))
+                if form.files:
+                    add_uploads(s, gate.blobs, release, user, form.files)
+                return int(release.id)
+
+        release_id = await run_in_threadpool(create)
     except WorkflowError as exc:
-        form = {"title": title, "target_path": target_path, "notes": notes}
-        return render(request, "new_release.html", principal, form=form, error=str(exc), status_code=exc.status)
+        fields = {k: typed.get(k, "") for k in ("title", "target_path", "notes")}
+        errors = exc.errors if isinstance(exc, FieldErrors) else {}
+        return render(request, "new_release.html", principal, form=fields, errors=errors,
+                      error="" if errors else str(exc), status_code=exc.status,
+                      max_files=upload_limits(request).max_files)
     gate.wake_worker()
     return RedirectResponse(f"/releases/{release_id}", status_code=303)
 
@@ -197,24 +239,24 @@ def _act(request: Request, principal: Principal, release_id: int, action: Any, d
 
 
 @router.post("/releases/{release_id}/files", response_class=HTMLResponse)
-def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
-                 files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+async def upload_files(request: Request, release_id: ReleaseId, principal: Uploader) -> Response:
+    """New files or versions, streamed through the one upload function: the CSRF token before any file, the size
+    as it streams, more than the file limit refused (never cut short)."""
     gate = gate_of(request)
-    uploads = [f for f in files or [] if f.filename][:MAX_FILES]
     try:
-        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
+        form = await receive_form(request, UploadReceiver(gate.blobs, upload_limits(request)), csrf=principal.csrf)
     except WorkflowError as exc:
-        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+        error, status = str(exc), exc.status
+        return await run_in_threadpool(lambda: _release_page(request, principal, release_id, error=error,
+                                                             status_code=status))
 
-    def add(s: Any, release: Any, user: User) -> None:
-        if not blobs:
-            raise Invalid("choose at least one file")
-        for name, data in blobs:
-            releases.add_file(s, gate.blobs, release, user, name, data)
+    def add() -> Response:
+        response = _act(request, principal, release_id,
+                        lambda s, release, user: add_uploads(s, gate.blobs, release, user, form.files), "uploaded")
+        gate.wake_worker()
+        return response
 
-    response = _act(request, principal, release_id, add, "uploaded")
-    gate.wake_worker()
-    return response
+    return await run_in_threadpool(add)
 
 
 @router.post("/releases/{release_id}/approve", response_class=HTMLResponse)
