@@ -166,3 +166,34 @@ def test_a_page_upload_with_a_wrong_token_stores_nothing(site: Site) -> None:
     sub = site.browser("sub")
     forged = sub.post(f"{url}/files", data={"csrf": "forged"}, files=[("files", ("more.txt", b"more\n"))])
     assert forged.status_code == 403 and _blobs(site) == before
+
+
+def test_with_no_users_the_login_page_says_how_to_create_the_first_admin(gate, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import html
+    import shlex
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from veil.cli import app as cli
+    from veil.web.app import create_app
+
+    client = TestClient(create_app(gate, start_worker=False))
+    page = client.get("/login").text
+    assert "No users yet" in page
+    command = html.unescape(page.split('<code class="command">')[1].split("</code>")[0])
+    assert command.startswith("veil admin create-user admin --role admin")
+    if gate.db.is_sqlite:  # the command, run as shown, makes an admin who can then log in
+        assert f"--data-dir {shlex.quote(str(gate.data_dir))}" in command
+        args = shlex.split(command)[1:] + ["--password", "correct horse battery"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        assert "No users yet" not in client.get("/login").text
+    else:
+        assert '--database-url "$VEIL_DATABASE_URL"' in command and "postgresql://" not in page
+
+
+def test_with_users_the_login_page_has_no_hint(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    assert "No users yet" not in TestClient(site.app).get("/login").text  # type: ignore[arg-type]

@@ -6,13 +6,15 @@ import csv
 import io
 import json
 import secrets
+import shlex
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from veil.incident import incidents
@@ -66,13 +68,25 @@ def home() -> RedirectResponse:
     return RedirectResponse("/releases", status_code=303)
 
 
+def first_admin_command(gate: Any) -> str:
+    """The command that creates the first admin of this gate's database, or "" once it has any user. It names the
+    data directory (unless it is the default) and, for PostgreSQL, the URL by its environment variable only (a URL
+    can hold a password)."""
+    with gate.db.read() as s:
+        if s.scalar(select(func.count()).select_from(User)):
+            return ""
+    command = "veil admin create-user admin --role admin"
+    data_dir = str(gate.data_dir)
+    if Path(data_dir) != Path(".veil"):
+        command += f" --data-dir {shlex.quote(data_dir)}"
+    if not gate.db.is_sqlite:
+        command += ' --database-url "$VEIL_DATABASE_URL"'
+    return command
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None) -> Response:
-    token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next))
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
-                        max_age=3600)
-    return response
+    return login_form_with_error(request, "", next, 200)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -95,10 +109,12 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     return response
 
 
-def login_form_with_error(request: Request, error: str, next: str, status: int) -> Response:
+def login_form_with_error(request: Request, error: str, next: str | None, status: int) -> Response:
+    """The login form (with a fresh login CSRF cookie); with no users yet, the command making the first admin."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next), error=error,
-                      status_code=status)
+                      status_code=status, first_admin=first_admin_command(gate_of(request)),
+                      min_password=accounts.MIN_PASSWORD)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
                         max_age=3600)
     return response
