@@ -79,12 +79,14 @@ def test_the_whole_gate_through_the_pages(site: Site) -> None:
     for reviewer in ("rev", "rev2"):
         client = site.browser(reviewer)
         response = client.post(f"{url}/approve", data={"csrf": csrf(client), "sha256s": [good]})
-        assert response.status_code == 200 and "approval recorded" in response.text
+        assert response.status_code == 303 and response.headers["location"] == f"{url}?done=approved"
+        assert "approval recorded" in client.get(response.headers["location"]).text
     refused = site.browser("rev").post(f"{url}/approve", data={"csrf": csrf(site.browser("rev")), "sha256s": [bad]})
     assert refused.status_code == 409 and "only authorising officials" in refused.text
     pub = site.browser("pub")
     response = pub.post(f"{url}/publish", data={"csrf": csrf(pub), "sha256s": [good]})
-    assert response.status_code == 200 and "published" in response.text
+    assert response.status_code == 303 and response.headers["location"] == f"{url}?done=published"
+    assert '<div class="flash ok" role="status">published</div>' in pub.get(response.headers["location"]).text
     published = site.gate.site.root / "stats/q3/stats.txt"  # type: ignore[attr-defined]
     assert published.read_bytes() == BENIGN
     assert not (site.gate.site.root / "stats/q3/notes.txt").exists()  # type: ignore[attr-defined]
@@ -100,7 +102,8 @@ def test_override_is_highlighted(site: Site) -> None:
         ao = site.browser(who)
         response = ao.post(f"{url}/approve", data={"csrf": csrf(ao), "sha256s": [bad], "justification": why,
                                                    "legal_basis": CONSENT})
-        assert response.status_code == 200, response.text
+        assert response.status_code == 303, response.text
+        response = ao.get(response.headers["location"])
     assert "Override in effect" in response.text and "OVERRIDE" in response.text
     assert "the applicant&#39;s written consent" in response.text and "approved" in response.text
     audit_page = site.browser("aud").get("/audit").text

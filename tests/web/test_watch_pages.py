@@ -65,10 +65,23 @@ def test_urls_outside_the_site_are_recorded_not_fetched(client: TestClient) -> N
 
 def test_the_form_needs_no_account(gate: Gate, client: TestClient) -> None:
     assert "Report a published file" in client.get("/report").text
-    page = client.post("/report", data={"url": f"{BASE}/nothing-here.txt", "note": "<script>x</script>"})
-    assert page.status_code == 202 and "/report/" in page.text and "<script>x" not in page.text
+    sent = client.post("/report", data={"url": f"{BASE}/nothing-here.txt", "note": "<script>x</script>"},
+                       follow_redirects=False)
+    assert sent.status_code == 303 and sent.headers["location"].startswith("/report/")  # Post/Redirect/Get
+    page = client.get(sent.headers["location"])
+    assert "Report sent" in page.text and "<script>x" not in page.text
     token = page.text.split('href="/report/')[1].split('"')[0]
     assert "not-found" in client.get(f"/report/{token}").text
+
+
+def test_reloading_report_sent_does_not_report_again(gate: Gate, client: TestClient) -> None:
+    from veil.store.models_watch import ExternalReport
+
+    sent = client.post("/report", data={"url": f"{BASE}/nothing-here.txt"}, follow_redirects=False)
+    for _ in range(3):  # the browser reloads the page it was sent to: a GET
+        assert client.get(sent.headers["location"]).status_code == 200
+    with gate.db.read() as s:
+        assert s.query(ExternalReport).count() == 1
 
 
 def test_staff_views_need_the_right_role(gate: Gate, client: TestClient) -> None:

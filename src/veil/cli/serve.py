@@ -369,6 +369,10 @@ def submit_command(
             typer.echo(f"{f['verdict']:<13} {f['path']}  ({len(f['findings'])} finding(s))")
             for x in f["findings"]:
                 typer.echo(f"    {x['kind']}: {x['location']}: {x['message']}")
+                if x.get("samples"):
+                    typer.echo(f"        e.g. {'; '.join(x['samples'])}")
+                if x.get("cells"):
+                    typer.echo(f"        cells: {'; '.join(x['cells'])}")
         typer.echo(f"release #{doc['release']['id']}: {doc['verdict']}  {doc['release']['url']}")
     raise typer.Exit(0 if doc["verdict"] == "pass" else 1)
 

@@ -94,6 +94,8 @@ class FindingRecord(Base):
     detector: Mapped[str] = mapped_column(String(60), default="")
     samples: Mapped[list[str]] = mapped_column(JSON, default=list)
     evidence: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # a small-cells finding's cells ("C7=3"), as `veil check` lists them
+    cells: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     scan: Mapped[Scan] = relationship(back_populates="findings")
 
 

@@ -11,12 +11,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil import __version__
 from veil.watch.service import WatchService
 from veil.web import api, incident_pages, pages, watch_pages
-from veil.web.rendering import render
+from veil.web.rendering import TEMPLATES, render
 from veil.web.security import (
     BodyGuard,
     LoginRequired,
@@ -51,6 +53,7 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(warm_up, app)  # uvicorn opens the port after this: the first page is not slow
         if start_worker and gate.worker is None:
             gate.start_worker()
         anchor = Anchor(gate.db, gate.anchor) if gate.anchor is not None else None
@@ -102,6 +105,16 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
         return response
 
     return app
+
+
+def warm_up(app: FastAPI) -> None:
+    """What a first request would otherwise pay for, done at start-up: every template compiled, the OpenAPI
+    document built (the API docs page and /api/openapi.json), a database connection opened."""
+    for name in TEMPLATES.env.list_templates(extensions=["html"]):
+        TEMPLATES.env.get_template(name)
+    app.openapi()
+    with app.state.gate.db.read() as s:
+        s.execute(text("SELECT 1"))
 
 
 def _is_api(request: Request) -> bool:

@@ -65,9 +65,27 @@ def submit(server: str, token: str, title: str, files: list[Path], target_path: 
     finally:
         if own:
             http.close()
-    out_files = [{"path": f["path"], "sha256": f["sha256"], "verdict": f["verdict"], "persons": f["persons"],
-                  "findings": [{k: x[k] for k in ("kind", "location", "visible", "message", "visibility")}
-                               for x in f["findings"]]} for f in detail["files"]]
+    out_files = [check_file(f) for f in detail["files"]]
     verdict = Verdict.worst([Verdict(f["verdict"]) for f in out_files]).value
     return {"verdict": verdict, "files": out_files,
             "release": {"id": rid, "url": f"{base}/releases/{rid}", "status": detail["status"]}}
+
+
+# `veil check --format json`'s keys, in its order (veil.report.json_report): a file's, then a finding's.
+_FILE_KEYS = ("path", "sha256", "verdict", "persons", "format", "size")
+_FINDING_KEYS = ("kind", "location", "visible", "message", "visibility", "detector")
+_FINDING_LISTS = ("evidence", "samples", "cells")
+
+
+def check_file(f: dict[str, Any]) -> dict[str, Any]:
+    """A file of the gate's release detail in the shape `veil check --format json` gives it (lists only when
+    non-empty, as there), with the gate's `effect` of each finding added."""
+    out: dict[str, Any] = {k: f.get(k) for k in _FILE_KEYS}
+    out["findings"] = []
+    for x in f["findings"]:
+        finding = {k: x.get(k) for k in _FINDING_KEYS}
+        finding.update({k: list(x[k]) for k in _FINDING_LISTS if x.get(k)})
+        finding["fingerprint"] = x.get("fingerprint", "")
+        finding["effect"] = x.get("effect", "")
+        out["findings"].append(finding)
+    return out

@@ -6,30 +6,36 @@ import csv
 import io
 import json
 import secrets
+import shlex
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from veil.incident import incidents
 from veil.store.models_accounts import User
 from veil.store.models_releases import Publication, ReleaseFile
 from veil.web.rendering import render
-from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires
-from veil.web.uploads import read_upload
+from veil.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, Principal, gate_of, requires, requires_upload
+from veil.web.uploads import receive_form, upload_limits
 from veil.workflow import accounts, approvals, audit, publishing, releases
 from veil.workflow.errors import Invalid, WorkflowError
 from veil.workflow.overrides import REQUIRED_OFFICIALS
 from veil.workflow.roles import ROLES, Role
+from veil.workflow.uploads import UploadReceiver, add_uploads
 from veil.workflow.views import release_detail, release_page
 
 router = APIRouter(include_in_schema=False)
 
 AnyRole = Annotated[Principal, Depends(requires())]
 Submitter = Annotated[Principal, Depends(requires(Role.SUBMITTER))]
+# a submitter's form with files: CSRF is checked as the body streams, before any file (veil.web.uploads)
+Uploader = Annotated[Principal, Depends(requires_upload(Role.SUBMITTER))]
 Decider = Annotated[Principal, Depends(requires(Role.REVIEWER, Role.AUTHORISING_OFFICIAL))]
 Publisher = Annotated[Principal, Depends(requires(Role.PUBLISHER))]
 Auditor = Annotated[Principal, Depends(requires(Role.AUDITOR, Role.ADMIN))]
@@ -37,7 +43,10 @@ Admin = Annotated[Principal, Depends(requires(Role.ADMIN))]
 IncidentOpener = Annotated[Principal, Depends(requires(Role.INCIDENT_RESPONDER, Role.AUTHORISING_OFFICIAL))]
 ReleaseId = Annotated[int, PathParam(ge=1, le=2_147_483_647)]
 PER_PAGE = 50
-MAX_FILES = 100
+# Post/Redirect/Get: a done action redirects (303) to the release page with `?done=KEY`; the page shows the message
+# for KEY (a fixed text: nothing from the address is echoed), and reloading it repeats nothing.
+DONE = {"approved": "approval recorded", "rejected": "release rejected", "published": "published",
+        "withdrawn": "withdrawn", "uploaded": "files uploaded; scanning"}
 
 
 def _user(session: Any, principal: Principal) -> User:
@@ -59,13 +68,25 @@ def home() -> RedirectResponse:
     return RedirectResponse("/releases", status_code=303)
 
 
+def first_admin_command(gate: Any) -> str:
+    """The command that creates the first admin of this gate's database, or "" once it has any user. It names the
+    data directory (unless it is the default) and, for PostgreSQL, the URL by its environment variable only (a URL
+    can hold a password)."""
+    with gate.db.read() as s:
+        if s.scalar(select(func.count()).select_from(User)):
+            return ""
+    command = "veil admin create-user admin --role admin"
+    data_dir = str(gate.data_dir)
+    if Path(data_dir) != Path(".veil"):
+        command += f" --data-dir {shlex.quote(data_dir)}"
+    if not gate.db.is_sqlite:
+        command += ' --database-url "$VEIL_DATABASE_URL"'
+    return command
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, next: str | None = None) -> Response:
-    token = secrets.token_urlsafe(24)
-    response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next))
-    response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
-                        max_age=3600)
-    return response
+    return login_form_with_error(request, "", next, 200)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -88,10 +109,12 @@ def login(request: Request, username: Annotated[str, Form(max_length=200)],
     return response
 
 
-def login_form_with_error(request: Request, error: str, next: str, status: int) -> Response:
+def login_form_with_error(request: Request, error: str, next: str | None, status: int) -> Response:
+    """The login form (with a fresh login CSRF cookie); with no users yet, the command making the first admin."""
     token = secrets.token_urlsafe(24)
     response = render(request, "login.html", None, login_csrf=token, next=_safe_next(next), error=error,
-                      status_code=status)
+                      status_code=status, first_admin=first_admin_command(gate_of(request)),
+                      min_password=accounts.MIN_PASSWORD)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict", secure=_secure(request),
                         max_age=3600)
     return response
@@ -121,31 +144,70 @@ def release_list(request: Request, principal: AnyRole, page: Annotated[int, Quer
 
 @router.get("/releases/new", response_class=HTMLResponse)
 def new_release_form(request: Request, principal: Submitter) -> Response:
-    return render(request, "new_release.html", principal, form={})
+    return render(request, "new_release.html", principal, form={}, max_files=upload_limits(request).max_files)
+
+
+class FieldErrors(Invalid):
+    """The new-release form's refusals, by field: each is shown next to its field, and what was typed is kept."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+def check_release_fields(fields: dict[str, str]) -> None:
+    """The new-release form's text fields, checked before any file of the form is received."""
+    errors: dict[str, str] = {}
+    title = " ".join(fields.get("title", "").split())
+    if not title:
+        errors["title"] = "give the release a title"
+    elif len(title) > 200:
+        errors["title"] = "a title has at most 200 characters"
+    if not fields.get("target_path", "").strip():
+        errors["target_path"] = "say where on the public site the files go, e.g. statistics/2024-q3"
+    else:
+        try:
+            releases.clean_target_path(fields["target_path"][:500])
+        except Invalid as exc:
+            errors["target_path"] = str(exc)
+    if len(fields.get("notes", "")) > 20_000:
+        errors["notes"] = "the notes are longer than 20,000 characters"
+    if errors:
+        raise FieldErrors(errors)
 
 
 @router.post("/releases", response_class=HTMLResponse)
-def create_release(request: Request, principal: Submitter, title: Annotated[str, Form(max_length=200)],
-                   target_path: Annotated[str, Form(max_length=500)],
-                   notes: Annotated[str, Form(max_length=20_000)] = "",
-                   files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+async def create_release(request: Request, principal: Uploader) -> Response:
+    """A new release and its first files, streamed through the one upload function (`receive_form`): the CSRF token
+    and the text fields are checked before any file is stored; a refused form comes back as it was typed."""
     gate = gate_of(request)
-    uploads = [f for f in files or [] if f.filename]
+    typed: dict[str, str] = {}
+
+    def check(fields: dict[str, str]) -> None:
+        typed.update(fields)
+        check_release_fields(typed)
+
     try:
-        if len(uploads) > MAX_FILES:
-            raise Invalid(f"at most {MAX_FILES} files per upload")
-        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
-        for _name, data in blobs:
-            gate.blobs.put(data)  # before the write lock: add_file then finds them stored
-        with gate.db.write() as s:
-            user = _user(s, principal)
-            release = releases.create_release(s, user, title, target_path, notes)
-            for name, data in blobs:
-                releases.add_file(s, gate.blobs, release, user, name, data)
-            release_id = release.id
+        form = await receive_form(request, UploadReceiver(gate.blobs, upload_limits(request)), csrf=principal.csrf,
+                                  before_files=check)
+        check(form.fields)
+
+        def create() -> int:
+            with gate.db.write() as s:
+                user = _user(s, principal)
+                release = releases.create_release(s, user, typed["title"], typed["target_path"],
+                                                  typed.get("notes", ""))
+                if form.files:
+                    add_uploads(s, gate.blobs, release, user, form.files)
+                return int(release.id)
+
+        release_id = await run_in_threadpool(create)
     except WorkflowError as exc:
-        form = {"title": title, "target_path": target_path, "notes": notes}
-        return render(request, "new_release.html", principal, form=form, error=str(exc), status_code=exc.status)
+        fields = {k: typed.get(k, "") for k in ("title", "target_path", "notes")}
+        errors = exc.errors if isinstance(exc, FieldErrors) else {}
+        return render(request, "new_release.html", principal, form=fields, errors=errors,
+                      error="" if errors else str(exc), status_code=exc.status,
+                      max_files=upload_limits(request).max_files)
     gate.wake_worker()
     return RedirectResponse(f"/releases/{release_id}", status_code=303)
 
@@ -162,8 +224,9 @@ def _release_page(request: Request, principal: Principal, release_id: int, error
 
 
 @router.get("/releases/{release_id}", response_class=HTMLResponse)
-def release_view(request: Request, release_id: ReleaseId, principal: AnyRole) -> Response:
-    return _release_page(request, principal, release_id)
+def release_view(request: Request, release_id: ReleaseId, principal: AnyRole,
+                 done: Annotated[str, Query(max_length=20)] = "") -> Response:
+    return _release_page(request, principal, release_id, message=DONE.get(done, ""))
 
 
 @router.get("/releases/{release_id}/files", response_class=HTMLResponse)
@@ -180,35 +243,36 @@ def release_files_fragment(request: Request, release_id: ReleaseId, principal: A
 
 def _act(request: Request, principal: Principal, release_id: int, action: Any, done: str,
          form: dict[str, str] | None = None) -> Response:
-    """Run one workflow action in a write transaction; refusals come back on the release page."""
+    """Run one workflow action in a write transaction. Refusals come back on the release page (with what was
+    typed); success redirects to it (303, `done` a key of DONE), so a reload does not post again."""
     try:
         with gate_of(request).db.write() as s:
             release = releases.get_release(s, release_id, lock=True)
             action(s, release, _user(s, principal))
     except WorkflowError as exc:
         return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status, form=form)
-    return _release_page(request, principal, release_id, message=done)
+    return RedirectResponse(f"/releases/{release_id}?done={done}", status_code=303)
 
 
 @router.post("/releases/{release_id}/files", response_class=HTMLResponse)
-def upload_files(request: Request, release_id: ReleaseId, principal: Submitter,
-                 files: Annotated[list[UploadFile] | None, Form()] = None) -> Response:
+async def upload_files(request: Request, release_id: ReleaseId, principal: Uploader) -> Response:
+    """New files or versions, streamed through the one upload function: the CSRF token before any file, the size
+    as it streams, more than the file limit refused (never cut short)."""
     gate = gate_of(request)
-    uploads = [f for f in files or [] if f.filename][:MAX_FILES]
     try:
-        blobs = [(f.filename or "upload", read_upload(f, request.app.state.max_upload_bytes)) for f in uploads]
+        form = await receive_form(request, UploadReceiver(gate.blobs, upload_limits(request)), csrf=principal.csrf)
     except WorkflowError as exc:
-        return _release_page(request, principal, release_id, error=str(exc), status_code=exc.status)
+        error, status = str(exc), exc.status
+        return await run_in_threadpool(lambda: _release_page(request, principal, release_id, error=error,
+                                                             status_code=status))
 
-    def add(s: Any, release: Any, user: User) -> None:
-        if not blobs:
-            raise Invalid("choose at least one file")
-        for name, data in blobs:
-            releases.add_file(s, gate.blobs, release, user, name, data)
+    def add() -> Response:
+        response = _act(request, principal, release_id,
+                        lambda s, release, user: add_uploads(s, gate.blobs, release, user, form.files), "uploaded")
+        gate.wake_worker()
+        return response
 
-    response = _act(request, principal, release_id, add, f"uploaded {len(blobs)} file(s); scanning")
-    gate.wake_worker()
-    return response
+    return await run_in_threadpool(add)
 
 
 @router.post("/releases/{release_id}/approve", response_class=HTMLResponse)
@@ -220,14 +284,14 @@ def approve(request: Request, release_id: ReleaseId, principal: Decider,
     return _act(request, principal, release_id,
                 lambda s, release, user: approvals.approve(s, release, user, sha256s or [], justification,
                                                            legal_basis, rules),
-                "approval recorded", form={"legal_basis": legal_basis, "justification": justification})
+                "approved", form={"legal_basis": legal_basis, "justification": justification})
 
 
 @router.post("/releases/{release_id}/reject", response_class=HTMLResponse)
 def reject(request: Request, release_id: ReleaseId, principal: Decider,
            comment: Annotated[str, Form(max_length=5000)] = "") -> Response:
     return _act(request, principal, release_id,
-                lambda s, release, user: approvals.reject(s, release, user, comment), "release rejected")
+                lambda s, release, user: approvals.reject(s, release, user, comment), "rejected")
 
 
 @router.post("/releases/{release_id}/publish", response_class=HTMLResponse)

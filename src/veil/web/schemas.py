@@ -34,6 +34,8 @@ class PublishIn(BaseModel):
 
 
 class FindingOut(BaseModel):
+    """A finding as `veil check --format json` reports it (masked), with the gate's effect and reading aids."""
+
     kind: str
     location: str
     visible: bool
@@ -41,7 +43,13 @@ class FindingOut(BaseModel):
     message: str
     detector: str
     effect: str
-    samples: list[str]
+    evidence: list[str] = Field(default_factory=list, description="why the detector flagged it (masked)")
+    samples: list[str] = Field(default_factory=list, description="masked examples of what was found")
+    cells: list[str] = Field(default_factory=list, description="small-cells: the cells flagged, as 'C7=3'")
+    fingerprint: str = Field(default="", description="the finding's key in a `veil check` baseline file")
+    place: str = Field(default="", description="the location without the container's internal part names")
+    parts: str = Field(default="", description="the container's internal part names, if any")
+    advice: str = Field(default="", description="what to do about it, as the text report says")
 
 
 class OverrideOut(BaseModel):
@@ -78,6 +86,7 @@ class FileOut(BaseModel):
     overridden_by: list[str]
     justifications: list[str]
     overrides: list[OverrideOut]
+    uploader: str = Field(default="", description="who uploaded this version (they cannot approve it)")
     officials_needed: int = Field(description="authorising officials' overrides still needed (block/unverifiable)")
 
 

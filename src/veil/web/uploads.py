@@ -11,8 +11,10 @@ form): a file is not stored for a request whose token is wrong.
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -53,16 +55,21 @@ def check_declared_size(request: Request, limit: int) -> None:
         raise TooLarge(f"the upload is larger than the {limit:,} byte limit")
 
 
-async def receive_form(request: Request, receiver: UploadReceiver, csrf: str | None = None) -> ReceivedForm:
+async def receive_form(request: Request, receiver: UploadReceiver, csrf: str | None = None,
+                       before_files: Callable[[dict[str, str]], None] | None = None) -> ReceivedForm:
     """Stream the multipart body into `receiver`; returns the text fields and the files received. With `csrf`,
-    the body's `csrf` field must match it before any file (403 otherwise)."""
+    the body's `csrf` field must match it before any file (403 otherwise). `before_files` is called with the text
+    fields received so far just before the first file is stored: it may refuse the form (raise) so that no file
+    of a form that will be refused is written."""
     limit = receiver.limits.max_request_bytes
     check_declared_size(request, limit)
     kind, params = parse_options_header(request.headers.get("content-type", ""))
     boundary = params.get(b"boundary")
+    if kind == b"application/x-www-form-urlencoded":  # a form sent without files (a script, or no file input)
+        return await _fields_only(request, csrf)
     if kind != b"multipart/form-data" or not boundary:
         raise Invalid("send the files as multipart/form-data")
-    form = _Form(receiver, csrf)
+    form = _Form(receiver, csrf, before_files)
     parser = MultipartParser(boundary, form.callbacks())
     received = 0
     try:
@@ -80,12 +87,30 @@ async def receive_form(request: Request, receiver: UploadReceiver, csrf: str | N
     return ReceivedForm(form.fields, receiver.files)
 
 
+async def _fields_only(request: Request, csrf: str | None) -> ReceivedForm:
+    """An url-encoded form: text fields, bounded as in a multipart one, and no files."""
+    limit = MAX_FIELDS * MAX_FIELD_BYTES
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            raise TooLarge(f"the form is larger than {limit:,} bytes")
+    fields: dict[str, str] = {}
+    for name, value in parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)[: MAX_FIELDS + 1]:
+        fields.setdefault(name, value)
+    if len(fields) > MAX_FIELDS:
+        raise Invalid(f"the form has more than {MAX_FIELDS} fields")
+    _check_csrf(csrf, fields)
+    return ReceivedForm(fields, [])
+
+
 class _Form:
     """python-multipart's callbacks: headers and text fields are collected (bounded); file data goes to the
     receiver as it arrives; a finished file is stored in a worker thread (`flush`), off the event loop."""
 
-    def __init__(self, receiver: UploadReceiver, csrf: str | None) -> None:
-        self.receiver, self.csrf = receiver, csrf
+    def __init__(self, receiver: UploadReceiver, csrf: str | None,
+                 before_files: Callable[[dict[str, str]], None] | None = None) -> None:
+        self.receiver, self.csrf, self.before_files = receiver, csrf, before_files
         self.fields: dict[str, str] = {}
         self.header_name = self.header_value = b""
         self.disposition = b""
@@ -120,6 +145,9 @@ class _Form:
         self.filename = raw.decode("utf-8", "replace") if raw is not None else None
         if self.filename:
             self.check_csrf()
+            if self.before_files is not None:
+                check, self.before_files = self.before_files, None
+                check(dict(self.fields))
             self.receiver.begin(self.filename)
         elif self.filename is None and len(self.fields) >= MAX_FIELDS:
             raise Invalid(f"the form has more than {MAX_FIELDS} fields")
@@ -143,17 +171,23 @@ class _Form:
             await run_in_threadpool(self.receiver.store, *self.finished.pop(0))
 
     def check_csrf(self) -> None:
-        if self.csrf is None:
-            return
-        sent = self.fields.get("csrf", "")
-        if not self.csrf or not hmac.compare_digest(sent.encode(), self.csrf.encode()):
-            raise NotAllowed("the form's security token is missing or out of date; reload the page and try again",
-                             api=False)
+        _check_csrf(self.csrf, self.fields)
+
+
+def _check_csrf(expected: str | None, fields: dict[str, str]) -> None:
+    """The form's `csrf` field must match `expected` (None: no check, the API's bearer tokens)."""
+    if expected is None:
+        return
+    sent = fields.get("csrf", "")
+    if not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
+        raise NotAllowed("the form's security token is missing or out of date; reload the page and try again",
+                         api=False)
 
 
 def read_upload(upload: UploadFile, limit: int) -> bytes:
     """An already-parsed upload's bytes, at most `limit` of them. Only for routes that still declare
-    `UploadFile` parameters (their body was parsed before their dependencies ran): new routes use `receive_form`."""
+    `UploadFile` parameters (their body was parsed before their dependencies ran): the incident pages' roster and
+    status files, read into a temporary file, not into a release. Release files use `receive_form`."""
     chunks: list[bytes] = []
     total = 0
     while chunk := upload.file.read(1 << 20):

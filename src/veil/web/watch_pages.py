@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -108,19 +108,20 @@ def report_form(request: Request) -> HTMLResponse:
 def report_form_post(request: Request, background: BackgroundTasks,
                      url: Annotated[str, Form(max_length=reports.MAX_URL)],
                      note: Annotated[str, Form(max_length=4000)] = "",
-                     contact: Annotated[str, Form(max_length=320)] = "") -> HTMLResponse:
-    report, token = _submit(request, background, url, note, contact)
-    return TEMPLATES.TemplateResponse(request, "watch/report.html",
-                                      {"report": reports.public_dict(report), "token": token}, status_code=202)
+                     contact: Annotated[str, Form(max_length=320)] = "") -> Response:
+    _report, token = _submit(request, background, url, note, contact)
+    # Post/Redirect/Get: the reporter lands on the report's own page; reloading it does not report again.
+    return RedirectResponse(f"/report/{token}?sent=1", status_code=303)
 
 
 @router.get("/report/{token}", response_class=HTMLResponse, include_in_schema=False)
-def report_status_page(request: Request, token: str) -> HTMLResponse:
+def report_status_page(request: Request, token: str, sent: bool = False) -> HTMLResponse:
     with gate_of(request).db.read() as s:
         report = reports.find(s, token)
         if report is None:
             raise HTTPException(404, "no such report")
-        return TEMPLATES.TemplateResponse(request, "watch/report.html", {"report": reports.public_dict(report)})
+        return TEMPLATES.TemplateResponse(request, "watch/report.html",
+                                          {"report": reports.public_dict(report), "token": token, "sent": sent})
 
 
 @router.get("/api/watch/incidents")

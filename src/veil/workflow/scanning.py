@@ -196,7 +196,7 @@ def _finish(session: Session, scan: Scan, result: FileResult, policy: Policy | N
         scan.findings.append(FindingRecord(
             kind=str(f.kind), effect=policy.effect(f.kind) if policy else "unverifiable", location=f.location,
             visible=f.visible, visibility=f.visibility, message=f.message, detector=f.detector,
-            samples=list(f.samples), evidence=list(f.evidence)))
+            samples=list(f.samples), evidence=list(f.evidence), cells=list(f.cells)))
     session.flush()
     file = session.get(ReleaseFile, scan.file_id)
     assert file is not None

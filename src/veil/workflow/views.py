@@ -11,7 +11,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from veil.findings import Verdict
+from veil.baseline import fingerprint
+from veil.findings import Finding, Kind, Verdict
+from veil.report.advice import advice
+from veil.report.text import human_location
 from veil.shown_names import shown_name, shown_path
 from veil.store.models_accounts import User
 from veil.store.models_releases import FindingRecord, Release
@@ -35,9 +38,24 @@ def release_page(session: Session, page: int, per_page: int, status: str | None 
     return [release_summary(r, u, r.id in flagged) for r, u in rows], total
 
 
-def _finding(f: FindingRecord) -> dict[str, Any]:
+def _finding(f: FindingRecord, path: str) -> dict[str, Any]:
+    """A stored finding in `veil check --format json`'s shape (evidence, samples, cells, fingerprint), with the
+    gate's effect, the place a person looks for and what to do about it (the text report's arrow line)."""
+    finding = Finding(_kind(f.kind), f.location, f.visible, f.message, f.detector, tuple(f.evidence or ()),
+                      tuple(f.samples or ()), f.visibility, cells=tuple(f.cells or ()))
+    place, parts = human_location(f.location)
     return {"kind": f.kind, "location": f.location, "visible": f.visible, "visibility": f.visibility,
-            "message": f.message, "detector": f.detector, "effect": f.effect, "samples": list(f.samples or [])}
+            "message": f.message, "detector": f.detector, "effect": f.effect, "evidence": list(finding.evidence),
+            "samples": list(finding.samples), "cells": list(finding.cells),
+            "fingerprint": fingerprint(path, finding) if isinstance(finding.kind, Kind) else "",
+            "place": place, "parts": parts, "advice": advice(finding) if f.effect != "note" else ""}
+
+
+def _kind(name: str) -> Kind | str:
+    try:
+        return Kind(name)
+    except ValueError:  # a kind from a newer scanner: shown as stored
+        return name
 
 
 def file_view(state: FileState, rules: OverrideRules | None = None) -> dict[str, Any]:
@@ -51,7 +69,8 @@ def file_view(state: FileState, rules: OverrideRules | None = None) -> dict[str,
         "persons": scan.persons if scan and state.scanned else 0,
         "format": scan.format if scan else "",
         "scanner_version": scan.scanner_version if scan else "", "policy_version": scan.policy_version if scan else "",
-        "findings": [_finding(f) for f in scan.findings] if scan and state.scanned else [],
+        "findings": [_finding(f, shown_name(state.file.name)) for f in scan.findings]
+        if scan and state.scanned else [],
         "approvers": state.approvers, "approved": state.approved, "needs": state.needs,
         "blocking": state.blocking, "overridden_by": state.overridden_by, "justifications": state.justifications,
         "overrides": [{"by": o.by, "legal_basis": o.legal_basis,
@@ -65,10 +84,11 @@ def release_detail(session: Session, release_id: int, rules: OverrideRules | Non
     release = get_release(session, release_id)
     submitter = session.get(User, release.submitter_id)
     states = file_states(session, release)
-    files = [file_view(s, rules) for s in states]
+    users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
+    # who uploaded each version: they cannot approve it (the page offers them no approve box for it)
+    files = [{**file_view(s, rules), "uploader": users.get(s.file.uploader_id, "?")} for s in states]
     scanned = [f for f in files if f["verdict"] is not None]
     verdict = Verdict.worst([Verdict(f["verdict"]) for f in scanned]).value if scanned else None
-    users = {u.id: u.username for u in session.scalars(select(User))} if states else {}
     overridden = {f["sha256"] for f in files if f["overrides"]}
     return {
         **release_summary(release, submitter.username if submitter else "?", any(f["overridden_by"] for f in files)),
