@@ -17,14 +17,7 @@ from veil.readers.limits import Limits
 SEEDS = 4  # different leaking files per format
 PER_SEED = 10  # mutants of each
 
-_POLYGLOT = (
-    "data appended after the end of the file is not read (readers: check appended data / every format "
-    "the bytes also are)"
-)
 FAILING_TODAY = {
-    ("pdf", "polyglot"): _POLYGLOT,
-    ("xls", "polyglot"): _POLYGLOT,
-    ("zip", "polyglot"): _POLYGLOT,
     ("parquet", "flip-bytes"): "a string column with invalid UTF-8 makes polars panic inside a detector's to_list(); "
     "the file is unverifiable, but polars prints an ignored-exception traceback (readers: "
     "decode string columns leniently or mark them unreadable)",
