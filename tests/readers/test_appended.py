@@ -62,3 +62,38 @@ def test_a_zip_comment_is_part_of_the_zip() -> None:
     comment = b"Monthly statistics"
     blob[at + 20 : at + 22] = len(comment).to_bytes(2, "little")
     assert appended_data(bytes(blob) + comment, "zip") is None
+
+
+def _sqlite(tmp_path: object) -> bytes:
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "stats.db"
+    with sqlite3.connect(path) as db:
+        db.execute("create table totals (country text, applications int)")
+        db.executemany("insert into totals values (?, ?)", [(r[0], int(r[1])) for r in AGGREGATE_ROWS])
+    return path.read_bytes()
+
+
+AGGREGATE_ROWS = [["Honduras", "1204"], ["Guatemala", "988"], ["Mexico", "2310"]]
+
+
+@pytest.mark.parametrize("kind", ["xls", "doc", "ppt", "sqlite"])
+def test_a_roster_csv_after_an_ole_file_or_a_database_is_read(kind: str, tmp_path: object) -> None:
+    from support.doc_factory import make_doc, make_ppt
+    from veil.readers.appended import ole_end, sqlite_end
+
+    base = {
+        "xls": lambda: clean("xls"),
+        "doc": lambda: make_doc(3)[0],
+        "ppt": lambda: make_ppt(3)[0],
+        "sqlite": lambda: _sqlite(tmp_path),
+    }[kind]()
+    assert base is not None
+    end = sqlite_end(base) if kind == "sqlite" else ole_end(base)
+    assert end == len(base)  # the format's own end is exactly the file's
+    assert appended_data(base, kind) is None
+    found = appended_data(base + _csv(roster(14)), kind)
+    assert found is not None and found[0] == len(base)
+    if kind in ("xls", "sqlite"):  # clean bases: the appended roster is what blocks
+        assert check_bytes(base + _csv(roster(14)), f"stats.{kind}").verdict.value == "block"
