@@ -243,7 +243,7 @@ def _decoded(part: Message) -> tuple[bytes, bool]:
     raw = part.get_payload(decode=False)
     if not isinstance(raw, str) or cte not in ("base64", "quoted-printable"):
         return _payload(part), True
-    encoded = raw.encode("ascii", "surrogateescape") if raw.isascii() else raw.encode("utf-8", "surrogateescape")
+    encoded = raw.encode("utf-8", "surrogateescape")
     if cte == "quoted-printable":
         return _payload(part), not _BAD_QP.search(encoded)
     try:
