@@ -1,7 +1,7 @@
 """Seeded fuzzing of leaking files of every format: flipped bytes, truncation, duplicate and hidden zip entries,
 polyglots, damaged base64 in e-mail, gzip layers. No mutant of a leaking file may `pass`, and none may raise.
 
-The pairs marked xfail pass today; the reader fixes under way turn them green (then drop the mark). The longer run
+A pair that fails for a known reason goes into FAILING_TODAY (marked xfail) until its reader is fixed. The longer run
 is `uv run python benchmarks/fuzz.py`.
 """
 
@@ -14,20 +14,10 @@ from veil.findings import Verdict
 from veil.pipeline import check_bytes
 from veil.readers.limits import Limits
 
-SEEDS = 4          # different leaking files per format
-PER_SEED = 10      # mutants of each
+SEEDS = 4  # different leaking files per format
+PER_SEED = 10  # mutants of each
 
-_POLYGLOT = "data appended after the end of the file is not read (readers: check appended data / every format " \
-            "the bytes also are)"
-_EMAIL = "a damaged or truncated base64 attachment decodes to less and the message passes (readers: decode as " \
-         "leniently as a mail client, mark parts that did not decode cleanly unverifiable)"
-FAILING_TODAY = {
-    ("pdf", "polyglot"): _POLYGLOT, ("xls", "polyglot"): _POLYGLOT, ("zip", "polyglot"): _POLYGLOT,
-    ("eml", "flip-bytes"): _EMAIL, ("eml", "truncate"): _EMAIL, ("eml", "corrupt-base64"): _EMAIL,
-    ("parquet", "flip-bytes"): "a string column with invalid UTF-8 makes polars panic inside a detector's to_list(); "
-                               "the file is unverifiable, but polars prints an ignored-exception traceback (readers: "
-                               "decode string columns leniently or mark them unreadable)",
-}
+FAILING_TODAY: dict[tuple[str, str], str] = {}  # (format, mutation) -> why it still passes; none today
 
 
 def _cases() -> list[object]:

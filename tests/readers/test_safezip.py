@@ -96,3 +96,32 @@ def test_salvage_is_bounded() -> None:
     bomb = zip_bytes({"zeros.txt": b"0" * (8 << 20)})
     total = sum(len(d) for _, d, _ in salvage(bomb, Limits(max_member_bytes=1 << 20)))
     assert total <= 1 << 20
+
+
+def _with_bytes_between_members(members: dict[str, bytes], between: bytes) -> bytes:
+    """A zip with `between` written after its first member's data, owned by no member (offsets stay right)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, (name, data) in enumerate(members.items()):
+            z.writestr(name, data)
+            if n == 0:
+                z.fp.write(between)  # type: ignore[union-attr]
+                z.start_dir = z.fp.tell()  # type: ignore[union-attr]
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "docx", "pptx", "odt", "zip"])
+def test_bytes_between_members_are_refused_in_every_container(kind: str) -> None:
+    """A roster stored between two members, outside every member: no zip reader shows it, `strings` does."""
+    blob, _, name = _containers()[kind]
+    with zipfile.ZipFile(io.BytesIO(blob)) as z:
+        members = {i.filename: z.read(i) for i in z.infolist()}
+    damaged = _with_bytes_between_members(members, ROSTER * 3)
+    with pytest.raises(ZipDamage, match="between its members"):
+        SafeZip(damaged, Limits())
+    assert check_bytes(damaged, name).verdict is not Verdict.PASS
+
+
+def test_nul_padding_between_members_is_not_data() -> None:
+    damaged = _with_bytes_between_members({"a.txt": b"Quarterly statistics", "b.txt": b"Totals"}, b"\x00" * 64)
+    assert SafeZip(damaged, Limits()).names == ["a.txt", "b.txt"]

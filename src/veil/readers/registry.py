@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 
+from veil.readers.appended import appended_data
 from veil.readers.file_names import name_unit
 from veil.readers.limits import Budget, LimitExceeded
 from veil.readers.sniff import sniff
@@ -87,8 +88,9 @@ class ReadContext:
     depth: int = 0
     format: str = ""
 
-    def embedded(self, blob: bytes, name: str, location: str, visibility: Visibility,
-                 named: bool = True) -> Iterator[Unit]:
+    def embedded(
+        self, blob: bytes, name: str, location: str, visibility: Visibility, named: bool = True
+    ) -> Iterator[Unit]:
         """Read a file found inside this one (embedded object, attachment, archive member) through the readers.
 
         Its name comes first, as a `file name` Text unit (unless `named` is False: the caller has checked the
@@ -140,6 +142,7 @@ def read_blob(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         return
     if fmt in _REFUSED:
         yield Unreadable("", _REFUSED[fmt])
+        yield from _appended(blob, ctx)  # a text with a zip glued on is 'binary', and the zip still counts
         return
     try:
         reader = load_reader(fmt)
@@ -169,6 +172,19 @@ def read_blob(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         if type(exc).__name__ != "PanicException":
             raise
         yield Unreadable("", f"the {fmt} file could not be parsed (the parser panicked)")
+    yield from _appended(blob, ctx)
+
+
+def _appended(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
+    """Bytes past the end of the file's format (a polyglot: a roster zip after a PDF's %%EOF, a CSV after a zip)
+    are read as whatever they are; bytes of no format Veil reads make the file unverifiable (readers/appended.py)."""
+    found = appended_data(blob, ctx.format)
+    if found is None:
+        return
+    offset, data = found
+    where = f"appended data (from byte {offset})"
+    yield Notice(where, Visibility.UNKNOWN_PART, f"{len(data)} bytes after the end of the {ctx.format} file: read")
+    yield from ctx.embedded(data, "appended data", where, Visibility.UNKNOWN_PART, named=False)
 
 
 __all__ = ["READERS", "ReadContext", "read_blob", "load_reader", "Table", "Text", "Unreadable", "Notice"]

@@ -66,8 +66,11 @@ class SafeZip:
             raise LimitExceeded(f"{name} is password-protected")
         if info.file_size > self.limits.max_member_bytes:
             raise LimitExceeded(f"{name} expands to {info.file_size} bytes, over the limit")
-        if info.compress_size and info.file_size / max(info.compress_size, 1) > self.limits.max_compression_ratio \
-                and info.file_size > 1024 * 1024:
+        if (
+            info.compress_size
+            and info.file_size / max(info.compress_size, 1) > self.limits.max_compression_ratio
+            and info.file_size > 1024 * 1024
+        ):
             ratio = self.limits.max_compression_ratio
             raise LimitExceeded(f"{name} has a compression ratio over {ratio:.0f} (zip bomb)")
         # Declared sizes can lie: stop decompressing once we pass them.
@@ -108,8 +111,9 @@ def _refuse_duplicates(infos: list[zipfile.ZipInfo], fold_case: bool) -> None:
     for info in infos:
         key = _name_key(info.filename, fold_case)
         if key in seen:
-            raise ZipDamage(f"the package has two parts named {info.filename}: which one an application reads is "
-                            "ambiguous")
+            raise ZipDamage(
+                f"the package has two parts named {info.filename}: which one an application reads is ambiguous"
+            )
         seen.add(key)
 
 
@@ -127,13 +131,13 @@ class LocalEntry:
 
 def local_entry(blob: bytes, offset: int) -> LocalEntry | None:
     """The local file header at `offset`, or None when there is no plausible one."""
-    if offset < 0 or offset + _LOCAL_HEADER.size > len(blob) or blob[offset:offset + 4] != _LOCAL:
+    if offset < 0 or offset + _LOCAL_HEADER.size > len(blob) or blob[offset : offset + 4] != _LOCAL:
         return None
     (_, _, flags, method, _, _, _, csize, _, nlen, xlen) = _LOCAL_HEADER.unpack_from(blob, offset)
     start = offset + _LOCAL_HEADER.size
     if nlen == 0 or start + nlen + xlen > len(blob):
         return None
-    raw = blob[start:start + nlen]
+    raw = blob[start : start + nlen]
     name = raw.decode("utf-8" if flags & 0x800 else "cp437", "replace")
     return LocalEntry(offset, name, method, flags, start + nlen + xlen, csize)
 
@@ -145,8 +149,10 @@ def _refuse_unlisted(blob: bytes, infos: list[zipfile.ZipInfo], directory_start:
     for info in infos:
         entry = local_entry(blob, info.header_offset)
         if entry is None:
-            raise ZipDamage(f"the central directory points {info.filename} at bytes that are not a local header "
-                            "(corrupt or tampered container)")
+            raise ZipDamage(
+                f"the central directory points {info.filename} at bytes that are not a local header "
+                "(corrupt or tampered container)"
+            )
         end = entry.data_start + info.compress_size
         if info.flag_bits & 0x8:
             end += _descriptor_length(blob, end)
@@ -165,14 +171,27 @@ def _refuse_unlisted(blob: bytes, infos: list[zipfile.ZipInfo], directory_start:
         while at >= 0:
             entry = local_entry(blob, at)
             if entry is not None:
-                raise ZipDamage(f"the container holds a member ({entry.name}) that its central directory does not "
-                                "list: readers would disagree on what is in it")
+                raise ZipDamage(
+                    f"the container holds a member ({entry.name}) that its central directory does not "
+                    "list: readers would disagree on what is in it"
+                )
             at = blob.find(_LOCAL, at + 1, hi)
+        if _stray_bytes(blob[lo:hi]):
+            raise ZipDamage(
+                f"the container holds {hi - lo} bytes between its members that no member owns (hidden or damaged data)"
+            )
+
+
+def _stray_bytes(gap: bytes) -> bool:
+    """Data between members: not NUL padding, and not a data descriptor a reader may have sized differently."""
+    if len(gap) <= 4 or not gap.strip(b"\x00"):
+        return False
+    return not (gap.startswith(_DESCRIPTOR) and len(gap) <= 24)
 
 
 def _descriptor_length(blob: bytes, at: int) -> int:
-    if blob[at:at + 4] == _DESCRIPTOR:
-        return 16 if len(blob) - at < 24 or blob[at + 16:at + 18] == b"PK" else 24
+    if blob[at : at + 4] == _DESCRIPTOR:
+        return 16 if len(blob) - at < 24 or blob[at + 16 : at + 18] == b"PK" else 24
     return 12
 
 
@@ -190,7 +209,7 @@ def salvage(blob: bytes, limits: Limits) -> Iterator[tuple[str, bytes, bool]]:
             continue
         members += 1
         end = entry.data_start + entry.compressed_size if entry.compressed_size else len(blob)
-        raw = blob[entry.data_start:min(end, len(blob))]
+        raw = blob[entry.data_start : min(end, len(blob))]
         room = min(limits.max_member_bytes, limits.max_total_uncompressed - total)
         data, complete = _inflate(raw, entry.method, room)
         total += len(data)

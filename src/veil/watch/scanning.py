@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from veil.findings import FileResult
 from veil.policy import Policy
 from veil.readers.limits import Limits
+from veil.workflow.background import die_with_parent
 
 Scanner = Callable[[bytes, str], FileResult]
 # A spawned worker needs seconds to start (a fresh interpreter importing the checker) while a small file is checked
@@ -29,10 +30,10 @@ MAX_POOL_RESTARTS = 3
 
 @dataclass(frozen=True)
 class Task:
-    path: str                 # where to read
-    name: str                 # the name reports use (the public path)
+    path: str  # where to read
+    name: str  # the name reports use (the public path)
     known_sha256: str | None  # skip the check when the bytes still hash to this (already checked, same versions)
-    size: int = 0             # as listed (to decide whether a pool pays off)
+    size: int = 0  # as listed (to decide whether a pool pays off)
 
 
 @dataclass
@@ -89,8 +90,9 @@ def _pool_task(args: tuple[Task, Policy, Limits]) -> Outcome:
     return run_task(*args)
 
 
-def run_tasks(tasks: list[Task], policy: Policy, limits: Limits, jobs: int = 0,
-              scanner: Scanner | None = None) -> Iterator[Outcome]:
+def run_tasks(
+    tasks: list[Task], policy: Policy, limits: Limits, jobs: int = 0, scanner: Scanner | None = None
+) -> Iterator[Outcome]:
     """Outcomes in completion order. A custom `scanner` (tests, the service's) runs in this process."""
     jobs = jobs or os.cpu_count() or 1
     work = sum(t.size for t in tasks)
@@ -109,7 +111,9 @@ def _pooled(tasks: list[Task], policy: Policy, limits: Limits, jobs: int) -> Ite
     queue = list(reversed(tasks))
     for _attempt in range(MAX_POOL_RESTARTS + 1):
         pending: dict[Future[Outcome], Task] = {}
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))), mp_context=context) as pool:
+        # the workers die with this process, also when it is killed with SIGKILL (no orphans of `veil serve`)
+        workers = max(1, min(jobs, len(queue)))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=die_with_parent) as pool:
             try:
                 while queue or pending:
                     while queue and len(pending) < 2 * jobs:

@@ -22,15 +22,18 @@ from veil.readers.units import Notice, Table, Text, Unreadable, Visibility
 def _people_table(n: int = 6, seed_: int = 31, metadata: dict | None = None) -> pa.Table:
     fake = Faker("en_US")
     fake.seed_instance(seed_)
-    return pa.table({
-        "name": [fake.name() for _ in range(n)],
-        "dob": [fake.date_of_birth() for _ in range(n)],
-        "a_number": [float(fake.random_number(9, True)) for _ in range(n)],
-        "address": [{"city": fake.city(), "geo": {"lat": 1.5, "lon": 2.0}} for _ in range(n)],
-        "aliases": [[fake.first_name(), fake.first_name()] for _ in range(n)],
-        "visits": [[{"date": "2024-01-01", "site": "North"}] for _ in range(n)],
-        "flag": [i % 2 == 0 for i in range(n)],
-    }, metadata=metadata)
+    return pa.table(
+        {
+            "name": [fake.name() for _ in range(n)],
+            "dob": [fake.date_of_birth() for _ in range(n)],
+            "a_number": [float(fake.random_number(9, True)) for _ in range(n)],
+            "address": [{"city": fake.city(), "geo": {"lat": 1.5, "lon": 2.0}} for _ in range(n)],
+            "aliases": [[fake.first_name(), fake.first_name()] for _ in range(n)],
+            "visits": [[{"date": "2024-01-01", "site": "North"}] for _ in range(n)],
+            "flag": [i % 2 == 0 for i in range(n)],
+        },
+        metadata=metadata,
+    )
 
 
 def _blob(table: pa.Table, **kwargs: object) -> bytes:
@@ -50,8 +53,17 @@ def _table(units: list) -> Table:
 def test_schema_is_header_and_nested_fields_are_flattened() -> None:
     source = _people_table()
     table = _table(_read(_blob(source)))
-    assert table.header == ["name", "dob", "a_number", "address.city", "address.geo.lat", "address.geo.lon",
-                            "aliases", "visits", "flag"]
+    assert table.header == [
+        "name",
+        "dob",
+        "a_number",
+        "address.city",
+        "address.geo.lat",
+        "address.geo.lon",
+        "aliases",
+        "visits",
+        "flag",
+    ]
     assert table.n_rows == 6 and table.total_rows is None
     first = dict(zip(table.header, table.frame.row(0), strict=True))
     assert first["name"] == source["name"][0].as_py()
@@ -110,8 +122,12 @@ def test_dates_and_times() -> None:
 @pytest.mark.parametrize("damage", ["truncated", "footer", "garbage", "magic-only"])
 def test_corrupt_files_raise_one_line_limit(damage: str) -> None:
     good = _blob(_people_table())
-    blob = {"truncated": good[: len(good) // 2], "footer": good[:-12] + b"\x00" * 8 + good[-4:],
-            "garbage": b"PAR1" + bytes(range(256)) * 4, "magic-only": b"PAR1PAR1"}[damage]
+    blob = {
+        "truncated": good[: len(good) // 2],
+        "footer": good[:-12] + b"\x00" * 8 + good[-4:],
+        "garbage": b"PAR1" + bytes(range(256)) * 4,
+        "magic-only": b"PAR1PAR1",
+    }[damage]
     with pytest.raises(LimitExceeded) as info:
         _read(blob)
     assert "\n" not in str(info.value)
@@ -139,3 +155,24 @@ def test_roster_parquet_blocks() -> None:
     from veil.pipeline import check_bytes
 
     assert check_bytes(_blob(_people_table(60)), "people.parquet").verdict == "block"
+
+
+def test_a_text_column_with_bytes_that_are_not_utf8_is_read_leniently_and_unreadable(capfd) -> None:  # type: ignore[no-untyped-def]
+    """A flipped byte in an uncompressed page: the parquet readers do not check a string column's bytes and polars
+    panicked later, in a detector. The column's values are decoded leniently and checked, the column Unreadable."""
+    from support.mutations import roster
+    from veil.pipeline import check_bytes
+
+    rows = roster(31)
+    table = pa.table({h: [r[i] for r in rows[1:]] for i, h in enumerate(rows[0])})
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="none", use_dictionary=False)
+    blob = bytearray(buf.getvalue())
+    first = rows[1][0].encode()
+    at = bytes(blob).find(first)
+    blob[at + 2] = 0xFF  # inside the first person's surname
+    units = list(read_blob(bytes(blob), ReadContext(name="d.parquet")))
+    bad = [u for u in units if isinstance(u, Unreadable)]
+    assert bad and "not UTF-8" in bad[0].reason and "'Name'" in bad[0].location
+    assert check_bytes(bytes(blob), "d.parquet").verdict.value == "block"  # the other people are still found
+    assert "panicked" not in capfd.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import random
+import time
 from pathlib import Path
 
 import polars as pl
@@ -118,8 +119,12 @@ def test_delimiter_detection(delim: str) -> None:
 
 def test_commas_inside_quoted_names_do_not_fool_semicolon_detection() -> None:
     text = 'Name;Country\n"Smith, John";Chad\n"Doe, Jane";Peru\n"Roe, Max, Jr";Mali\n'
-    assert _grid(_table(text.encode())) == [["Name", "Country"], ["Smith, John", "Chad"], ["Doe, Jane", "Peru"],
-                                            ["Roe, Max, Jr", "Mali"]]
+    assert _grid(_table(text.encode())) == [
+        ["Name", "Country"],
+        ["Smith, John", "Chad"],
+        ["Doe, Jane", "Peru"],
+        ["Roe, Max, Jr", "Mali"],
+    ]
 
 
 def test_tabs_win_over_commas_in_free_text() -> None:
@@ -198,7 +203,7 @@ def test_long_row_after_the_sample_with_a_stray_quote_is_kept() -> None:
     rows = [["a", "b", "c"]] + [[str(i), "x", "y"] for i in range(20_000)]
     text = _join(rows, ",") + '5\'4",x,"y,z",w,v\n'
     table = _table(text.encode())
-    assert _grid(table)[-1] == ['5\'4"', "x", "y,z", "w", "v"]
+    assert _grid(table)[-1] == ["5'4\"", "x", "y,z", "w", "v"]
 
 
 def test_polars_never_truncates_extra_fields() -> None:
@@ -213,8 +218,10 @@ def test_short_rows_are_padded_with_null_and_blank_lines_kept() -> None:
 
 
 def test_preamble_lines_stay_in_the_grid() -> None:
-    text = ('"Extracted from a statistics database."\nDate extracted: 2014-06-30\n\n"Title"\n\n'
-            "Country,Origin,Type,2000,2001\nA,B,Refugees,10,20\nC,D,Asylum,,5\n")
+    text = (
+        '"Extracted from a statistics database."\nDate extracted: 2014-06-30\n\n"Title"\n\n'
+        "Country,Origin,Type,2000,2001\nA,B,Refugees,10,20\nC,D,Asylum,,5\n"
+    )
     table = _table(text.encode())
     grid = _grid(table)
     assert table.first_row_number == 1
@@ -231,7 +238,7 @@ def test_no_header_row_is_read_as_data() -> None:
 
 
 def test_stray_quote_in_unquoted_field_is_kept() -> None:
-    text = 'name,height\nAnn,5\'4"\nBob,6\'1"\n'
+    text = "name,height\nAnn,5'4\"\nBob,6'1\"\n"
     grid = _grid(_table(text.encode()))
     assert grid[1] == ["Ann", "5'4\""] and len(grid) == 3
 
@@ -283,8 +290,20 @@ def test_truncated_file_still_reads() -> None:
         assert not any(isinstance(u, Unreadable) for u in units)
 
 
-@pytest.mark.parametrize("blob", [b"", b"   \n\n", b"\x00\x01\x02\xff" * 50, b'"' * 100, b"\xef\xbb\xbf",
-                                  b"\xff\xfe", b"\xff\xfe\x00", b"a\x00b\x00", b"\n" * 1000])
+@pytest.mark.parametrize(
+    "blob",
+    [
+        b"",
+        b"   \n\n",
+        b"\x00\x01\x02\xff" * 50,
+        b'"' * 100,
+        b"\xef\xbb\xbf",
+        b"\xff\xfe",
+        b"\xff\xfe\x00",
+        b"a\x00b\x00",
+        b"\n" * 1000,
+    ],
+)
 def test_odd_input_never_raises(blob: bytes) -> None:
     for unit in list(delimited.read(blob, ReadContext())) + list(read_blob(blob, ReadContext(name="x.csv"))):
         assert isinstance(unit, Table | Text | Notice | Unreadable)
@@ -335,18 +354,23 @@ def test_roster_csv_blocks_and_statistics_csv_passes() -> None:
     assert roster.verdict == "block"
     assert any(f.kind == "record-level" for f in roster.findings)
     stats = [["Region", "Year", "Applications", "Granted"]]
-    stats += [[r, str(y), str(100 + 7 * i), str(40 + 3 * i)] for i, (r, y) in
-              enumerate((r, y) for r in ("North", "South", "East", "West") for y in range(2015, 2024))]
+    stats += [
+        [r, str(y), str(100 + 7 * i), str(40 + 3 * i)]
+        for i, (r, y) in enumerate((r, y) for r in ("North", "South", "East", "West") for y in range(2015, 2024))
+    ]
     assert check_bytes(_join(stats, ",").encode(), "stats.csv").verdict == "pass"
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ('name,address\n"Ann Lee","1 Main St\nApt 2\nSpringfield"\n"Bob Roe","2 Oak Rd\nUnit 5"\n', True),
-    ("id;name\n1;Ann\n2;Bob\n", True),
-    ("a\tb\n", True),
-    ("Dear Ann,\nthanks for the list, we will look at it, soon.\nBest,\nBob\n", False),
-    ("just one line of prose without delimiters\nand another\n", False),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('name,address\n"Ann Lee","1 Main St\nApt 2\nSpringfield"\n"Bob Roe","2 Oak Rd\nUnit 5"\n', True),
+        ("id;name\n1;Ann\n2;Bob\n", True),
+        ("a\tb\n", True),
+        ("Dear Ann,\nthanks for the list, we will look at it, soon.\nBest,\nBob\n", False),
+        ("just one line of prose without delimiters\nand another\n", False),
+    ],
+)
 def test_looks_delimited_is_quote_aware(text: str, expected: bool) -> None:
     assert delimited.looks_delimited(text) is expected
 
@@ -360,3 +384,38 @@ def test_real_corpus_fast_path_matches_the_csv_module(path: Path) -> None:
     fast = delimited._read_polars(decoded.utf8, layout.delimiter, layout.width, 10**9)
     exact, _ = delimited._read_python(decoded.utf8.decode("utf-8"), layout.delimiter, 10**9, ReadContext())
     assert fast is not None and fast.equals(exact)
+
+
+def _one_line(fields: int, extra: bytes = b"") -> bytes:
+    return b",".join(str(i % 10).encode() for i in range(fields)) + b"\n" + extra
+
+
+def test_a_one_line_csv_wider_than_any_table_is_unreadable_quickly() -> None:
+    """A 2 MB line of a million fields: refused from a linear count before any reader builds that many columns
+    (a 50 MB line took 99 s and 11 GB)."""
+    from support.doc_factory import read_units, unreadable
+    from veil.readers.text.delimited import MAX_COLUMNS
+
+    started = time.perf_counter()
+    units = read_units(_one_line(1_000_000), "wide.csv")
+    assert time.perf_counter() - started < 5
+    reasons = [u.reason for u in unreadable(units)]
+    assert reasons and f"more than the {MAX_COLUMNS:,} columns" in reasons[0]
+
+
+def test_the_width_guard_holds_without_a_spare_control_character() -> None:
+    """The fast count needs a character the file does not use; a file with all of them is counted byte-wise."""
+    from support.doc_factory import read_units, unreadable
+
+    units = read_units(_one_line(200_000, b"\x1f\x1e\x1d\x01\n"), "wide.csv")
+    assert any("columns Veil reads" in u.reason for u in unreadable(units))
+
+
+def test_a_wide_but_bounded_line_is_still_a_table_and_quoted_empties_are_null() -> None:
+    from support.doc_factory import read_units
+
+    units = read_units(_one_line(25_600), "wide.csv")
+    tables = [u for u in units if isinstance(u, Table)]
+    assert tables and tables[0].frame.width == 25_600
+    frame = [u for u in read_units(b'a,"",c\nd,,f\n', "q.csv") if isinstance(u, Table)][0].frame
+    assert frame.row(0) == ("a", None, "c") and frame.row(1) == ("d", None, "f")

@@ -77,8 +77,10 @@ def test_latin1_page_with_meta_charset() -> None:
 
 
 def test_entities_and_doctype_do_not_expand() -> None:
-    blob = (b'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-            b"<html><body><p>&b;&b;&b;</p></body></html>")
+    blob = (
+        b'<?xml version="1.0"?><!DOCTYPE html [<!ENTITY a "AAAAAAAAAA"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b"<html><body><p>&b;&b;&b;</p></body></html>"
+    )
     units = read_units(blob, "x.html")
     assert all("AAAAAAAAAA" not in getattr(u, "text", "") for u in units)
 
@@ -124,8 +126,11 @@ def test_data_uri_download_goes_through_the_readers() -> None:
     import base64
 
     csv = b"name,a_number\nAna Ruiz,A123456789\nBo Li,A987654321\n"
-    blob = (b'<html><body><a download="roster.csv" href="data:text/csv;base64,' + base64.b64encode(csv)
-            + b'">Download</a><img src="data:image/png;base64,AAAA"></body></html>')
+    blob = (
+        b'<html><body><a download="roster.csv" href="data:text/csv;base64,'
+        + base64.b64encode(csv)
+        + b'">Download</a><img src="data:image/png;base64,AAAA"></body></html>'
+    )
     units = read_units(blob, "d.html")
     hits = where_is(units, "Ana Ruiz A123456789")
     assert hits and all(loc.startswith("html data: URI 1 (a) › ") and vis == "embedded" for loc, vis in hits)
@@ -133,15 +138,35 @@ def test_data_uri_download_goes_through_the_readers() -> None:
 
 
 def test_iframe_srcdoc_is_read_as_a_page() -> None:
-    blob = (b'<html><body><iframe srcdoc="&lt;p&gt;Hola&lt;/p&gt;&lt;div hidden&gt;Ana Ruiz A123456789&lt;/div&gt;">'
-            b"</iframe></body></html>")
+    blob = (
+        b'<html><body><iframe srcdoc="&lt;p&gt;Hola&lt;/p&gt;&lt;div hidden&gt;Ana Ruiz A123456789&lt;/div&gt;">'
+        b"</iframe></body></html>"
+    )
     hits = where_is(read_units(blob, "i.html"), "Ana Ruiz A123456789")
     assert hits == [("html iframe srcdoc 1 › html element div (hidden: hidden attribute)", "markup-hidden")]
 
 
 def test_an_html_only_email_is_read_as_an_email() -> None:
-    blob = (b"From: Ana Ruiz <a@example.org>\r\nTo: b@example.org\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
-            b"Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Case A123456789</p></body></html>\r\n")
+    blob = (
+        b"From: Ana Ruiz <a@example.org>\r\nTo: b@example.org\r\nSubject: hi\r\nMIME-Version: 1.0\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Case A123456789</p></body></html>\r\n"
+    )
     units = read_units(blob, "m.eml")
     assert ("email headers", "email-header") in where_is(units, "Ana Ruiz")
     assert where_is(units, "Case A123456789") == [("body 1 (text/html) › html paragraph 1", "visible")]
+
+
+def test_rows_outside_any_table_are_a_table() -> None:
+    """A damaged <table> tag (one flipped byte, from the fuzz test): browsers still show the cells' text, so the
+    rows are read as a table and the roster blocks."""
+    from support.mutations import _html, roster
+    from veil.pipeline import check_bytes
+    from veil.readers.registry import ReadContext, read_blob
+    from veil.readers.units import Table
+
+    page = _html(roster(51)).replace(b"<table>", b"<ta\xa9le>", 1)
+    tables = [u for u in read_blob(page, ReadContext(name="p.html")) if isinstance(u, Table)]
+    assert len(tables) == 1 and tables[0].frame.height == 26
+    assert check_bytes(page, "p.html").verdict.value == "block"
+    whole = _html(roster(51))
+    assert len([u for u in read_blob(whole, ReadContext(name="p.html")) if isinstance(u, Table)]) == 1

@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from veil.readers.file_names import name_unit
 from veil.readers.limits import Budget, LimitExceeded, Limits
@@ -161,12 +162,13 @@ def _plain_tar(raw: bytes) -> bool:
 
 def _decompress(blob: bytes, limits: Limits) -> tuple[str, bytes]:
     cap = _cap(blob, limits)
+    ratio = limits.max_compression_ratio
     if blob.startswith(b"\x1f\x8b"):
-        return "gzip", _inflate(blob, cap)
+        return "gzip", bounded_decompress(blob, lambda: _Zlib(31), cap, ratio, "gzip")
     if blob.startswith(b"BZh"):
-        return "bzip2", _stream(blob, bz2.BZ2Decompressor, cap, "bzip2")
+        return "bzip2", bounded_decompress(blob, bz2.BZ2Decompressor, cap, ratio, "bzip2")
     if blob.startswith(b"\xfd7zXZ\x00"):
-        return "xz", _stream(blob, lzma.LZMADecompressor, cap, "xz")
+        return "xz", bounded_decompress(blob, lzma.LZMADecompressor, cap, ratio, "xz")
     return "tar", blob
 
 
@@ -174,46 +176,72 @@ def _too_big(cap: int, kind: str) -> LimitExceeded:
     return LimitExceeded(f"the {kind} stream expands beyond {cap} bytes (decompression bomb or over the size limit)")
 
 
-def _inflate(blob: bytes, cap: int) -> bytes:
-    out = bytearray()
-    d = zlib.decompressobj(31)
-    buf = blob
-    try:
-        while True:
-            out += d.decompress(buf, cap + 1 - len(out))
-            if len(out) > cap:
-                raise _too_big(cap, "gzip")
-            buf = d.unconsumed_tail
-            if d.eof:
-                rest = d.unused_data
-                if not rest.strip(b"\x00"):
-                    return bytes(out)
-                d, buf = zlib.decompressobj(31), rest  # concatenated gzip members
-            elif not buf:
-                raise LimitExceeded("the gzip stream is truncated")
-    except zlib.error as exc:
-        raise LimitExceeded("the gzip stream is corrupt") from exc
+_IN_CHUNK = 1 << 16  # compressed bytes fed at a time
+_OUT_STEP = 1 << 22  # decompressed bytes asked for at a time
+_RATIO_FLOOR = 1 << 24  # below this much output the ratio is not judged (small files compress well)
 
 
-def _stream(blob: bytes, make: Callable[[], bz2.BZ2Decompressor | lzma.LZMADecompressor], cap: int, kind: str
-            ) -> bytes:
+class _Zlib:
+    """zlib's decompressor with bz2's and lzma's interface (`needs_input`, input kept inside)."""
+
+    def __init__(self, wbits: int) -> None:
+        self._d = zlib.decompressobj(wbits)
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        out = self._d.decompress(self._d.unconsumed_tail + data if self._d.unconsumed_tail else data, max_length)
+        self._full = len(out) >= max_length
+        return out
+
+    @property
+    def needs_input(self) -> bool:
+        return not self._d.unconsumed_tail and not self._full
+
+    @property
+    def eof(self) -> bool:
+        return self._d.eof
+
+    @property
+    def unused_data(self) -> bytes:
+        return self._d.unused_data
+
+    _full = False
+
+
+class _Decompressor(Protocol):
+    eof: bool
+    needs_input: bool
+    unused_data: bytes
+
+    def decompress(self, data: bytes, max_length: int) -> bytes: ...
+
+
+def bounded_decompress(blob: bytes, make: Callable[[], _Decompressor], cap: int, ratio: float, kind: str) -> bytes:
+    """Decompress one stream (concatenated members included) under two bounds checked as it goes: `cap` bytes in
+    all, and `ratio` times the compressed bytes read so far (past a 16 MiB floor). A 5 GB gzip bomb is stopped
+    after a few MB of output, not at the cap: memory stays small and the verdict comes quickly."""
     out = bytearray()
     d = make()
-    buf = blob
+    pos = 0
     try:
         while True:
-            out += d.decompress(buf, cap + 1 - len(out))
-            buf = b""
+            if d.eof:
+                rest = pos - len(d.unused_data)
+                if not blob[rest:].strip(b"\x00"):
+                    return bytes(out)
+                d, pos = make(), rest  # concatenated members
+            if d.needs_input:
+                if pos >= len(blob):
+                    raise LimitExceeded(f"the {kind} stream is truncated")
+                data = blob[pos : pos + _IN_CHUNK]
+                pos += len(data)
+            else:
+                data = b""
+            out += d.decompress(data, min(_OUT_STEP, cap + 1 - len(out)))
             if len(out) > cap:
                 raise _too_big(cap, kind)
-            if d.eof:
-                rest = d.unused_data
-                if not rest.strip(b"\x00"):
-                    return bytes(out)
-                d, buf = make(), rest
-            elif d.needs_input:
-                raise LimitExceeded(f"the {kind} stream is truncated")
-    except (OSError, lzma.LZMAError, EOFError, ValueError) as exc:
+            if len(out) > _RATIO_FLOOR and len(out) > ratio * pos:
+                raise LimitExceeded(f"the {kind} stream expands more than {ratio:g} times (decompression bomb)")
+    except (OSError, zlib.error, lzma.LZMAError, EOFError, ValueError) as exc:
         raise LimitExceeded(f"the {kind} stream is corrupt") from exc
 
 
@@ -250,8 +278,7 @@ def _tar(raw: bytes, ctx: ReadContext) -> Iterator[Unit]:
             continue
         yield from _member(data, member.name, ctx)
     if special:
-        yield Notice("archive listing", Visibility.ARCHIVE_MEMBER,
-                     f"{special} link(s) or device file(s) not followed")
+        yield Notice("archive listing", Visibility.ARCHIVE_MEMBER, f"{special} link(s) or device file(s) not followed")
 
 
 def _seven_zip(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
@@ -264,8 +291,17 @@ def _seven_zip(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         archive = py7zr.SevenZipFile(io.BytesIO(blob), mode="r")
     except py7zr.exceptions.PasswordRequired as exc:
         raise LimitExceeded("the 7z archive is password-protected (its names are encrypted too)") from exc
-    except (py7zr.exceptions.Bad7zFile, py7zr.exceptions.ArchiveError, EOFError, OSError, ValueError, KeyError,
-            IndexError, TypeError, lzma.LZMAError) as exc:
+    except (
+        py7zr.exceptions.Bad7zFile,
+        py7zr.exceptions.ArchiveError,
+        EOFError,
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        TypeError,
+        lzma.LZMAError,
+    ) as exc:
         raise LimitExceeded(f"the 7z archive cannot be read ({type(exc).__name__})") from exc
     with archive:
         infos = [i for i in archive.list() if not i.is_directory]

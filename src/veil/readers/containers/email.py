@@ -3,10 +3,17 @@
 Address and subject headers are one EMAIL_HEADER unit; plain bodies are cut into paragraph blocks, HTML bodies go
 through the HTML reader (so hidden markup in a mail is found as in a page); attachments and attached messages go
 back through all the readers with location "attachment 'roster.xlsx'" and visibility ATTACHMENT.
+
+Damage: a part whose base64 or quoted-printable does not decode cleanly is decoded as leniently as a mail client
+would (line by line, a bad character costs its own 3 bytes, not the rest of the attachment), the recovered bytes are
+checked, and the part is Unreadable as well; a message whose MIME structure is damaged (a boundary lost, headers
+run into the body) is Unreadable, and base64 blocks found in a part that does not declare them (the attachment of a
+message whose boundary was damaged) are decoded and checked the same way. `pass` needs a complete read.
 """
 
 from __future__ import annotations
 
+import binascii
 import email
 import logging
 import re
@@ -22,16 +29,52 @@ from veil.readers.text import html as html_reader
 from veil.readers.text.plaintext import decode, text_units
 from veil.readers.units import Notice, Text, Unit, Unreadable, Visibility
 
-HEADERS = ("From", "Sender", "Reply-To", "To", "Cc", "Bcc", "Delivered-To", "X-Original-To", "Return-Path",
-           "Disposition-Notification-To", "Subject")
+HEADERS = (
+    "From",
+    "Sender",
+    "Reply-To",
+    "To",
+    "Cc",
+    "Bcc",
+    "Delivered-To",
+    "X-Original-To",
+    "Return-Path",
+    "Disposition-Notification-To",
+    "Subject",
+)
 MAX_PARTS = 10_000
 _SIGNATURES = {"application/pkcs7-signature", "application/x-pkcs7-signature", "application/pgp-signature"}
 _ENCRYPTED = {"application/x-pkcs7-mime", "application/pgp-encrypted"}
 # Transport and formatting headers: machine-made, and long (signatures), so not worth the text detector's time.
-_TECHNICAL = ("received", "dkim-", "arc-", "authentication-results", "x-ms-", "x-microsoft-", "content-",
-              "mime-version", "message-id", "references", "in-reply-to", "thread-", "date", "x-google-", "x-gm-",
-              "received-spf", "x-received", "return-path", "list-unsubscribe", "x-forefront-", "x-eopattributed",
-              "x-originatororg", "x-mailer", "user-agent", "importance", "x-priority", "precedence")
+_TECHNICAL = (
+    "received",
+    "dkim-",
+    "arc-",
+    "authentication-results",
+    "x-ms-",
+    "x-microsoft-",
+    "content-",
+    "mime-version",
+    "message-id",
+    "references",
+    "in-reply-to",
+    "thread-",
+    "date",
+    "x-google-",
+    "x-gm-",
+    "received-spf",
+    "x-received",
+    "return-path",
+    "list-unsubscribe",
+    "x-forefront-",
+    "x-eopattributed",
+    "x-originatororg",
+    "x-mailer",
+    "user-agent",
+    "importance",
+    "x-priority",
+    "precedence",
+)
 
 
 _HEADER_LINE = re.compile(rb"^[A-Za-z][A-Za-z0-9-]{0,75}:")
@@ -62,6 +105,7 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
 
 # --- .eml -----------------------------------------------------------------------------------------------------------
 
+
 def _eml(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     msg = email.message_from_bytes(blob, policy=policy.default)
     if not msg.keys():
@@ -74,13 +118,36 @@ def _eml(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
                 lines.append(f"{name}: {text}")
     if lines:
         yield Text("email headers", Visibility.EMAIL_HEADER, "\n".join(lines))
-    other = [f"{name}: {_header_text(value)}" for name, value in msg.items()
-             if name.title() not in HEADERS and not name.lower().startswith(_TECHNICAL)]
+    other = [
+        f"{name}: {_header_text(value)}"
+        for name, value in msg.items()
+        if name.title() not in HEADERS and not name.lower().startswith(_TECHNICAL)
+    ]
     other = [line for line in other if any(c.isalpha() for c in line.split(":", 1)[1])]
     if other:
         yield Text("email other headers", Visibility.METADATA, "\n".join(other))
     counts = {"body": 0, "attachment": 0, "parts": 0}
     yield from _part(msg, ctx, counts)
+    damage = _structural_defects(msg)
+    if damage:
+        yield Unreadable(
+            "message structure",
+            f"the message's MIME structure is damaged ({', '.join(damage)}): parts of it may not have been read",
+        )
+
+
+# Defects the email package records that mean a part's bounds or encoding were not what the message says.
+_BENIGN_DEFECTS = {"MisplacedEnvelopeHeaderDefect"}
+
+
+def _structural_defects(msg: Message) -> list[str]:
+    found: list[str] = []
+    for part in msg.walk():
+        for defect in getattr(part, "defects", []):
+            kind = type(defect).__name__
+            if kind not in _BENIGN_DEFECTS and kind not in found:
+                found.append(kind)
+    return found
 
 
 def _html_body(data: bytes, label: str, ctx: ReadContext) -> Iterator[Unit]:
@@ -130,8 +197,12 @@ def _part(part: Message, ctx: ReadContext, counts: dict[str, int]) -> Iterator[U
     disposition = (part.get_content_disposition() or "").lower()
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
         counts["body"] += 1
-        text = _text(part)
         label = f"body {counts['body']} ({ctype})"
+        payload, clean = _decoded(part)
+        if not clean:
+            yield Unreadable(label, _NOT_CLEAN)
+        yield from _stray_base64(part, label, ctx)
+        text = _text(part) if clean else decode(payload)
         if ctype == "text/html":
             yield from _html_body(text.encode("utf-8"), label, ctx)
         else:
@@ -147,7 +218,90 @@ def _part(part: Message, ctx: ReadContext, counts: dict[str, int]) -> Iterator[U
     if ctype in _ENCRYPTED or (ctype == "application/pkcs7-mime" and part.get_param("smime-type") != "signed-data"):
         yield Unreadable(where, "the message part is encrypted (S/MIME or PGP)")
         return
-    yield from ctx.embedded(_payload(part), name, where, Visibility.ATTACHMENT)
+    payload, clean = _decoded(part)
+    if not clean:
+        yield Unreadable(where, _NOT_CLEAN)
+    yield from _stray_base64(part, where, ctx)
+    yield from ctx.embedded(payload, name, where, Visibility.ATTACHMENT)
+
+
+_NOT_CLEAN = (
+    "the part's transfer encoding did not decode cleanly (damaged or truncated): what could be recovered was checked"
+)
+_B64_CHAR = re.compile(rb"[A-Za-z0-9+/]")
+_B64_GROUP = re.compile(rb"[A-Za-z0-9+/]{2,4}")
+_B64_RUN = re.compile(rb"[A-Za-z0-9+/]*")
+_B64_LINE = re.compile(rb"[A-Za-z0-9+/]{40,}={0,2}")
+_BAD_QP = re.compile(rb"=(?![0-9A-Fa-f]{2}|\r?\n|\s*$)", re.MULTILINE)
+_MIN_STRAY_LINES = 3
+
+
+def _decoded(part: Message) -> tuple[bytes, bool]:
+    """The part's bytes and whether its transfer encoding decoded cleanly. Base64 is decoded strictly first and,
+    when that fails, line by line (what mail clients recover); quoted-printable with a stray '=' is not clean."""
+    cte = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    raw = part.get_payload(decode=False)
+    if not isinstance(raw, str) or cte not in ("base64", "quoted-printable"):
+        return _payload(part), True
+    encoded = raw.encode("utf-8", "surrogateescape")
+    if cte == "quoted-printable":
+        return _payload(part), not _BAD_QP.search(encoded)
+    try:
+        return binascii.a2b_base64(b"".join(encoded.split()), strict_mode=True), True
+    except (binascii.Error, ValueError):
+        return lenient_base64(encoded), False
+
+
+def lenient_base64(encoded: bytes) -> bytes:
+    """Decode base64 as a forgiving mail client does, each line on its own: a character that is not base64 costs
+    the 3 bytes of its group (they come out as '?', so a text stays text), not the alignment of everything after
+    it; a line cut short loses its last partial group only."""
+    out = bytearray()
+    for line in encoded.splitlines():
+        line = line.strip().rstrip(b"=")
+        if not line:
+            continue
+        if len(line) % 4:  # a character inserted or lost: drop what is not base64 and decode what lines up
+            line = b"".join(_B64_CHAR.findall(line))
+        whole = len(line) - len(line) % 4
+        if _B64_RUN.fullmatch(line[:whole]):  # the usual case: only the line's length was wrong, or nothing
+            out += binascii.a2b_base64(line[:whole])
+            line = line[whole:]
+        for at in range(0, len(line), 4):
+            group = line[at : at + 4]
+            if len(group) < 2:
+                break
+            if not _B64_GROUP.fullmatch(group):  # a character swapped for one that is not base64
+                out += b"?" * (len(group) - 1)
+                continue
+            out += binascii.a2b_base64(group + b"=" * (4 - len(group)))
+    return bytes(out)
+
+
+def _stray_base64(part: Message, where: str, ctx: ReadContext) -> Iterator[Unit]:
+    """Base64 blocks in a part that does not declare base64 (a message whose boundary or headers were damaged
+    carries its attachment as plain text): decoded leniently, checked, and the part is Unreadable."""
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        return
+    raw = part.get_payload(decode=False)
+    if not isinstance(raw, str):
+        return
+    block: list[bytes] = []
+    found = 0
+    for line in [*raw.encode("utf-8", "surrogateescape").splitlines(), b""]:
+        if _B64_LINE.fullmatch(line.strip()):
+            block.append(line)
+            continue
+        if len(block) >= _MIN_STRAY_LINES:
+            found += 1
+            label = f"{where} › base64 block {found}"
+            yield Unreadable(
+                label, "the part holds base64 data it does not declare (a damaged message): decoded and checked"
+            )
+            yield from ctx.embedded(
+                lenient_base64(b"\n".join(block)), "recovered", label, Visibility.ATTACHMENT, named=False
+            )
+        block = []
 
 
 def _serialise(msg: Message) -> bytes:
@@ -185,6 +339,7 @@ def _text(part: Message) -> str:
 
 
 # --- .msg -----------------------------------------------------------------------------------------------------------
+
 
 def _msg(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     import extract_msg

@@ -16,12 +16,18 @@ import polars as pl
 
 from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
-from veil.readers.units import Notice, Table, Text, Unit, Visibility
+from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 
 MAX_ROWS = 2_000_000
 _BATCH_ROWS = 65_536
-_QUIET_METADATA = {b"pandas", b"ARROW:schema", b"org.apache.spark.sql.parquet.row.metadata",
-                   b"org.apache.spark.version", b"writer.model.name", b"polars"}
+_QUIET_METADATA = {
+    b"pandas",
+    b"ARROW:schema",
+    b"org.apache.spark.sql.parquet.row.metadata",
+    b"org.apache.spark.version",
+    b"writer.model.name",
+    b"polars",
+}
 _MAX_FLATTEN_DEPTH = 20
 
 
@@ -45,26 +51,66 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     limit = min(MAX_ROWS, max(ctx.budget.limits.max_cells // width, 1))
     frames: list[pl.DataFrame] = []
     got = 0
+    damaged: list[str] = []
     for batch in source.iter_batches(batch_size=_BATCH_ROWS):
         ctx.budget.check_time()
-        frame = _frame(pl.from_arrow(batch))
+        frame = _frame(pl.from_arrow(_valid_text(batch, damaged)))
         frames.append(frame.head(limit - got))
         got += min(frame.height, limit - got)
         if got >= limit:
             break
-    data, notes = as_strings(pl.concat(frames, how="vertical") if frames else
-                              _frame(pl.from_arrow(source.schema_arrow.empty_table())))
+    data, notes = as_strings(
+        pl.concat(frames, how="vertical") if frames else _frame(pl.from_arrow(source.schema_arrow.empty_table()))
+    )
     header = list(data.columns)
     frame = data.rename({name: f"c{i}" for i, name in enumerate(header)})
     sampled = got < total
     where = f"rows 1-{frame.height} (parquet, {len(header)} columns)"
     for note in notes:
         yield Notice(where, Visibility.VISIBLE, note)
+    for name in damaged:
+        yield Unreadable(
+            f"{where} › column '{name}'",
+            "the text column holds bytes that are not UTF-8 (a damaged "
+            "file): its values were read leniently and checked",
+        )
     if sampled:
         yield Notice(where, Visibility.VISIBLE, f"only the first {got} of {total} rows were read (a sample)")
-    yield Table(location=where, visibility=Visibility.VISIBLE, frame=frame, header=header,
-                total_rows=total if sampled else None)
+    yield Table(
+        location=where, visibility=Visibility.VISIBLE, frame=frame, header=header, total_rows=total if sampled else None
+    )
     yield from _metadata(source)
+
+
+def _valid_text(batch: object, damaged: list[str]) -> object:
+    """The batch with every text column valid UTF-8. Parquet readers do not check the bytes of a string column, and
+    a damaged page makes polars panic later, wherever the value is used: such a column's values are decoded
+    leniently (UTF-8, else cp1252) and the column is recorded in `damaged`. Invalid data in a nested column makes
+    the file unreadable."""
+    import pyarrow as pa
+
+    try:
+        batch.validate(full=True)  # type: ignore[attr-defined]
+        return batch
+    except pa.ArrowInvalid:
+        pass
+    columns = []
+    for field, column in zip(batch.schema, batch.columns, strict=True):  # type: ignore[attr-defined]
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            try:
+                column.validate(full=True)
+            except pa.ArrowInvalid:
+                if field.name not in damaged:
+                    damaged.append(field.name)
+                raw = column.cast(pa.large_binary() if pa.types.is_large_string(field.type) else pa.binary())
+                column = pa.array([None if v is None else _bytes_text(v) for v in raw.to_pylist()], field.type)
+        columns.append(column)
+    repaired = pa.RecordBatch.from_arrays(columns, schema=batch.schema)  # type: ignore[attr-defined]
+    try:
+        repaired.validate(full=True)
+    except pa.ArrowInvalid as exc:
+        raise LimitExceeded("the Parquet file holds invalid data (damaged)") from exc
+    return repaired
 
 
 def _frame(value: pl.DataFrame | pl.Series) -> pl.DataFrame:
@@ -106,8 +152,10 @@ def _string_column(series: pl.Series, dtype: pl.DataType, notes: list[str]) -> p
             return pl.Series(name, [None if v is None else _bytes_text(v) for v in series.to_list()], pl.String)
     if isinstance(dtype, pl.List | pl.Array) and not dtype.inner.is_nested():
         joined = series.to_frame().select(
-            pl.col(name).list.eval(pl.element().cast(pl.String)).list.join("; ") if isinstance(dtype, pl.List)
-            else pl.col(name).arr.eval(pl.element().cast(pl.String)).arr.join("; "))
+            pl.col(name).list.eval(pl.element().cast(pl.String)).list.join("; ")
+            if isinstance(dtype, pl.List)
+            else pl.col(name).arr.eval(pl.element().cast(pl.String)).arr.join("; ")
+        )
         return joined.to_series()
     if dtype.is_nested() or dtype == pl.Object:
         encoded = series.to_frame().select(pl.struct(pl.col(name).alias("v")).struct.json_encode()).to_series()
@@ -127,8 +175,11 @@ def _bytes_text(value: bytes) -> str:
 
 def quiet_metadata(meta: dict[bytes, bytes]) -> list[str]:
     """Key/value metadata as "key: value" lines, without the writers' own bookkeeping (pandas, Arrow, Spark)."""
-    return [f"{_bytes_text(key)}: {_bytes_text(value)}" for key, value in meta.items()
-            if key not in _QUIET_METADATA and len(value) <= 1_000_000]
+    return [
+        f"{_bytes_text(key)}: {_bytes_text(value)}"
+        for key, value in meta.items()
+        if key not in _QUIET_METADATA and len(value) <= 1_000_000
+    ]
 
 
 def _metadata(source: object) -> Iterator[Unit]:

@@ -30,6 +30,10 @@ _SAMPLE_BYTES = 64 * 1024
 _SAMPLE_RECORDS = 200
 # Python-path rows are turned into a polars frame this many at a time, so Python objects stay bounded.
 _CHUNK_ROWS = 50_000
+# More columns than any spreadsheet opens (16,384) by far, and more than a 64 KB sample can show (32,769): a wider
+# row is not a table anyone reads as one (a 50 MB line of 26 million fields took 11 GB); the file is unverifiable.
+MAX_COLUMNS = 65_536
+_WIDE = 1024  # a sample this wide has its widest line counted before the read
 _BARE_CR = re.compile(rb"\r(?!\n)")
 
 
@@ -56,12 +60,12 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     frame = None
     if decoded is not None:
         # polars validates UTF-8 itself, so a valid file is never scanned twice; on failure, find out why.
-        layout, frame = _fast_path(decoded.utf8, max_cells)
+        layout, frame = _fast_path(decoded.utf8, max_cells, ctx)
         if frame is None and not _is_utf8(decoded.utf8):
             decoded = None
     if decoded is None:
         decoded = decode(blob)
-        layout, frame = _fast_path(decoded.utf8, max_cells)
+        layout, frame = _fast_path(decoded.utf8, max_cells, ctx)
     notices: list[str] = []
     if frame is not None and layout.width > layout.usual:
         notices.append(_widened(layout.usual, layout.width))
@@ -70,6 +74,8 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         # count), and let polars read again at that width.
         for count in (_widest_estimate, _widest_row):
             widest = count(decoded.utf8, layout.delimiter, ctx)
+            if widest is not None:
+                _check_width(widest)
             if widest is not None and widest > layout.width:
                 frame = _read_polars(decoded.utf8, layout.delimiter, widest, max_cells)
             if frame is not None:
@@ -84,10 +90,21 @@ def _read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
     yield Table(location=where, visibility=Visibility.VISIBLE, frame=frame, first_row_number=1)
 
 
-def _fast_path(utf8: bytes, max_cells: int) -> tuple[Layout, pl.DataFrame | None]:
-    layout = detect_delimiter(utf8[:_SAMPLE_BYTES].decode("utf-8", errors="ignore"))
+def _check_width(width: int) -> None:
+    if width > MAX_COLUMNS:
+        raise LimitExceeded(f"a row has {width:,} fields, more than the {MAX_COLUMNS:,} columns Veil reads as a table")
+
+
+def _fast_path(utf8: bytes, max_cells: int, ctx: ReadContext) -> tuple[Layout, pl.DataFrame | None]:
+    sample = utf8[:_SAMPLE_BYTES]
+    layout = detect_delimiter(sample.decode("utf-8", errors="ignore"))
     if _bare_cr(utf8):
         return layout, None  # polars only ends lines at \n; old-Mac line ends need the csv module
+    if layout.width > _WIDE or (len(utf8) > len(sample) and b"\n" not in sample):
+        # A wide table, or a first line longer than the sample: count the widest line (linear, cheap) before
+        # polars is given a schema of that many columns; a row wider than MAX_COLUMNS is refused here.
+        widest = _widest_estimate(utf8, layout.delimiter, ctx)
+        _check_width(widest if widest is not None else _widest_upper_bound(utf8, layout.delimiter))
     return layout, _read_polars(utf8, layout.delimiter, layout.width, max_cells)
 
 
@@ -117,7 +134,7 @@ def decode(blob: bytes) -> Decoded:
         return Decoded(blob[skip:].decode(codec, errors="replace").encode("utf-8"), codec)
     if _is_utf8(blob):
         return Decoded(blob, "utf-8")
-    guess = _guess_encoding(blob[:256 * 1024])
+    guess = _guess_encoding(blob[: 256 * 1024])
     if guess:
         try:
             return Decoded(blob.decode(guess).encode("utf-8"), guess)
@@ -142,7 +159,7 @@ def _is_utf8(blob: bytes) -> bool:
     step = 8 * 1024 * 1024
     try:
         for start in range(0, len(blob), step):
-            decoder.decode(blob[start:start + step], final=start + step >= len(blob))
+            decoder.decode(blob[start : start + step], final=start + step >= len(blob))
     except UnicodeDecodeError:
         return False
     return True
@@ -257,9 +274,19 @@ def _read_polars(utf8: bytes, delimiter: str, width: int, max_cells: int) -> pl.
     limit = max_cells // width + 1
     try:
         frame = pl.read_csv(
-            utf8, has_header=False, schema=schema, separator=delimiter, quote_char='"', infer_schema=False,
-            truncate_ragged_lines=False, ignore_errors=False, n_rows=limit, raise_if_empty=False,
-            try_parse_dates=False, missing_columns="insert", extra_columns="raise",
+            utf8,
+            has_header=False,
+            schema=schema,
+            separator=delimiter,
+            quote_char='"',
+            infer_schema=False,
+            truncate_ragged_lines=False,
+            ignore_errors=False,
+            n_rows=limit,
+            raise_if_empty=False,
+            try_parse_dates=False,
+            missing_columns="insert",
+            extra_columns="raise",
         )
     except pl.exceptions.PolarsError:
         return None
@@ -269,7 +296,9 @@ def _read_polars(utf8: bytes, delimiter: str, width: int, max_cells: int) -> pl.
         return None
     if frame.height >= limit:
         raise LimitExceeded(f"the table has more than {max_cells} cells")
-    return frame.with_columns(pl.when(pl.col(c) != "").then(pl.col(c)).alias(c) for c in frame.columns)
+    if b'""' not in utf8:  # polars reads an empty field as null already; only a quoted "" comes back as ""
+        return frame
+    return frame.with_columns(pl.all().replace("", None))
 
 
 def _widest_estimate(utf8: bytes, delimiter: str, ctx: ReadContext) -> int | None:
@@ -281,16 +310,39 @@ def _widest_estimate(utf8: bytes, delimiter: str, ctx: ReadContext) -> int | Non
     if spare is None:
         return None
     try:
-        lines = pl.read_csv(utf8, has_header=False, separator=spare, quote_char=None, infer_schema=False,
-                            schema={"line": pl.String}, missing_columns="insert", extra_columns="raise")
-        counts = lines.select(pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(
-            re.escape(delimiter)).max())
+        lines = pl.read_csv(
+            utf8,
+            has_header=False,
+            separator=spare,
+            quote_char=None,
+            infer_schema=False,
+            schema={"line": pl.String},
+            missing_columns="insert",
+            extra_columns="raise",
+        )
+        counts = lines.select(
+            pl.col("line").str.replace_all(r'"[^"]*"', "").str.count_matches(re.escape(delimiter)).max()
+        )
     except (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError):
         raise
     except BaseException:  # noqa: BLE001 - PolarsError, or a panic: the exact count follows
         return None
     widest = counts.item()
     return None if widest is None else int(widest) + 1
+
+
+def _widest_upper_bound(utf8: bytes, delimiter: str) -> int:
+    """Fields in the widest line counting every delimiter, quoted or not (when _widest_estimate cannot run)."""
+    mark = delimiter.encode()
+    if utf8.count(mark) < MAX_COLUMNS:
+        return utf8.count(mark) + 1
+    widest, pos = 0, 0
+    while pos < len(utf8):
+        end = utf8.find(b"\n", pos)
+        end = len(utf8) if end < 0 else end
+        widest = max(widest, utf8.count(mark, pos, end) + 1)
+        pos = end + 1
+    return widest
 
 
 def _drop_empty_tail(frame: pl.DataFrame, keep: int) -> pl.DataFrame:
@@ -307,6 +359,7 @@ def _widest_row(utf8: bytes, delimiter: str, ctx: ReadContext) -> int:
     text = utf8.decode("utf-8")
     for count, row in enumerate(_python_rows(text, delimiter, csv.QUOTE_MINIMAL)):
         widest = max(widest, len(row))
+        _check_width(widest)
         if count % 100_000 == 0:
             ctx.budget.check_time()
     return widest
@@ -345,7 +398,9 @@ def _unterminated_quote(text: str, last: list[str] | None) -> bool:
 
 
 def _frame_from_rows(
-    rows: Iterator[list[str]], max_cells: int, ctx: ReadContext,
+    rows: Iterator[list[str]],
+    max_cells: int,
+    ctx: ReadContext,
 ) -> tuple[pl.DataFrame, Counter[int], list[str] | None]:
     """Build the frame a chunk at a time (rows may differ in width; chunks are widened when stacked)."""
     chunks: list[pl.DataFrame] = []
@@ -354,6 +409,7 @@ def _frame_from_rows(
     part: list[list[str]] = []
     last: list[str] | None = None
     for row in rows:
+        _check_width(len(row))
         part.append(row)
         widths[len(row)] += 1
         cells += len(row) or 1
@@ -381,5 +437,6 @@ def _chunk_frame(part: list[list[str]]) -> pl.DataFrame:
         n = len(row)
         for i in range(width):
             columns[i].append((row[i] or None) if i < n else None)
-    return pl.DataFrame({f"c{i}": col for i, col in enumerate(columns)},
-                        schema={f"c{i}": pl.String for i in range(width)})
+    return pl.DataFrame(
+        {f"c{i}": col for i, col in enumerate(columns)}, schema={f"c{i}": pl.String for i in range(width)}
+    )

@@ -25,20 +25,63 @@ from veil.readers.limits import LimitExceeded
 from veil.readers.registry import ReadContext
 from veil.readers.units import Table, Text, Unit, Unreadable, Visibility, table_from_rows
 
-_BLOCKS = {"p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
-           "footer", "nav", "aside", "main", "blockquote", "pre", "tr", "dl", "dt", "dd", "figure", "figcaption",
-           "form", "fieldset", "address", "hr", "details", "summary", "body", "caption", "legend", "option"}
+_BLOCKS = {
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "main",
+    "blockquote",
+    "pre",
+    "tr",
+    "dl",
+    "dt",
+    "dd",
+    "figure",
+    "figcaption",
+    "form",
+    "fieldset",
+    "address",
+    "hr",
+    "details",
+    "summary",
+    "body",
+    "caption",
+    "legend",
+    "option",
+}
 _JSON_TYPES = ("application/json", "application/ld+json", "importmap", "speculationrules")
-_HIDING = [(re.compile(r"display\s*:\s*none", re.I), "display:none"),
-           (re.compile(r"visibility\s*:\s*(hidden|collapse)", re.I), "visibility:hidden"),
-           (re.compile(r"(^|;)\s*opacity\s*:\s*0(\.0*)?\s*(;|$|!)", re.I), "opacity:0")]
+_HIDING = [
+    (re.compile(r"display\s*:\s*none", re.I), "display:none"),
+    (re.compile(r"visibility\s*:\s*(hidden|collapse)", re.I), "visibility:hidden"),
+    (re.compile(r"(^|;)\s*opacity\s*:\s*0(\.0*)?\s*(;|$|!)", re.I), "opacity:0"),
+]
 _RULE = re.compile(r"([^{}]{1,2000})\{([^{}]{0,5000})\}")
 _SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?((?:[.#][\w-]+)*)$")
 _JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.){2,2000})"|'((?:[^'\\\n]|\\.){2,2000})'""")
 _MAX_JSON_NODES = 1_000_000
-_EXTENSIONS = {"text/csv": ".csv", "application/json": ".json", "text/plain": ".txt", "text/html": ".html",
-               "application/pdf": ".pdf", "application/zip": ".zip",
-               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx"}
+_EXTENSIONS = {
+    "text/csv": ".csv",
+    "application/json": ".json",
+    "text/plain": ".txt",
+    "text/html": ".html",
+    "application/pdf": ".pdf",
+    "application/zip": ".zip",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+}
 
 
 def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
@@ -166,8 +209,11 @@ class _Page:
         if media.startswith("image/"):
             return
         try:
-            data = base64.b64decode(payload, validate=False) if head.lower().endswith(";base64") \
+            data = (
+                base64.b64decode(payload, validate=False)
+                if head.lower().endswith(";base64")
                 else urllib.parse.unquote_to_bytes(payload)
+            )
         except (ValueError, binascii.Error):
             self.out.append(Unreadable(f"html element {_describe(el)} (data: URI)", "the data: URI cannot be decoded"))
             return
@@ -225,6 +271,8 @@ class _Page:
         if tag == "table":
             self.table(el, hidden)
             return
+        if _orphan_rows(el):  # rows outside any table (a damaged or misspelt <table>): a table all the same
+            self.table(el, hidden, orphan=True)
         block = tag in _BLOCKS or tag == "br"
         target = hidden if hidden is not None else self.buffer
         if block:
@@ -246,14 +294,16 @@ class _Page:
         if text:
             self.out.append(Text(f"html comment {self.next('comment')}", Visibility.MARKUP_COMMENT, text))
 
-    def table(self, el: etree._Element, hidden: list[str] | None) -> None:
+    def table(self, el: etree._Element, hidden: list[str] | None, orphan: bool = False) -> None:
+        """A <table>, or (`orphan`) the rows directly under an element that is not in one: browsers show those
+        rows' cells as text, so they are a table too (the element's other content is walked as usual)."""
         self.flush()
         number = self.next("table")
         vis = Visibility.VISIBLE if hidden is None else Visibility.MARKUP_HIDDEN
         rows: list[list[object]] = []
         hidden_rows: set[int] = set()
-        for tr in el.iter("tr"):
-            if _owner(tr) is not el:
+        for tr in (c for c in el if c.tag == "tr") if orphan else el.iter("tr"):
+            if not orphan and _owner(tr) is not el:
                 continue
             if self.hidden_reason(tr) is not None:
                 hidden_rows.add(len(rows))
@@ -270,19 +320,23 @@ class _Page:
             rows.append(cells)
         if rows:
             where = f"html table {number}" + ("" if hidden is None else " (inside a hidden element)")
-            table = table_from_rows(rows, location=where, visibility=vis,
-                                    hidden_rows=frozenset(hidden_rows))
+            table = table_from_rows(rows, location=where, visibility=vis, hidden_rows=frozenset(hidden_rows))
             if hidden_rows:
                 table.notes.append("rows hidden by CSS or the hidden attribute")
             self.out.append(table)
+        if orphan:
+            return
         # What the table's cells do not show as text: hidden parts, comments, scripts, attributes, nested tables.
         self.hidden_inside(el)
 
     def cell_text(self, cell: etree._Element) -> str:
         parts: list[str] = [cell.text or ""]
         for child in cell:
-            if isinstance(child.tag, str) and child.tag not in ("script", "style", "template") \
-                    and self.hidden_reason(child) is None:
+            if (
+                isinstance(child.tag, str)
+                and child.tag not in ("script", "style", "template")
+                and self.hidden_reason(child) is None
+            ):
                 parts.append(" " + self.cell_text(child) + " " if child.tag != "table" else "")
             if child.tail:
                 parts.append(child.tail)
@@ -326,6 +380,11 @@ class _Page:
         strings = [s for s in strings if any(c.isalpha() for c in s) and (" " in s or any(c.isdigit() for c in s))]
         if strings:
             self.out.append(Text(f"{where} (string literals)", Visibility.SCRIPT_DATA, "\n".join(strings)))
+
+
+def _orphan_rows(el: etree._Element) -> bool:
+    """Does `el` hold <tr> children while no <table> encloses it?"""
+    return any(child.tag == "tr" for child in el) and _owner(el) is None
 
 
 def _owner(tr: etree._Element) -> etree._Element | None:
