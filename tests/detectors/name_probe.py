@@ -1,7 +1,9 @@
 """A labelled probe for the prose name finder: Faker names of many naming traditions in varied sentences, and
 sentences without any private person's name (organisations, places, headings, Title Case phrases).
 
-    uv run python tests/detectors/name_probe.py        # prints recall and precision per locale
+    PYTHONHASHSEED=0 uv run python tests/detectors/name_probe.py [-v]   # recall and precision per locale
+
+(Faker's city lists are sets: the negatives depend on the hash seed, so fix it to compare runs.)
 
 Synthetic data only. Cyrillic names are transliterated to Latin letters the way news copy writes them.
 """
@@ -168,6 +170,8 @@ NEGATIVES = (
 NEGATIVE_TEMPLATES = (
     "The regional office in {city} opened in 2020.",
     "{company} signed the contract.",
+    "Media advisory: {company} opens a new office in {city}",
+    "Subject: Visit to {city}",
 )
 NEG_LOCALES = ("hr_HR", "pl_PL", "cs_CZ", "hu_HU", "ro_RO", "tr_TR", "es_MX", "es_CO", "pt_BR", "fr_FR", "it_IT")
 
@@ -194,7 +198,7 @@ def build(seed: int = 7, per_locale: int = 22) -> list[Case]:
     for locale in NEG_LOCALES:
         fake = Faker(locale)
         fake.seed_instance(seed)
-        for _ in range(3):
+        for _ in range(6):
             template = rng.choice(NEGATIVE_TEMPLATES)
             cases.append(Case(locale, template.format(city=fake.city(), company=fake.company()), None))
     return cases
