@@ -212,6 +212,7 @@ _given = _safe(lambda t: names.given_score(t), 0.0)
 _surname = _safe(lambda t: names.surname_score(t), 0.0)
 _likeness = _safe(lambda v: names.name_likeness(v), 0.0)
 _common = _safe(lambda t: names.is_common_word(t), False)
+_vetoed = _safe(lambda t: names.is_veto_word(t), True)
 
 
 def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
@@ -248,13 +249,25 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     content = [t for t in toks if fold(t) not in _PARTICLES]
     if not content:
         return None
-    if any(fold(t) in stop for t in content) or any(_common(t) for t in content):
+    if any(fold(t) in stop for t in content):
+        return None
+    common = [t for t in content if _common(t)]
+    if common and not _names_around_words(content, common):
         return None
     if len(content) < 2 and cue_hint is None:
         return None
     if len(content) < 2 and fold(cue_hint or "") not in _terms()["person"] | _terms()["official"]:
         return None
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
+
+
+def _names_around_words(content: list[str], common: list[str]) -> bool:
+    """A given name and two surnames may hold a dictionary word ("Rigoberto Chen Pop", "Germán Álvarez Vélez"): the
+    run is a name when at least two of its three or four words are not words and make a known name by themselves."""
+    if len(content) < 3 or len(content) - len(common) < 2 or any(_vetoed(t) for t in common):
+        return False
+    rest = tuple(t for t in content if t not in common)
+    return _lexicon_strength(rest) >= 0.5
 
 
 # Lower-case joining words of names ('da Silva', 'van der Berg', 'du Pont', 'della Rocca'): not the name's content,

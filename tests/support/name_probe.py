@@ -1,7 +1,7 @@
 """A labelled probe for the prose name finder: Faker names of many naming traditions in varied sentences, and
 sentences without any private person's name (organisations, places, headings, Title Case phrases).
 
-    PYTHONHASHSEED=0 uv run python tests/detectors/name_probe.py [-v]   # recall and precision per locale
+    PYTHONHASHSEED=0 uv run python tests/support/name_probe.py [-v]   # recall and precision per locale
 
 (Faker's city lists are sets: the negatives depend on the hash seed, so fix it to compare runs.)
 
