@@ -239,6 +239,12 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
         while start < end and not text[start].isalpha():
             start += 1
         toks = toks[1:]
+    # A capitalised word at the start of a sentence is capitalised for that reason alone: "Later Jose Garcia".
+    if len(toks) > 2 and _common(toks[0]) and _sentence_start(text, start):
+        start = text.find(toks[0], start, end) + len(toks[0])
+        while start < end and not text[start].isalpha():
+            start += 1
+        toks = toks[1:]
     # A capitalised run that ends in (or runs on into) an organisation or place word is that organisation's or
     # place's name: "Henry E. Rohlsen International Airport", "Juan F. Luis Hospital".
     if toks and fold(toks[-1]) in stop:
@@ -259,6 +265,11 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     if len(content) < 2 and fold(cue_hint or "") not in _terms()["person"] | _terms()["official"]:
         return None
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\u00a0\"'“‘(")
+    return not before or before[-1] in ".!?\n:;-–—•"
 
 
 def _names_around_words(content: list[str], common: list[str]) -> bool:
