@@ -39,8 +39,24 @@ _TOKEN = re.compile(rf"{_LETTER}+(?:['’-]{_LETTER}+)*", re.UNICODE)
 _NAME_CHARS = re.compile(rf"{_LETTER}(?:{_LETTER}|[ ,.'’\-])*")
 _PARENS = re.compile(r"\([^()]*\)")
 _FOLD = str.maketrans(
-    {"Ł": "L", "ł": "l", "Ø": "O", "ø": "o", "Đ": "D", "đ": "d", "Æ": "AE", "æ": "ae", "Œ": "OE", "œ": "oe",
-     "ß": "ss", "ı": "i", "Ð": "D", "ð": "d", "Þ": "TH", "þ": "th"}
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "ß": "ss",
+        "ı": "i",
+        "Ð": "D",
+        "ð": "d",
+        "Þ": "TH",
+        "þ": "th",
+    }
 )
 _DROP = str.maketrans("", "", "'’`ʼ.")
 _DATA = "veil.detectors.data.names"
@@ -54,13 +70,91 @@ _CACHE_MAX = 200_000
 _MAX_VALUES = 20_000  # values counted per column before sampling distinct ones
 
 _PATRONYMIC = ("OVICH", "EVICH", "OVNA", "EVNA", "ICHNA", "OGLU", "OGLY", "KYZY")
-_SURNAME_ENDINGS = ("OV", "OVA", "EV", "EVA", "SKY", "SKI", "SKIY", "SKAYA", "ENKO", "CHUK", "YUK", "ZADEH", "ZADE",
-                    "POUR", "NEJAD", "NEZHAD", "YAN", "IAN", "ULLAH", "UDDIN", "ALLAH", "WICZ")
-_PINYIN_INITIALS = ("zh", "ch", "sh", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "j", "q", "x", "r", "z",
-                    "c", "s", "y", "w", "")
-_PINYIN_FINALS = ("iang", "iong", "uang", "ang", "eng", "ing", "ong", "uai", "uan", "iao", "ian", "ai", "ei", "ao",
-                  "ou", "an", "en", "er", "in", "un", "ia", "ie", "iu", "ua", "uo", "ui", "ue", "a", "o", "e", "i", "u",
-                  "v")
+_SURNAME_ENDINGS = (
+    "OV",
+    "OVA",
+    "EV",
+    "EVA",
+    "SKY",
+    "SKI",
+    "SKIY",
+    "SKAYA",
+    "ENKO",
+    "CHUK",
+    "YUK",
+    "ZADEH",
+    "ZADE",
+    "POUR",
+    "NEJAD",
+    "NEZHAD",
+    "YAN",
+    "IAN",
+    "ULLAH",
+    "UDDIN",
+    "ALLAH",
+    "WICZ",
+)
+_PINYIN_INITIALS = (
+    "zh",
+    "ch",
+    "sh",
+    "b",
+    "p",
+    "m",
+    "f",
+    "d",
+    "t",
+    "n",
+    "l",
+    "g",
+    "k",
+    "h",
+    "j",
+    "q",
+    "x",
+    "r",
+    "z",
+    "c",
+    "s",
+    "y",
+    "w",
+    "",
+)
+_PINYIN_FINALS = (
+    "iang",
+    "iong",
+    "uang",
+    "ang",
+    "eng",
+    "ing",
+    "ong",
+    "uai",
+    "uan",
+    "iao",
+    "ian",
+    "ai",
+    "ei",
+    "ao",
+    "ou",
+    "an",
+    "en",
+    "er",
+    "in",
+    "un",
+    "ia",
+    "ie",
+    "iu",
+    "ua",
+    "uo",
+    "ui",
+    "ue",
+    "a",
+    "o",
+    "e",
+    "i",
+    "u",
+    "v",
+)
 _PINYIN = frozenset(i + f for i in _PINYIN_INITIALS for f in _PINYIN_FINALS)
 
 
@@ -197,8 +291,21 @@ def _lexicon() -> _Lexicon:
 
 
 # Transliteration variants (Russian, Ukrainian, Arabic in Latin letters): (ending or infix, replacement).
-_ENDINGS = (("IY", "Y"), ("IY", "I"), ("IJ", "Y"), ("EY", "EI"), ("EJ", "EI"), ("IYA", "IA"), ("YA", "IA"),
-            ("EV", "IEV"), ("EVA", "IEVA"), ("YEV", "EV"), ("YEVA", "EVA"), ("OU", "U"), ("EH", "E"))
+_ENDINGS = (
+    ("IY", "Y"),
+    ("IY", "I"),
+    ("IJ", "Y"),
+    ("EY", "EI"),
+    ("EJ", "EI"),
+    ("IYA", "IA"),
+    ("YA", "IA"),
+    ("EV", "IEV"),
+    ("EVA", "IEVA"),
+    ("YEV", "EV"),
+    ("YEVA", "EVA"),
+    ("OU", "U"),
+    ("EH", "E"),
+)
 _INFIXES = (("KS", "X"), ("KH", "H"), ("YE", "E"), ("YU", "IU"), ("OU", "U"), ("EE", "I"), ("OO", "U"), ("DZH", "J"))
 
 
@@ -254,6 +361,11 @@ def surname_score(token: str) -> float:
 def is_common_word(token: str) -> bool:
     """True for English/Spanish dictionary, place and statistics words that must never count as name evidence."""
     return _lexicon().common_key(normalise_key(token))
+
+
+def is_veto_word(token: str) -> bool:
+    """True for statistics, facility and organisation words ('NATIONAL', 'CENTER', 'BUDGET'): never in a name."""
+    return normalise_key(token) in _lexicon().veto
 
 
 def _place_key(value: str) -> str:
@@ -452,8 +564,9 @@ def name_column_score(values: Sequence[str], places_are_names: bool = False) -> 
     return NameColumnScore(round(score, 4), round(hit_rate, 4), round(shape_rate, 4), why)
 
 
-def _explain(total: int, shape_rate: float, hit_rate: float, forms: Counter[str], by_kind: Counter[int],
-             ambiguous_places: int) -> str:
+def _explain(
+    total: int, shape_rate: float, hit_rate: float, forms: Counter[str], by_kind: Counter[int], ambiguous_places: int
+) -> str:
     parts = []
     if forms:
         form, n = forms.most_common(1)[0]

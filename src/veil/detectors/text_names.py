@@ -27,19 +27,37 @@ from veil.yamlio import load_yaml
 
 log = logging.getLogger(__name__)
 
-_UP = "A-ZÁÉÍÓÚÑÜÀÈÌÒÙÇÂÊÎÔÛÃÕ"
-_LO = "a-záéíóúñüàèìòùçâêîôûãõß"
+
+def _latin_letters(upper: bool) -> str:
+    """The upper- or lower-case letters of the Latin blocks (Latin-1, Extended-A and -B, Extended Additional), as a
+    character-class body: Stojković, Łukasz, Şensoy, Nguyễn and Ţuţea are spelled with them."""
+    ranges = ((0xC0, 0x24F), (0x259, 0x259), (0x1E00, 0x1EFF))  # with ə (Azerbaijani)
+    chars = [
+        chr(c)
+        for lo, hi in ranges
+        for c in range(lo, hi + 1)
+        if chr(c).isalpha() and (chr(c).isupper() if upper else chr(c).islower())
+    ]
+    return ("A-Z" if upper else "a-z") + "".join(chars)
+
+
+_UP = _latin_letters(upper=True)
+_LO = _latin_letters(upper=False)
 _WORD = rf"[{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)?"
 # The first word's left boundary is checked after its first letter (a look-behind of two characters), so the
 # engine can skip quickly to each capital letter instead of testing a look-behind at every position.
 _FIRST_WORD = rf"[{_UP}](?<![\w'’-].)[{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)?"
 # Words of one name are on one line: 'RE: Omar Ramón' then 'File: ...' on the next line are a name and a label.
 _SP = r"[ \t\u00a0]"
-_PARTICLE = "(?:" + "|".join(f"{p.replace(' ', _SP)}{_SP}" for p in (
-    "de", "del", "de la", "de los", "la", "van", "von", "da", "dos", "di", "le", "y", "bin")) + "|al-)"
-_TITLE_RUN = re.compile(
-    rf"({_FIRST_WORD}(?:{_SP}[{_UP}]\.)?(?:{_SP}{_PARTICLE}?{_WORD}){{1,3}})(?![\w'’-])"
+_PARTICLE = (
+    "(?:"
+    + "|".join(
+        f"{p.replace(' ', _SP)}{_SP}"
+        for p in ("de", "del", "de la", "de los", "la", "van", "von", "da", "dos", "di", "le", "y", "bin")
+    )
+    + "|al-)"
 )
+_TITLE_RUN = re.compile(rf"({_FIRST_WORD}(?:{_SP}[{_UP}]\.)?(?:{_SP}{_PARTICLE}?{_WORD}){{1,3}})(?![\w'’-])")
 _ROSTER = re.compile(
     rf"([{_UP}](?<![\w'’-].)[{_UP}'’-]{{1,30}}(?:\s[{_UP}][{_UP}'’-]{{1,30}})?),\s{{1,3}}"
     rf"([{_UP}][{_LO}]+(?:\s[{_UP}][{_LO}]+)?|[{_UP}][{_UP}]{{1,30}}(?:\s[{_UP}][{_UP}]{{1,30}})?)(?![\w'’-])"
@@ -48,8 +66,24 @@ _SINGLE_AFTER_CUE = re.compile(
     rf"(?i:\b(mr|mrs|ms|mx|dr|sr|sra|srta|señor|señora|don|doña|detainee|respondent|applicant|detenid[oa]"
     rf"|solicitante))\.?\s{{1,3}}({_WORD})(?![\w'’-])"
 )
-_CUE_TRIGGERS = ("mr", "ms.", "ms ", "mx.", "dr.", "sr.", "sra", "srta", "señor", "don ", "doña", "detainee",
-                 "respondent", "applicant", "detenid", "solicitante")
+_CUE_TRIGGERS = (
+    "mr",
+    "ms.",
+    "ms ",
+    "mx.",
+    "dr.",
+    "sr.",
+    "sra",
+    "srta",
+    "señor",
+    "don ",
+    "doña",
+    "detainee",
+    "respondent",
+    "applicant",
+    "detenid",
+    "solicitante",
+)
 _CUE_WINDOW = 40
 
 
@@ -169,6 +203,7 @@ def _safe(fn: Callable[[str], Any], default: Any) -> Callable[[str], Any]:
             _LEXICON_BROKEN = True
             log.warning("name lexicon unavailable; names in prose are judged by shape and context only")
             return default
+
     return call
 
 
@@ -177,6 +212,7 @@ _given = _safe(lambda t: names.given_score(t), 0.0)
 _surname = _safe(lambda t: names.surname_score(t), 0.0)
 _likeness = _safe(lambda v: names.name_likeness(v), 0.0)
 _common = _safe(lambda t: names.is_common_word(t), False)
+_vetoed = _safe(lambda t: names.is_veto_word(t), True)
 
 
 def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
@@ -192,11 +228,20 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     # Leading capitalised words that are titles or sentence openers ("Detainee", "Secretary", "The") are cues, not
     # parts of the name: move the start past them.
     cue_hint = None
-    while toks and (fold(toks[0]) in stop or fold(toks[0]) in _terms()["person"]
-                    or fold(toks[0]) in _terms()["official"]):
+    if fold(toks[0]) in _PLACE_PREFIXES:
+        return None  # "San Pedro Sula", "Fort Worth": a place, not a person after a cue
+    while toks and (
+        fold(toks[0]) in stop or fold(toks[0]) in _terms()["person"] or fold(toks[0]) in _terms()["official"]
+    ):
         cue_hint = toks[0]
         offset = text.find(toks[0], start, end) + len(toks[0])
         start = offset
+        while start < end and not text[start].isalpha():
+            start += 1
+        toks = toks[1:]
+    # A capitalised word at the start of a sentence is capitalised for that reason alone: "Later Jose Garcia".
+    if len(toks) > 2 and _common(toks[0]) and _sentence_start(text, start):
+        start = text.find(toks[0], start, end) + len(toks[0])
         while start < end and not text[start].isalpha():
             start += 1
         toks = toks[1:]
@@ -210,7 +255,10 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     content = [t for t in toks if fold(t) not in _PARTICLES]
     if not content:
         return None
-    if any(fold(t) in stop for t in content) or any(_common(t) for t in content):
+    if any(fold(t) in stop for t in content):
+        return None
+    common = [t for t in content if _common(t)]
+    if common and not _names_around_words(content, common):
         return None
     if len(content) < 2 and cue_hint is None:
         return None
@@ -219,10 +267,74 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
 
 
+def _sentence_start(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\u00a0\"'“‘(")
+    return not before or before[-1] in ".!?\n:;-–—•"
+
+
+def _names_around_words(content: list[str], common: list[str]) -> bool:
+    """A given name and two surnames may hold a dictionary word ("Rigoberto Chen Pop", "Germán Álvarez Vélez"): the
+    run is a name when at least two of its three or four words are not words and make a known name by themselves."""
+    if len(content) < 3 or len(content) - len(common) < 2 or any(_vetoed(t) for t in common):
+        return False
+    rest = tuple(t for t in content if t not in common)
+    return _lexicon_strength(rest) >= 0.5
+
+
 # Lower-case joining words of names ('da Silva', 'van der Berg', 'du Pont', 'della Rocca'): not the name's content,
 # and not evidence against it, even where another language's stop list has them.
-_PARTICLES = frozenset({"de", "del", "la", "los", "van", "von", "da", "dos", "di", "le", "y", "bin", "do", "das", "du",
-                        "des", "della", "dello", "degli", "dei", "der", "den", "ten", "ter", "e"})
+_PARTICLES = frozenset(
+    {
+        "de",
+        "del",
+        "la",
+        "los",
+        "van",
+        "von",
+        "da",
+        "dos",
+        "di",
+        "le",
+        "y",
+        "bin",
+        "do",
+        "das",
+        "du",
+        "des",
+        "della",
+        "dello",
+        "degli",
+        "dei",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "e",
+    }
+)
+
+
+# First words of place names: a capitalised run starting with one names a place, not a person.
+_PLACE_PREFIXES = frozenset(
+    {
+        "san",
+        "santa",
+        "santo",
+        "sao",
+        "saint",
+        "st",
+        "fort",
+        "lake",
+        "port",
+        "mount",
+        "puerto",
+        "ciudad",
+        "villa",
+        "monte",
+        "targu",
+        "tirgu",
+    }
+)
 
 
 def _is_place_or_dateline(text: str, start: int, end: int) -> bool:
@@ -232,21 +344,22 @@ def _is_place_or_dateline(text: str, start: int, end: int) -> bool:
     return fold(given) in _terms()["places"] or is_country(given)
 
 
-def _judge_tokens(text: str, start: int, end: int, toks: list[str], roster: bool,
-                  cue_hint: str | None = None) -> NameHit | None:
+def _judge_tokens(
+    text: str, start: int, end: int, toks: list[str], roster: bool, cue_hint: str | None = None
+) -> NameHit | None:
     before = _words_before(text, start)
     after = _words_after(text, end)
     terms = _terms()
     person_cue = next((w for w in before[-2:] if w in terms["person"]), None)
     if cue_hint and fold(cue_hint) in terms["person"]:
         person_cue = fold(cue_hint)
-    official = next((w for w in before if w in terms["official"]), None)
+    official = _official_before(before, terms["official"])
     if cue_hint and fold(cue_hint) in terms["official"]:
         official = fold(cue_hint)
     if official is None and after[:1] and after[0] in terms["official_after"]:
         official = after[0]
     # "Jane Doe, Director of ..." (a title in apposition), not "PHAN, Tien Xuan General Information"
-    if official is None and after[:1] and after[0] in terms["official"] and text[end:end + 1] == ",":
+    if official is None and after[:1] and after[0] in terms["official"] and text[end : end + 1] == ",":
         official = after[0]
     if official is None and after[:2] and after[0] in ("the", "el", "la") and after[1] in terms["official"]:
         official = after[1]
@@ -259,6 +372,41 @@ def _judge_tokens(text: str, start: int, end: int, toks: list[str], roster: bool
         return None
     strong = bool(person_cue) or roster or lexicon >= 0.5
     return NameHit(start, end, text[start:end], strong, official, person_cue)
+
+
+# "Media" and "press" name a public role only with a role word after them ("Media contact:", "press officer"):
+# "Media advisory: Héctor Pacay, a key witness" is about a private person.
+_ROLE_MODIFIERS = frozenset({"media", "press", "prensa"})
+_ROLES_AFTER_MODIFIER = frozenset(
+    {
+        "contact",
+        "contacts",
+        "relations",
+        "inquiries",
+        "enquiries",
+        "office",
+        "officer",
+        "liaison",
+        "team",
+        "secretary",
+        "spokesperson",
+        "contacto",
+        "oficina",
+        "relaciones",
+    }
+)
+
+
+def _official_before(before: list[str], official: set[str]) -> str | None:
+    for i, w in enumerate(before):
+        if w not in official:
+            continue
+        if w in _ROLE_MODIFIERS:
+            following = before[i + 1] if i + 1 < len(before) else None
+            if following is None or (following not in official and following not in _ROLES_AFTER_MODIFIER):
+                continue
+        return w
+    return None
 
 
 @lru_cache(maxsize=65536)
@@ -279,14 +427,33 @@ _SENTENCE_END = re.compile(r"(?:[^\W\d_]{4,}|\d)[.!?]+[\"'”’)]*\s|[!?;\n]")
 
 
 def _words_before(text: str, start: int) -> list[str]:
-    window = text[max(0, start - 2 * _CUE_WINDOW):start]
+    window = text[max(0, start - 2 * _CUE_WINDOW) : start]
     # Only words of the same sentence count ("...the officer. Jose Garcia" is not an official); short words before a
     # period are abbreviations such as "Mr." and do not end it.
     ends = [m.end() for m in _SENTENCE_END.finditer(window)]
     if ends:
-        window = window[ends[-1]:]
-    return [fold(w) for w in _WORDS.findall(window)][-5:]
+        window = window[ends[-1] :]
+    words = [fold(w) for w in _WORDS.findall(window)]
+    colon = window.rfind(":")
+    if colon >= 0:
+        # A heading before a colon ("Media advisory:", "Re:", "Attendees:") says nothing about who the name after it
+        # is, unless it ends in a role or cue word ("Media contact:", "Spokesperson:", "Subject:", "Prepared by:").
+        heading = [fold(w) for w in _WORDS.findall(window[:colon])]
+        if heading and not _cue_word(heading[-1]):
+            words = words[len(heading) :]
+    return words[-5:]
+
+
+def _cue_word(word: str) -> bool:
+    terms = _terms()
+    return (
+        word in terms["official"]
+        or word in terms["person"]
+        or word in terms["addressee"]
+        or word in _ROLES_AFTER_MODIFIER
+        or word in ("by", "por", "par", "von")
+    )
 
 
 def _words_after(text: str, end: int) -> list[str]:
-    return [fold(w) for w in _WORDS.findall(text[end:end + _CUE_WINDOW])][:3]
+    return [fold(w) for w in _WORDS.findall(text[end : end + _CUE_WINDOW])][:3]
