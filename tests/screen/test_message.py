@@ -158,7 +158,9 @@ def test_pdf_letter() -> None:
     (b"PK\x03\x04garbage", "broken.docx", "block"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "broken.msg", "block"),
     (b"%PDF-1.7\n1 0 obj <<>> endobj\n%%EOF", "broken.pdf", "block"),
-    (b"From: a\nTo: b\nSubject: c\nContent-Type: multipart/mixed; boundary=x\n\n--x\nbroken", "bad.eml", "pass"),
+    # A part whose headers run into its body: its bounds and encoding are not what the message says (fail closed).
+    (b"From: a\nTo: b\nSubject: c\nContent-Type: multipart/mixed; boundary=x\n\n--x\nbroken", "bad.eml", "block"),
+    (b"From: a\nTo: b\nSubject: c\nContent-Type: multipart/mixed; boundary=x\n\n--x\n\nbroken", "open.eml", "pass"),
 ])
 def test_bad_input_gets_a_clear_verdict(blob: bytes, name: str, verdict: str) -> None:
     result = screen_message(blob, name, GUATEMALA)

@@ -136,8 +136,10 @@ def _eml(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         )
 
 
-# Defects the email package records that mean a part's bounds or encoding were not what the message says.
-_BENIGN_DEFECTS = {"MisplacedEnvelopeHeaderDefect"}
+# Defects the email package records that mean a part's bounds or encoding were not what the message says. A
+# missing closing boundary is not one: the last part runs to the end of the message, which is read whole, as mail
+# clients read it (truncated and hand-written messages often lack it).
+_BENIGN_DEFECTS = {"MisplacedEnvelopeHeaderDefect", "CloseBoundaryNotFoundDefect"}
 
 
 def _structural_defects(msg: Message) -> list[str]:
