@@ -114,7 +114,7 @@ def check_manifest_command(
             )
         )
         raise typer.Exit(1 if result.refused else 0)
-    scope = f"incident {result.incident_id}'s people" if result.incident_id is not None else "a protective hold"
+    scope = f"people of incident {result.incident_id} " if result.incident_id is not None else ""
     for h in result.affected:
         anum = f", A-number {h.anumber}" if h.anumber else ""
         typer.echo(
@@ -128,8 +128,7 @@ def check_manifest_command(
         )
         return
     typer.echo(
-        f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are under {scope}"
-        + (" with an active hold" if result.incident_id is not None else "")
+        f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are {scope}under a protective hold"
     )
     for h in result.held:
         anum = f", A-number {h.anumber}" if h.anumber else ""

@@ -174,14 +174,20 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
 def show_command(incident_id: IncidentId, data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
                  format: Format = "text", actor: Actor = None) -> None:
     """The incident: its files and exposure window, clocks and figures."""
+    from datetime import datetime
+
+    from veil.incident.incidents import duration
     from veil.incident.response import summary
+    from veil.store.base import utcnow
 
     def step(session: Any) -> _Done:
         doc = summary(session, _get(session, incident_id), _actor(actor))
         lines = [f"incident {doc['id']}: {doc['title']} ({doc['status']})"]
         for f in doc["files"]:
+            start, end = (datetime.fromisoformat(f[k]) if f[k] else None for k in ("exposure_start", "exposure_end"))
+            lasted = duration(start, end or utcnow()) if start else "?"
             lines.append(f"  file {f['id']} {f['sha256'][:12]}… exposed {f['exposure_start']} "
-                         f"({f['exposure_start_source']}) to {f['exposure_end'] or 'now'}")
+                         f"({f['exposure_start_source']}) to {f['exposure_end'] or 'now'}: {lasted}")
         for c in doc["deadlines"]:
             lines.append(f"  clock {c['name']}: {c['state']}, due {c['due']}")
         lines += [f"  {k.replace('_', ' ')}: {v}" for k, v in doc["figures"].items()]
