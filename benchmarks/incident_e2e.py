@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -175,8 +176,10 @@ def main() -> int:
             "statuses", lambda s: response.import_status_file(s, get_incident(s, inc_id), tmp / "statuses.csv", "bench")
         )
         (tmp / "letters").mkdir()
+        workers = min(4, os.cpu_count() or 1)  # as veil incident notify
         notified = step(
-            "notices (letters as PDF)", lambda s: response.notify(s, get_incident(s, inc_id), tmp / "letters", "bench")
+            f"notices (letters as PDF, {workers} workers)",
+            lambda s: response.notify(s, get_incident(s, inc_id), tmp / "letters", "bench", workers=workers),
         )
         print(f"  {notified['letters']:,} letters; waiting {notified['waiting']}")  # noqa: T201
 

@@ -59,3 +59,19 @@ def test_every_character_has_its_glyph(language: str, name: str) -> None:
     assert {ord(c) for c in text if not c.isspace()} <= covered
     pdf = render_pdf(text, "Notice 7", language)
     assert len(PdfReader(io.BytesIO(pdf)).pages) >= 1
+
+
+def test_batches_in_worker_processes_lay_out_the_same_letters(monkeypatch: pytest.MonkeyPatch) -> None:
+    from veil.incident import notifications
+
+    jobs = [
+        (render_text("person", lang, _context(f"Person {i}")), f"Notice {i}", lang)
+        for i, lang in enumerate(("es", "ru", "ar") * 3)
+    ]
+    monkeypatch.setattr(notifications, "BATCH", 2)
+    serial = list(notifications._layouts(jobs, 1))
+    parallel = list(notifications._layouts(jobs, 2))
+    assert [why for _, why in parallel] == [why for _, why in serial]
+    assert [len(PdfReader(io.BytesIO(pdf)).pages) for pdf, _ in parallel if pdf] == [
+        len(PdfReader(io.BytesIO(pdf)).pages) for pdf, _ in serial if pdf
+    ]

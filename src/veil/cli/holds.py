@@ -127,9 +127,7 @@ def check_manifest_command(
             + (f" of incident {result.incident_id}" if result.incident_id is not None else "")
         )
         return
-    typer.echo(
-        f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are {scope}under a protective hold"
-    )
+    typer.echo(f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are {scope}under a protective hold")
     for h in result.held:
         anum = f", A-number {h.anumber}" if h.anumber else ""
         incidents = f"; incident {', '.join(map(str, h.incident_ids))}" if h.incident_ids else ""
