@@ -68,7 +68,7 @@ def test_batches_in_worker_processes_lay_out_the_same_letters(monkeypatch: pytes
         (render_text("person", lang, _context(f"Person {i}")), f"Notice {i}", lang)
         for i, lang in enumerate(("es", "ru", "ar") * 3)
     ]
-    monkeypatch.setattr(notifications, "BATCH", 2)
+    monkeypatch.setattr(notifications, "BATCH", 1)
     serial = list(notifications._layouts(jobs, 1))
     parallel = list(notifications._layouts(jobs, 2))
     assert [why for _, why in parallel] == [why for _, why in serial]

@@ -178,7 +178,7 @@ def letter_context(
     }
 
 
-BATCH = 64  # letters handed to a worker process at a time, in 16s; no workers for one batch or fewer
+BATCH = 64  # letters handed to worker processes at a time, in 16s; no workers for 8 batches or fewer
 
 
 def _layout(job: tuple[str, str, str]) -> tuple[bytes | None, str]:
@@ -193,7 +193,7 @@ def _layout(job: tuple[str, str, str]) -> tuple[bytes | None, str]:
 def _layouts(jobs: list[tuple[str, str, str]], workers: int) -> Iterator[tuple[bytes | None, str]]:
     """The PDFs of the letters in order, laid out in batches by up to `workers` processes (each loads its fonts
     once); at most a few batches of PDFs are held in memory at a time."""
-    if workers <= 1 or len(jobs) <= BATCH:
+    if workers <= 1 or len(jobs) <= BATCH * 8:  # starting workers costs seconds: only for many letters
         yield from map(_layout, jobs)
         return
     import multiprocessing
@@ -218,9 +218,9 @@ def generate_letters(
     """A PDF for every pending notice of the incident (or of those listed), written to `out_dir` as
     notice-<id>-<language>.pdf. Each notice is planned again from the person's status first (a released person's
     letter goes home). The texts are written here; the PDFs are laid out in batches, by `workers` processes
-    when there are more than `BATCH` letters (started with 'spawn': a script calling this with workers > 1 needs the
-    usual `if __name__ == "__main__":` guard). Each PDF is written to a temporary name and renamed: a failure leaves
-    no partial letter."""
+    when there are more than 8 batches of `BATCH` letters (started with 'spawn': a script calling this with
+    workers > 1 needs the usual `if __name__ == "__main__":` guard). Each PDF is written to a temporary name and
+    renamed: a failure leaves no partial letter."""
     folder = Path(out_dir)
     if not folder.is_dir():
         raise Invalid(f"the letters folder does not exist: {folder}")
