@@ -6,6 +6,8 @@ oversight report's figures next to the generator's truth.
     uv run python benchmarks/incident_e2e.py                       # 200,000 roster people
     uv run python benchmarks/incident_e2e.py --roster-size 1000000
     uv run python benchmarks/incident_e2e.py --roster-size 20000 --exposed 1000   # quicker
+    uv run python benchmarks/incident_e2e.py --roster-size 3000 --exposed 600 --write-data replay/
+                                          # only write the replay's files (and truth.json) for the CLI walkthrough
 
 The data are generated in a child process (not timed, not in the memory figure). SQLite in a temp folder. The
 clerk's review is settled from the truth, as in tests/incident/test_replay_2022.py. Exit 1 when a figure differs
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import tempfile
@@ -28,9 +31,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 LINK_SECONDS, LINK_GB = 90.0, 4.0
-REQUIRED = ("exposed_rows", "identified", "unidentified", "held", "notified_persons", "notified_attorneys",
-            "downloaders", "removed_before_exposure", "removed_after_exposure_before_notice", "released",
-            "custody_review")
+REQUIRED = (
+    "exposed_rows",
+    "identified",
+    "unidentified",
+    "held",
+    "notified_persons",
+    "notified_attorneys",
+    "downloaders",
+    "removed_before_exposure",
+    "removed_after_exposure_before_notice",
+    "released",
+    "custody_review",
+)
 
 
 def _generate(folder: str, roster_size: int, exposed: int, decoys: int) -> None:
@@ -50,7 +63,20 @@ def main() -> int:
     ap.add_argument("--exposed", type=int, default=6_252)
     ap.add_argument("--decoys", type=int, default=100)
     ap.add_argument("--link-only", action="store_true", help="stop after the linkage (its time and memory)")
+    ap.add_argument(
+        "--write-data",
+        type=Path,
+        metavar="DIR",
+        help="write the replay's files (workbook, roster, access log, statuses, truth.json) to DIR "
+        "and stop: the data of the CLI walkthrough in docs/incident.md",
+    )
     args = ap.parse_args()
+    if args.write_data:
+        args.write_data.mkdir(parents=True, exist_ok=True)
+        _generate(str(args.write_data), args.roster_size, args.exposed, args.decoys)
+        for path in sorted(args.write_data.iterdir()):
+            print(path)  # noqa: T201
+        return 0
     from sqlalchemy import select
 
     from support.scenario_2022 import PUBLISHED, STATED_START, URL
@@ -66,7 +92,8 @@ def main() -> int:
         tmp = Path(tmpdir)
         clock = time.perf_counter()
         child = multiprocessing.get_context("spawn").Process(
-            target=_generate, args=(tmpdir, args.roster_size, args.exposed, args.decoys))
+            target=_generate, args=(tmpdir, args.roster_size, args.exposed, args.decoys)
+        )
         child.start()
         child.join()
         if child.exitcode != 0:
@@ -86,18 +113,42 @@ def main() -> int:
             print(f"{name:<34} {times[name]:8.1f} s", flush=True)  # noqa: T201
             return result
 
-        inc_id = step("open (check the workbook)", lambda s: response.open_from_file(
-            s, tmp / "detention-stats-fy23.xlsx", actor="bench", title="bench", url=URL, exposed_from=STATED_START,
-            exposed_to=PUBLISHED + timedelta(hours=4, minutes=19))[0].id)
-        roster_id = step(f"import roster ({args.roster_size:,})", lambda s: import_roster(
-            s, tmp / "roster.csv", {"id": "Person ID"}, "bench").id)
+        inc_id = step(
+            "open (check the workbook)",
+            lambda s: (
+                response.open_from_file(
+                    s,
+                    tmp / "detention-stats-fy23.xlsx",
+                    actor="bench",
+                    title="bench",
+                    url=URL,
+                    exposed_from=STATED_START,
+                    exposed_to=PUBLISHED + timedelta(hours=4, minutes=19),
+                )[0].id
+            ),
+        )
+        roster_id = step(
+            f"import roster ({args.roster_size:,})",
+            lambda s: import_roster(s, tmp / "roster.csv", {"id": "Person ID"}, "bench").id,
+        )
         rss_before = _rss_gb()
-        summary = step("link", lambda s: aff.link_exposed_file(
-            s, get_incident(s, inc_id), exposed_files(s, inc_id)[0], tmp / "detention-stats-fy23.xlsx",
-            roster_id, "bench", sheet="Detainees"))
+        summary = step(
+            "link",
+            lambda s: aff.link_exposed_file(
+                s,
+                get_incident(s, inc_id),
+                exposed_files(s, inc_id)[0],
+                tmp / "detention-stats-fy23.xlsx",
+                roster_id,
+                "bench",
+                sheet="Detainees",
+            ),
+        )
         link_gb = _rss_gb()
-        print(f"  accepted {summary.accepted:,}, review {summary.review:,}, none {summary.none:,}; peak RSS "  # noqa: T201
-              f"{link_gb:.2f} GB (before linkage {rss_before:.2f} GB)")
+        print(
+            f"  accepted {summary.accepted:,}, review {summary.review:,}, none {summary.none:,}; peak RSS "  # noqa: T201
+            f"{link_gb:.2f} GB (before linkage {rss_before:.2f} GB)"
+        )
         if args.link_only:
             db.dispose()
             slow = args.roster_size >= 1_000_000 and (times["link"] > LINK_SECONDS or link_gb > LINK_GB)
@@ -117,13 +168,19 @@ def main() -> int:
                         aff.reject_row(s, item, "clerk")
 
         step("review (from the truth)", settle)
-        step("access log (240,000 lines)", lambda s: response.import_logs(s, get_incident(s, inc_id),
-                                                                         [tmp / "access.log"], "bench"))
-        step("statuses", lambda s: response.import_status_file(s, get_incident(s, inc_id), tmp / "statuses.csv",
-                                                               "bench"))
+        step(
+            "access log (240,000 lines)",
+            lambda s: response.import_logs(s, get_incident(s, inc_id), [tmp / "access.log"], "bench"),
+        )
+        step(
+            "statuses", lambda s: response.import_status_file(s, get_incident(s, inc_id), tmp / "statuses.csv", "bench")
+        )
         (tmp / "letters").mkdir()
-        notified = step("notices (letters as PDF)", lambda s: response.notify(s, get_incident(s, inc_id),
-                                                                            tmp / "letters", "bench"))
+        workers = min(4, os.cpu_count() or 1)  # as veil incident notify
+        notified = step(
+            f"notices (letters as PDF, {workers} workers)",
+            lambda s: response.notify(s, get_incident(s, inc_id), tmp / "letters", "bench", workers=workers),
+        )
         print(f"  {notified['letters']:,} letters; waiting {notified['waiting']}")  # noqa: T201
 
         def all_reports(s: Any) -> dict[str, Any]:

@@ -30,12 +30,14 @@ from veil.workflow.gate import Gate, default_scanner
 from veil.workflow.publishing import DirectorySite
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update"]
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 PASSWORD = "correct horse battery"
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                 reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
 
 
 def _free_port() -> int:
@@ -51,11 +53,16 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Gate, WatchService]]:
     db = Database(f"sqlite:///{tmp_path / 'veil.db'}")
     db.upgrade()
     policy = load_policy()
-    gate = Gate(db=db, blobs=BlobStore(tmp_path / "blobs"), site=DirectorySite(tmp_path / "public"), policy=policy,
-                scanner=default_scanner(policy), data_dir=tmp_path)
+    gate = Gate(
+        db=db,
+        blobs=BlobStore(tmp_path / "blobs"),
+        site=DirectorySite(tmp_path / "public"),
+        policy=policy,
+        scanner=default_scanner(policy),
+        data_dir=tmp_path,
+    )
     with db.write() as s:
-        for name, roles in {"ir": ["incident_responder"], "aud": ["auditor"],
-                            "ao": ["authorising_official"]}.items():
+        for name, roles in {"ir": ["incident_responder"], "aud": ["auditor"], "ao": ["authorising_official"]}.items():
             accounts.create_user(s, name, PASSWORD, roles, actor="setup")
     watch = WatchService(gate, WatchConfig(), scanner=gate.scanner)
     app = create_app(gate, start_worker=False, watch=watch)
@@ -97,6 +104,7 @@ def test_takedown_to_report_in_chromium(server: tuple[str, Gate, WatchService], 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         try:
+
             def login(who: str):  # type: ignore[no-untyped-def]
                 page = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True).new_page()
                 page.set_default_timeout(120_000)
@@ -114,6 +122,7 @@ def test_takedown_to_report_in_chromium(server: tuple[str, Gate, WatchService], 
             ir.click(f"a[href='/incidents/{incident}']")
             expect(ir.locator("h2:has-text('Exposure')")).to_be_visible()
             expect(ir.locator("body")).to_contain_text("first-seen")
+            assert "detention-stats" not in ir.content()  # file names masked, in the timeline too
             shot(ir, "02-opened-by-takedown")
 
             ir.set_input_files("input[name=roster]", str(sc.roster))
@@ -138,6 +147,9 @@ def test_takedown_to_report_in_chromium(server: tuple[str, Gate, WatchService], 
             ir.click("form[action$='/access-logs'] button")
             ir.wait_for_url(f"{base}/incidents/{incident}/downloaders")
             expect(ir.locator("body")).to_contain_text("may hold a copy")
+            copies = int(ir.locator("p").first.inner_text().split()[0])
+            marked = ir.locator("tbody tr td:nth-child(8)").all_inner_texts()
+            assert copies == 6 and marked.count("yes") == copies and "no" in marked  # HEAD, 304: no copy
             shot(ir, "04-downloaders")
 
             ir.goto(f"{base}/incidents/{incident}")
@@ -156,6 +168,10 @@ def test_takedown_to_report_in_chromium(server: tuple[str, Gate, WatchService], 
             shot(ir, "07-notices")
 
             ir.goto(f"{base}/incidents/{incident}")
+            people = ir.locator("h2:has-text('People') + table")
+            expect(people).to_contain_text("Rows in the exposed file")
+            expect(people.locator("tr:has-text('Downloaders who got a copy') td")).to_have_text("6")
+            expect(people.locator("tr:has-text('Rows in the exposed file') td")).to_have_text("80")
             shot(ir, "08-incident-after")
             with ir.expect_download() as download:
                 ir.click("a:has-text('JSON') >> nth=0")

@@ -1,4 +1,7 @@
-"""`veil holds check-manifest MANIFEST`: refuse a removal manifest that lists anyone under a protective hold.
+"""`veil holds check-manifest MANIFEST [--incident ID]`: refuse a removal manifest that lists anyone under a
+protective hold: of any incident (closed ones too), or of one incident with --incident, whose people with no active
+hold (lifted) are listed without refusing. `veil screen --manifest` links manifests to people with the same
+function (`veil.incident.holds.linked_rows`), so a manifest refused here never passes the screen.
 
 Exit 0: nobody on the manifest is held. Exit 1: the manifest is refused — held people are listed (masked), or the
 manifest cannot be read, so nobody can be cleared (fail closed). Exit 2: usage error (no such file, bad database).
@@ -20,13 +23,25 @@ holds_app = typer.Typer(help="Protective holds of incident response.", no_args_i
 
 @holds_app.command("check-manifest")
 def check_manifest_command(
-    manifest: Annotated[Path, typer.Argument(help="The removal manifest: CSV or XLSX with name, date of birth, "
-                                                  "A-number, nationality.")],
-    data_dir: Annotated[Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR",
-                                           help="Data directory holding the SQLite database.")] = Path(".veil"),
-    database_url: Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
-                                                     help="postgresql://user@host/db instead of SQLite.")] = None,
+    manifest: Annotated[
+        Path, typer.Argument(help="The removal manifest: CSV or XLSX with name, date of birth, A-number, nationality.")
+    ],
+    data_dir: Annotated[
+        Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR", help="Data directory holding the SQLite database.")
+    ] = Path(".veil"),
+    database_url: Annotated[
+        str | None,
+        typer.Option("--database-url", envvar="VEIL_DATABASE_URL", help="postgresql://user@host/db instead of SQLite."),
+    ] = None,
     sheet: Annotated[str | None, typer.Option("--sheet", help="Sheet of an XLSX manifest.")] = None,
+    incident: Annotated[
+        int | None,
+        typer.Option(
+            "--incident",
+            help="Check against this incident's affected people only (default: everyone under an "
+            "active hold, in any incident).",
+        ),
+    ] = None,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
 ) -> None:
     """Link a removal manifest to the people under protective hold; refuse it if anyone is held. The same linkage
@@ -34,9 +49,10 @@ def check_manifest_command(
     text_or_json(format, "holds check-manifest")
     from sqlalchemy.exc import SQLAlchemyError
 
-    from veil.incident.holds import check_manifest
+    from veil.incident.holds import HeldRow, check_manifest
     from veil.incident.linkage_columns import LinkageInputError
     from veil.store.engine import open_database
+    from veil.workflow.errors import NotFound
 
     if not manifest.is_file():
         typer.echo(f"veil holds: no such file: {manifest}", err=True)
@@ -52,7 +68,10 @@ def check_manifest_command(
         raise typer.Exit(2) from None
     try:
         with db.write() as s:
-            result = check_manifest(s, manifest, actor="cli", sheet=sheet)
+            result = check_manifest(s, manifest, actor="cli", sheet=sheet, incident_id=incident)
+    except NotFound as exc:
+        typer.echo(f"veil holds: {exc}", err=True)
+        raise typer.Exit(2) from None
     except (LinkageInputError, VeilError) as exc:
         if format is Format.json:
             typer.echo(json.dumps({"verdict": "block", "rows": None, "refused": None, "error": str(exc)}))
@@ -63,20 +82,54 @@ def check_manifest_command(
         raise typer.Exit(2) from None
     finally:
         db.dispose()
+
+    def row(h: HeldRow) -> dict[str, object]:
+        return {
+            "row": h.row,
+            "name": h.name,
+            "anumber": h.anumber,
+            "how": h.how,
+            "holds": list(h.hold_ids),
+            "incidents": list(h.incident_ids),
+        }
+
     if format is Format.json:
-        typer.echo(json.dumps({
-            "verdict": "block" if result.refused else "pass", "rows": result.rows, "refused": len(result.held),
-            "sha256": result.sha256,
-            "held": [{"row": h.row, "name": h.name, "anumber": h.anumber, "how": h.how, "holds": list(h.hold_ids)}
-                     for h in result.held]}, indent=2, ensure_ascii=False))
+        typer.echo(
+            json.dumps(
+                {
+                    "verdict": "block" if result.refused else "pass",
+                    "rows": result.rows,
+                    "refused": len(result.held),
+                    "sha256": result.sha256,
+                    "incident": result.incident_id,
+                    "held": [row(h) for h in result.held],
+                    "affected_not_held": [row(h) for h in result.affected],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         raise typer.Exit(1 if result.refused else 0)
+    scope = f"people of incident {result.incident_id} " if result.incident_id is not None else ""
+    for h in result.affected:
+        anum = f", A-number {h.anumber}" if h.anumber else ""
+        typer.echo(
+            f"  row {h.row}: {h.name}{anum} is affected by incident {result.incident_id} (matched by "
+            f"{h.how}), not under an active hold"
+        )
     if not result.refused:
-        typer.echo(f"{result.rows:,} manifest rows: nobody is under a protective hold")
+        typer.echo(
+            f"{result.rows:,} manifest rows: nobody is under a protective hold"
+            + (f" of incident {result.incident_id}" if result.incident_id is not None else "")
+        )
         return
-    typer.echo(f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are under a protective hold")
+    typer.echo(f"REFUSED: {len(result.held):,} of {result.rows:,} manifest rows are {scope}under a protective hold")
     for h in result.held:
         anum = f", A-number {h.anumber}" if h.anumber else ""
-        typer.echo(f"  row {h.row}: {h.name}{anum} (matched by {h.how}; hold {', '.join(map(str, h.hold_ids))})")
+        incidents = f"; incident {', '.join(map(str, h.incident_ids))}" if h.incident_ids else ""
+        typer.echo(
+            f"  row {h.row}: {h.name}{anum} (matched by {h.how}; hold {', '.join(map(str, h.hold_ids))}{incidents})"
+        )
     raise typer.Exit(1)
 
 

@@ -29,15 +29,21 @@ import typer
 
 from veil.errors import UsageError, VeilError
 
-incident_app = typer.Typer(help="Incident response: open, link, review, access logs, statuses, notices, reports.",
-                           no_args_is_help=True)
-DataDir = Annotated[Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR",
-                                       help="Data directory holding the SQLite database.")]
-DatabaseUrl = Annotated[str | None, typer.Option("--database-url", envvar="VEIL_DATABASE_URL",
-                                                 help="postgresql://user@host/db instead of SQLite.")]
+incident_app = typer.Typer(
+    help="Incident response: open, link, review, access logs, statuses, notices, reports.", no_args_is_help=True
+)
+DataDir = Annotated[
+    Path, typer.Option("--data-dir", envvar="VEIL_DATA_DIR", help="Data directory holding the SQLite database.")
+]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option("--database-url", envvar="VEIL_DATABASE_URL", help="postgresql://user@host/db instead of SQLite."),
+]
 Format = Annotated[str, typer.Option("--format", "-f", help="text or json.")]
-Actor = Annotated[str | None, typer.Option("--actor", envvar="VEIL_ACTOR",
-                                           help="Who acts, for the audit log (default: the login name).")]
+Actor = Annotated[
+    str | None,
+    typer.Option("--actor", envvar="VEIL_ACTOR", help="Who acts, for the audit log (default: the login name)."),
+]
 IncidentId = Annotated[int, typer.Argument(help="The incident number.", min=1)]
 DEFAULT_DATA = Path(".veil")
 
@@ -130,7 +136,9 @@ def open_command(
     url: Annotated[str | None, typer.Option("--url", help="Where it was exposed.")] = None,
     exposed_from: Annotated[str | None, typer.Option("--exposed-from", help="When it became public (ISO).")] = None,
     exposed_to: Annotated[str | None, typer.Option("--exposed-to", help="When it was taken down (ISO).")] = None,
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Open the incident for an exposed file (or join the open one for the same bytes)."""
@@ -141,8 +149,9 @@ def open_command(
     start, end = _when(exposed_from, "--exposed-from"), _when(exposed_to, "--exposed-to")
 
     def step(session: Any) -> _Done:
-        incident, joined = open_from_file(session, file, actor=_actor(actor), title=title, url=url,
-                                          exposed_from=start, exposed_to=end)
+        incident, joined = open_from_file(
+            session, file, actor=_actor(actor), title=title, url=url, exposed_from=start, exposed_to=end
+        )
         doc = {**summary(session, incident), "joined": joined}
         return _Done(doc, f"incident {incident.id} {'joined' if joined else 'opened'}: {incident.title}")
 
@@ -150,8 +159,9 @@ def open_command(
 
 
 @incident_app.command("list")
-def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
-                 actor: Actor = None) -> None:
+def list_command(
+    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text", actor: Actor = None
+) -> None:
     """Every incident, newest first."""
     from sqlalchemy import select
 
@@ -161,9 +171,16 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
     def step(session: Any) -> _Done:
         rows = []
         for inc in session.scalars(select(IrIncident).order_by(IrIncident.id.desc())):
-            rows.append({"id": inc.id, "title": inc.title, "status": inc.status, "opened_by": inc.opened_by,
-                         "discovered": inc.discovered.isoformat(),
-                         "deadlines": [c.as_dict() for c in clocks.record_deadlines(session, inc, _actor(actor))]})
+            rows.append(
+                {
+                    "id": inc.id,
+                    "title": inc.title,
+                    "status": inc.status,
+                    "opened_by": inc.opened_by,
+                    "discovered": inc.discovered.isoformat(),
+                    "deadlines": [c.as_dict() for c in clocks.record_deadlines(session, inc, _actor(actor))],
+                }
+            )
         text = "\n".join(f"{r['id']:>5}  {r['status']:<9} {r['title']}" for r in rows) or "no incidents"
         return _Done({"incidents": rows}, text)
 
@@ -171,17 +188,30 @@ def list_command(data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = N
 
 
 @incident_app.command("show")
-def show_command(incident_id: IncidentId, data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None,
-                 format: Format = "text", actor: Actor = None) -> None:
+def show_command(
+    incident_id: IncidentId,
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
+    actor: Actor = None,
+) -> None:
     """The incident: its files and exposure window, clocks and figures."""
+    from datetime import datetime
+
+    from veil.incident.incidents import duration
     from veil.incident.response import summary
+    from veil.store.base import utcnow
 
     def step(session: Any) -> _Done:
         doc = summary(session, _get(session, incident_id), _actor(actor))
         lines = [f"incident {doc['id']}: {doc['title']} ({doc['status']})"]
         for f in doc["files"]:
-            lines.append(f"  file {f['id']} {f['sha256'][:12]}… exposed {f['exposure_start']} "
-                         f"({f['exposure_start_source']}) to {f['exposure_end'] or 'now'}")
+            start, end = (datetime.fromisoformat(f[k]) if f[k] else None for k in ("exposure_start", "exposure_end"))
+            lasted = duration(start, end or utcnow()) if start else "?"
+            lines.append(
+                f"  file {f['id']} {f['sha256'][:12]}… exposed {f['exposure_start']} "
+                f"({f['exposure_start_source']}) to {f['exposure_end'] or 'now'}: {lasted}"
+            )
         for c in doc["deadlines"]:
             lines.append(f"  clock {c['name']}: {c['state']}, due {c['due']}")
         lines += [f"  {k.replace('_', ' ')}: {v}" for k, v in doc["figures"].items()]
@@ -195,10 +225,14 @@ def link_command(
     incident_id: IncidentId,
     roster: Annotated[Path, typer.Argument(help="The roster: CSV, XLSX or Parquet.")],
     roster_id: Annotated[str, typer.Option("--roster-id", help="The roster column that identifies a person.")],
-    sheet: Annotated[str | None, typer.Option("--sheet", help="The exposed workbook's sheet of people (found "
-                                              "by itself when not given).")] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option("--sheet", help="The exposed workbook's sheet of people (found by itself when not given)."),
+    ] = None,
     roster_sheet: Annotated[str | None, typer.Option("--roster-sheet", help="Sheet of an XLSX roster.")] = None,
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Link the exposed file's people to the roster: matches are affected and held at once; the rest wait for a
@@ -209,13 +243,27 @@ def link_command(
         raise _fail(f"no such file: {roster}", 2)
 
     def step(session: Any) -> _Done:
-        done = link_roster(session, _get(session, incident_id), roster, roster_id, _actor(actor), sheet=sheet,
-                           roster_sheet=roster_sheet)
-        doc = {"accepted": sum(d.accepted for d in done), "review": sum(d.review for d in done),
-               "none": sum(d.none for d in done), "already_affected": sum(d.already_affected for d in done),
-               "notes": [n for d in done for n in d.notes]}
-        return _Done(doc, f"{doc['accepted']:,} matched and held, {doc['review']:,} for review, {doc['none']:,} "
-                    "with no candidate", attention=bool(doc["review"] or doc["none"]))
+        done = link_roster(
+            session,
+            _get(session, incident_id),
+            roster,
+            roster_id,
+            _actor(actor),
+            sheet=sheet,
+            roster_sheet=roster_sheet,
+        )
+        doc = {
+            "accepted": sum(d.accepted for d in done),
+            "review": sum(d.review for d in done),
+            "none": sum(d.none for d in done),
+            "already_affected": sum(d.already_affected for d in done),
+            "notes": [n for d in done for n in d.notes],
+        }
+        return _Done(
+            doc,
+            f"{doc['accepted']:,} matched and held, {doc['review']:,} for review, {doc['none']:,} with no candidate",
+            attention=bool(doc["review"] or doc["none"]),
+        )
 
     _run(data_dir, database_url, format, step)
 
@@ -223,12 +271,20 @@ def link_command(
 @incident_app.command("review")
 def review_command(
     incident_id: IncidentId,
-    accept: Annotated[list[str] | None, typer.Option("--accept", help="ROW=ROSTER_ID: one of the row's "
-                                                     "candidates (repeatable).")] = None,
-    add: Annotated[list[str] | None, typer.Option("--add", help="ROW=ROSTER_ID: a person the linkage did not "
-                                                  "offer, e.g. for a row with no candidate (repeatable).")] = None,
+    accept: Annotated[
+        list[str] | None, typer.Option("--accept", help="ROW=ROSTER_ID: one of the row's candidates (repeatable).")
+    ] = None,
+    add: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add",
+            help="ROW=ROSTER_ID: a person the linkage did not offer, e.g. for a row with no candidate (repeatable).",
+        ),
+    ] = None,
     reject: Annotated[list[str] | None, typer.Option("--reject", help="ROW: none of the candidates.")] = None,
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Settle the rows the linkage left: list them (masked) and record a clerk's decisions."""
@@ -239,9 +295,14 @@ def review_command(
 
     def step(session: Any) -> _Done:
         incident = _get(session, incident_id)
-        counts = settle_review(session, incident, _actor(actor), accept=[parse_choice(a) for a in accept or []],
-                               add=[parse_choice(a) for a in add or []],
-                               reject=[parse_choice(r, with_person=False) for r in reject or []])
+        counts = settle_review(
+            session,
+            incident,
+            _actor(actor),
+            accept=[parse_choice(a) for a in accept or []],
+            add=[parse_choice(a) for a in add or []],
+            reject=[parse_choice(r, with_person=False) for r in reject or []],
+        )
         rows: list[dict[str, Any]] = []
         for state in ("pending", "none"):
             for item in aff.review_queue(session, incident_id, state):
@@ -249,12 +310,20 @@ def review_command(
                 for c in item.candidates:
                     person = session.get(IrRosterPerson, int(str(c["person_id"])))
                     if person is not None:
-                        cands.append({"roster_id": person.ref, "name": mask(f"{person.surname}, {person.given}"),
-                                      "probability": c.get("probability")})
-                rows.append({"file": item.exposed_file_id, "row": item.exposed_row, "state": state,
-                             "candidates": cands})
-        lines = [f"{counts['accepted']} accepted, {counts['added']} added, {counts['rejected']} rejected; "
-                 f"{len(rows)} row(s) still open"]
+                        cands.append(
+                            {
+                                "roster_id": person.ref,
+                                "name": mask(f"{person.surname}, {person.given}"),
+                                "probability": c.get("probability"),
+                            }
+                        )
+                rows.append(
+                    {"file": item.exposed_file_id, "row": item.exposed_row, "state": state, "candidates": cands}
+                )
+        lines = [
+            f"{counts['accepted']} accepted, {counts['added']} added, {counts['rejected']} rejected; "
+            f"{len(rows)} row(s) still open"
+        ]
         for r in rows[:200]:
             offered = "; ".join(f"{c['roster_id']} {c['name']} ({c['probability']:.2f})" for c in r["candidates"])
             lines.append(f"  row {r['row']} ({r['state']}): {offered or 'no candidate'}")
@@ -266,9 +335,12 @@ def review_command(
 @incident_app.command("access-log")
 def access_log_command(
     incident_id: IncidentId,
-    logs: Annotated[list[Path], typer.Argument(help="Access logs (combined/common, JSON lines, S3, CloudFront; "
-                                               "gzip too).")],
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    logs: Annotated[
+        list[Path], typer.Argument(help="Access logs (combined/common, JSON lines, S3, CloudFront; gzip too).")
+    ],
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Who downloaded the file: requests for it inside the exposure window (the first delivery can move the
@@ -284,9 +356,12 @@ def access_log_command(
         incident = _get(session, incident_id)
         done = import_logs(session, incident, logs, _actor(actor))
         downloaders = len({r.ip for r in access_logs.requesters(session, incident_id) if r.got_copy})
-        text = "\n".join(f"{d['log']}: {d['selected']:,} request(s) for the file of {d['lines']:,} lines"
-                         + (f", {d['malformed']:,} malformed" if d["malformed"] else "")
-                         + (" (exposure window moved earlier)" if d["window_moved"] else "") for d in done)
+        text = "\n".join(
+            f"{d['log']}: {d['selected']:,} request(s) for the file of {d['lines']:,} lines"
+            + (f", {d['malformed']:,} malformed" if d["malformed"] else "")
+            + (" (exposure window moved earlier)" if d["window_moved"] else "")
+            for d in done
+        )
         return _Done({"logs": done, "downloaders": downloaders}, f"{text}\n{downloaders} downloader(s)")
 
     _run(data_dir, database_url, format, step)
@@ -295,9 +370,12 @@ def access_log_command(
 @incident_app.command("status")
 def status_command(
     incident_id: IncidentId,
-    status_file: Annotated[Path, typer.Argument(help="CSV: roster_id,status,at (in-custody, released, "
-                                                "custody-review, removed).")],
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    status_file: Annotated[
+        Path, typer.Argument(help="CSV: roster_id,status,at (in-custody, released, custody-review, removed).")
+    ],
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Record people's statuses (history kept); a removal after the exposure and before notice is an ALERT."""
@@ -309,9 +387,11 @@ def status_command(
     def step(session: Any) -> _Done:
         result = import_status_file(session, _get(session, incident_id), status_file, _actor(actor))
         doc = result.as_dict()
-        text = f"{result.recorded:,} of {result.rows:,} status(es) recorded" + (
-            f"; ALERT: {result.alerts:,} removed after the exposure and before notice" if result.alerts else "") + (
-            f"; {result.not_affected:,} not affected in this incident" if result.not_affected else "")
+        text = (
+            f"{result.recorded:,} of {result.rows:,} status(es) recorded"
+            + (f"; ALERT: {result.alerts:,} removed after the exposure and before notice" if result.alerts else "")
+            + (f"; {result.not_affected:,} not affected in this incident" if result.not_affected else "")
+        )
         return _Done(doc, text, attention=bool(result.alerts))
 
     _run(data_dir, database_url, format, step)
@@ -320,11 +400,27 @@ def status_command(
 @incident_app.command("notify")
 def notify_command(
     incident_id: IncidentId,
-    out: Annotated[Path | None, typer.Option("--out", help="Folder for the letters (default: "
-                                             "DATA_DIR/letters/incident-ID).")] = None,
-    zone: Annotated[str, typer.Option("--zone", envvar="VEIL_LETTER_ZONE",
-                                      help="Time zone of the exposure window in letters (IANA name).")] = "UTC",
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the letters (default: DATA_DIR/letters/incident-ID).")
+    ] = None,
+    zone: Annotated[
+        str,
+        typer.Option(
+            "--zone", envvar="VEIL_LETTER_ZONE", help="Time zone of the exposure window in letters (IANA name)."
+        ),
+    ] = "UTC",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            min=1,
+            max=64,
+            help="Processes laying out the letters (default: the machine's cores, at most 4).",
+        ),
+    ] = None,
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """A letter (PDF) for every affected person and attorney that can be written now; the rest wait, listed."""
@@ -336,11 +432,21 @@ def notify_command(
     os.chmod(folder, 0o700)  # letters carry names and addresses
 
     def step(session: Any) -> _Done:
-        doc = notify(session, _get(session, incident_id), folder, _actor(actor), LetterSettings(zone=zone))
+        doc = notify(
+            session,
+            _get(session, incident_id),
+            folder,
+            _actor(actor),
+            LetterSettings(zone=zone),
+            workers=workers or min(4, os.cpu_count() or 1),
+        )
         waiting = "; ".join(f"{n} {reason}" for reason, n in doc["waiting"].items())
-        return _Done(doc, f"{doc['letters']:,} letter(s) in {folder}: {doc['persons']:,} to people, "
-                    f"{doc['attorneys']:,} to attorneys" + (f"; waiting: {waiting}" if waiting else ""),
-                    attention=bool(doc["waiting"]))
+        return _Done(
+            doc,
+            f"{doc['letters']:,} letter(s) in {folder}: {doc['persons']:,} to people, "
+            f"{doc['attorneys']:,} to attorneys" + (f"; waiting: {waiting}" if waiting else ""),
+            attention=bool(doc["waiting"]),
+        )
 
     _run(data_dir, database_url, format, step)
 
@@ -350,9 +456,10 @@ def report_command(
     incident_id: IncidentId,
     kind: Annotated[str, typer.Option("--kind", help="oversight, centre or public.")],
     format: Annotated[str, typer.Option("--format", "-f", help="json, pdf or xlsx.")] = "json",
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (json: stdout when not "
-                                             "given).")] = None,
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, actor: Actor = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write it (json: stdout when not given).")] = None,
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    actor: Actor = None,
 ) -> None:
     """An incident report: exact for oversight and the centre; small counts banded in the public statement."""
     from veil.incident.incidents import changed
@@ -376,8 +483,9 @@ def report_command(
         from veil.atomic_files import write_atomically
 
         write_atomically(out, blob)
-        return _Done({"kind": kind, "format": format, "out": str(out), "bytes": len(blob)},
-                    f"{kind} report ({format}) -> {out}")
+        return _Done(
+            {"kind": kind, "format": format, "out": str(out), "bytes": len(blob)}, f"{kind} report ({format}) -> {out}"
+        )
 
     _run(data_dir, database_url, "json", step)  # --format names the report's format: stdout is always JSON
 
@@ -387,7 +495,9 @@ def oversight_command(
     incident_id: IncidentId,
     required: Annotated[bool, typer.Option("--required/--not-required", help="Whether oversight must be told.")],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept on the timeline and in the audit log).")],
-    data_dir: DataDir = DEFAULT_DATA, database_url: DatabaseUrl = None, format: Format = "text",
+    data_dir: DataDir = DEFAULT_DATA,
+    database_url: DatabaseUrl = None,
+    format: Format = "text",
     actor: Actor = None,
 ) -> None:
     """Record a responder's determination about the oversight clock (it overrides Veil's own)."""
@@ -396,8 +506,10 @@ def oversight_command(
     def step(session: Any) -> _Done:
         incident = _get(session, incident_id)
         determine_oversight(session, incident, _actor(actor), required=required, reason=reason)
-        return _Done({"id": incident.id, "oversight_required": required, "basis": incident.oversight_basis},
-                    f"incident {incident.id}: oversight {'must' if required else 'need not'} be told")
+        return _Done(
+            {"id": incident.id, "oversight_required": required, "basis": incident.oversight_basis},
+            f"incident {incident.id}: oversight {'must' if required else 'need not'} be told",
+        )
 
     _run(data_dir, database_url, format, step)
 

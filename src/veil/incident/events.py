@@ -53,6 +53,7 @@ class ManifestChecked(Event):
     sha256: str
     rows: int
     held: int
+    incident_id: int | None = None  # checked against one incident's people; None: every active hold
 
 
 @dataclass(frozen=True, kw_only=True)

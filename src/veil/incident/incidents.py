@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from veil.incident.events import IncidentChanged
+from veil.masking import mask
 from veil.store.base import utcnow
 from veil.store.models_incident import (
     IrAffected,
@@ -44,12 +45,26 @@ EVIDENCE = ("publication", "first-seen", "access-log", "reported", "manual", "di
 # Finding kinds that mean a file discloses identified people: with people of the protected roster in it (or these
 # findings in a file from a protected-records system) the file holds protected-status data.
 PERSON_KINDS = frozenset({"record-level", "person-in-text", "name-list", "named-list", "hidden-names"})
-PROTECTED_BASIS = ("the exposed file holds records of people whose protected status is confidential "
-                   "(8 CFR 208.6, 8 U.S.C. 1367)")
+PROTECTED_BASIS = (
+    "the exposed file holds records of people whose protected status is confidential (8 CFR 208.6, 8 U.S.C. 1367)"
+)
 
 
 def aware(when: datetime) -> datetime:
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
+
+
+def duration(start: datetime, end: datetime) -> str:
+    """An exposure's length as people read it: '4 h 19 min', '2 d 3 h', '40 s'."""
+    seconds = max(0, int((aware(end) - aware(start)).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours or minutes:
+        return f"{hours} h {minutes} min"
+    return f"{secs} s"
 
 
 def get_incident(session: Session, incident_id: int) -> IrIncident:
@@ -59,10 +74,12 @@ def get_incident(session: Session, incident_id: int) -> IrIncident:
     return incident
 
 
-def add_timeline(session: Session, incident: IrIncident, kind: str, text: str, actor: str = "",
-                 at: datetime | None = None) -> IrTimelineEntry:
-    entry = IrTimelineEntry(incident_id=incident.id, at=aware(at) if at else utcnow(), kind=kind, text=text,
-                            actor=actor[:64])
+def add_timeline(
+    session: Session, incident: IrIncident, kind: str, text: str, actor: str = "", at: datetime | None = None
+) -> IrTimelineEntry:
+    entry = IrTimelineEntry(
+        incident_id=incident.id, at=aware(at) if at else utcnow(), kind=kind, text=text, actor=actor[:64]
+    )
     session.add(entry)
     return entry
 
@@ -71,8 +88,17 @@ def changed(session: Session, incident: IrIncident, actor: str, action: str, det
     audit.append(session, IncidentChanged(actor=actor, incident_id=incident.id, action=action, detail=detail[:200]))
 
 
-def open_incident(session: Session, actor: str, *, title: str, discovered: datetime, reporter: str = "",
-                  channel: str = "", severity: str = "high", opened_by: str = "manual") -> IrIncident:
+def open_incident(
+    session: Session,
+    actor: str,
+    *,
+    title: str,
+    discovered: datetime,
+    reporter: str = "",
+    channel: str = "",
+    severity: str = "high",
+    opened_by: str = "manual",
+) -> IrIncident:
     title = " ".join(title.split())
     if not title or len(title) > 200:
         raise Invalid("an incident needs a title of at most 200 characters")
@@ -83,8 +109,16 @@ def open_incident(session: Session, actor: str, *, title: str, discovered: datet
     discovered = aware(discovered)
     if discovered > utcnow() + timedelta(minutes=5):
         raise Invalid("the discovery time is in the future")
-    incident = IrIncident(title=title, discovered=discovered, reporter=reporter[:200], channel=channel[:40],
-                          severity=severity, opened_by=opened_by, risk={}, deadlines_recorded=[])
+    incident = IrIncident(
+        title=title,
+        discovered=discovered,
+        reporter=reporter[:200],
+        channel=channel[:40],
+        severity=severity,
+        opened_by=opened_by,
+        risk={},
+        deadlines_recorded=[],
+    )
     session.add(incident)
     session.flush()
     add_timeline(session, incident, "discovered", f"discovered ({opened_by})", actor, at=discovered)
@@ -93,9 +127,19 @@ def open_incident(session: Session, actor: str, *, title: str, discovered: datet
     return incident
 
 
-def add_exposed_file(session: Session, incident: IrIncident, actor: str, *, name: str, sha256: str, size: int,
-                     location: str, exposure_start: datetime, exposure_end: datetime | None,
-                     start_source: str = "manual") -> IrExposedFile:
+def add_exposed_file(
+    session: Session,
+    incident: IrIncident,
+    actor: str,
+    *,
+    name: str,
+    sha256: str,
+    size: int,
+    location: str,
+    exposure_start: datetime,
+    exposure_end: datetime | None,
+    start_source: str = "manual",
+) -> IrExposedFile:
     if not _is_sha256(sha256):
         raise Invalid("an exposed file needs its sha256 (64 lower-case hex digits)")
     if start_source not in EVIDENCE:
@@ -104,15 +148,25 @@ def add_exposed_file(session: Session, incident: IrIncident, actor: str, *, name
     end = aware(exposure_end) if exposure_end else None
     if end is not None and end < start:
         raise Invalid("the exposure ends before it starts")
-    record = IrExposedFile(incident_id=incident.id, name=name[:500], sha256=sha256, size=size,
-                           location=location[:2000], locations=[location[:2000]] if location else [],
-                           exposure_start=start, exposure_start_source=start_source,
-                           evidence={start_source: start.isoformat()}, exposure_end=end,
-                           end_source="manual" if end else "", reasons=[], finding_kinds=[])
+    record = IrExposedFile(
+        incident_id=incident.id,
+        name=name[:500],
+        sha256=sha256,
+        size=size,
+        location=location[:2000],
+        locations=[location[:2000]] if location else [],
+        exposure_start=start,
+        exposure_start_source=start_source,
+        evidence={start_source: start.isoformat()},
+        exposure_end=end,
+        end_source="manual" if end else "",
+        reasons=[],
+        finding_kinds=[],
+    )
     session.add(record)
     session.flush()
-    hours = f", {(end - start).total_seconds() / 3600:.1f} h" if end else ", still exposed"
-    add_timeline(session, incident, "exposed-file", f"exposed file {record.name} ({sha256[:12]}…{hours})", actor)
+    hours = f", exposed {duration(start, end)}" if end else ", still exposed"
+    add_timeline(session, incident, "exposed-file", f"exposed file {mask(record.name)} ({sha256[:12]}…{hours})", actor)
     changed(session, incident, actor, "file-added", sha256)
     return record
 
@@ -122,8 +176,11 @@ def _is_sha256(value: str) -> bool:
 
 
 def exposed_files(session: Session, incident_id: int) -> list[IrExposedFile]:
-    return list(session.scalars(select(IrExposedFile).where(IrExposedFile.incident_id == incident_id)
-                                .order_by(IrExposedFile.id)))
+    return list(
+        session.scalars(
+            select(IrExposedFile).where(IrExposedFile.incident_id == incident_id).order_by(IrExposedFile.id)
+        )
+    )
 
 
 def exposure_window(session: Session, incident_id: int) -> tuple[datetime | None, datetime | None]:
@@ -135,11 +192,27 @@ def exposure_window(session: Session, incident_id: int) -> tuple[datetime | None
     return min(aware(f.exposure_start) for f in files), (max(ends) if len(ends) == len(files) else None)
 
 
-def open_or_join(session: Session, *, sha256: str, path: str | None, url: str | None, source: str, actor: str,
-                 title: str | None = None, seen_at: datetime | None = None, taken_down: datetime | None = None,
-                 exposed_to: datetime | None = None, size: int = 0, site: str = "", verdict: str = "",
-                 reasons: tuple[str, ...] | list[str] = (), finding_kinds: tuple[str, ...] | list[str] = (),
-                 quarantine_path: str = "", local_path: str = "", sweep_run_id: int | None = None) -> IrIncident:
+def open_or_join(
+    session: Session,
+    *,
+    sha256: str,
+    path: str | None,
+    url: str | None,
+    source: str,
+    actor: str,
+    title: str | None = None,
+    seen_at: datetime | None = None,
+    taken_down: datetime | None = None,
+    exposed_to: datetime | None = None,
+    size: int = 0,
+    site: str = "",
+    verdict: str = "",
+    reasons: tuple[str, ...] | list[str] = (),
+    finding_kinds: tuple[str, ...] | list[str] = (),
+    quarantine_path: str = "",
+    local_path: str = "",
+    sweep_run_id: int | None = None,
+) -> IrIncident:
     """Open the incident for these file bytes, or join the open one that already holds them.
 
     `source` is the signal: takedown | report | sweep | manual | publication. `seen_at` is when that signal saw the
@@ -154,27 +227,56 @@ def open_or_join(session: Session, *, sha256: str, path: str | None, url: str | 
         raise Invalid(f"an incident is opened by one of {', '.join(OPENED_BY)}")
     where = (path or url or "").strip()
     now = utcnow()
-    found = session.execute(select(IrExposedFile, IrIncident).join(IrIncident)
-                            .where(IrExposedFile.sha256 == sha256, IrIncident.status != "closed")
-                            .order_by(IrIncident.id, IrExposedFile.id).limit(1)).first()
+    found = session.execute(
+        select(IrExposedFile, IrIncident)
+        .join(IrIncident)
+        .where(IrExposedFile.sha256 == sha256, IrIncident.status != "closed")
+        .order_by(IrIncident.id, IrExposedFile.id)
+        .limit(1)
+    ).first()
     if found is None:
         name = where.rstrip("/").rsplit("/", 1)[-1] or f"file {sha256[:12]}"
         # The default title names the bytes, not the file: a file name can carry a person's name.
-        incident = open_incident(session, actor, title=title or f"Exposed file {sha256[:12]}", discovered=now,
-                                 opened_by=source, channel=source)
-        exposed = add_exposed_file(session, incident, actor, name=name, sha256=sha256, size=size, location=where,
-                                   exposure_start=now, exposure_end=None, start_source="discovered")
+        incident = open_incident(
+            session,
+            actor,
+            title=title or f"Exposed file {sha256[:12]}",
+            discovered=now,
+            opened_by=source,
+            channel=source,
+        )
+        exposed = add_exposed_file(
+            session,
+            incident,
+            actor,
+            name=name,
+            sha256=sha256,
+            size=size,
+            location=where,
+            exposure_start=now,
+            exposure_end=None,
+            start_source="discovered",
+        )
     else:
         exposed, incident = found
-        add_timeline(session, incident, "joined", f"{source}: the same file ({sha256[:12]}…)"
-                     + (f" at {where}" if where else ""), actor)
+        add_timeline(
+            session,
+            incident,
+            "joined",
+            f"{source}: the same file ({sha256[:12]}…)" + (f" at {where}" if where else ""),
+            actor,
+        )
         changed(session, incident, actor, "joined", source)
         if where and where not in (exposed.locations or []):
             exposed.locations = [*(exposed.locations or []), where[:2000]]
             exposed.location = exposed.location or where[:2000]
     exposed.size = size or exposed.size
-    for field, value in (("site", site[:500]), ("verdict", verdict[:20]), ("quarantine_path", quarantine_path[:1000]),
-                         ("local_path", local_path[:2000])):
+    for field, value in (
+        ("site", site[:500]),
+        ("verdict", verdict[:20]),
+        ("quarantine_path", quarantine_path[:1000]),
+        ("local_path", local_path[:2000]),
+    ):
         if value:
             setattr(exposed, field, value)
     if reasons:
@@ -184,25 +286,35 @@ def open_or_join(session: Session, *, sha256: str, path: str | None, url: str | 
     if sweep_run_id is not None:
         exposed.sweep_run_id = sweep_run_id
     seen = aware(seen_at) if seen_at else None
-    kind = {"sweep": "first-seen", "takedown": "first-seen", "report": "reported", "manual": "manual",
-            "publication": "publication"}[source]
+    kind = {
+        "sweep": "first-seen",
+        "takedown": "first-seen",
+        "report": "reported",
+        "manual": "manual",
+        "publication": "publication",
+    }[source]
     if seen is not None or source == "report":
         note_evidence(session, incident, exposed, kind, seen or now, actor)
-    publication = session.scalars(select(Publication).where(Publication.sha256 == sha256)
-                                  .order_by(Publication.published).limit(1)).first()
+    publication = session.scalars(
+        select(Publication).where(Publication.sha256 == sha256).order_by(Publication.published).limit(1)
+    ).first()
     if publication is not None:
         exposed.publication_id = exposed.publication_id or publication.id
         note_evidence(session, incident, exposed, "publication", publication.published, actor)
-    end = (aware(taken_down) if taken_down else now) if source == "takedown" else \
-        (aware(exposed_to) if exposed_to else None)
+    end = (
+        (aware(taken_down) if taken_down else now)
+        if source == "takedown"
+        else (aware(exposed_to) if exposed_to else None)
+    )
     if end is not None:
         set_exposure_end(session, incident, exposed, end, "takedown" if source == "takedown" else "manual", actor)
     refresh_oversight(session, incident, actor)
     return incident
 
 
-def note_evidence(session: Session, incident: IrIncident, exposed: IrExposedFile, kind: str, at: datetime,
-                  actor: str) -> bool:
+def note_evidence(
+    session: Session, incident: IrIncident, exposed: IrExposedFile, kind: str, at: datetime, actor: str
+) -> bool:
     """Record one piece of exposure evidence (the earliest of each kind is kept) and recompute the window's start.
     Returns True when the start moved."""
     if kind not in EVIDENCE:
@@ -214,20 +326,29 @@ def note_evidence(session: Session, incident: IrIncident, exposed: IrExposedFile
         evidence[kind] = at.isoformat()
         exposed.evidence = evidence
     # Some evidence is to the second (a sweep's first sighting): within the same second the better-founded kind wins.
-    first_kind, first = min(((k, datetime.fromisoformat(v)) for k, v in evidence.items()),
-                            key=lambda kv: (kv[1].replace(microsecond=0), EVIDENCE.index(kv[0])))
+    first_kind, first = min(
+        ((k, datetime.fromisoformat(v)) for k, v in evidence.items()),
+        key=lambda kv: (kv[1].replace(microsecond=0), EVIDENCE.index(kv[0])),
+    )
     if first == aware(exposed.exposure_start) and first_kind == exposed.exposure_start_source:
         return False
     previous = aware(exposed.exposure_start)
     exposed.exposure_start, exposed.exposure_start_source = first, first_kind
-    add_timeline(session, incident, "exposure", f"exposure of {exposed.name} starts {first:%Y-%m-%d %H:%M:%S} UTC "
-                 f"({first_kind}; was {previous:%Y-%m-%d %H:%M:%S} UTC)", actor)
+    add_timeline(
+        session,
+        incident,
+        "exposure",
+        f"exposure of {mask(exposed.name)} starts {first:%Y-%m-%d %H:%M:%S} "
+        f"UTC ({first_kind}; was {previous:%Y-%m-%d %H:%M:%S} UTC)",
+        actor,
+    )
     changed(session, incident, actor, "exposure-start", f"{first_kind} {first.isoformat()}")
     return True
 
 
-def set_exposure_end(session: Session, incident: IrIncident, exposed: IrExposedFile, end: datetime, source: str,
-                     actor: str) -> None:
+def set_exposure_end(
+    session: Session, incident: IrIncident, exposed: IrExposedFile, end: datetime, source: str, actor: str
+) -> None:
     """The exposure ends at the last takedown (or a responder's statement); an end before the start is refused."""
     end = aware(end)
     if end < aware(exposed.exposure_start):
@@ -235,17 +356,25 @@ def set_exposure_end(session: Session, incident: IrIncident, exposed: IrExposedF
     if exposed.exposure_end is not None and aware(exposed.exposure_end) >= end:
         return
     exposed.exposure_end, exposed.end_source = end, source
-    add_timeline(session, incident, "exposure", f"exposure of {exposed.name} ends {end:%Y-%m-%d %H:%M:%S} UTC "
-                 f"({source})", actor)
+    add_timeline(
+        session,
+        incident,
+        "exposure",
+        f"exposure of {mask(exposed.name)} ends {end:%Y-%m-%d %H:%M:%S} "
+        f"UTC ({source}; exposed {duration(aware(exposed.exposure_start), end)})",
+        actor,
+    )
     changed(session, incident, actor, "exposure-end", f"{source} {end.isoformat()}")
 
 
-def add_disclosure(session: Session, incident: IrIncident, actor: str, *, channel: str, recipient: str,
-                   at: datetime, what: str = "") -> IrDisclosure:
+def add_disclosure(
+    session: Session, incident: IrIncident, actor: str, *, channel: str, recipient: str, at: datetime, what: str = ""
+) -> IrDisclosure:
     if channel not in DISCLOSURE_CHANNELS:
         raise Invalid(f"a disclosure channel is one of {', '.join(DISCLOSURE_CHANNELS)}")
-    record = IrDisclosure(incident_id=incident.id, channel=channel, recipient=recipient[:300], at=aware(at),
-                          what=what[:5000])
+    record = IrDisclosure(
+        incident_id=incident.id, channel=channel, recipient=recipient[:300], at=aware(at), what=what[:5000]
+    )
     session.add(record)
     session.flush()
     add_timeline(session, incident, "disclosure", f"disclosed by {channel}", actor, at=record.at)
@@ -253,12 +382,14 @@ def add_disclosure(session: Session, incident: IrIncident, actor: str, *, channe
     return record
 
 
-def add_task(session: Session, incident: IrIncident, actor: str, *, title: str, owner: str,
-             due: datetime | None = None) -> IrTask:
+def add_task(
+    session: Session, incident: IrIncident, actor: str, *, title: str, owner: str, due: datetime | None = None
+) -> IrTask:
     if not title.strip() or not owner.strip():
         raise Invalid("a task needs a title and an owner")
-    task = IrTask(incident_id=incident.id, title=title.strip()[:300], owner=owner.strip()[:64],
-                  due=aware(due) if due else None)
+    task = IrTask(
+        incident_id=incident.id, title=title.strip()[:300], owner=owner.strip()[:64], due=aware(due) if due else None
+    )
     session.add(task)
     session.flush()
     add_timeline(session, incident, "task", f"task {task.id} assigned to {task.owner}", actor)
@@ -314,8 +445,9 @@ def declare_major(session: Session, incident: IrIncident, actor: str, reason: st
 
 
 def affected_count(session: Session, incident: IrIncident) -> int:
-    return int(session.scalar(select(func.count()).select_from(IrAffected)
-                              .where(IrAffected.incident_id == incident.id)) or 0)
+    return int(
+        session.scalar(select(func.count()).select_from(IrAffected).where(IrAffected.incident_id == incident.id)) or 0
+    )
 
 
 def refresh_major(session: Session, incident: IrIncident, actor: str) -> None:
@@ -328,8 +460,9 @@ def refresh_major(session: Session, incident: IrIncident, actor: str) -> None:
 def holds_protected_data(session: Session, incident: IrIncident) -> bool:
     """Whether an exposed file holds protected-status data: people of the protected roster were found in it, or
     the checker found identified people in it. The count does not matter."""
-    linked = session.scalar(select(IrAffected.id).where(IrAffected.incident_id == incident.id,
-                                                        IrAffected.exposed_row.is_not(None)).limit(1))
+    linked = session.scalar(
+        select(IrAffected.id).where(IrAffected.incident_id == incident.id, IrAffected.exposed_row.is_not(None)).limit(1)
+    )
     if linked is not None:
         return True
     return any(PERSON_KINDS & set(f.finding_kinds or []) for f in exposed_files(session, incident.id))
@@ -359,11 +492,22 @@ def determine_oversight(session: Session, incident: IrIncident, actor: str, *, r
         raise Invalid("a determination about oversight needs a reason")
     incident.oversight_required, incident.oversight_basis = required, reason[:300]
     incident.oversight_set_by = actor[:64] or "responder"
-    add_timeline(session, incident, "oversight", f"determination by {incident.oversight_set_by}: oversight "
-                 f"{'must' if required else 'need not'} be told ({reason[:200]})", actor)
+    add_timeline(
+        session,
+        incident,
+        "oversight",
+        f"determination by {incident.oversight_set_by}: oversight "
+        f"{'must' if required else 'need not'} be told ({reason[:200]})",
+        actor,
+    )
     changed(session, incident, actor, "oversight-determination", "required" if required else "not-required")
 
 
 def timeline(session: Session, incident: IrIncident) -> list[IrTimelineEntry]:
-    return list(session.scalars(select(IrTimelineEntry).where(IrTimelineEntry.incident_id == incident.id)
-                                .order_by(IrTimelineEntry.at, IrTimelineEntry.id)))
+    return list(
+        session.scalars(
+            select(IrTimelineEntry)
+            .where(IrTimelineEntry.incident_id == incident.id)
+            .order_by(IrTimelineEntry.at, IrTimelineEntry.id)
+        )
+    )

@@ -69,8 +69,12 @@ class LetterSettings:
 def _environment(settings: LetterSettings) -> Environment:
     paths = [str(settings.extra_templates)] if settings.extra_templates else []
     # Plain text out: the PDF renderer writes text, not markup.
-    return Environment(loader=FileSystemLoader([*paths, str(TEMPLATES)]), undefined=StrictUndefined,
-                       autoescape=False, keep_trailing_newline=True)  # noqa: S701 - not HTML
+    return Environment(
+        loader=FileSystemLoader([*paths, str(TEMPLATES)]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+    )  # noqa: S701 - not HTML
 
 
 def languages(recipient: str, settings: LetterSettings | None = None) -> tuple[str, ...]:
@@ -93,8 +97,7 @@ def template_language(recipient: str, language: str, settings: LetterSettings | 
     return code if code in languages(recipient, settings) else None
 
 
-def render_text(recipient: str, language: str, context: dict[str, Any],
-                settings: LetterSettings | None = None) -> str:
+def render_text(recipient: str, language: str, context: dict[str, Any], settings: LetterSettings | None = None) -> str:
     """The letter's text. Raises LookupError when the language has no template (never falls back to English)."""
     settings = settings or LetterSettings()
     code = template_language(recipient, language, settings)
@@ -144,8 +147,17 @@ def _plain_pdf(text: str, title: str, script: str) -> bytes:
     heading = ParagraphStyle("heading", parent=body, fontSize=12.5, leading=16, spaceBefore=2)
     big = ParagraphStyle("title", parent=body, fontSize=15, leading=20, alignment=1, spaceAfter=6)
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=LETTER, leftMargin=72, rightMargin=72, topMargin=65, bottomMargin=65,
-                            title=title, author="Veil", creator="Veil")
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=LETTER,
+        leftMargin=72,
+        rightMargin=72,
+        topMargin=65,
+        bottomMargin=65,
+        title=title,
+        author="Veil",
+        creator="Veil",
+    )
     story: list[Any] = []
     for block in text.strip().split("\n\n"):
         lines = [ln.rstrip() for ln in block.strip("\n").split("\n")]
@@ -179,8 +191,9 @@ def _shaped_pdf(text: str, title: str, code: str) -> bytes:
     wanted = [main] + [s for s in ("latin", *letter_fonts.scripts_in(text)) if s != main]
     used = [s for s in dict.fromkeys(wanted) if s in fonts]
     shaped = code in letter_fonts.SHAPED or bool(set(used) & {"arabic", "devanagari"})
-    for script_name in used:  # one weight: every font is subset into each letter, so fewer is faster
-        pdf.add_font(script_name, fname=str(letter_fonts.static(fonts[script_name].path, shaped)))
+    chars = letter_fonts.letter_chars(text)
+    for script_name in used:  # one weight, cut down to what letters in this language use (letter_fonts.reduced)
+        pdf.add_font(script_name, fname=str(letter_fonts.reduced(fonts[script_name].path, shaped, chars)))
     pdf.set_fallback_fonts(used[1:], exact_match=False)
     rtl = code in letter_fonts.RIGHT_TO_LEFT
     if shaped:

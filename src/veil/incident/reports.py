@@ -45,10 +45,14 @@ KINDS = ("oversight", "centre", "public")
 FORMATS = ("json", "xlsx", "pdf")
 BREAKDOWNS = ("nationality", "facility", "status", "basis")
 OVERSIGHT_MARK = "For oversight: exact figures, including small counts. Not for publication."
-STATUS_FIELDS = {"removed_before_exposure": "removed-before-exposure",
-                 "removed_after_exposure_before_notice": "removed-after-exposure-before-notice",
-                 "removed_after_notice": "removed-after-notice", "released": "released",
-                 "custody_review": "custody-review", "in_custody": "in-custody"}
+STATUS_FIELDS = {
+    "removed_before_exposure": "removed-before-exposure",
+    "removed_after_exposure_before_notice": "removed-after-exposure-before-notice",
+    "removed_after_notice": "removed-after-notice",
+    "released": "released",
+    "custody_review": "custody-review",
+    "in_custody": "in-custody",
+}
 
 
 @dataclass
@@ -70,15 +74,27 @@ def _count(session: Session, query: Any) -> int:
 
 def figures(session: Session, incident: IrIncident) -> Figures:
     counters: dict[str, Counter[str]] = {b: Counter() for b in BREAKDOWNS}
-    for name, column in (("nationality", IrRosterPerson.nationality), ("facility", IrRosterPerson.facility),
-                         ("status", IrAffected.status), ("basis", IrAffected.basis)):
-        for key, n in session.execute(select(column, func.count()).select_from(IrAffected)
-                                      .join(IrRosterPerson, IrRosterPerson.id == IrAffected.person_id)
-                                      .where(IrAffected.incident_id == incident.id).group_by(column)):
+    for name, column in (
+        ("nationality", IrRosterPerson.nationality),
+        ("facility", IrRosterPerson.facility),
+        ("status", IrAffected.status),
+        ("basis", IrAffected.basis),
+    ):
+        for key, n in session.execute(
+            select(column, func.count())
+            .select_from(IrAffected)
+            .join(IrRosterPerson, IrRosterPerson.id == IrAffected.person_id)
+            .where(IrAffected.incident_id == incident.id)
+            .group_by(column)
+        ):
             counters[name][key or "unknown"] += int(n)
-    days: Counter[date] = Counter(aware(n).date() for n in session.scalars(
-        select(IrAffected.notified).where(IrAffected.incident_id == incident.id, IrAffected.notified.is_not(None)))
-        if n is not None)
+    days: Counter[date] = Counter(
+        aware(n).date()
+        for n in session.scalars(
+            select(IrAffected.notified).where(IrAffected.incident_id == incident.id, IrAffected.notified.is_not(None))
+        )
+        if n is not None
+    )
     progress, running = [], 0
     for day in sorted(days):
         running += days[day]
@@ -86,13 +102,25 @@ def figures(session: Session, incident: IrIncident) -> Figures:
     # 'removed after the exposure, before notice' is listed even at zero: it is the figure oversight asks for.
     counters["status"].setdefault("removed-after-exposure-before-notice", 0)
     affected = sum(counters["basis"].values())
-    return Figures(incident.id, incident.title, affected, _held(session, incident.id), running,
-                   {b: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for b, c in counters.items()}, progress)
+    return Figures(
+        incident.id,
+        incident.title,
+        affected,
+        _held(session, incident.id),
+        running,
+        {b: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for b, c in counters.items()},
+        progress,
+    )
 
 
 def _held(session: Session, incident_id: int) -> int:
-    return _count(session, select(func.count()).select_from(IrHold).join(IrAffected)
-                  .where(IrAffected.incident_id == incident_id, IrHold.lifted.is_(None)))
+    return _count(
+        session,
+        select(func.count())
+        .select_from(IrHold)
+        .join(IrAffected)
+        .where(IrAffected.incident_id == incident_id, IrHold.lifted.is_(None)),
+    )
 
 
 def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
@@ -100,16 +128,32 @@ def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
     files = exposed_files(session, incident.id)
     fig = figures(session, incident)
     mine = IrAffected.incident_id == incident.id
-    review_states = {state: int(n) for state, n in session.execute(
-        select(IrReviewItem.state, func.count()).where(IrReviewItem.incident_id == incident.id)
-        .group_by(IrReviewItem.state))}
-    notices = Counter({(r, s): int(n) for r, s, n in session.execute(
-        select(IrNotification.recipient, IrNotification.status, func.count()).join(IrAffected).where(mine)
-        .group_by(IrNotification.recipient, IrNotification.status))})
+    review_states = {
+        state: int(n)
+        for state, n in session.execute(
+            select(IrReviewItem.state, func.count())
+            .where(IrReviewItem.incident_id == incident.id)
+            .group_by(IrReviewItem.state)
+        )
+    }
+    notices = Counter(
+        {
+            (r, s): int(n)
+            for r, s, n in session.execute(
+                select(IrNotification.recipient, IrNotification.status, func.count())
+                .join(IrAffected)
+                .where(mine)
+                .group_by(IrNotification.recipient, IrNotification.status)
+            )
+        }
+    )
     by_language: Counter[str] = Counter()
-    for raw, n in session.execute(select(IrRosterPerson.language, func.count())
-                                  .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
-                                  .where(mine).group_by(IrRosterPerson.language)):
+    for raw, n in session.execute(
+        select(IrRosterPerson.language, func.count())
+        .join(IrAffected, IrAffected.person_id == IrRosterPerson.id)
+        .where(mine)
+        .group_by(IrRosterPerson.language)
+    ):
         by_language[language_code(raw or "")] += int(n)  # 'Haitian Creole', 'haitian cr' and 'ht' are one
     statuses = dict(fig.breakdowns["status"])
     start = min((aware(f.exposure_start) for f in files), default=None)
@@ -119,8 +163,9 @@ def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
         "incident_id": incident.id,
         "exposed_files": len(files),
         "exposed_rows": sum(f.rows for f in files),
-        "identified": _count(session, select(func.count()).select_from(IrAffected)
-                             .where(mine, IrAffected.exposed_row.is_not(None))),
+        "identified": _count(
+            session, select(func.count()).select_from(IrAffected).where(mine, IrAffected.exposed_row.is_not(None))
+        ),
         "unidentified": sum(review_states.get(s, 0) for s in ("pending", "none", "rejected")),
         "pending_review": review_states.get("pending", 0),
         "group_exposure": dict(fig.breakdowns["basis"]).get("group-exposure", 0),
@@ -136,10 +181,13 @@ def oversight_figures(session: Session, incident: IrIncident) -> dict[str, Any]:
     out["by_nationality"] = dict(fig.breakdowns["nationality"])
     out["by_language"] = dict(sorted(by_language.items(), key=lambda kv: (-kv[1], kv[0])))
     out["by_status"] = {k: v for k, v in fig.breakdowns["status"]}
-    out["exposure"] = {"start": start.isoformat() if start else None,
-                       "end": max(ends).isoformat() if ends and len(ends) == len(files) else None,
-                       "start_source": min(files, key=lambda f: aware(f.exposure_start)).exposure_start_source
-                       if files else None}
+    end = max(ends) if ends and len(ends) == len(files) else None
+    out["exposure"] = {
+        "start": start.isoformat() if start else None,
+        "end": end.isoformat() if end else None,
+        "hours": round((end - start).total_seconds() / 3600, 2) if start and end else None,
+        "start_source": min(files, key=lambda f: aware(f.exposure_start)).exposure_start_source if files else None,
+    }
     out["discovered"] = aware(incident.discovered).isoformat()
     out["oversight_basis"] = incident.oversight_basis
     out["deadlines"] = [c.as_dict() for c in clocks.deadlines(incident)]
@@ -185,8 +233,14 @@ def report(session: Session, incident: IrIncident, kind: str, policy: Policy | N
         return {"kind": "oversight", "note": OVERSIGHT_MARK, **figs}
     if kind == "centre":
         centre = clocks.centre_report(session, incident)
-        return {"kind": "centre", **centre, **{k: figs[k] for k in (
-            "exposed_rows", "identified", "unidentified", "held", "notified_persons", "downloaders")}}
+        return {
+            "kind": "centre",
+            **centre,
+            **{
+                k: figs[k]
+                for k in ("exposed_rows", "identified", "unidentified", "held", "notified_persons", "downloaders")
+            },
+        }
     return {"kind": "public", **banded(figs, policy or load_policy())}
 
 
@@ -203,15 +257,20 @@ def export(session: Session, incident: IrIncident, kind: str, fmt: str, policy: 
         result = check_bytes(blob, f"incident-{incident.id}-public.{fmt}", policy=policy)
         if result.verdict is not Verdict.PASS:
             kinds = sorted({str(f.kind) for f in result.findings})
-            raise Refused(f"the public statement is refused: veil check says {result.verdict.value}"
-                          + (f" ({', '.join(kinds)})" if kinds else ""))
+            raise Refused(
+                f"the public statement is refused: veil check says {result.verdict.value}"
+                + (f" ({', '.join(kinds)})" if kinds else "")
+            )
     return blob
 
 
 # --- rendering ------------------------------------------------------------------------------------------------
 
-_TITLES = {"oversight": "Report to oversight", "centre": "Report to the national incident centre",
-           "public": "Public statement: figures"}
+_TITLES = {
+    "oversight": "Report to oversight",
+    "centre": "Report to the national incident centre",
+    "public": "Public statement: figures",
+}
 
 
 def _json(content: dict[str, Any]) -> bytes:
@@ -219,8 +278,17 @@ def _json(content: dict[str, Any]) -> bytes:
 
 
 def _rows(content: dict[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, dict[str, Any]]]:
-    scalars = [(k.replace("_", " "), v) for k, v in content.items()
-               if isinstance(v, int | str) and not isinstance(v, bool) and k not in ("kind", "note", "title")]
+    scalars = [
+        (k.replace("_", " "), v)
+        for k, v in content.items()
+        if isinstance(v, int | str) and not isinstance(v, bool) and k not in ("kind", "note", "title")
+    ]
+    window = content.get("exposure") or {}
+    scalars += [
+        (f"exposure {k.replace('_', ' ')}", v if k != "hours" else f"{v:g} h")
+        for k, v in window.items()
+        if v is not None
+    ]
     tables = {k[3:].replace("_", " "): v for k, v in content.items() if k.startswith("by_") and isinstance(v, dict)}
     return scalars, tables
 
@@ -267,8 +335,15 @@ def _pdf(content: dict[str, Any]) -> bytes:
         data.append([f"by {name}", ""])
         data += [[f"   {k}", v] for k, v in cells.items()]
     table = Table(data, colWidths=[330, 110], repeatRows=1)
-    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
-                               ("ALIGN", (1, 0), (1, -1), "RIGHT"), ("FONTSIZE", (0, 0), (-1, -1), 9)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("FONTSIZE", (0, 0), (-1, -1), 9),
+            ]
+        )
+    )
     story += [Spacer(1, 8), table]
     for name in ("nationality", "language"):
         pairs = [(k, v) for k, v in tables.get(name, {}).items() if isinstance(v, int) and v][:15]

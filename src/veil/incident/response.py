@@ -42,9 +42,17 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
-def open_from_file(session: Session, path: str | Path, *, actor: str, title: str | None = None,
-                   url: str | None = None, exposed_from: datetime | None = None,
-                   exposed_to: datetime | None = None, policy: Policy | None = None) -> tuple[IrIncident, bool]:
+def open_from_file(
+    session: Session,
+    path: str | Path,
+    *,
+    actor: str,
+    title: str | None = None,
+    url: str | None = None,
+    exposed_from: datetime | None = None,
+    exposed_to: datetime | None = None,
+    policy: Policy | None = None,
+) -> tuple[IrIncident, bool]:
     """Open the incident for the file at `path` (a copy a responder holds), or join the open one for the same
     bytes. The file is checked (its finding kinds decide whether it holds protected-status data); Veil keeps its
     path, not a copy. Returns the incident and whether it was joined."""
@@ -52,17 +60,35 @@ def open_from_file(session: Session, path: str | Path, *, actor: str, title: str
     if not p.is_file():
         raise Invalid(f"no such file: {p.name}")
     sha = file_sha256(p)
-    joined = session.scalar(select(IrExposedFile.id).join(IrIncident).where(
-        IrExposedFile.sha256 == sha, IrIncident.status != "closed").limit(1)) is not None
+    joined = (
+        session.scalar(
+            select(IrExposedFile.id)
+            .join(IrIncident)
+            .where(IrExposedFile.sha256 == sha, IrIncident.status != "closed")
+            .limit(1)
+        )
+        is not None
+    )
     from veil.pipeline import check_path  # the checker is heavy: only opening from a file needs it
 
     result = check_path(p, policy=policy)
     kinds = sorted({str(f.kind) for f in result.findings})
     where = urlsplit(url).path.lstrip("/") if url else None
-    incident = open_or_join(session, sha256=sha, path=unquote(where) if where else None, url=url, source="manual",
-                            actor=actor, title=title, seen_at=exposed_from, exposed_to=exposed_to,
-                            size=p.stat().st_size, verdict=result.verdict.value, finding_kinds=kinds,
-                            local_path=str(p.resolve()))
+    incident = open_or_join(
+        session,
+        sha256=sha,
+        path=unquote(where) if where else None,
+        url=url,
+        source="manual",
+        actor=actor,
+        title=title,
+        seen_at=exposed_from,
+        exposed_to=exposed_to,
+        size=p.stat().st_size,
+        verdict=result.verdict.value,
+        finding_kinds=kinds,
+        local_path=str(p.resolve()),
+    )
     if url:
         exposed = next(f for f in exposed_files(session, incident.id) if f.sha256 == sha)
         if url not in (exposed.locations or []):
@@ -82,8 +108,7 @@ def exposed_copy(exposed: IrExposedFile) -> Iterator[Path]:
     sealed = Path(exposed.quarantine_path) if exposed.quarantine_path else None
     if sealed is not None and sealed.is_file():
         # The quarantine's key is its data directory's (veil.watch.takedown.Quarantine: the folder above it).
-        data = sealer_for(sealed.parent.parent).open_file(sealed) if sealed.suffix == ".sealed" \
-            else sealed.read_bytes()
+        data = sealer_for(sealed.parent.parent).open_file(sealed) if sealed.suffix == ".sealed" else sealed.read_bytes()
         if hashlib.sha256(data).hexdigest() == exposed.sha256:
             shm = Path("/dev/shm")
             with tempfile.TemporaryDirectory(prefix="veil-exposed-", dir=shm if shm.is_dir() else None) as tmp:
@@ -92,13 +117,23 @@ def exposed_copy(exposed: IrExposedFile) -> Iterator[Path]:
                 copy.write_bytes(data)
                 yield copy
             return
-    raise Refused(f"no copy of the exposed file {exposed.sha256[:12]}… is readable with the same bytes; "
-                  "open the incident again with --file")
+    raise Refused(
+        f"no copy of the exposed file {exposed.sha256[:12]}… is readable with the same bytes; "
+        "open the incident again with --file"
+    )
 
 
-def link_roster(session: Session, incident: IrIncident, roster_path: str | Path, roster_id: str, actor: str, *,
-                sheet: str | None = None, roster_sheet: str | None = None,
-                mapping: dict[str, str] | None = None) -> list[aff.LinkSummary]:
+def link_roster(
+    session: Session,
+    incident: IrIncident,
+    roster_path: str | Path,
+    roster_id: str,
+    actor: str,
+    *,
+    sheet: str | None = None,
+    roster_sheet: str | None = None,
+    mapping: dict[str, str] | None = None,
+) -> list[aff.LinkSummary]:
     """Import the roster (once: the same bytes are reused) and link every exposed file not linked yet."""
     p = Path(roster_path)
     sha = file_sha256(p)
@@ -107,8 +142,11 @@ def link_roster(session: Session, incident: IrIncident, roster_path: str | Path,
         roster = import_roster(session, p, {**(mapping or {}), "id": roster_id}, actor, sheet=roster_sheet)
     done = []
     for exposed in exposed_files(session, incident.id):
-        linked = exposed.rows or session.scalar(select(IrReviewItem.id).where(
-            IrReviewItem.exposed_file_id == exposed.id).limit(1)) is not None
+        linked = (
+            exposed.rows
+            or session.scalar(select(IrReviewItem.id).where(IrReviewItem.exposed_file_id == exposed.id).limit(1))
+            is not None
+        )
         if not linked:
             with exposed_copy(exposed) as copy:
                 done.append(aff.link_exposed_file(session, incident, exposed, copy, roster.id, actor, sheet=sheet))
@@ -138,8 +176,15 @@ def parse_choice(text: str, with_person: bool = True) -> RowChoice:
     return RowChoice(row, file_id, ref.strip() if with_person else None)
 
 
-def settle_review(session: Session, incident: IrIncident, actor: str, *, accept: Sequence[RowChoice] = (),
-                  add: Sequence[RowChoice] = (), reject: Sequence[RowChoice] = ()) -> dict[str, int]:
+def settle_review(
+    session: Session,
+    incident: IrIncident,
+    actor: str,
+    *,
+    accept: Sequence[RowChoice] = (),
+    add: Sequence[RowChoice] = (),
+    reject: Sequence[RowChoice] = (),
+) -> dict[str, int]:
     counts = {"accepted": 0, "added": 0, "rejected": 0}
     for choices, action in ((accept, "accepted"), (add, "added"), (reject, "rejected")):
         for choice in choices:
@@ -195,24 +240,46 @@ def import_logs(session: Session, incident: IrIncident, logs: list[Path], actor:
         if moved:
             aff.reclassify_removals(session, incident, actor)
         result = access_logs.import_access_log(session, incident, log, actor)
-        out.append({"log": log.name, "format": result.format, "lines": result.lines, "selected": result.selected,
-                    "malformed": result.malformed, "window_moved": moved})
+        out.append(
+            {
+                "log": log.name,
+                "format": result.format,
+                "lines": result.lines,
+                "selected": result.selected,
+                "malformed": result.malformed,
+                "window_moved": moved,
+            }
+        )
     return out
 
 
-def notify(session: Session, incident: IrIncident, out_dir: str | Path, actor: str,
-           settings: LetterSettings | None = None) -> dict[str, Any]:
+def notify(
+    session: Session,
+    incident: IrIncident,
+    out_dir: str | Path,
+    actor: str,
+    settings: LetterSettings | None = None,
+    workers: int = 1,
+) -> dict[str, Any]:
     created = notifications.build_worklist(session, incident, actor, settings)
-    written = notifications.generate_letters(session, incident, out_dir, actor, settings)
+    written = notifications.generate_letters(session, incident, out_dir, actor, settings, workers=workers)
     waiting: dict[str, int] = {}
-    for reason, n in session.execute(select(IrNotification.waiting_reason, func.count())
-                                     .join(IrAffected).where(IrAffected.incident_id == incident.id,
-                                                                 IrNotification.status == "waiting")
-                                     .group_by(IrNotification.waiting_reason)):
+    for reason, n in session.execute(
+        select(IrNotification.waiting_reason, func.count())
+        .join(IrAffected)
+        .where(IrAffected.incident_id == incident.id, IrNotification.status == "waiting")
+        .group_by(IrNotification.waiting_reason)
+    ):
         waiting[reason or "waiting"] = int(n)
     persons = sum(1 for p in written if p.name.startswith("notice-") and _recipient(session, p) == "person")
-    return {"created": created, "letters": len(written), "persons": persons, "attorneys": len(written) - persons,
-            "waiting": waiting, "folder": str(Path(out_dir))}
+    return {
+        "created": created,
+        "letters": len(written),
+        "persons": persons,
+        "attorneys": len(written) - persons,
+        "waiting": waiting,
+        "folder": str(Path(out_dir)),
+    }
 
 
 def _recipient(session: Session, letter: Path) -> str:
@@ -227,14 +294,31 @@ def import_status_file(session: Session, incident: IrIncident, path: Path, actor
 def summary(session: Session, incident: IrIncident, actor: str = "veil") -> dict[str, Any]:
     clocks.record_deadlines(session, incident, actor)
     figs = reports.oversight_figures(session, incident)
-    return {"id": incident.id, "title": incident.title, "status": incident.status, "opened_by": incident.opened_by,
-            "discovered": aware(incident.discovered).isoformat(), "severity": incident.severity,
-            "oversight_required": incident.oversight_required, "oversight_basis": incident.oversight_basis,
-            "files": [{"id": f.id, "name": f.name, "sha256": f.sha256, "locations": f.locations, "rows": f.rows,
-                       "exposure_start": aware(f.exposure_start).isoformat(),
-                       "exposure_start_source": f.exposure_start_source, "evidence": f.evidence,
-                       "exposure_end": aware(f.exposure_end).isoformat() if f.exposure_end else None,
-                       "verdict": f.verdict, "quarantined": bool(f.quarantine_path)}
-                      for f in exposed_files(session, incident.id)],
-            "figures": {k: v for k, v in figs.items() if not isinstance(v, dict | list)},
-            "deadlines": figs["deadlines"]}
+    return {
+        "id": incident.id,
+        "title": incident.title,
+        "status": incident.status,
+        "opened_by": incident.opened_by,
+        "discovered": aware(incident.discovered).isoformat(),
+        "severity": incident.severity,
+        "oversight_required": incident.oversight_required,
+        "oversight_basis": incident.oversight_basis,
+        "files": [
+            {
+                "id": f.id,
+                "name": f.name,
+                "sha256": f.sha256,
+                "locations": f.locations,
+                "rows": f.rows,
+                "exposure_start": aware(f.exposure_start).isoformat(),
+                "exposure_start_source": f.exposure_start_source,
+                "evidence": f.evidence,
+                "exposure_end": aware(f.exposure_end).isoformat() if f.exposure_end else None,
+                "verdict": f.verdict,
+                "quarantined": bool(f.quarantine_path),
+            }
+            for f in exposed_files(session, incident.id)
+        ],
+        "figures": {k: v for k, v in figs.items() if not isinstance(v, dict | list)},
+        "deadlines": figs["deadlines"],
+    }

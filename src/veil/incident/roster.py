@@ -7,13 +7,13 @@ leaves nothing behind either.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
 import polars as pl
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veil.incident.events import RosterImported
@@ -32,8 +32,7 @@ EXTRA_FIELDS = {
     "attorney_address": ("attorney address", "counsel address"),
     "group": ("group", "groups", "flight", "flight number", "vuelo"),
 }
-ROSTER_FIELDS = ("id", "name", "given", "middle", "surname", "surname2", "dob", "nationality", "anumber",
-                 *EXTRA_FIELDS)
+ROSTER_FIELDS = ("id", "name", "given", "middle", "surname", "surname2", "dob", "nationality", "anumber", *EXTRA_FIELDS)
 _YES = {"yes", "y", "true", "1", "si", "sí", "detained", "in custody", "x"}
 _LANGS = {"english": "en", "ingles": "en", "inglés": "en", "spanish": "es", "espanol": "es", "español": "es"}
 
@@ -68,8 +67,7 @@ def resolve_mapping(frame: pl.DataFrame, mapping: Mapping[str, str]) -> dict[str
                 extra[field] = column
                 taken.add(column)
                 break
-    found = {"id": mapping["id"], **find_columns(frame, linkage_map, exclude=(mapping["id"], *extra.values())),
-             **extra}
+    found = {"id": mapping["id"], **find_columns(frame, linkage_map, exclude=(mapping["id"], *extra.values())), **extra}
     if not ({"name", "given", "surname"} & found.keys()):
         raise RosterError("the roster has no name column (map one with name=, given= or surname=)")
     if "dob" not in found and "anumber" not in found:
@@ -77,78 +75,144 @@ def resolve_mapping(frame: pl.DataFrame, mapping: Mapping[str, str]) -> dict[str
     return found
 
 
-def _text(frame: pl.DataFrame, cols: dict[str, str], field: str) -> list[str]:
+def _text(cols: dict[str, str], field: str) -> pl.Expr:
     if field not in cols:
-        return [""] * frame.height
-    return [(v or "").strip() for v in frame[cols[field]].cast(pl.String).to_list()]
+        return pl.lit("", dtype=pl.String)
+    return pl.col(cols[field]).cast(pl.String).fill_null("").str.strip_chars()
 
 
-def build_rows(table: PeopleTable, mapping: Mapping[str, str]) -> tuple[list[dict[str, object]], dict[str, str]]:
-    """Checked roster rows ready to insert. Raises RosterError at the first bad row."""
+def _join(*parts: pl.Expr) -> pl.Expr:
+    """The non-empty parts joined by a space."""
+    return pl.concat_str([pl.when(p != "").then(p) for p in parts], separator=" ", ignore_nulls=True).fill_null("")
+
+
+def _first(where: pl.Series) -> int:
+    return int(where.arg_true()[0])
+
+
+ROW_COLUMNS = (
+    "ref",
+    "given",
+    "surname",
+    "dob",
+    "nationality",
+    "anumber",
+    "facility",
+    "language",
+    "address",
+    "in_custody",
+    "attorney",
+    "attorney_address",
+    "groups",
+)
+
+
+def build_rows(table: PeopleTable, mapping: Mapping[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Checked roster rows ready to insert (the columns of `ROW_COLUMNS`, `groups` as the cell's text), computed
+    column by column. Raises RosterError at the first bad row."""
     frame = table.frame
     cols = resolve_mapping(frame, mapping)
     first = table.first_row
-    ids = _text(frame, cols, "id")
-    seen: dict[str, int] = {}
-    for i, ref in enumerate(ids):
-        if not ref:
-            raise RosterError(f"row {first + i}, column {cols['id']!r}: the person id is empty")
-        if len(ref) > 100:
-            raise RosterError(f"row {first + i}, column {cols['id']!r}: the person id is longer than 100 characters")
-        if ref in seen:
-            raise RosterError(f"row {first + i}, column {cols['id']!r}: the person id repeats row {seen[ref]}")
-        seen[ref] = first + i
-    dobs: list[dt.date | None] = [None] * frame.height
+    ids = frame.select(_text(cols, "id")).to_series()
+    if bool((empty := ids == "").any()):
+        raise RosterError(f"row {first + _first(empty)}, column {cols['id']!r}: the person id is empty")
+    if bool((long := ids.str.len_chars() > 100).any()):
+        raise RosterError(
+            f"row {first + _first(long)}, column {cols['id']!r}: the person id is longer than 100 characters"
+        )
+    if bool(ids.is_duplicated().any()):
+        again = _first(~ids.is_first_distinct())
+        earlier = _first(ids == ids[again])
+        raise RosterError(f"row {first + again}, column {cols['id']!r}: the person id repeats row {first + earlier}")
+    dobs = pl.Series("dob", [None] * frame.height, dtype=pl.Date)
     if "dob" in cols:
         parsed = parse_dates(frame[cols["dob"]])
         if parsed.unreadable:
             row = first + (parsed.first_unreadable_row or 0)
-            raise RosterError(f"row {row}, column {cols['dob']!r}: not a readable date of birth "
-                              f"({parsed.unreadable:,} such value(s) in the roster)")
-        dobs = parsed.dob.to_list()
-    anums = [""] * frame.height
+            raise RosterError(
+                f"row {row}, column {cols['dob']!r}: not a readable date of birth "
+                f"({parsed.unreadable:,} such value(s) in the roster)"
+            )
+        dobs = parsed.dob.cast(pl.Date).alias("dob")
+    anums = pl.Series("anumber", [""] * frame.height, dtype=pl.String)
     if "anumber" in cols:
         raw = frame[cols["anumber"]].cast(pl.String)
         norm = pl.select(anumber(pl.lit(raw))).to_series()
         bad = raw.str.strip_chars().ne("").fill_null(False) & norm.is_null()
         if bool(bad.any()):
-            row = first + int(bad.arg_true()[0])
-            raise RosterError(f"row {row}, column {cols['anumber']!r}: not an A-number (7 to 9 digits)")
-        anums = [v or "" for v in norm.to_list()]
-    text = {f: _text(frame, cols, f) for f in ("given", "middle", "surname", "surname2", "name", "custody",
-                                               "language", "group", "nationality", "facility", "address",
-                                               "attorney", "attorney_address")}
-    rows: list[dict[str, object]] = []
-    for i in range(frame.height):
-        g = " ".join(p for p in (text["given"][i], text["middle"][i]) if p)
-        s = " ".join(p for p in (text["surname"][i], text["surname2"][i]) if p)
-        if not g and not s:
-            g, s = _split_full(text["name"][i])
-        if not g and not s:
-            raise RosterError(f"row {first + i}: the name is empty")
-        lang = text["language"][i].lower()
-        rows.append({
-            "ref": ids[i], "given": g[:200], "surname": s[:200], "dob": dobs[i],
-            "nationality": text["nationality"][i][:100], "anumber": anums[i],
-            "facility": text["facility"][i][:200], "language": _LANGS.get(lang, lang[:10] or "en"),
-            "address": text["address"][i], "in_custody": text["custody"][i].lower() in _YES,
-            "attorney": text["attorney"][i][:200], "attorney_address": text["attorney_address"][i],
-            "groups": [x.strip() for x in text["group"][i].replace(";", ",").split(",") if x.strip()],
-        })
-    return rows, cols
+            raise RosterError(f"row {first + _first(bad)}, column {cols['anumber']!r}: not an A-number (7 to 9 digits)")
+        anums = norm.fill_null("").alias("anumber")
+    full = _text(cols, "name").str.replace_all(r"\s+", " ")
+    has_comma = full.str.contains(",", literal=True)
+    comma = full.str.splitn(",", 2)
+    words = full.str.split(" ")
+    given = _join(_text(cols, "given"), _text(cols, "middle"))
+    surname = _join(_text(cols, "surname"), _text(cols, "surname2"))
+    whole = (given == "") & (surname == "")  # only a full name: 'LAST, FIRST' or 'First Last'
+    lang = _text(cols, "language").str.to_lowercase()
+    out = frame.select(
+        ref=pl.lit(ids),
+        given=pl.when(~whole)
+        .then(given)
+        .when(has_comma)
+        .then(comma.struct.field("field_1").str.strip_chars())
+        .otherwise(words.list.head(words.list.len() - 1).list.join(" ")),
+        surname=pl.when(~whole)
+        .then(surname)
+        .when(has_comma)
+        .then(comma.struct.field("field_0").str.strip_chars())
+        .otherwise(words.list.last()),
+        dob=pl.lit(dobs),
+        nationality=_text(cols, "nationality").str.slice(0, 100),
+        anumber=pl.lit(anums),
+        facility=_text(cols, "facility").str.slice(0, 200),
+        language=pl.when(lang == "").then(pl.lit("en")).otherwise(lang.replace(_LANGS).str.slice(0, 10)),
+        address=_text(cols, "address"),
+        in_custody=_text(cols, "custody").str.to_lowercase().is_in(sorted(_YES)),
+        attorney=_text(cols, "attorney").str.slice(0, 200),
+        attorney_address=_text(cols, "attorney_address"),
+        groups=_text(cols, "group"),
+    ).with_columns(
+        pl.col("given").fill_null("").str.strip_chars().str.slice(0, 200),
+        pl.col("surname").fill_null("").str.strip_chars().str.slice(0, 200),
+    )
+    nameless = (out["given"] == "") & (out["surname"] == "")
+    if bool(nameless.any()):
+        raise RosterError(f"row {first + _first(nameless)}: the name is empty")
+    return out, cols
 
 
-def _split_full(name: str) -> tuple[str, str]:
-    """'LAST, FIRST' or 'First Last' into (given, surname)."""
-    if "," in name:
-        last, _, first = name.partition(",")
-        return first.strip(), last.strip()
-    parts = name.split()
-    return (" ".join(parts[:-1]), parts[-1]) if len(parts) > 1 else ("", name.strip())
+def _groups_json(raw: pl.Series) -> pl.Series:
+    """The group cells ('FL123; FL124') as the JSON lists stored, encoded once per distinct value."""
+
+    def encode(value: str) -> str:
+        return json.dumps([x.strip() for x in value.replace(";", ",").split(",") if x.strip()], ensure_ascii=False)
+
+    distinct = raw.unique().to_list()
+    return raw.replace_strict(dict(zip(distinct, map(encode, distinct), strict=True)), return_dtype=pl.String)
 
 
-def import_roster(session: Session, path: str | Path, mapping: Mapping[str, str], actor: str,
-                  sheet: str | None = None) -> IrRoster:
+def _bulk_insert(session: Session, roster_id: int, rows: pl.DataFrame, chunk: int = 20_000) -> None:
+    """Insert the checked rows with the driver's executemany, in chunks, in the caller's transaction. The ORM's
+    per-row work (parameter processing, JSON encoding) was most of an import's time; here every value is given
+    as its column type stores it."""
+    conn = session.connection()
+    frame = rows.with_columns(
+        pl.lit(roster_id, dtype=pl.Int64).alias("roster_id"), _groups_json(rows["groups"]).alias("groups")
+    )
+    if conn.dialect.name == "sqlite":  # what SQLAlchemy's Date and Boolean store in SQLite
+        frame = frame.with_columns(pl.col("dob").dt.strftime("%Y-%m-%d"), pl.col("in_custody").cast(pl.Int8))
+    names = ("roster_id", *ROW_COLUMNS)
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {IrRosterPerson.__tablename__} ({', '.join(names)}) VALUES ({', '.join([mark] * len(names))})"
+    frame = frame.select(names)
+    for start in range(0, frame.height, chunk):
+        conn.exec_driver_sql(sql, frame.slice(start, chunk).rows())
+
+
+def import_roster(
+    session: Session, path: str | Path, mapping: Mapping[str, str], actor: str, sheet: str | None = None
+) -> IrRoster:
     """Read, check and store a roster file in the caller's transaction. Raises RosterError (nothing written)."""
     p = Path(path)
     try:
@@ -160,46 +224,68 @@ def import_roster(session: Session, path: str | Path, mapping: Mapping[str, str]
     return _store(session, table, mapping, actor, p.name, hashlib.sha256(p.read_bytes()).hexdigest())
 
 
-def import_roster_frame(session: Session, frame: pl.DataFrame, name: str, mapping: Mapping[str, str],
-                        actor: str) -> IrRoster:
+def import_roster_frame(
+    session: Session, frame: pl.DataFrame, name: str, mapping: Mapping[str, str], actor: str
+) -> IrRoster:
     """A roster from a data frame, e.g. a database table: `pl.read_database("SELECT ...", engine)`. Every column
     is read as text; row numbers in messages count the first data row as 1."""
-    text = frame.select(pl.col(c).cast(pl.String) if frame.schema[c] not in (pl.Date, pl.Datetime)
-                        else pl.col(c).dt.strftime("%Y-%m-%d") for c in frame.columns)
+    text = frame.select(
+        pl.col(c).cast(pl.String)
+        if frame.schema[c] not in (pl.Date, pl.Datetime)
+        else pl.col(c).dt.strftime("%Y-%m-%d")
+        for c in frame.columns
+    )
     digest = hashlib.sha256(text.write_csv().encode("utf-8")).hexdigest()
     return _store(session, PeopleTable(text, name, first_row=1), mapping, actor, name, digest)
 
 
-def _store(session: Session, table: PeopleTable, mapping: Mapping[str, str], actor: str, name: str,
-           sha: str) -> IrRoster:
+def _store(
+    session: Session, table: PeopleTable, mapping: Mapping[str, str], actor: str, name: str, sha: str
+) -> IrRoster:
     if table.frame.height == 0:
         raise RosterError(f"the roster {name} has no data rows")
     rows, cols = build_rows(table, mapping)
-    roster = IrRoster(name=name[:300], sha256=sha, rows=len(rows), mapping=cols)
+    roster = IrRoster(name=name[:300], sha256=sha, rows=rows.height, mapping=cols)
     session.add(roster)
     session.flush()
-    for start in range(0, len(rows), 5000):
-        session.execute(insert(IrRosterPerson), [{**r, "roster_id": roster.id} for r in rows[start:start + 5000]])
-    audit.append(session, RosterImported(actor=actor, roster_id=roster.id, sha256=sha, rows=len(rows)))
+    _bulk_insert(session, roster.id, rows)
+    audit.append(session, RosterImported(actor=actor, roster_id=roster.id, sha256=sha, rows=rows.height))
     return roster
 
 
 def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
     """The stored roster as the string table linkage wants: pid (database id), given, surname, dob, nationality,
     anumber."""
-    result = session.execute(select(IrRosterPerson.id, IrRosterPerson.given, IrRosterPerson.surname,
-                                    IrRosterPerson.dob, IrRosterPerson.nationality, IrRosterPerson.anumber)
-                             .where(IrRosterPerson.roster_id == roster_id).order_by(IrRosterPerson.id))
+    result = session.execute(
+        select(
+            IrRosterPerson.id,
+            IrRosterPerson.given,
+            IrRosterPerson.surname,
+            IrRosterPerson.dob,
+            IrRosterPerson.nationality,
+            IrRosterPerson.anumber,
+        )
+        .where(IrRosterPerson.roster_id == roster_id)
+        .order_by(IrRosterPerson.id)
+    )
     data = result.all()
-    return pl.DataFrame({
-        "pid": [str(r[0]) for r in data],
-        "given": [r[1] for r in data],
-        "surname": [r[2] for r in data],
-        "dob": [r[3].isoformat() if r[3] else "" for r in data],
-        "nationality": [r[4] for r in data],
-        "anumber": [r[5] for r in data],
-    }, schema={c: pl.String for c in ("pid", "given", "surname", "dob", "nationality", "anumber")})
+    return pl.DataFrame(
+        {
+            "pid": [str(r[0]) for r in data],
+            "given": [r[1] for r in data],
+            "surname": [r[2] for r in data],
+            "dob": [r[3].isoformat() if r[3] else "" for r in data],
+            "nationality": [r[4] for r in data],
+            "anumber": [r[5] for r in data],
+        },
+        schema={c: pl.String for c in ("pid", "given", "surname", "dob", "nationality", "anumber")},
+    )
 
 
-ROSTER_LINK_MAPPING = {"given": "given", "surname": "surname", "dob": "dob", "nationality": "nationality",
-                       "anumber": "anumber"}
+ROSTER_LINK_MAPPING = {
+    "given": "given",
+    "surname": "surname",
+    "dob": "dob",
+    "nationality": "nationality",
+    "anumber": "anumber",
+}
