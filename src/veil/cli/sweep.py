@@ -1,6 +1,8 @@
 """`veil sweep TARGET`: check what is live. Exit 0 no finding, 1 any finding, 2 usage error.
 
 TARGET is a directory (the public tree), a file listing URLs (one a line), or an http(s) site root to crawl.
+With `--warc` TARGET is a web archive (a WARC file or a folder of them): every captured response is checked, and
+each flagged URL gets its exposure window in the archive (first and last capture).
 With `--gate` a directory is compared with the gate's publication records (`--data-dir`/`--database-url` as
 `veil serve`); `--takedown` also takes flagged files down, into the same quarantine and the same incidents as the
 sweeper inside `veil serve` (it is the same `WatchService`).
@@ -72,6 +74,10 @@ def sweep_command(
     delay: Annotated[float, typer.Option(help="Crawl: seconds between requests (robots.txt may ask more).")] = 0.2,
     timeout: Annotated[float, typer.Option(help="Crawl: the whole crawl's time limit, in seconds.")] = 3600.0,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    warc: Annotated[bool, typer.Option("--warc", help="TARGET is a web archive: a WARC file (.warc, .warc.gz) or "
+                                                      "a folder of them; every captured response is checked and "
+                                                      "each flagged URL gets its first and last capture.")]
+    = False,
 ) -> None:
     """Sweep what is live: flag files never approved, changed since approval, or flagged by today's checks."""
     from veil.policy import load_policy
@@ -81,6 +87,9 @@ def sweep_command(
     from veil.watch.state import StateError, SweepState
     from veil.watch.sweep import scanner_version, sweep_directory
 
+    if warc:
+        _warc_sweep(target, gate or takedown, policy, all_files, format, output)
+        return
     if gate or takedown:
         _gate_sweep(target, takedown, data_dir, database_url, policy, state, no_state, approved, jobs, format,
                     output)
@@ -179,6 +188,28 @@ def _gate_sweep(target: str, takedown: bool, data_dir: Path, database_url: str |
         text = render_text(report) + "".join(_takedown_line(a) for a in actions)
     _emit(text, output)
     raise typer.Exit(1 if report.flagged else 0)
+
+
+def _warc_sweep(target: str, gate: bool, policy: str | None, all_files: bool, format: Format,
+                output: Path | None) -> None:
+    from veil.policy import load_policy
+    from veil.watch import warc
+    from veil.watch.sweep import scanner_version
+
+    try:
+        if gate:
+            raise UsageError("--warc sweeps an archive of what was published: --gate and --takedown do not apply")
+        effective = load_policy(policy)
+        report = warc.sweep_warc(target, effective, keep_all=all_files)
+    except (UsageError, FileNotFoundError, ValueError) as exc:
+        typer.echo(f"veil: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if format is Format.json:
+        text = warc.render_json(report, scanner_version=scanner_version(), policy_version=effective.version)
+    else:
+        text = warc.render_text(report)
+    _emit(text, output)
+    raise typer.Exit(1 if report.flagged or report.problems else 0)
 
 
 def _takedown_line(action: dict[str, object]) -> str:
