@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -164,16 +165,16 @@ def _agreement(exposed: pl.DataFrame, roster: Any) -> Any:
         if not n_l:
             return None
         values = spark.createDataFrame([(str(v), int(n)) for v, n in mine.iter_rows()], "v string, n_l long")
-        theirs = roster.where(F.col(right).isNotNull()).select(F.col(right).cast("string").alias("v"))
-        row = theirs.agg(F.count("*").alias("n_r")).collect()[0]
-        shared = (
-            theirs.groupBy("v")
-            .agg(F.count("*").alias("n_r"))
-            .join(F.broadcast(values), "v")
-            .agg(F.sum(F.col("n_l").cast("double") * F.col("n_r").cast("double")).alias("s"))
+        theirs = roster.where(F.col(right).isNotNull()).groupBy(F.col(right).cast("string").alias("v")).count()
+        row = (
+            theirs.join(F.broadcast(values), "v", "left")  # one pass: all roster values, and the shared ones
+            .agg(
+                F.sum("count").alias("n_r"),
+                F.sum(F.coalesce(F.col("n_l"), F.lit(0)).cast("double") * F.col("count").cast("double")).alias("s"),
+            )
             .collect()[0]
         )
-        return chance_from_counts(n_l, int(row.n_r), float(shared.s or 0.0))
+        return chance_from_counts(n_l, int(row.n_r or 0), float(row.s or 0.0))
 
     return agreement
 
@@ -253,11 +254,10 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
 
     duck_comps = comparisons(roster_size, agreement=agreement)
     candidates = _candidates(people, roster)
-    if candidates is None or not candidates.limit(1).count():
+    if candidates is None or not candidates.persist().limit(1).count():
         from veil.incident.linkage_model import _no_pairs
 
         return Scored(_no_pairs(duck_comps), duck_comps), {}
-    candidates = candidates.persist()
     positions = sample_positions(roster_size)
     if positions is None:
         sample_rows = roster
@@ -285,15 +285,19 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     )
     exposed_sdf = spark.createDataFrame(people.select(MODEL_COLUMNS).to_pandas(), _model_schema())
     model_columns = candidates.select(*MODEL_COLUMNS)
+    tag = uuid.uuid4().hex[:12]  # temp views live as long as the session: one set of names per link
     linker = Linker(
-        [db.register(exposed_sdf, table_name="exposed"), db.register(model_columns, table_name="roster_candidates")],
+        [
+            db.register(exposed_sdf, table_name=f"exposed_{tag}"),  # sorts first: the left side
+            db.register(model_columns, table_name=f"roster_candidates_{tag}"),
+        ],
         settings(spark_comps, roster_size),
         log_level=logging.ERROR,
     )
     known = roster.where(F.col("name_key").isNotNull())
     total = known.count()
     tf = known.groupBy("name_key").agg((F.count("*") / F.lit(max(total, 1))).alias("tf_name_key"))
-    linker.table_management.register_term_frequency_lookup(db.register(tf, table_name="tf_name_key"), "name_key")
+    linker.table_management.register_term_frequency_lookup(db.register(tf, table_name=f"tf_name_key_{tag}"), "name_key")
     predictions = linker.inference.predict(threshold_match_probability=PREDICT_FLOOR, warning_mode="never")
     pairs_sdf = predictions.as_spark_dataframe()
     present = set(pairs_sdf.columns)
@@ -317,6 +321,8 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     pairs = _collect(spark.sql(sql).drop("_rank"))
     log.info("linkage (spark): pairs scored after %.1f s", time.perf_counter() - clock)
     candidates.unpersist()
+    for view in (f"exposed_{tag}", f"roster_candidates_{tag}", f"tf_name_key_{tag}"):
+        spark.catalog.dropTempView(view)
     ids = dict(zip(pairs["unique_id_r"].to_list(), pairs["roster_id_r"].to_list(), strict=True))
     pairs = pairs.drop("roster_id_r").with_columns(
         pl.col("unique_id_l").cast(pl.Int64), pl.col("unique_id_r").cast(pl.Int64)
