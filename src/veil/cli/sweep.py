@@ -78,6 +78,13 @@ def sweep_command(
                                                       "a folder of them; every captured response is checked and "
                                                       "each flagged URL gets its first and last capture.")]
     = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (the default) or spark: TARGET (a folder: local, "
+                                                         "HDFS or S3) read as binary files and checked on Spark "
+                                                         "executors (VEIL_SPARK_MASTER, default local[2]); needs "
+                                                         "Veil's 'spark' extra and Java 17.")] = "local",
+    parquet: Annotated[str | None, typer.Option("--parquet", help="With --engine spark: also write per-file "
+                                                                  "results and masked findings as Parquet here.")]
+    = None,
 ) -> None:
     """Sweep what is live: flag files never approved, changed since approval, or flagged by today's checks."""
     from veil.policy import load_policy
@@ -89,6 +96,10 @@ def sweep_command(
 
     if warc:
         _warc_sweep(target, gate or takedown, policy, all_files, format, output)
+        return
+    if engine != "local":
+        _spark_sweep(target, engine, gate or takedown, policy, state, data_dir, no_state, approved, all_files,
+                     format, output, parquet)
         return
     if gate or takedown:
         _gate_sweep(target, takedown, data_dir, database_url, policy, state, no_state, approved, jobs, format,
@@ -186,6 +197,49 @@ def _gate_sweep(target: str, takedown: bool, data_dir: Path, database_url: str |
         text = render_json(report, scanner_version=scanner_version(), policy_version=version, **meta)
     else:
         text = render_text(report) + "".join(_takedown_line(a) for a in actions)
+    _emit(text, output)
+    raise typer.Exit(1 if report.flagged else 0)
+
+
+def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state: Path | None, data_dir: Path,
+                 no_state: bool, approved: Path | None, all_files: bool, format: Format, output: Path | None,
+                 parquet: str | None) -> None:
+    from veil.policy import load_policy
+    from veil.spark import SparkUnavailable, session
+    from veil.watch.approvals import ApprovedList, NoApprovals
+    from veil.watch.report import render_json, render_text
+    from veil.watch.state import StateError, SweepState
+    from veil.watch.sweep import scanner_version
+
+    inventory = None
+    try:
+        if engine != "spark":
+            raise UsageError(f"--engine must be local or spark, not {engine!r}")
+        if gate:
+            raise UsageError("--engine spark sweeps a folder on its own: --gate and --takedown run locally")
+        if target.startswith(("http://", "https://")):
+            raise UsageError("--engine spark sweeps a folder (local, HDFS or S3), not a web site")
+        if "://" not in target and not Path(target).is_dir():
+            raise UsageError(f"no such directory: {target}")
+        from veil.spark.sweep import sweep_spark
+
+        effective = load_policy(policy)
+        approvals = ApprovedList.read(approved) if approved else NoApprovals()
+        if not no_state:
+            inventory = SweepState(state or data_dir / "sweep-state.sqlite")
+        report = sweep_spark(target, effective, session(), policy_path=policy, state=inventory,
+                             approvals=approvals, keep_all=all_files, parquet=parquet)
+    except (UsageError, StateError, SparkUnavailable) as exc:
+        typer.echo(f"veil: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        if inventory is not None:
+            inventory.close()
+    if format is Format.json:
+        text = render_json(report, scanner_version=scanner_version(), policy_version=effective.version,
+                           engine="spark")
+    else:
+        text = render_text(report)
     _emit(text, output)
     raise typer.Exit(1 if report.flagged else 0)
 
