@@ -35,7 +35,8 @@ def session(master: str | None = None, *, partitions: int | None = None) -> Any:
     except ModuleNotFoundError as exc:
         raise SparkUnavailable("the Spark engine needs Veil's 'spark' extra: pip install 'veil[spark]'") from exc
     active = SparkSession.getActiveSession()
-    if active is not None:
+    if active is not None:  # spark-submit, a notebook: its settings are the operator's; only the UDFs are added
+        _register_udfs(active)
         return active
     if not java_available():
         raise SparkUnavailable("the Spark engine needs Java 17 (Debian: apt-get install openjdk-17-jre-headless)")
@@ -58,8 +59,17 @@ def session(master: str | None = None, *, partitions: int | None = None) -> Any:
             f"Spark could not start: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
         ) from None
     spark.sparkContext.setLogLevel("ERROR")
+    _register_udfs(spark)
+    return spark
+
+
+def _register_udfs(spark: Any) -> None:
+    """Splink's similarity functions (jaro_winkler, ...) from its jar, as Splink's SparkAPI registers them."""
     from splink.internals.spark.jar_location import get_scala_udfs
 
-    for name, java_class, return_type in get_scala_udfs():  # what Splink's SparkAPI registers, jaro_winkler first
-        spark.udf.registerJavaFunction(name, java_class, return_type)
-    return spark
+    try:
+        for name, java_class, return_type in get_scala_udfs():
+            spark.udf.registerJavaFunction(name, java_class, return_type)
+    except Exception as exc:  # the jar is not on the class path (a cluster session started without it)
+        raise SparkUnavailable("Splink's similarity jar is not on Spark's class path: pass it with --jars "
+                               "(splink.internals.spark.jar_location.similarity_jar_location())") from exc
