@@ -13,11 +13,14 @@ from __future__ import annotations
 import os
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from veil.errors import UsageError
+
+if TYPE_CHECKING:
+    from veil.watch.sweep import SweepReport
 
 
 class Format(StrEnum):
@@ -90,9 +93,8 @@ def sweep_command(
     from veil.policy import load_policy
     from veil.watch.approvals import ApprovedList, NoApprovals
     from veil.watch.crawl import CrawlLimits, origin, sweep_site
-    from veil.watch.report import render_json, render_text
     from veil.watch.state import StateError, SweepState
-    from veil.watch.sweep import scanner_version, sweep_directory
+    from veil.watch.sweep import sweep_directory
 
     if warc:
         _warc_sweep(target, gate or takedown, policy, all_files, format, output)
@@ -131,8 +133,16 @@ def sweep_command(
     finally:
         if inventory is not None:
             inventory.close()
+    _report(report, format, effective.version, output)
+
+
+def _report(report: SweepReport, format: Format, policy_version: str, output: Path | None, **meta: object) -> None:
+    """Write a directory or site sweep's report and exit: 1 when a file is flagged."""
+    from veil.watch.report import render_json, render_text
+    from veil.watch.sweep import scanner_version
+
     if format is Format.json:
-        text = render_json(report, scanner_version=scanner_version(), policy_version=effective.version)
+        text = render_json(report, scanner_version=scanner_version(), policy_version=policy_version, **meta)
     else:
         text = render_text(report)
     _emit(text, output)
@@ -207,9 +217,7 @@ def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state
     from veil.policy import load_policy
     from veil.spark import SparkUnavailable, session
     from veil.watch.approvals import ApprovedList, NoApprovals
-    from veil.watch.report import render_json, render_text
     from veil.watch.state import StateError, SweepState
-    from veil.watch.sweep import scanner_version
 
     inventory = None
     try:
@@ -235,13 +243,7 @@ def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state
     finally:
         if inventory is not None:
             inventory.close()
-    if format is Format.json:
-        text = render_json(report, scanner_version=scanner_version(), policy_version=effective.version,
-                           engine="spark")
-    else:
-        text = render_text(report)
-    _emit(text, output)
-    raise typer.Exit(1 if report.flagged else 0)
+    _report(report, format, effective.version, output, engine="spark")
 
 
 def _warc_sweep(target: str, gate: bool, policy: str | None, all_files: bool, format: Format,
