@@ -72,3 +72,23 @@ def test_spark_sweep_usage_errors(tmp_path: Path) -> None:
     assert CliRunner().invoke(app, ["sweep", str(tmp_path / "nope"), "--engine", "spark"]).exit_code == 2
     assert CliRunner().invoke(app, ["sweep", str(tmp_path), "--engine", "hadoop"]).exit_code == 2
     assert CliRunner().invoke(app, ["sweep", "https://example.org/", "--engine", "spark"]).exit_code == 2
+
+
+def test_warc_on_spark_gives_the_local_report(spark: Any, tmp_path: Path) -> None:
+    from support.warc_factory import XLSX, pages, write_warc
+
+    leak = "https://www.example.gov/files/annex.xlsx"
+    book = write_workbook(None, vector="very_hidden_sheet", people=12, seed=8)
+    html = [(u, "2019-01-01T00:00:00Z", b, "text/html") for u, b in pages(5)]
+    write_warc(tmp_path / "a.warc.gz", html + [(leak, "2019-01-01T00:10:00Z", book, XLSX)])
+    write_warc(tmp_path / "b.warc.gz", [(leak, "2021-06-01T00:00:00Z", book, XLSX)])
+    local = CliRunner().invoke(app, ["sweep", "--warc", str(tmp_path), "--format", "json"])
+    on_spark = CliRunner().invoke(app, ["sweep", "--warc", str(tmp_path), "--engine", "spark", "--format", "json"])
+    assert local.exit_code == on_spark.exit_code == 1, on_spark.output
+    windows = json.loads(on_spark.stdout)["windows"]
+    assert windows == json.loads(local.stdout)["windows"]
+    assert (windows[0]["url"], windows[0]["first_capture"], windows[0]["last_capture"]) == (
+        leak,
+        "2019-01-01T00:10:00Z",
+        "2021-06-01T00:00:00Z",
+    )

@@ -97,7 +97,7 @@ def sweep_command(
     from veil.watch.sweep import sweep_directory
 
     if warc:
-        _warc_sweep(target, gate or takedown, policy, all_files, format, output)
+        _warc_sweep(target, gate or takedown, policy, all_files, format, output, engine)
         return
     if engine != "local":
         _spark_sweep(target, engine, gate or takedown, policy, state, data_dir, no_state, approved, all_files,
@@ -247,8 +247,9 @@ def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state
 
 
 def _warc_sweep(target: str, gate: bool, policy: str | None, all_files: bool, format: Format,
-                output: Path | None) -> None:
+                output: Path | None, engine: str = "local") -> None:
     from veil.policy import load_policy
+    from veil.spark import SparkUnavailable
     from veil.watch import warc
     from veil.watch.sweep import scanner_version
 
@@ -256,8 +257,18 @@ def _warc_sweep(target: str, gate: bool, policy: str | None, all_files: bool, fo
         if gate:
             raise UsageError("--warc sweeps an archive of what was published: --gate and --takedown do not apply")
         effective = load_policy(policy)
-        report = warc.sweep_warc(target, effective, keep_all=all_files)
-    except (UsageError, FileNotFoundError, ValueError) as exc:
+        if engine == "spark":
+            from veil.spark import session
+            from veil.spark.sweep import sweep_warc_spark
+
+            if "://" not in target and not Path(target).exists():
+                raise FileNotFoundError(f"no such file or directory: {target}")
+            report = sweep_warc_spark(target, effective, session(), policy_path=policy, keep_all=all_files)
+        elif engine == "local":
+            report = warc.sweep_warc(target, effective, keep_all=all_files)
+        else:
+            raise UsageError(f"--engine must be local or spark, not {engine!r}")
+    except (UsageError, FileNotFoundError, ValueError, SparkUnavailable) as exc:
         typer.echo(f"veil: {exc}", err=True)
         raise typer.Exit(2) from None
     if format is Format.json:

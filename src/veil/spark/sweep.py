@@ -152,3 +152,36 @@ def _write_table(spark: Any, rows: list[tuple[Any, ...]], path: str) -> None:
         "reasons string, findings string, first_seen string"
     )
     spark.createDataFrame(rows, schema).coalesce(1).write.mode("overwrite").parquet(path)
+
+
+def sweep_warc_spark(
+    source: str, policy: Policy, spark: Any, *, policy_path: str | None = None, keep_all: bool = False
+) -> Any:
+    """`veil sweep --warc --engine spark`: one archive per task (`warc.scan_archive` on the executors), one report
+    (`warc.collect`) on the driver. Raises ValueError when SOURCE holds no WARC file."""
+    from pyspark.sql import functions as F
+
+    from veil.watch import warc
+
+    pattern = r"\.(warc|arc)(\.gz)?$"
+    files = (
+        spark.read.format("binaryFile")
+        .option("recursiveFileLookup", "true")
+        .load(source)
+        .where(F.lower(F.col("path")).rlike(pattern))
+    )
+
+    def run(rows: Iterator[Any]) -> Iterator[Any]:
+        import io
+
+        from veil.policy import load_policy
+
+        executor_policy = load_policy(policy_path)
+        seen: dict[str, Any] = {}
+        for row in rows:
+            yield warc.scan_archive(io.BytesIO(bytes(row.content)), _local(row.path), executor_policy, seen=seen)
+
+    scans = sorted(files.select("path", "content").rdd.mapPartitions(run).collect(), key=lambda s: s.archive)
+    if not scans:
+        raise ValueError(f"no WARC file (*.warc, *.warc.gz) under {source}")
+    return warc.collect(source, iter(scans), policy, keep_all)
