@@ -78,8 +78,8 @@ def test_roster_id_problems_are_usage_errors() -> None:
         link(ROSTER, ROSTER.with_columns(pl.lit("R1").alias("ID")), "ID")
     with pytest.raises(UsageError):
         find_columns(ROSTER, {"dob": "Nope"})
-    with pytest.raises(UsageError, match="unknown linkage engine 'spark'"):
-        link(ROSTER, ROSTER, "ID", engine="spark")
+    with pytest.raises(UsageError, match="unknown linkage engine 'hadoop'"):
+        link(ROSTER, ROSTER, "ID", engine="hadoop")
 
 
 def test_header_below_title_rows_and_shapes(tmp_path: Path) -> None:

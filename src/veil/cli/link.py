@@ -45,14 +45,22 @@ def link_command(
                                                              "people is linked.")] = None,
     roster_sheet: Annotated[str | None, typer.Option("--roster-sheet", help="Read only this sheet of the roster "
                                                                            "(name or number).")] = None,
+    engine: Annotated[str, typer.Option("--engine", help="duckdb (one machine, the default) or spark: the roster "
+                                                         "(Parquet or CSV; a local, HDFS or S3 path) read and "
+                                                         "scored on Spark (VEIL_SPARK_MASTER, default local[2]); "
+                                                         "needs Veil's 'spark' extra and Java 17.")] = "duckdb",
 ) -> None:
     """Link the people of an exposed file to the roster: accepted, review or none for each person."""
     from veil.incident.linkage import Decision, LinkageInputError, link_files, write_matches_csv
 
     try:
         roster_mapping = parse_mapping(mapping or [])
+        if engine not in ("duckdb", "spark"):
+            raise UsageError(f"--engine must be duckdb or spark, not {engine!r}")
+        remote = engine == "spark" and "://" in roster  # hdfs://, s3a://: Spark checks it
         for path in (exposed, roster):
-            if not Path(path).is_file():
+            folder = engine == "spark" and path == roster and Path(path).is_dir()  # a Parquet dataset
+            if not (remote and path == roster) and not folder and not Path(path).is_file():
                 raise UsageError(f"no such file: {path}")
         if not Path(out).parent.is_dir():
             raise UsageError(f"the folder for --out does not exist: {Path(out).parent}")
@@ -61,7 +69,7 @@ def link_command(
         raise typer.Exit(2) from None
     try:
         result = link_files(exposed, roster, roster_id, roster_mapping=roster_mapping, sheet=sheet,
-                            roster_sheet=roster_sheet)
+                            roster_sheet=roster_sheet, engine=engine)
         write_matches_csv(result, out)
     except UsageError as exc:
         typer.echo(f"veil link: {exc}", err=True)
@@ -69,6 +77,11 @@ def link_command(
     except LinkageInputError as exc:
         typer.echo(f"veil link: {exc}", err=True)
         raise typer.Exit(1) from None
+    except RuntimeError as exc:  # veil.spark.SparkUnavailable: no pyspark, no Java, the JVM did not start
+        if type(exc).__name__ != "SparkUnavailable":
+            raise
+        typer.echo(f"veil link: {exc}", err=True)
+        raise typer.Exit(2) from None
     for note in result.notes:
         typer.echo(f"veil link: note: {note}", err=True)
     typer.echo(

@@ -1,6 +1,8 @@
 """`veil sweep TARGET`: check what is live. Exit 0 no finding, 1 any finding, 2 usage error.
 
 TARGET is a directory (the public tree), a file listing URLs (one a line), or an http(s) site root to crawl.
+With `--warc` TARGET is a web archive (a WARC file or a folder of them): every captured response is checked, and
+each flagged URL gets its exposure window in the archive (first and last capture).
 With `--gate` a directory is compared with the gate's publication records (`--data-dir`/`--database-url` as
 `veil serve`); `--takedown` also takes flagged files down, into the same quarantine and the same incidents as the
 sweeper inside `veil serve` (it is the same `WatchService`).
@@ -10,12 +12,15 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from veil.cli.formats import Format, text_or_json
 from veil.errors import UsageError
+
+if TYPE_CHECKING:
+    from veil.watch.sweep import SweepReport
 
 
 def _urls_from(path: Path) -> list[str]:
@@ -67,16 +72,33 @@ def sweep_command(
     delay: Annotated[float, typer.Option(help="Crawl: seconds between requests (robots.txt may ask more).")] = 0.2,
     timeout: Annotated[float, typer.Option(help="Crawl: the whole crawl's time limit, in seconds.")] = 3600.0,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
+    warc: Annotated[bool, typer.Option("--warc", help="TARGET is a web archive: a WARC file (.warc, .warc.gz) or "
+                                                      "a folder of them; every captured response is checked and "
+                                                      "each flagged URL gets its first and last capture.")]
+    = False,
+    engine: Annotated[str, typer.Option("--engine", help="local (the default) or spark: TARGET (a folder: local, "
+                                                         "HDFS or S3) read as binary files and checked on Spark "
+                                                         "executors (VEIL_SPARK_MASTER, default local[2]); needs "
+                                                         "Veil's 'spark' extra and Java 17.")] = "local",
+    parquet: Annotated[str | None, typer.Option("--parquet", help="With --engine spark: also write per-file "
+                                                                  "results and masked findings as Parquet here.")]
+    = None,
 ) -> None:
     """Sweep what is live: flag files never approved, changed since approval, or flagged by today's checks."""
     text_or_json(format, "sweep")
     from veil.policy import load_policy
     from veil.watch.approvals import ApprovedList, NoApprovals
     from veil.watch.crawl import CrawlLimits, origin, sweep_site
-    from veil.watch.report import render_json, render_text
     from veil.watch.state import StateError, SweepState
-    from veil.watch.sweep import scanner_version, sweep_directory
+    from veil.watch.sweep import sweep_directory
 
+    if warc:
+        _warc_sweep(target, gate or takedown, policy, all_files, format, output, engine)
+        return
+    if engine != "local":
+        _spark_sweep(target, engine, gate or takedown, policy, state, data_dir, no_state, approved, all_files,
+                     format, output, parquet)
+        return
     if gate or takedown:
         _gate_sweep(target, takedown, data_dir, database_url, policy, state, no_state, approved, jobs, format,
                     output)
@@ -107,8 +129,16 @@ def sweep_command(
     finally:
         if inventory is not None:
             inventory.close()
+    _report(report, format, effective.version, output)
+
+
+def _report(report: SweepReport, format: Format, policy_version: str, output: Path | None, **meta: object) -> None:
+    """Write a directory or site sweep's report and exit: 1 when a file is flagged."""
+    from veil.watch.report import render_json, render_text
+    from veil.watch.sweep import scanner_version
+
     if format is Format.json:
-        text = render_json(report, scanner_version=scanner_version(), policy_version=effective.version)
+        text = render_json(report, scanner_version=scanner_version(), policy_version=policy_version, **meta)
     else:
         text = render_text(report)
     _emit(text, output)
@@ -175,6 +205,74 @@ def _gate_sweep(target: str, takedown: bool, data_dir: Path, database_url: str |
         text = render_text(report) + "".join(_takedown_line(a) for a in actions)
     _emit(text, output)
     raise typer.Exit(1 if report.flagged else 0)
+
+
+def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state: Path | None, data_dir: Path,
+                 no_state: bool, approved: Path | None, all_files: bool, format: Format, output: Path | None,
+                 parquet: str | None) -> None:
+    from veil.policy import load_policy
+    from veil.spark import SparkUnavailable, session
+    from veil.watch.approvals import ApprovedList, NoApprovals
+    from veil.watch.state import StateError, SweepState
+
+    inventory = None
+    try:
+        if engine != "spark":
+            raise UsageError(f"--engine must be local or spark, not {engine!r}")
+        if gate:
+            raise UsageError("--engine spark sweeps a folder on its own: --gate and --takedown run locally")
+        if target.startswith(("http://", "https://")):
+            raise UsageError("--engine spark sweeps a folder (local, HDFS or S3), not a web site")
+        if "://" not in target and not Path(target).is_dir():
+            raise UsageError(f"no such directory: {target}")
+        from veil.spark.sweep import sweep_spark
+
+        effective = load_policy(policy)
+        approvals = ApprovedList.read(approved) if approved else NoApprovals()
+        if not no_state:
+            inventory = SweepState(state or data_dir / "sweep-state.sqlite")
+        report = sweep_spark(target, effective, session(), policy_path=policy, state=inventory,
+                             approvals=approvals, keep_all=all_files, parquet=parquet)
+    except (UsageError, StateError, SparkUnavailable) as exc:
+        typer.echo(f"veil: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        if inventory is not None:
+            inventory.close()
+    _report(report, format, effective.version, output, engine="spark")
+
+
+def _warc_sweep(target: str, gate: bool, policy: str | None, all_files: bool, format: Format,
+                output: Path | None, engine: str = "local") -> None:
+    from veil.policy import load_policy
+    from veil.spark import SparkUnavailable
+    from veil.watch import warc
+    from veil.watch.sweep import scanner_version
+
+    try:
+        if gate:
+            raise UsageError("--warc sweeps an archive of what was published: --gate and --takedown do not apply")
+        effective = load_policy(policy)
+        if engine == "spark":
+            from veil.spark import session
+            from veil.spark.sweep import sweep_warc_spark
+
+            if "://" not in target and not Path(target).exists():
+                raise FileNotFoundError(f"no such file or directory: {target}")
+            report = sweep_warc_spark(target, effective, session(), policy_path=policy, keep_all=all_files)
+        elif engine == "local":
+            report = warc.sweep_warc(target, effective, keep_all=all_files)
+        else:
+            raise UsageError(f"--engine must be local or spark, not {engine!r}")
+    except (UsageError, FileNotFoundError, ValueError, SparkUnavailable) as exc:
+        typer.echo(f"veil: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if format is Format.json:
+        text = warc.render_json(report, scanner_version=scanner_version(), policy_version=effective.version)
+    else:
+        text = warc.render_text(report)
+    _emit(text, output)
+    raise typer.Exit(1 if report.flagged or report.problems else 0)
 
 
 def _takedown_line(action: dict[str, object]) -> str:

@@ -124,13 +124,16 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown linkage engine {engine!r} (available: {', '.join(ENGINES)})")
+    if engine == "spark":
+        from veil.spark.linkage import link_frame_spark
+
+        return link_frame_spark(exposed, roster, roster_id, exposed_mapping=exposed_mapping,
+                                roster_mapping=roster_mapping, parts=parts)
     if roster_id not in roster.columns:
         raise UsageError(f"the roster has no column {roster_id!r} for --roster-id")
     roster_cols = find_columns(roster, dict(roster_mapping or {}), exclude=(roster_id,))
-    exposed_cols = find_columns(exposed, dict(exposed_mapping or {}))
     _require(roster_cols, "roster")
-    _require(exposed_cols, "exposed file")
-    notes: list[str] = []
+    exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping)
     ids = roster[roster_id].cast(pl.String).str.strip_chars()
     if ids.is_null().any() or (ids == "").any():
         first = int((ids.is_null() | (ids == "")).arg_true()[0])
@@ -141,27 +144,48 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
     roster_prep, roster_dates = prepare(roster, roster_cols, pl.Series(range(roster.height), dtype=pl.Int64))
     if roster_dates is not None and roster_dates.unreadable:
         filled = int(roster[roster_cols["dob"]].drop_nulls().str.strip_chars().ne("").sum())
-        if roster_dates.unreadable > MAX_BAD_ROSTER_DATES * max(filled, 1):
-            raise LinkageInputError(
-                f"the roster column {roster_cols['dob']!r} has {roster_dates.unreadable:,} unreadable dates of "
-                f"{filled:,} (first in data row {(roster_dates.first_unreadable_row or 0) + 1})")
-        notes.append(f"{roster_dates.unreadable:,} roster birth dates could not be read and were left out")
-    exposed_prep, exposed_dates = prepare(exposed, exposed_cols, pl.Series(range(exposed.height), dtype=pl.Int64))
-    if exposed_dates is not None and exposed_dates.unreadable:
-        notes.append(f"{exposed_dates.unreadable:,} exposed birth dates could not be read")
-    people = exposed_prep.filter(pl.col("name_key").is_not_null() | pl.col("dob").is_not_null()
-                                 | pl.col("anum").is_not_null())
+        notes.insert(0, bad_dates_note(roster_cols["dob"], roster_dates.unreadable, filled,
+                                       roster_dates.first_unreadable_row or 0))
     if people.height == 0:
         return LinkResult([], exposed_cols, roster_cols, notes + ["no person rows in the exposed file"])
     log.info("linkage: %d exposed and %d roster rows prepared in %.1f s", people.height, roster_prep.height,
              time.perf_counter() - clock)
     scored = score(people, roster_prep, workdir, engine=engine)
-    persons = distinct_people(people)
-    locate = PeopleTable(exposed, "", 1, parts).where if parts else None
-    matches = []
     decided = decide(scored, people["unique_id"].to_list(), ids.to_list())
     lonely = [m.row - 1 for m in decided if not m.candidates]
     found = nearest(people.filter(pl.col("unique_id").is_in(lonely)), roster_prep, ids) if lonely else {}
+    return assemble(decided, found, people, exposed, parts, exposed_cols, roster_cols, notes)
+
+
+def prepare_exposed(exposed: pl.DataFrame, mapping: Mapping[str, str] | None
+                    ) -> tuple[dict[str, str], pl.DataFrame, list[str]]:
+    """The exposed table's columns, its person rows prepared for the model, and notes on it."""
+    exposed_cols = find_columns(exposed, dict(mapping or {}))
+    _require(exposed_cols, "exposed file")
+    notes: list[str] = []
+    exposed_prep, exposed_dates = prepare(exposed, exposed_cols, pl.Series(range(exposed.height), dtype=pl.Int64))
+    if exposed_dates is not None and exposed_dates.unreadable:
+        notes.append(f"{exposed_dates.unreadable:,} exposed birth dates could not be read")
+    people = exposed_prep.filter(pl.col("name_key").is_not_null() | pl.col("dob").is_not_null()
+                                 | pl.col("anum").is_not_null())
+    return exposed_cols, people, notes
+
+
+def bad_dates_note(column: str, unreadable: int, filled: int, first_row: int) -> str:
+    """The note for a roster with some unreadable birth dates; past MAX_BAD_ROSTER_DATES, the refusal."""
+    if unreadable > MAX_BAD_ROSTER_DATES * max(filled, 1):
+        raise LinkageInputError(f"the roster column {column!r} has {unreadable:,} unreadable dates of {filled:,} "
+                                f"(first in data row {first_row + 1})")
+    return f"{unreadable:,} roster birth dates could not be read and were left out"
+
+
+def assemble(decided: list[PersonMatch], found: Mapping[int, tuple[Candidate, ...]], people: pl.DataFrame,
+             exposed: pl.DataFrame, parts: tuple[TablePart, ...], exposed_cols: dict[str, str],
+             roster_cols: dict[str, str], notes: list[str]) -> LinkResult:
+    """The result: each decision with the clerk's nearest candidates, its person number and its place."""
+    persons = distinct_people(people)
+    locate = PeopleTable(exposed, "", 1, parts).where if parts else None
+    matches = []
     for m in decided:
         if m.row - 1 in found:
             m = replace(m, candidates=found[m.row - 1])
@@ -181,7 +205,8 @@ def link_table(exposed: PeopleTable, roster: pl.DataFrame, roster_id: str, *,
     return result
 
 
-def nearest(rows: pl.DataFrame, roster: pl.DataFrame, ids: pl.Series) -> dict[int, tuple[Candidate, ...]]:
+def nearest(rows: pl.DataFrame, roster: pl.DataFrame, ids: pl.Series | Mapping[int, str]
+            ) -> dict[int, tuple[Candidate, ...]]:
     """For rows the model found no candidate for at all: the roster records sharing the most name skeletons, born
     within two years (any year when a birth date is missing), so a clerk still has somewhere to start. Their
     probability is 0: the model does not vouch for them; the evidence says how they were found."""
@@ -200,7 +225,7 @@ def nearest(rows: pl.DataFrame, roster: pl.DataFrame, ids: pl.Series) -> dict[in
              .sort(["unique_id", "shared", "gap", "unique_id_r"], descending=[False, True, False, False],
                    nulls_last=True))
     out: dict[int, tuple[Candidate, ...]] = {}
-    names = ids.to_list()
+    names = ids.to_list() if isinstance(ids, pl.Series) else ids
     for (row,), group in pairs.group_by(["unique_id"], maintain_order=True):
         out[int(row)] = tuple(Candidate(names[r], 0.0, NEAREST_WEIGHT, {
             "name": (f"{shared} name(s) alike", 0.0), "dob": ("born within 2 years" if gap is not None else "missing",
@@ -238,7 +263,7 @@ def _require(columns: dict[str, str], what: str) -> None:
         raise LinkageInputError(f"no birth-date or A-number column found in the {what} (map one with dob=COLUMN)")
 
 
-def decide(scored: Scored, exposed_rows: list[int], roster_ids: list[str]) -> list[PersonMatch]:
+def decide(scored: Scored, exposed_rows: list[int], roster_ids: list[str] | Mapping[int, str]) -> list[PersonMatch]:
     """One decision per exposed row from its ranked candidates, each keeping the candidates its decision needs."""
     names = [c.name for c in scored.comparisons]
     ranked = scored.pairs.sort(["unique_id_l", "match_weight", "unique_id_r"], descending=[False, True, False])
@@ -291,6 +316,10 @@ def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str
     """Read both files (every table of people in the exposed file; `sheet` keeps one) and link them. Reading
     errors name the file, never a value."""
     exposed = read_exposed_table(exposed_path, sheet)
+    if engine == "spark":  # the roster is read where it lives (local, HDFS, S3), by Spark
+        from veil.spark.linkage import link_table_spark
+
+        return link_table_spark(exposed, str(roster_path), roster_id, roster_mapping=roster_mapping)
     roster = read_people_table(roster_path, roster_sheet, what="roster", only_table=True)
     result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping, engine=engine)
     result.notes[:0] = roster.notes

@@ -14,6 +14,7 @@ import logging
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -81,6 +82,45 @@ class DuckDBSql:
 DUCKDB_SQL = DuckDBSql()
 
 
+class SparkSql(DuckDBSql):
+    """The same functions in Spark SQL: `jaro_winkler` is the UDF Splink registers from its jar (Apache Commons
+    Text's Jaro-Winkler, the same scores as DuckDB's), lists are arrays. Spark quotes names with backticks."""
+
+    name = "spark"
+
+    def monge_elkan(self, col: str, agg: str) -> str:
+        def side(short: str, long: str) -> str:
+            best = f"transform({short}, x -> array_max(transform({long}, y -> jaro_winkler(x, y))))"
+            if agg == "list_min":
+                return f"array_min({best})"
+            return f"(aggregate({best}, CAST(0 AS DOUBLE), (a, v) -> a + v) / size({short}))"
+
+        left, right = f"`{col}_l`", f"`{col}_r`"
+        return f"(CASE WHEN size({left}) <= size({right}) THEN {side(left, right)} ELSE {side(right, left)} END)"
+
+    def shorter(self, col: str) -> str:
+        return f"least(size(`{col}_l`), size(`{col}_r`))"
+
+    def subset(self, col: str) -> str:
+        left, right = f"`{col}_l`", f"`{col}_r`"
+        return (f"(CASE WHEN size({left}) <= size({right}) THEN size(array_except({left}, {right})) = 0 "
+                f"ELSE size(array_except({right}, {left})) = 0 END)")
+
+    def shares(self, col: str) -> str:
+        return f"size(array_intersect(`{col}_l`, `{col}_r`)) >= 1"
+
+    def days_apart(self, col: str) -> str:
+        return f"abs(datediff(`{col}_l`, `{col}_r`))"
+
+    @staticmethod
+    def quoted(sql: str) -> str:
+        """The model's "column" references as Spark's `column` (the model has no double-quoted string)."""
+        return re.sub(r'"(\w+)"', r"`\1`", sql)
+
+
+SPARK_SQL = SparkSql()
+
+
 @dataclass(frozen=True)
 class Level:
     label: str
@@ -121,23 +161,30 @@ def agreement_chance(exposed: pl.Series, roster: pl.Series) -> float | None:
     left = exposed.drop_nulls().value_counts(name="n_l")
     right = roster.drop_nulls().value_counts(name="n_r")
     n_l, n_r = int(left["n_l"].sum() or 0), int(right["n_r"].sum() or 0)
+    both = left.join(right, left_on=left.columns[0], right_on=right.columns[0], how="inner")
+    return chance_from_counts(n_l, n_r, float((both["n_l"].cast(pl.Float64) * both["n_r"].cast(pl.Float64)).sum()))
+
+
+def chance_from_counts(n_l: int, n_r: int, agreeing_pairs: float) -> float | None:
+    """`agreement_chance` from its counts (an engine that counts the roster's values where the roster lives)."""
     if not n_l or not n_r:
         return None
-    both = left.join(right, left_on=left.columns[0], right_on=right.columns[0], how="inner")
-    agree = float((both["n_l"].cast(pl.Float64) * both["n_r"].cast(pl.Float64)).sum()) / (n_l * n_r)
+    agree = agreeing_pairs / (n_l * n_r)
     # Never 0 or 1: a one-person roster agrees with everyone or no one, and Splink needs a level to be possible.
     return min(max(agree, 1.0 / (n_l * n_r)), 1.0 - 1e-6)
 
 
 def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: pl.DataFrame | None = None,
-                sql: DuckDBSql = DUCKDB_SQL) -> tuple[Comparison, ...]:
+                sql: DuckDBSql = DUCKDB_SQL, agreement: Callable[[str, str], float | None] | None = None
+                ) -> tuple[Comparison, ...]:
+    """The comparisons; exact u from `agreement(exposed column, roster column)` when given, else from the frames."""
     one_in_roster = 1.0 / max(roster_size, 1000)
     me, shorter, subset = sql.monge_elkan, sql.shorter, sql.subset
 
     def exact_u(left: str, right: str, default: float) -> tuple[float, bool]:
-        if exposed is None or roster is None:
+        if agreement is None and (exposed is None or roster is None):
             return default, False
-        chance = agreement_chance(exposed[left], roster[right])
+        chance = agreement(left, right) if agreement else agreement_chance(exposed[left], roster[right])  # type: ignore[index]
         return (chance, True) if chance else (default, False)
 
     u_dob, fix_dob = exact_u("dob", "dob", 4e-5)
@@ -245,7 +292,7 @@ def name_frequencies(roster: pl.DataFrame) -> pl.DataFrame:
     return known.group_by("name_key").len().select("name_key", tf_name_key=pl.col("len") / max(known.height, 1))
 
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
 
 
 def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False,
@@ -254,7 +301,58 @@ def score(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = Non
     rosters past one machine's memory) goes in, with the same comparisons, blocking rules and thresholds."""
     if engine not in ENGINES:
         raise ValueError(f"unknown linkage engine {engine!r} (available: {', '.join(ENGINES)})")
+    if engine == "spark":
+        raise ValueError("the Spark engine reads the roster where it lives: veil.spark.linkage.link_files_spark")
     return score_duckdb(exposed, roster, workdir, train_m)
+
+
+def u_sample(roster: pl.DataFrame) -> pl.DataFrame:
+    """The roster rows u is estimated on (every engine draws the same rows: positions from a seeded sample)."""
+    return roster.sample(min(roster.height, U_SAMPLE_ROWS), seed=7) if roster.height > U_SAMPLE_ROWS else roster
+
+
+def sample_positions(roster_size: int) -> pl.Series | None:
+    """The positions (0-based) `u_sample` takes from a roster of this size, in its order; None: every row."""
+    if roster_size <= U_SAMPLE_ROWS:
+        return None
+    return pl.int_range(roster_size, eager=True).sample(U_SAMPLE_ROWS, seed=7)
+
+
+def settings(comps: tuple[Comparison, ...], roster_size: int) -> Any:
+    from splink import SettingsCreator
+
+    return SettingsCreator(
+        link_type="link_only",
+        unique_id_column_name="unique_id",
+        comparisons=[c.to_splink() for c in comps],
+        blocking_rules_to_generate_predictions=list[Any](BLOCKING_RULES),
+        probability_two_random_records_match=min(0.5, 0.98 / max(roster_size, 1)),
+        retain_matching_columns=False,
+        retain_intermediate_calculation_columns=True,
+    )
+
+
+def estimate_u(db: Any, comps: tuple[Comparison, ...], exposed_arrow: Any, sample: pl.DataFrame,
+               roster_size: int) -> dict[str, Any]:
+    """The model (as Splink's JSON) with u estimated on exposed x the roster sample, in DuckDB."""
+    from splink import Linker
+
+    # Splink puts the table whose name sorts first on the left: keep the exposed file there.
+    u_linker = Linker([db.register(exposed_arrow, table_name="exposed_u"),
+                       db.register(sample.select(MODEL_COLUMNS).to_arrow(), table_name="roster_sample")],
+                      settings(comps, roster_size), log_level=logging.ERROR)
+    u_linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+    model: dict[str, Any] = u_linker.misc.save_model_to_json()
+    return model
+
+
+def duckdb_connection(spill: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
+    con.execute(f"SET threads={THREADS}")
+    con.execute(f"SET temp_directory='{spill}'")
+    con.execute("SET preserve_insertion_order=false")
+    return con
 
 
 def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | None = None, train_m: bool = False
@@ -264,7 +362,7 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
     Two linkers share one database: u probabilities are estimated on exposed x a random roster sample (random
     pairs must be representative of the roster), then EM and prediction run on exposed x the candidate rows only.
     """
-    from splink import DuckDBAPI, Linker, SettingsCreator
+    from splink import DuckDBAPI, Linker
 
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
@@ -274,32 +372,14 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
     log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
     if candidates.height == 0:  # no roster record shares a blocking key with anyone in the file
         return Scored(_no_pairs(comps), comps)
-    sample = roster.sample(min(roster.height, U_SAMPLE_ROWS), seed=7) if roster.height > U_SAMPLE_ROWS else roster
+    sample = u_sample(roster)
     with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
-        con = duckdb.connect(":memory:")
+        con = duckdb_connection(Path(tmp) / "spill")
         try:
-            con.execute(f"SET memory_limit='{MEMORY_LIMIT}'")
-            con.execute(f"SET threads={THREADS}")
-            con.execute(f"SET temp_directory='{Path(tmp) / 'spill'}'")
-            con.execute("SET preserve_insertion_order=false")
             db = DuckDBAPI(connection=con)
-            settings = SettingsCreator(
-                link_type="link_only",
-                unique_id_column_name="unique_id",
-                comparisons=[c.to_splink() for c in comps],
-                blocking_rules_to_generate_predictions=list[Any](BLOCKING_RULES),
-                probability_two_random_records_match=min(0.5, 0.98 / max(roster.height, 1)),
-                retain_matching_columns=False,
-                retain_intermediate_calculation_columns=True,
-            )
-            # Splink puts the table whose name sorts first on the left: keep the exposed file there.
             exposed_arrow = exposed.select(MODEL_COLUMNS).to_arrow()
-            u_linker = Linker([db.register(exposed_arrow, table_name="exposed_u"),
-                               db.register(sample.select(MODEL_COLUMNS).to_arrow(), table_name="roster_sample")],
-                              settings, log_level=logging.ERROR)
-            u_linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
+            model = estimate_u(db, comps, exposed_arrow, sample, roster.height)
             log.info("linkage: u estimated after %.1f s", time.perf_counter() - clock)
-            model = u_linker.misc.save_model_to_json()
             linker = Linker([db.register(exposed_arrow, table_name="exposed"),
                              db.register(candidates.select(MODEL_COLUMNS).to_arrow(), table_name="roster_candidates")],
                             model, log_level=logging.ERROR)
@@ -326,8 +406,24 @@ def _no_pairs(comps: tuple[Comparison, ...]) -> pl.DataFrame:
 
 
 def _side(sql: str) -> str:
-    """Splink's "col_l"/"col_r" references as l."col"/r."col" of an explicit join."""
-    return re.sub(r'"(\w+)_([lr])"', r'\2."\1"', sql)
+    """Splink's "col_l"/"col_r" references as l."col"/r."col" of an explicit join (Spark: `col_l` too)."""
+    return re.sub(r'(["`])(\w+)_([lr])\1', r"\3.\1\2\1", sql)
+
+
+def level_columns(comps: tuple[Comparison, ...], present: set[str], quote: str = '"') -> list[str]:
+    """Per comparison, the level that agreed (re-evaluated with the model's own conditions on predictions `p`
+    joined to exposed `l` and roster `r`) and its match weight with the term-frequency adjustment."""
+    cols = []
+    for c in comps:
+        whens = [f"WHEN {_side(c.null_sql)} THEN 'missing'"]
+        for lvl in c.levels:
+            label = lvl.label.replace("'", "''")
+            whens.append(f"ELSE '{label}'" if lvl.sql == "ELSE" else f"WHEN {_side(lvl.sql)} THEN '{label}'")
+        q = quote
+        tf = f"p.{q}mw_tf_adj_{c.name}{q}" if f"mw_tf_adj_{c.name}" in present else "0.0"
+        cols += [f"CASE {' '.join(whens)} END AS {q}level_{c.name}{q}",
+                 f"p.{q}mw_{c.name}{q} + {tf} AS {q}mw_{c.name}{q}"]
+    return cols
 
 
 def _with_levels(con: duckdb.DuckDBPyConnection, predictions: str, comps: tuple[Comparison, ...],
@@ -339,14 +435,7 @@ def _with_levels(con: duckdb.DuckDBPyConnection, predictions: str, comps: tuple[
     con.register("veil_exposed", exposed)
     con.register("veil_candidates", candidates)
     present = {row[0] for row in con.sql(f"DESCRIBE {predictions}").fetchall()}
-    cols = ["p.unique_id_l", "p.unique_id_r", "p.match_weight", "p.match_probability"]
-    for c in comps:
-        whens = [f"WHEN {_side(c.null_sql)} THEN 'missing'"]
-        for lvl in c.levels:
-            label = lvl.label.replace("'", "''")
-            whens.append(f"ELSE '{label}'" if lvl.sql == "ELSE" else f"WHEN {_side(lvl.sql)} THEN '{label}'")
-        tf = f'p."mw_tf_adj_{c.name}"' if f"mw_tf_adj_{c.name}" in present else "0.0"
-        cols += [f'CASE {" ".join(whens)} END AS "level_{c.name}"', f'p."mw_{c.name}" + {tf} AS "mw_{c.name}"']
+    cols = ["p.unique_id_l", "p.unique_id_r", "p.match_weight", "p.match_probability", *level_columns(comps, present)]
     sql = (f"SELECT {', '.join(cols)} FROM {predictions} p "
            "JOIN veil_exposed l ON l.unique_id = p.unique_id_l "
            "JOIN veil_candidates r ON r.unique_id = p.unique_id_r "

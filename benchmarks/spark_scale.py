@@ -1,0 +1,226 @@
+"""Past one machine: linkage and sweeps with DuckDB/local beside Spark local mode, side by side in one run.
+
+    uv run python benchmarks/spark_scale.py                                # 1M roster, 100,000 files
+    uv run python benchmarks/spark_scale.py --rosters 1000000 10000000     # and 10M, if the time allows
+    uv run python benchmarks/spark_scale.py --rosters 200000 --files 20000 # quicker
+
+Linkage: the seeded synthetic roster (support.linkage_synthetic) as Parquet and an exposed file of --exposed rows;
+each engine runs `veil link` in a child process (wall time, peak RSS of the largest process in its tree: for Spark
+the JVM that holds driver and executors in local mode), and the decisions are scored against the known answers
+(missed people, accepted precision, review share). A size whose generation or run passes --budget seconds is
+stopped and reported as such. Sweep: a generated tree of small files (HTML pages, CSVs and a few leaks) swept with
+the local engine (`--jobs` = all cores) and with Spark local[N], in files per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+
+def _child(engine: str, exposed: str, roster: str, out: str) -> None:
+    from veil.incident.linkage import link_files
+
+    start = time.perf_counter()
+    result = link_files(exposed, roster, "Person ID", engine=engine)
+    seconds = time.perf_counter() - start
+    rows = [
+        {"row": m.row, "decision": m.decision.value, "ids": [c.roster_id for c in m.candidates]} for m in result.matches
+    ]
+    Path(out).write_text(json.dumps({"seconds": seconds, "rows": rows}), encoding="utf-8")
+
+
+def _tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants (Spark: driver Python, the JVM, Python workers)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError, IndexError):
+            continue
+    tree, todo = set(), [pid]
+    while todo:
+        p = todo.pop()
+        tree.add(p)
+        todo += [c for c, parent in parents.items() if parent == p and c not in tree]
+    return sum(rss.get(p, 0) for p in tree) / 2**20
+
+
+def _measured(cmd: list[str], budget: float) -> tuple[float, float, str]:
+    """Run `cmd`: (wall seconds, peak RSS MB of its process tree sampled every 0.5 s, why it stopped)."""
+    wall = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    peak, why = 0.0, ""
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss_mb(proc.pid))
+        if time.perf_counter() - wall > budget:
+            os.killpg(proc.pid, 9)
+            proc.wait()
+            why = f"stopped after {budget:.0f} s"
+            break
+        time.sleep(0.5)
+    if not why and proc.returncode not in (0, 1):
+        last = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip().splitlines()[-1:]
+        why = f"failed: {(last or ['?'])[0][:120]}"
+    if proc.stderr:
+        proc.stderr.close()
+    return time.perf_counter() - wall, peak, why
+
+
+def _run_child(args: list[str], budget: float) -> tuple[dict | None, float, float, str]:
+    """(result, wall seconds, peak RSS MB of the child's process tree, why it stopped)."""
+    seconds, peak, why = _measured([sys.executable, __file__, *args], budget)
+    out = Path(args[-1])
+    return (json.loads(out.read_text()) if not why and out.exists() else None), seconds, peak, why
+
+
+def linkage(sizes: list[int], exposed_rows: int, budget: float, workdir: Path) -> list[tuple[str, ...]]:
+    from linkage_bench import evaluate
+
+    from support.linkage_synthetic import generate
+
+    table = []
+    for size in sizes:
+        start = time.perf_counter()
+        data = generate(size, exposed_rows, 100, seed=6, namesakes=20)
+        roster, exposed = workdir / f"roster-{size}.parquet", workdir / f"exposed-{size}.csv"
+        data.roster.write_parquet(roster)
+        data.exposed.write_csv(exposed)
+        print(f"roster {size:,}: generated in {time.perf_counter() - start:.0f} s (not counted)", flush=True)
+        for engine in ("duckdb", "spark"):
+            out = workdir / f"{engine}-{size}.json"
+            result, wall, peak, why = _run_child(["--child", engine, str(exposed), str(roster), str(out)], budget)
+            if result is None:
+                table.append((f"{size:,}", engine, f"{wall:.0f}", f"{peak:,.0f}", "-", "-", "-", why))
+            else:
+                f = evaluate(result["rows"], data.truth, data.namesakes)
+                table.append(
+                    (
+                        f"{size:,}",
+                        engine,
+                        f"{wall:.0f}",
+                        f"{peak:,.0f}",
+                        str(f["missed"]),
+                        f"{f['precision']:.4f}",
+                        f"{f['review_share']:.2%}",
+                        "",
+                    )
+                )
+            print("  " + "  ".join(table[-1]), flush=True)
+        del data
+    return table
+
+
+def make_tree(root: Path, files: int, seed: int = 1) -> int:
+    rng = random.Random(seed)
+    leaks = 0
+    for i in range(files):
+        folder = root / f"d{i % 50}" / f"{i % 997}"
+        folder.mkdir(parents=True, exist_ok=True)
+        if i % 1000 == 7:
+            (folder / f"notes{i}.txt").write_bytes(
+                f"Case notes\nGARCIA, Jose A{100000000 + i} granted asylum on 2021-03-04\n".encode()
+            )
+            leaks += 1
+        elif i % 3 == 0:
+            (folder / f"table{i}.csv").write_text(
+                "region,applications\n" + "".join(f"r{k},{rng.randint(10, 999)}\n" for k in range(20))
+            )
+        else:
+            (folder / f"page{i}.html").write_text(
+                f"<html><body><h1>Notice {i}</h1><p>{rng.randint(1, 9999):,} "
+                "applications were received this quarter.</p></body></html>"
+            )
+    return leaks
+
+
+def sweep(files: int, budget: float, workdir: Path) -> list[tuple[str, ...]]:
+    root = workdir / "tree"
+    start = time.perf_counter()
+    leaks = make_tree(root, files)
+    print(f"tree of {files:,} files ({leaks} leaks) written in {time.perf_counter() - start:.0f} s", flush=True)
+    table = []
+    for engine in ("local", "spark"):
+        out = workdir / f"sweep-{engine}.json"
+        cmd = [
+            sys.executable,
+            "-m",
+            "veil",
+            "sweep",
+            str(root),
+            "--engine",
+            engine,
+            "--no-state",
+            "--format",
+            "json",
+            "--output",
+            str(out),
+        ]
+        seconds, peak, why = _measured(cmd, budget)
+        found = len(json.loads(out.read_text())["files"]) if out.exists() and not why else "-"
+        table.append(
+            (
+                f"{files:,}",
+                engine,
+                f"{seconds:.0f}",
+                f"{files / seconds:.0f}" if not why else "-",
+                f"{peak:,.0f}",
+                str(found),
+                why,
+            )
+        )
+        print("  " + "  ".join(table[-1]), flush=True)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rosters", type=int, nargs="*", default=[1_000_000])
+    parser.add_argument("--exposed", type=int, default=6252)
+    parser.add_argument("--files", type=int, default=100_000)
+    parser.add_argument("--budget", type=float, default=900, help="seconds allowed per engine run")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        _child(*args.child)
+        return
+    with tempfile.TemporaryDirectory(prefix="veil-spark-scale-") as tmp:
+        workdir = Path(tmp)
+        links = linkage(args.rosters, args.exposed, args.budget, workdir) if args.rosters else []
+        sweeps = sweep(args.files, args.budget, workdir) if args.files else []
+    print(
+        f"\nload average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
+        "Spark local[2] (VEIL_SPARK_MASTER), DuckDB 3 GB / 2 threads"
+    )
+    if links:
+        print(
+            f"\n{'roster':>12} {'engine':>7} {'wall s':>7} {'peak MB':>8} {'missed':>7} {'precision':>10} "
+            f"{'review':>7}  note"
+        )
+        for r in links:
+            print(f"{r[0]:>12} {r[1]:>7} {r[2]:>7} {r[3]:>8} {r[4]:>7} {r[5]:>10} {r[6]:>7}  {r[7]}")
+    if sweeps:
+        print(f"\n{'files':>9} {'engine':>7} {'wall s':>7} {'files/s':>8} {'peak MB':>8} {'flagged':>8}  note")
+        for r in sweeps:
+            print(f"{r[0]:>9} {r[1]:>7} {r[2]:>7} {r[3]:>8} {r[4]:>8} {r[5]:>8}  {r[6]}")
+
+
+if __name__ == "__main__":
+    main()
