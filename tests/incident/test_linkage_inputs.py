@@ -186,3 +186,13 @@ def test_a_gathered_table_needs_no_mapping() -> None:
                           "anumber": ["A012345678"]})
     assert find_columns(frame) == {"given": "given", "surname": "surname", "surname2": "surname2", "dob": "dob",
                                    "anumber": "anumber"}
+
+
+def test_a_file_named_after_a_person_is_masked_in_the_error(tmp_path: Path) -> None:
+    # Exposed files are often named after the people in them; the error is shown and logged, so it must not name them.
+    exposed = tmp_path / "GARCIA_JOSE_A123456789.xlsx"
+    exposed.write_bytes(b"PK\x03\x04 not a workbook")
+    with pytest.raises(LinkageInputError) as err:
+        read_people_table(exposed, None, what="exposed file")
+    assert "A123456789" not in str(err.value) and "GARCIA" not in str(err.value)
+    assert "exposed file" in str(err.value)

@@ -30,6 +30,7 @@ from veil.masking import mask
 from veil.readers.limits import Budget, Limits
 from veil.readers.registry import ReadContext, read_blob
 from veil.readers.units import Table, Unreadable, Visibility
+from veil.shown_names import shown_name
 
 
 class LinkageInputError(VeilError):
@@ -94,7 +95,8 @@ def read_people_tables(path: str | Path, sheet: str | None = None, what: str = "
     try:
         blob = p.read_bytes()
     except OSError as exc:
-        raise LinkageInputError(f"cannot open the {what} {p.name}: {exc.strerror or type(exc).__name__}") from None
+        reason = exc.strerror or type(exc).__name__
+        raise LinkageInputError(f"cannot open the {what} {shown_name(p.name)}: {reason}") from None
     found: list[PeopleTable] = []
     others: list[PeopleTable] = []
     sheets: list[str] = []
@@ -111,7 +113,7 @@ def read_people_tables(path: str | Path, sheet: str | None = None, what: str = "
         if sheet is not None and not _is_sheet(sheet, name, sheets):
             continue
         if unit.total_rows is not None and unit.total_rows > unit.frame.height:
-            raise LinkageInputError(f"the {what} {p.name} is too large to read whole "
+            raise LinkageInputError(f"the {what} {shown_name(p.name)} is too large to read whole "
                                     f"({unit.total_rows:,} rows in {mask_location(unit.location)})")
         number = sheets.index(name) + 1 if name is not None else None
         people = _tables_of_people(unit, p.name, number)
@@ -120,15 +122,15 @@ def read_people_tables(path: str | Path, sheet: str | None = None, what: str = "
             others += [t for t in [_with_header(unit, p.name, number)] if t is not None]
     if unread:
         more = f" (and {len(unread) - 1} more part(s))" if len(unread) > 1 else ""
-        raise LinkageInputError(f"cannot read the {what} {p.name}: {unread[0]}{more}")
+        raise LinkageInputError(f"cannot read the {what} {shown_name(p.name)}: {unread[0]}{more}")
     if sheet is not None and not any(_is_sheet(sheet, n, sheets) for n in sheets):
-        raise LinkageInputError(f"the {what} {p.name} has no sheet named {sheet!r}")
+        raise LinkageInputError(f"the {what} {shown_name(p.name)} has no sheet named {sheet!r}")
     if not found and len(others) == 1:
         return others
     if not found:
         where = f" in sheet {sheet!r}" if sheet is not None else ""
         raise LinkageInputError(f"no table of people (a name column and a birth-date or A-number column) found"
-                                f"{where} in the {what} {p.name}")
+                                f"{where} in the {what} {shown_name(p.name)}")
     return found
 
 
