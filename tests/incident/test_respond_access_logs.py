@@ -207,6 +207,8 @@ def test_only_delivered_bytes_make_a_copy(db: Database, tmp_path: Path, case: st
         assert any(r.got_copy for r in people) is full, case
         assert any(r.partial for r in people) is partial, case
         assert access_logs.downloader_count(s, inc_id) == int(full)
+        if not full and not partial:  # nothing delivered: nobody to ask for a copy back
+            assert {r.clawback for r in people} == {"not-applicable"}, case
 
 
 def test_206_counts_when_the_size_is_unknown(db: Database, tmp_path: Path) -> None:

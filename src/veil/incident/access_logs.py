@@ -394,8 +394,11 @@ def requesters(session: Session, incident_id: int, networks: Directory | None = 
         statuses = tuple(sorted({r.status for r in reqs}))
         states = {r.clawback for r in reqs}
         full, partial = _holds_copy(reqs, sizes)
+        state = states.pop() if len(states) == 1 else "mixed"
+        if not full and not partial and state == "to-contact":
+            state = "not-applicable"  # HEAD, 304, errors: nothing was delivered, so there is no copy to claw back
         out.append(Requester(ip, ua, reqs[0].at, reqs[-1].at, len(reqs), sum(r.bytes for r in reqs), statuses,
-                             full, states.pop() if len(states) == 1 else "mixed", partial,
+                             full, state, partial,
                              networks.network(ip) if networks is not None else None))
     return sorted(out, key=lambda r: (-r.bytes, r.ip))
 
