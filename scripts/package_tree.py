@@ -19,6 +19,7 @@ BEGIN, END = "<!-- package tree: scripts/package_tree.py -->", "<!-- /package tr
 LAYERS = (
     ("faces", ("cli", "web", "__main__")),
     ("services", ("workflow", "watch", "incident", "screen")),
+    ("engines", ("spark",)),
     (
         "core",
         (

@@ -21,6 +21,8 @@ from support.paths import ROOT
 SRC = ROOT / "src" / "veil"
 FACES = frozenset({"veil.cli", "veil.web", "veil.__main__"})
 SERVICES = frozenset({"veil.workflow", "veil.watch", "veil.incident", "veil.screen"})
+# Engines run the services' jobs elsewhere (Spark): above the services they reuse, below the faces that choose them.
+ENGINES = frozenset({"veil.spark"})
 STORE = frozenset({"veil.store"})
 CORE = frozenset(
     {
@@ -150,8 +152,14 @@ def test_the_core_imports_no_service_and_no_store() -> None:
     wrong = [
         f"{e.module}:{e.line} imports {e.target}"
         for e in edges()
-        if e.packages[0] in CORE and e.packages[1] in SERVICES | STORE
+        if e.packages[0] in CORE and e.packages[1] in SERVICES | ENGINES | STORE
     ]
+    assert not wrong, wrong
+
+
+def test_no_service_imports_an_engine() -> None:
+    wrong = [f"{e.module}:{e.line} imports {e.target}" for e in edges()
+             if e.packages[0] in SERVICES and e.packages[1] in ENGINES]
     assert not wrong, wrong
 
 
@@ -159,7 +167,7 @@ def test_every_package_is_in_a_layer() -> None:
     packages = {
         module_name(p) if p.parent == SRC else f"veil.{p.parent.relative_to(SRC).parts[0]}" for p in SRC.rglob("*.py")
     }
-    unplaced = packages - FACES - SERVICES - STORE - CORE - {"veil", "veil.demo"}
+    unplaced = packages - FACES - SERVICES - ENGINES - STORE - CORE - {"veil", "veil.demo"}
     assert not unplaced, f"say which layer these are in: {sorted(unplaced)}"
 
 

@@ -116,3 +116,17 @@ def test_oversight_clock_from_protected_data_and_warnings_at_50_and_90_percent(b
         assert [c.name for c in clocks.deadlines(inc)] == ["centre"] and inc.oversight_set_by == "dana"
         incidents.refresh_oversight(s, inc, "veil")  # a responder's determination stands
         assert not inc.oversight_required
+
+
+def test_the_timeline_shows_file_names_as_the_gate_does(both_databases: Database) -> None:
+    # A file named after the people in it is masked; a statistics file keeps its name, so responders can tell files
+    # apart (the same rule as the gate's pages, veil.shown_names).
+    with both_databases.write() as s:
+        named = incidents.open_or_join(s, sha256="d" * 64, path="pub/GARCIA_JOSE_A123456789.xlsx", url=None,
+                                       source="sweep", actor="sweeper", seen_at=FOUND)
+        stats = incidents.open_or_join(s, sha256="e" * 64, path="pub/detention-stats-fy23.xlsx", url=None,
+                                       source="sweep", actor="sweeper", seen_at=FOUND)
+        named_id, stats_id = named.id, stats.id
+    named_text = " ".join(text for _, text in _kinds(both_databases, named_id))
+    assert "A123456789" not in named_text and "GARCIA" not in named_text
+    assert "detention-stats-fy23.xlsx" in " ".join(text for _, text in _kinds(both_databases, stats_id))

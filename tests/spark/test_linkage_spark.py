@@ -12,6 +12,7 @@ import pytest
 
 from support.linkage_synthetic import generate
 from veil.incident.linkage import Decision, link, link_files
+from veil.spark.linkage import link_files_spark, link_frame_spark
 
 # Spark's fixed costs (stages, Python workers) dominate a small link: on this shared 2-core machine a 20,000 roster
 # took 3.5 min, so the test runs 8,000 (VEIL_SPARK_PARITY_ROSTER=200000 for the size); the benchmark
@@ -39,7 +40,7 @@ def test_spark_decisions_equal_duckdb_row_by_row(spark: Any, data: tuple[Any, Pa
     on_duckdb = link_files(exposed, roster, "Person ID")
     duck_s = time.perf_counter() - clock
     clock = time.perf_counter()
-    on_spark = link_files(exposed, roster, "Person ID", engine="spark")
+    on_spark = link_files_spark(exposed, roster, "Person ID")
     spark_s = time.perf_counter() - clock
     print(f"parity at {ROSTER_SIZE:,}: duckdb {duck_s:.1f} s, spark {spark_s:.1f} s")
     assert on_spark.rows == on_duckdb.rows == EXPOSED_SIZE
@@ -55,7 +56,7 @@ def test_csv_roster_read_by_spark(spark: Any, tmp_path: Path) -> None:
     synth = generate(2_000, 80, decoys=8, seed=3)
     synth.roster.write_csv(tmp_path / "roster.csv")
     synth.exposed.write_csv(tmp_path / "exposed.csv")
-    from_csv = link_files(tmp_path / "exposed.csv", tmp_path / "roster.csv", "Person ID", engine="spark")
+    from_csv = link_files_spark(tmp_path / "exposed.csv", tmp_path / "roster.csv", "Person ID")
     on_duckdb = link(synth.exposed, synth.roster, "Person ID")
     assert _decisions(from_csv) == _decisions(on_duckdb)
 
@@ -66,14 +67,13 @@ def test_roster_problems_are_clear(spark: Any, tmp_path: Path) -> None:
 
     synth = generate(500, 20, decoys=2, seed=5)
     with pytest.raises(UsageError):
-        link(synth.exposed, synth.roster, "Nope", engine="spark")
+        link_frame_spark(synth.exposed, synth.roster, "Nope")
     dup = synth.roster.with_columns(pl.lit("P1").alias("Person ID"))
     with pytest.raises(LinkageInputError, match="duplicate"):
-        link(synth.exposed, dup, "Person ID", engine="spark")
+        link_frame_spark(synth.exposed, dup, "Person ID")
     with pytest.raises(LinkageInputError, match="could not read"):
-        link_files(
+        link_files_spark(
             tmp_path / "x.csv" if (tmp_path / "x.csv").write_text("Name,DOB\nA B,2000-01-01\n") else "",
             tmp_path / "missing.parquet",
             "Person ID",
-            engine="spark",
         )

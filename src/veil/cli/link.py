@@ -68,8 +68,13 @@ def link_command(
         typer.echo(f"veil link: {exc}", err=True)
         raise typer.Exit(2) from None
     try:
-        result = link_files(exposed, roster, roster_id, roster_mapping=roster_mapping, sheet=sheet,
-                            roster_sheet=roster_sheet, engine=engine)
+        if engine == "spark":
+            from veil.spark.linkage import link_files_spark
+
+            result = link_files_spark(exposed, roster, roster_id, roster_mapping=roster_mapping, sheet=sheet)
+        else:
+            result = link_files(exposed, roster, roster_id, roster_mapping=roster_mapping, sheet=sheet,
+                                roster_sheet=roster_sheet)
         write_matches_csv(result, out)
     except UsageError as exc:
         typer.echo(f"veil link: {exc}", err=True)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from veil.incident.events import IncidentChanged
-from veil.masking import mask
+from veil.shown_names import shown_name
 from veil.store.base import utcnow
 from veil.store.models_incident import (
     IrAffected,
@@ -166,7 +166,8 @@ def add_exposed_file(
     session.add(record)
     session.flush()
     hours = f", exposed {duration(start, end)}" if end else ", still exposed"
-    add_timeline(session, incident, "exposed-file", f"exposed file {mask(record.name)} ({sha256[:12]}…{hours})", actor)
+    shown = shown_name(record.name)  # masked when the name itself holds personal data
+    add_timeline(session, incident, "exposed-file", f"exposed file {shown} ({sha256[:12]}…{hours})", actor)
     changed(session, incident, actor, "file-added", sha256)
     return record
 
@@ -338,7 +339,7 @@ def note_evidence(
         session,
         incident,
         "exposure",
-        f"exposure of {mask(exposed.name)} starts {first:%Y-%m-%d %H:%M:%S} "
+        f"exposure of {shown_name(exposed.name)} starts {first:%Y-%m-%d %H:%M:%S} "
         f"UTC ({first_kind}; was {previous:%Y-%m-%d %H:%M:%S} UTC)",
         actor,
     )
@@ -360,7 +361,7 @@ def set_exposure_end(
         session,
         incident,
         "exposure",
-        f"exposure of {mask(exposed.name)} ends {end:%Y-%m-%d %H:%M:%S} "
+        f"exposure of {shown_name(exposed.name)} ends {end:%Y-%m-%d %H:%M:%S} "
         f"UTC ({source}; exposed {duration(aware(exposed.exposure_start), end)})",
         actor,
     )

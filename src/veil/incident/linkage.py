@@ -124,11 +124,8 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
     """
     if engine not in ENGINES:
         raise UsageError(f"unknown linkage engine {engine!r} (available: {', '.join(ENGINES)})")
-    if engine == "spark":
-        from veil.spark.linkage import link_frame_spark
-
-        return link_frame_spark(exposed, roster, roster_id, exposed_mapping=exposed_mapping,
-                                roster_mapping=roster_mapping, parts=parts)
+    if engine == "spark":  # the Spark engine sits above this package (it reuses it): its faces call it
+        raise UsageError("the Spark engine is veil.spark.linkage.link_frame_spark / link_files_spark")
     if roster_id not in roster.columns:
         raise UsageError(f"the roster has no column {roster_id!r} for --roster-id")
     roster_cols = find_columns(roster, dict(roster_mapping or {}), exclude=(roster_id,))
@@ -316,10 +313,8 @@ def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str
     """Read both files (every table of people in the exposed file; `sheet` keeps one) and link them. Reading
     errors name the file, never a value."""
     exposed = read_exposed_table(exposed_path, sheet)
-    if engine == "spark":  # the roster is read where it lives (local, HDFS, S3), by Spark
-        from veil.spark.linkage import link_table_spark
-
-        return link_table_spark(exposed, str(roster_path), roster_id, roster_mapping=roster_mapping)
+    if engine == "spark":
+        raise UsageError("the Spark engine is veil.spark.linkage.link_files_spark")
     roster = read_people_table(roster_path, roster_sheet, what="roster", only_table=True)
     result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping, engine=engine)
     result.notes[:0] = roster.notes

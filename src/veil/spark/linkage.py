@@ -25,6 +25,7 @@ from typing import Any
 import polars as pl
 
 from veil.errors import UsageError
+from veil.incident.exposed import read_exposed_table
 from veil.incident.linkage import (
     LinkResult,
     assemble,
@@ -483,3 +484,11 @@ def link_table_spark(
     )
     result.notes[:0] = exposed.notes
     return result
+
+
+def link_files_spark(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,
+                     roster_mapping: Mapping[str, str] | None = None, sheet: str | None = None) -> LinkResult:
+    """`veil link --engine spark`: the exposed file read here, the roster read by Spark where it lives (local,
+    HDFS, S3); the same decisions as `veil.incident.linkage.link_files`."""
+    return link_table_spark(read_exposed_table(exposed_path, sheet), str(roster_path), roster_id,
+                            roster_mapping=roster_mapping)

@@ -84,6 +84,8 @@ def check_file(f: dict[str, Any]) -> dict[str, Any]:
     out["findings"] = []
     for x in f["findings"]:
         finding = {k: x.get(k) for k in _FINDING_KEYS}
+        if x.get("where"):  # structured location (part, sheet, cells, page), as veil check gives it
+            finding["where"] = dict(x["where"])
         finding.update({k: list(x[k]) for k in _FINDING_LISTS if x.get(k)})
         finding["fingerprint"] = x.get("fingerprint", "")
         finding["effect"] = x.get("effect", "")

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from veil.incident import affected as aff
 from veil.incident import clocks, holds, incidents, notifications, reports
 from veil.masking import mask
+from veil.shown_names import shown_name
 from veil.store.base import utcnow
 from veil.store.models_accounts import User
 from veil.store.models_incident import IrAffected, IrHold, IrIncident, IrReviewItem, IrRosterPerson
@@ -95,7 +96,7 @@ def incident_page(request: Request, incident_id: IncidentId, me: Reader) -> Resp
         files = [
             {
                 "id": f.id,
-                "name": mask(f.name),
+                "name": shown_name(f.name),
                 "sha": f.sha256[:12],
                 "start": _when(f.exposure_start),
                 "start_source": f.exposure_start_source,

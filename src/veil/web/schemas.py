@@ -42,6 +42,8 @@ class FindingOut(BaseModel):
     visibility: str
     message: str
     detector: str
+    where: dict[str, str | int] = Field(default_factory=dict,
+                                        description="the location in parts: part, sheet, cell_range, page…")
     effect: str
     evidence: list[str] = Field(default_factory=list, description="why the detector flagged it (masked)")
     samples: list[str] = Field(default_factory=list, description="masked examples of what was found")

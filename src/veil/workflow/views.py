@@ -45,7 +45,8 @@ def _finding(f: FindingRecord, path: str) -> dict[str, Any]:
                       tuple(f.samples or ()), f.visibility, cells=tuple(f.cells or ()))
     place, parts = human_location(f.location)
     return {"kind": f.kind, "location": f.location, "visible": f.visible, "visibility": f.visibility,
-            "message": f.message, "detector": f.detector, "effect": f.effect, "evidence": list(finding.evidence),
+            "message": f.message, "detector": f.detector, "where": finding.where.as_dict(), "effect": f.effect,
+            "evidence": list(finding.evidence),
             "samples": list(finding.samples), "cells": list(finding.cells),
             "fingerprint": fingerprint(path, finding) if isinstance(finding.kind, Kind) else "",
             "place": place, "parts": parts, "advice": advice(finding) if f.effect != "note" else ""}
