@@ -125,7 +125,8 @@ def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> 
         return None  # a roster's columns: no need to look at the values
     facts = [officials.ColumnFacts(c.index, c.kind, _sample_values(data, c)) for c in classes]
     texts = [f for f in facts if f.kind in ("text", "job-title", "organisation")]
-    status_in_cells = any(STATUS_TERMS.search(v) for f in texts for v in f.values)
+    status_in_cells = any(STATUS_TERMS.search(v) and not officials.names_the_role(f.kind, v)
+                          for f in texts for v in f.values)
     reason = officials.officials_reason(facts, status_in_cells)
     if reason is None:
         return None
