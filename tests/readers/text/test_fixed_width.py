@@ -53,7 +53,8 @@ def test_a_fixed_width_aggregate_passes() -> None:
 @pytest.mark.parametrize("text", [
     # Hard-wrapped prose with two spaces after full stops.
     "The board met on Tuesday.  It reviewed the budget and\nthe schedule for the year.  Members agreed to\n"
-    "publish the minutes.  A vote was taken on the\nsecond item.  It passed without objection, and\nthe meeting closed.\n",
+    "publish the minutes.  A vote was taken on the\nsecond item.  It passed without objection, and\n"
+    "the meeting closed.\n",
     # A list whose fields are parted by single spaces.
     "\n".join(f"Item {i} ready for review at desk {i + 2}" for i in range(8)) + "\n",
     # Too few lines to be a table.
