@@ -241,6 +241,8 @@ def leaks(seed: int = 7, n: int = 12) -> list[Case]:
     out.append(Case("spaced_anum.csv", _csv(sp), True, n))
     lines = [f"{p.full} -- A#: {_a_dash(p)} -- {p.country}" for p in ps]
     out.append(Case("anum_hash.txt", ("Cases transferred to Otero:\n" + "\n".join(lines) + "\n").encode(), True, n))
+    labelled = [f"Alien No. {_a_dash(p)}: {p.full}, {p.country}" for p in ps]
+    out.append(Case("alien_no_list.txt", ("\n".join(labelled) + "\n").encode(), True, n))
     caps = [f"{p.family.upper()} {p.given}, né(e) le {p.dob}, {p.country}, {STATUSES[p.status_i]}" for p in ps]
     out.append(Case("caps_names.txt", ("Liste des retenus\n" + "\n".join(caps) + "\n").encode(), True, n))
     half = n // 2
