@@ -153,7 +153,9 @@ def classify(index: int, header: str | None, values: Sequence[str], header_known
     if matter is not None:
         return ColumnClass(index, header, "matter", matter[0], (*ev, matter[1]))
 
-    status = rate(lambda v: bool(STATUS_TERMS.search(v)))
+    # Under a title or office header, 'Supervisory Asylum Officer' or 'Asylum Division' is the role, not a claim.
+    role_hint = hint if hint in ("job-title", "organisation") else ""
+    status = rate(lambda v: bool(STATUS_TERMS.search(v)) and not officials.names_the_role(role_hint, v))
     if status >= 0.3 or (hint == "case-status" and status >= 0.1):
         return ColumnClass(index, header, "case-status", status,
                            (*ev, f"{status:.0%} of values name a protection claim or status"))

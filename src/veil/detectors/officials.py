@@ -33,6 +33,7 @@ def _terms() -> dict[str, Any]:
     data = load_yaml(text)
     return {
         "job": frozenset(fold_words(w) for words in data["job_words"].values() for w in words),
+        "office": frozenset(fold_words(w) for words in data["office_words"].values() for w in words),
         "honorifics": frozenset(fold_words(w) for w in data["honorifics"]),
         "parties": frozenset(fold_words(w) for w in data["parties"]),
         "free_mail": frozenset(str(d).lower() for d in data["free_mail"]),
@@ -44,6 +45,20 @@ def is_job_title(value: str) -> bool:
     """A value that names an office or a job ('Deputy Press Secretary', 'DIRECTOR OF SCHEDULING')."""
     words = fold_words(value).split()
     return 0 < len(words) <= 12 and any(w in _terms()["job"] for w in words)
+
+
+def is_office_name(value: str) -> bool:
+    """A value that names an office or unit ('Houston Asylum Office', 'Division de l'asile')."""
+    words = fold_words(value).replace("-", " ").split()
+    return 0 < len(words) <= 12 and any(w in _terms()["office"] for w in words)
+
+
+def names_the_role(kind: str, value: str) -> bool:
+    """A value of a column of titles or offices that is a title or an office: an asylum word in it ('Supervisory
+    Asylum Officer', 'Asylum Division', 'Chefe de Refúgio') names the work, not a person's claim."""
+    if kind == "job-title":
+        return is_job_title(value) or is_office_name(value)
+    return kind == "organisation" and is_office_name(value)
 
 
 def is_honorific(value: str) -> bool:

@@ -79,6 +79,32 @@ def table_people(data: pl.DataFrame, identifying: list[ColumnClass]) -> People:
     """The people of the rows: an A-number, SSN or passport number where the row has one, else the name and birth
     date, else the name (the columns of a split name read together)."""
     data = unwrapped(data, identifying)
+    groups = person_groups(identifying)
+    if len(groups) == 1:
+        return People(data, *_forms(data, groups[0]))
+    # Several people per row (an applicant and a co-applicant, 'Name (1)' ... 'Name (2)'): each group's forms are
+    # rows of their own.
+    parts = [data.select(*(e.alias(n) if e is not None else pl.lit(None, dtype=pl.String).alias(n)
+                           for e, n in zip(_forms(data, g), ("ident", "name", "birth"), strict=True)))
+             for g in groups]
+    return People(pl.concat(parts), pl.col("ident"), pl.col("name"), pl.col("birth"))
+
+
+def person_groups(identifying: list[ColumnClass]) -> list[list[ColumnClass]]:
+    """The identifying columns of each person a row holds. One person, unless the columns repeat in groups (a name
+    and a birth date or identifier, then another name and its own birth date or identifier): a group ends where a
+    kind of column it already has comes again. A name beside an alias, or a second birth date beside one name, is
+    still one person: every group must have a name and something else that identifies."""
+    groups: list[list[ColumnClass]] = [[]]
+    for column in sorted(identifying, key=lambda c: c.index):
+        if any(c.kind == column.kind for c in groups[-1]):
+            groups.append([])
+        groups[-1].append(column)
+    whole = all(any(c.kind in NAME_KINDS for c in g) and any(c.kind not in NAME_KINDS for c in g) for g in groups)
+    return groups if len(groups) > 1 and whole else [identifying]
+
+
+def _forms(data: pl.DataFrame, identifying: list[ColumnClass]) -> tuple[pl.Expr | None, ...]:
     columns = data.columns
     ids = [c for kind in active().key_kinds for c in identifying if c.kind == kind]
     named = [columns[c.index] for c in identifying if c.kind in NAME_KINDS]
@@ -88,7 +114,7 @@ def table_people(data: pl.DataFrame, identifying: list[ColumnClass]) -> People:
     name = name_expr(named) if named else None
     if name is not None and data.height <= _PLAUSIBLE_ROWS:
         name = _plausible(data, name, named, [e for e in (ident, birth) if e is not None])
-    return People(data, ident, name, birth)
+    return ident, name, birth
 
 
 def _plausible(data: pl.DataFrame, name: pl.Expr, named: list[str], others: list[pl.Expr]) -> pl.Expr:

@@ -37,6 +37,7 @@ from veil.detectors.table_findings import (
     record_level,
 )
 from veil.detectors.text import analyse_text
+from veil.detectors.text_ids import find_identifiers
 from veil.detectors.thresholds import Thresholds
 from veil.detectors.vocab import COUNT_WORDS, NOT_COUNT_WORDS, STATUS_TERMS
 from veil.findings import Finding, Kind
@@ -53,7 +54,10 @@ _ACROSS_ROWS = 60  # fields of a record laid out across: a few dozen at most
 _ROW_CONTEXT_COLUMNS = 50  # rows narrower than this lend their short cells to the reading of a long one
 _A_NUMBER_RX = r"(^|[^A-Za-z0-9])A\s?[#-]?\s?\d{3}[\s-]?\d{3}[\s-]?\d{2,3}($|[^\d-])"
 _SSN_RX = r"(^|[^\d-])\d{3}-\d{2}-\d{4}($|[^\d-])"
-_ID_RX = f"(?:{_A_NUMBER_RX})|(?:{_SSN_RX})"
+# A label, then the digits without their "A": 'Alien No. 123-456-789', 'A-Number: 123 456 789', 'Número A 123456789'.
+_LABELLED_RX = (r"\b(?i:a[- ]?(?:number|num|no|#)|alien\s(?:registration\s)?(?:number|no)|n[úu]mero\s(?:de\s)?"
+                r"(?:a|extranjero))\.?\s{0,3}[:#]?\s{0,3}[-# ]?\d{2,3}[ -]?\d{3}[ -]?\d{3}")
+_ID_RX = f"(?:{_A_NUMBER_RX})|(?:{_SSN_RX})|(?:{_LABELLED_RX})"
 
 
 def analyse_table(table: Table, limits: Thresholds, layout: Layout | None = None) -> list[Finding]:
@@ -125,7 +129,8 @@ def _officials(table: Table, data: pl.DataFrame, classes: list[ColumnClass]) -> 
         return None  # a roster's columns: no need to look at the values
     facts = [officials.ColumnFacts(c.index, c.kind, _sample_values(data, c)) for c in classes]
     texts = [f for f in facts if f.kind in ("text", "job-title", "organisation")]
-    status_in_cells = any(STATUS_TERMS.search(v) for f in texts for v in f.values)
+    status_in_cells = any(STATUS_TERMS.search(v) and not officials.names_the_role(f.kind, v)
+                          for f in texts for v in f.values)
     reason = officials.officials_reason(facts, status_in_cells)
     if reason is None:
         return None
@@ -222,6 +227,11 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
     """A-numbers and SSNs in cells of a table that is otherwise not about people (a note, a stray cell)."""
     hits: list[tuple[int, int, str]] = []
     found: list[Identity] = []
+    top = layout.data_start
+    if layout.header_row is not None and any(re.search(_ID_RX, str(h)) for h in layout.headers if h):
+        # An identifier in the header row: the first record was taken for the header, and is a person too.
+        top = layout.header_row
+        data = table.frame.slice(top, data.height + layout.data_start - top)
     for i in columns_where(data, lambda cells: cells.str.contains(_ID_RX)):
         col = data.to_series(i)
         in_column = 0
@@ -230,6 +240,8 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
             tokens = [t.strip() for t in re.findall(r"A\s?[#-]?\s?[\d\s-]{8,13}|\d{3}-\d{2}-\d{4}", value)]
             ids = [id_form("a-number", t) if a_number(t) else id_form("ssn", t) for t in tokens
                    if a_number(t) or valid_ssn(t)]
+            ids += [id_form(m.kind, m.value) for m in find_identifiers(value)
+                    if m.kind in ("a-number", "ssn") and id_form(m.kind, m.value) not in ids]
             if ids:
                 hits.append((r, i, value))
                 found.extend(Identity(ident=ident) for ident in ids)
@@ -238,7 +250,7 @@ def _stray_identifiers(table: Table, data: pl.DataFrame, layout: Layout) -> list
                     break  # enough to block; look-alikes before them (invalid SSNs) must not use up the count
     if not hits:
         return []
-    cells = tuple(table.cell_ref(layout.data_start + r, i) for r, i, _ in hits)
+    cells = tuple(table.cell_ref(top + r, i) for r, i, _ in hits)
     return [Finding(Kind.IDENTIFIER_IN_TEXT, table.location, table.visibility.seen,
                     f"{len(hits)} cell(s) hold an A-number or SSN", "tables",
                     samples=mask_all([v for _, _, v in hits], 3), cells=cells[:50], visibility=table.visibility.value,

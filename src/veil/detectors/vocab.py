@@ -186,7 +186,16 @@ def _header_kind(header: str, rset: RecognizerSet) -> str | None:
             return kind
         if len(compact) >= _COMPACT_MIN and _joins_to(words, compact):
             return kind
+    # A repeated group of columns numbers its headers ('Name (1)', 'Name_2', '2nd applicant name', 'Detainee1 Name'):
+    # the header without its ordinal.
+    plain = " ".join(w for w in (_ORDINAL_TAIL.sub(r"\1", w) for w in words) if not _ORDINAL.fullmatch(w))
+    if plain and plain != norm:
+        return _header_kind(plain, rset)
     return None
+
+
+_ORDINAL = re.compile(r"(?:#|no)?\d{1,2}(?:st|nd|rd|th)?")
+_ORDINAL_TAIL = re.compile(r"^([a-z]{3,})\d{1,2}$")
 
 
 def _joins_to(words: list[str], compact: str) -> bool:

@@ -7,6 +7,7 @@ import re
 import zipfile
 
 from veil.readers.text.encoding import wide_encoding
+from veil.readers.text.fixed_width import widest
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -198,5 +199,7 @@ def _looks_delimited(text: str) -> bool:
     for delim in (",", "\t", ";", "|"):
         counts = [ln.count(delim) for ln in lines]
         if counts[0] and sum(1 for c in counts if c > 0) >= 0.8 * len(counts):
-            return True
+            # A report aligned by spaces whose names hold a comma ('GARCIA, Jose   1990-01-02   Honduras') is
+            # fixed-width text: its columns outnumber the delimiter's fields.
+            return widest("\n".join(text.splitlines()[:50])) <= sorted(counts)[len(counts) // 2] + 1
     return False

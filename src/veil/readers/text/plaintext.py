@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from veil.readers.registry import ReadContext
 from veil.readers.text.delimited import decode as delimited_decode
+from veil.readers.text.fixed_width import split_fixed_width
 from veil.readers.text.markdown_tables import split_tables
 from veil.readers.units import Text, Unit, Visibility
 
@@ -41,6 +42,8 @@ def read(blob: bytes, ctx: ReadContext) -> Iterator[Unit]:
         yield from _markdown_comments(text)
         text = _MD_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
     text, tables = split_tables(text)
+    yield from tables
+    text, tables = split_fixed_width(text)
     yield from tables
     yield from text_units(text)
 
