@@ -1,0 +1,143 @@
+"""Files on Spark, shared by `veil sweep --engine spark` and `veil check --engine spark`.
+
+binary_files(spark)   Spark's `binaryFile` reader (path, length, modificationTime, content), recursive
+list_files(spark, p)  every file under p by Hadoop's FileSystem (local, HDFS, S3), dot- and _-names included:
+                      Spark's own listing leaves those out, and a checker must not
+check_on_executors    the rows' bytes through `check_bytes` on the executors, with the driver's policy;
+                      a file whose sha256 is the known one is not checked again
+result_row / write_results   the per-file Parquet table: verdicts and masked findings, never a value
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from veil.findings import FileResult
+from veil.policy import Policy
+
+__all__ = [
+    "binary_files",
+    "check_on_executors",
+    "list_files",
+    "local_path",
+    "result_row",
+    "spark_readable",
+    "to_ms",
+    "write_results",
+]
+
+# Characters Spark takes as a glob in a path it is given, or that Hadoop's Path cannot parse.
+_NOT_A_PLAIN_PATH = set("{}[]*?\\:")
+
+RESULTS_SCHEMA = (
+    "path string, sha256 string, size long, verdict string, persons long, format string, "
+    "reasons string, findings string, first_seen string"
+)
+
+
+def local_path(path: str) -> str:
+    """Spark's `file:/a/b` as `/a/b` (other schemes kept whole)."""
+    parts = urlsplit(path)
+    return unquote(parts.path) if parts.scheme == "file" else path
+
+
+def to_ms(when: Any) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def binary_files(spark: Any) -> Any:
+    """Spark's `binaryFile` reader, recursive: `.load(folder)` or `.load([path, ...])`."""
+    return spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+
+
+def spark_readable(path: str) -> bool:
+    """Whether `binaryFile` reads this path when it is named: not a name starting with '.' or '_' (Spark skips
+    those as hidden), no glob character, no ':' past the scheme."""
+    name = path.rstrip("/").rsplit("/", 1)[-1]
+    rest = path.split("://", 1)[-1] if "://" in path else path.removeprefix("file:")
+    return not name.startswith((".", "_")) and not (_NOT_A_PLAIN_PATH & set(rest))
+
+
+def list_files(spark: Any, source: str) -> list[tuple[str, int, int]]:
+    """(path, size, modification ms) of every file under `source` (a folder or one file), sorted by path."""
+    jvm = spark.sparkContext._jvm
+    root = jvm.org.apache.hadoop.fs.Path(source)
+    fs = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
+    if not fs.exists(root):
+        raise FileNotFoundError(f"no such file or directory: {source}")
+    found = []
+    listing = fs.listFiles(root, True)
+    while listing.hasNext():
+        status = listing.next()
+        found.append((str(status.getPath().toString()), int(status.getLen()), int(status.getModificationTime())))
+    return sorted(found)
+
+
+def check_on_executors(
+    files: Any, policy: Policy, names: dict[str, str] | None = None, known_sha: dict[str, str] | None = None
+) -> list[tuple[str, int, int, str, FileResult | None]]:
+    """Check a `binaryFile` DataFrame on the executors: (path, size, modification ms, sha256, result) per file,
+    result None when the bytes are the known ones. Each file is checked as `names[local_path(path)]` (default its
+    base name)
+    under `policy` (the driver's, shipped with the task); a file Veil fails on is unverifiable, never a lost task."""
+    names = names or {}
+    known_sha = known_sha or {}
+
+    def run(rows: Iterator[Any]) -> Iterator[tuple[str, int, int, str, FileResult | None]]:
+        import hashlib
+
+        from veil.pipeline import check_bytes, failed_result
+
+        for row in rows:
+            blob = bytes(row.content)
+            sha = hashlib.sha256(blob).hexdigest()
+            if known_sha.get(row.path) == sha:
+                yield row.path, row.length, to_ms(row.modificationTime), sha, None  # same bytes: not checked again
+                continue
+            name = names.get(local_path(row.path)) or Path(local_path(row.path)).name
+            try:
+                result = check_bytes(blob, name, policy)
+            except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others, and never passes
+                result = failed_result(name, f"Veil failed on this file (internal {type(exc).__name__})", policy)
+            yield row.path, row.length, to_ms(row.modificationTime), sha, result
+
+    rows = files.select("path", "length", "modificationTime", "content").rdd.mapPartitions(run).collect()
+    return sorted(rows, key=lambda r: r[0])
+
+
+def result_row(
+    path: str, result: FileResult, size: int, reasons: str = "", first_seen: str | None = None
+) -> tuple[Any, ...]:
+    """One row of the results table: the file, its verdict and its findings (masked: kinds, locations, masked
+    samples)."""
+    findings = [
+        {
+            "kind": str(f.kind),
+            "location": f.location,
+            "visibility": f.visibility,
+            "message": f.message,
+            "detector": f.detector,
+            "samples": list(f.samples),
+        }
+        for f in result.findings
+    ]
+    return (
+        path,
+        result.sha256,
+        int(size),
+        result.verdict.value,
+        int(result.persons),
+        result.format,
+        reasons,
+        json.dumps(findings, ensure_ascii=False),
+        first_seen,
+    )
+
+
+def write_results(spark: Any, rows: list[tuple[Any, ...]], path: str) -> None:
+    """Per-file results and their (masked) findings as Parquet, where Spark writes (local, HDFS, S3)."""
+    spark.createDataFrame(rows, RESULTS_SCHEMA).coalesce(1).write.mode("overwrite").parquet(path)
