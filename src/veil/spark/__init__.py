@@ -71,5 +71,7 @@ def _register_udfs(spark: Any) -> None:
         for name, java_class, return_type in get_scala_udfs():
             spark.udf.registerJavaFunction(name, java_class, return_type)
     except Exception as exc:  # the jar is not on the class path (a cluster session started without it)
-        raise SparkUnavailable("Splink's similarity jar is not on Spark's class path: pass it with --jars "
-                               "(splink.internals.spark.jar_location.similarity_jar_location())") from exc
+        raise SparkUnavailable(
+            "Splink's similarity jar is not on Spark's class path: pass it with --jars "
+            "(splink.internals.spark.jar_location.similarity_jar_location())"
+        ) from exc

@@ -22,7 +22,6 @@ from veil.spark.files import (
     binary_files,
     check_on_executors,
     list_files,
-    local_path,
     result_row,
     spark_readable,
     write_results,
@@ -79,7 +78,7 @@ def check_spark(
     if not files:
         raise UsageError("no files to check")
     spark = get()
-    names = {local_path(spark_path): name for name, spark_path in files}
+    names = {spark_path: name for name, spark_path in files}
     readable = [p for _, p in files if spark_readable(p)]
     done: dict[str, FileResult] = {}
     if readable:
@@ -88,10 +87,10 @@ def check_spark(
             frame = frame.repartition(partitions)
         for path, _size, _mtime, _sha, result in check_on_executors(frame, policy, names):
             if result is not None:
-                done[local_path(path)] = result
+                done[path] = result  # as Spark names it; one it spells otherwise is checked below
     results = []
     for name, spark_path in files:
-        result = done.get(local_path(spark_path))
+        result = done.get(spark_path)
         if result is None and not _remote(spark_path):
             result = check_path(name, policy)  # one binaryFile did not read: checked here, as locally
         elif result is None:

@@ -14,7 +14,6 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from veil.findings import FileResult
 from veil.policy import Policy
@@ -40,9 +39,11 @@ RESULTS_SCHEMA = (
 
 
 def local_path(path: str) -> str:
-    """Spark's `file:/a/b` as `/a/b` (other schemes kept whole)."""
-    parts = urlsplit(path)
-    return unquote(parts.path) if parts.scheme == "file" else path
+    """Spark's `file:/a/b` as `/a/b` (other schemes kept whole). Spark gives local paths as they are on disk, not
+    %-quoted, and a name may hold '#', '?' or '%': no URL parsing."""
+    if path.startswith("file://"):
+        return path[len("file://") :]
+    return path.removeprefix("file:")
 
 
 def to_ms(when: Any) -> int:
@@ -57,8 +58,11 @@ def binary_files(spark: Any) -> Any:
 def spark_readable(path: str) -> bool:
     """Whether `binaryFile` reads this path when it is named: not a name starting with '.' or '_' (Spark skips
     those as hidden), no glob character, no ':' past the scheme."""
-    name = path.rstrip("/").rsplit("/", 1)[-1]
-    rest = path.split("://", 1)[-1] if "://" in path else path.removeprefix("file:")
+    if "://" in path:  # scheme://authority/path: the authority may hold a port
+        rest = "/" + path.split("://", 1)[1].partition("/")[2]
+    else:
+        rest = path.removeprefix("file:")
+    name = rest.rstrip("/").rsplit("/", 1)[-1]
     return not name.startswith((".", "_")) and not (_NOT_A_PLAIN_PATH & set(rest))
 
 
@@ -81,8 +85,7 @@ def check_on_executors(
     files: Any, policy: Policy, names: dict[str, str] | None = None, known_sha: dict[str, str] | None = None
 ) -> list[tuple[str, int, int, str, FileResult | None]]:
     """Check a `binaryFile` DataFrame on the executors: (path, size, modification ms, sha256, result) per file,
-    result None when the bytes are the known ones. Each file is checked as `names[local_path(path)]` (default its
-    base name)
+    result None when the bytes are the known ones. Each file is checked as `names[path]` (default its base name)
     under `policy` (the driver's, shipped with the task); a file Veil fails on is unverifiable, never a lost task."""
     names = names or {}
     known_sha = known_sha or {}
@@ -98,7 +101,7 @@ def check_on_executors(
             if known_sha.get(row.path) == sha:
                 yield row.path, row.length, to_ms(row.modificationTime), sha, None  # same bytes: not checked again
                 continue
-            name = names.get(local_path(row.path)) or Path(local_path(row.path)).name
+            name = names.get(row.path) or Path(local_path(row.path)).name
             try:
                 result = check_bytes(blob, name, policy)
             except Exception as exc:  # noqa: BLE001 - one broken file must not stop the others, and never passes
