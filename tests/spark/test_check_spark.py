@@ -48,8 +48,10 @@ def test_spark_check_reports_as_the_local_engine(spark: Any, tmp_path: Path) -> 
     assert {f["path"] for f in doc["files"] if f["verdict"] != "pass"} == leaks
     assert len(doc["files"]) == 5
     assert _untimed(doc) == _untimed(json.loads(local.stdout))
-    sarif = [runner.invoke(app, ["check", str(root), *e, "--format", "sarif", "--fail-on", "block"]) for e in
-             ([], ["--engine", "spark"])]
+    sarif = [
+        runner.invoke(app, ["check", str(root), *e, "--format", "sarif", "--fail-on", "block"])
+        for e in ([], ["--engine", "spark"])
+    ]
     assert sarif[0].exit_code == sarif[1].exit_code and sarif[0].stdout == sarif[1].stdout
     results = pl.read_parquet(f"{table}/*.parquet")
     assert results.height == 5 and set(results.filter(pl.col("verdict") != "pass")["path"]) == leaks
