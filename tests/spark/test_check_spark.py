@@ -70,3 +70,17 @@ def test_spark_check_usage_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setitem(sys.modules, "pyspark.sql", None)  # pyspark not installed
     missing = runner.invoke(app, ["check", str(tmp_path), "--engine", "spark"])
     assert missing.exit_code == 2 and "pip install 'veil[spark]'" in missing.output
+
+
+def test_spark_sweep_reads_the_names_spark_skips(spark: Any, tmp_path: Path) -> None:
+    """The shared listing: `.well-known/` and `_notes.txt` are swept on Spark as they are locally."""
+    root = tmp_path / "site"
+    _folder(root)
+    runs = [
+        CliRunner().invoke(app, ["sweep", str(root), "--no-state", "--all", "--format", "json", *engine])
+        for engine in ([], ["--engine", "spark"])
+    ]
+    assert runs[0].exit_code == runs[1].exit_code == 1, runs[1].output
+    local, on_spark = (json.loads(r.stdout) for r in runs)
+    assert on_spark["sweep"]["files"] == local["sweep"]["files"] == 5
+    assert {f["path"]: f["verdict"] for f in on_spark["files"]} == {f["path"]: f["verdict"] for f in local["files"]}

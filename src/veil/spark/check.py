@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from veil.errors import UsageError
 from veil.findings import FileResult
 from veil.policy import Policy
 from veil.spark.files import (
-    binary_files,
-    check_on_executors,
+    check_files,
     list_files,
     result_row,
-    spark_readable,
     write_results,
 )
 
@@ -66,7 +65,6 @@ def check_spark(
     ordered as `veil check` names and orders them. Without `spark`, the process's session (`veil.spark.session`)
     is started once the local paths are known to exist. Raises UsageError for '-', a missing path or no file;
     SparkUnavailable without pyspark or Java."""
-    from veil.pipeline import check_path, failed_result
     from veil.spark import session
 
     def get() -> Any:
@@ -79,28 +77,12 @@ def check_spark(
         raise UsageError("no files to check")
     spark = get()
     names = {spark_path: name for name, spark_path in files}
-    readable = [p for _, p in files if spark_readable(p)]
-    done: dict[str, FileResult] = {}
-    if readable:
-        frame = binary_files(spark).load(readable)
-        if partitions:
-            frame = frame.repartition(partitions)
-        for path, _size, _mtime, _sha, result in check_on_executors(frame, policy, names):
-            if result is not None:
-                done[path] = result  # as Spark names it; one it spells otherwise is checked below
+    checked = check_files(spark, [p for _, p in files], policy, names=names, partitions=partitions)
     results = []
     for name, spark_path in files:
-        result = done.get(spark_path)
-        if result is None and not _remote(spark_path):
-            result = check_path(name, policy)  # one binaryFile did not read: checked here, as locally
-        elif result is None:
-            result = failed_result(
-                name,
-                "Spark's binaryFile source does not read this name (hidden or a glob); check it with --engine local",
-                policy,
-            )
-        result.path = name
-        results.append(result)
+        result = checked[spark_path][1]
+        assert result is not None  # no known sha256 given: every file is checked
+        results.append(replace(result, path=name))  # one file named twice is reported under each name
     if parquet:
         write_results(spark, [result_row(r.path, r, r.size) for r in results], parquet)
     return results

@@ -144,3 +144,51 @@ def result_row(
 def write_results(spark: Any, rows: list[tuple[Any, ...]], path: str) -> None:
     """Per-file results and their (masked) findings as Parquet, where Spark writes (local, HDFS, S3)."""
     spark.createDataFrame(rows, RESULTS_SCHEMA).coalesce(1).write.mode("overwrite").parquet(path)
+
+
+def check_files(
+    spark: Any,
+    paths: list[str],
+    policy: Policy,
+    *,
+    names: dict[str, str] | None = None,
+    known_sha: dict[str, str] | None = None,
+    source: str | None = None,
+    partitions: int = 0,
+) -> dict[str, tuple[str, FileResult | None]]:
+    """Every path (as Spark names it) -> (sha256, result), result None when the bytes are the known ones. Read with
+    `binaryFile` on the executors: the paths named, or with `source` the whole folder narrowed to them (cheaper when
+    most of it is wanted). A path `binaryFile` did not give back (a hidden name, a glob character) is checked on
+    the driver when it is local and is unverifiable when it is not (sha256 ""): none is left out."""
+    from pyspark.sql import functions as F
+
+    from veil.pipeline import check_path, failed_result
+
+    done: dict[str, tuple[str, FileResult | None]] = {}
+
+    def read(frame: Any) -> None:
+        frame = frame.repartition(partitions) if partitions else frame
+        for path, _size, _mtime, sha, result in check_on_executors(frame, policy, names, known_sha):
+            done[path] = (sha, result)
+
+    readable = [p for p in paths if spark_readable(p)]
+    if readable and source is not None:
+        wanted = spark.createDataFrame([(p,) for p in readable], "path string")
+        read(binary_files(spark).load(source).join(F.broadcast(wanted), "path", "left_semi"))
+    rest = [p for p in readable if p not in done]  # all of them, or those in folders a folder's read skips
+    if rest:
+        read(binary_files(spark).load(rest))
+    names = names or {}
+    for path in paths:
+        if path in done:
+            continue
+        name = names.get(path) or local_path(path)
+        if "://" in path and not path.startswith("file:"):
+            reason = (
+                "Spark's binaryFile source does not read this name (hidden or a glob); check it with --engine local"
+            )
+            done[path] = ("", failed_result(name, reason, policy))
+        else:
+            result = check_path(name, policy)
+            done[path] = (result.sha256, result)
+    return {p: done[p] for p in paths}

@@ -1,9 +1,11 @@
 """`veil sweep --engine spark SOURCE`: the public estate checked on Spark executors.
 
-1. list   Spark's `binaryFile` source lists SOURCE (local, HDFS, S3) without opening a file: path, size, time
+1. list   Hadoop's FileSystem lists SOURCE (local, HDFS, S3) without opening a file: path, size, time (names
+          starting with '.' or '_' too: Spark's own listing skips them)
 2. plan   the driver compares each with the sweep state: same size and time -> unchanged, not opened again
 3. check  the rest are read as binary files on the executors; a file whose sha256 is the known one is not
-          checked again; every other goes through `check_bytes`, as `veil check` does
+          checked again; every other goes through `check_bytes`, as `veil check` does (`files.check_files`:
+          a name `binaryFile` will not read is checked on the driver, or unverifiable when remote)
 4. report the usual sweep report (the same Ledger as the local sweep), and with `parquet` a table of per-file
           results and findings (masked as always: kinds, locations, masked samples, never a value)
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from veil.policy import Policy
-from veil.spark.files import binary_files, check_on_executors, local_path, result_row, to_ms, write_results
+from veil.spark.files import binary_files, check_files, list_files, local_path, result_row, write_results
 from veil.watch.approvals import ApprovalSource, NoApprovals
 from veil.watch.state import SweepState
 from veil.watch.sweep import Ledger, SweepReport
@@ -44,39 +46,29 @@ def sweep_spark(
     partitions: int = 0,
 ) -> SweepReport:
     """Sweep SOURCE (a folder Spark reads) on Spark; the same report as `sweep_directory`."""
-    from pyspark.sql import functions as F
 
     root = (
         local_path(source).rstrip("/") if "://" in source or source.startswith("file:") else str(Path(source).resolve())
     )
     ledger = Ledger(root, state, approvals or NoApprovals(), policy, keep_all)
-    reader = binary_files(spark)
-    listing = reader.load(source).select("path", "length", "modificationTime").collect()
+    listing = list_files(spark, source)  # Hadoop's listing: dot- and _-names too, which Spark's would skip
     todo: dict[str, tuple[int, int]] = {}
     known_sha: dict[str, str] = {}
-    for row in sorted(listing, key=lambda r: r.path):
-        rel = _rel(row.path, root)
-        fingerprint = (int(row.length), to_ms(row.modificationTime) * 1_000_000, 0, 0)
+    for path, size, mtime_ms in listing:
+        rel = _rel(path, root)
+        fingerprint = (size, mtime_ms * 1_000_000, 0, 0)
         known = ledger.known.get(rel)
         if known is not None and ledger.current(known) and known.fingerprint() == fingerprint:
-            ledger.unchanged(known, local_path(row.path))
+            ledger.unchanged(known, local_path(path))
             continue
-        todo[row.path] = fingerprint[:2]
+        todo[path] = fingerprint[:2]
         if known is not None and ledger.current(known):
-            known_sha[row.path] = known.sha256
-    results: list[tuple[str, int, int, str, Any]] = []
-    if todo:
-        if len(todo) > READ_ALL_SHARE * max(len(listing), 1):
-            wanted = spark.createDataFrame([(p,) for p in todo], "path string")
-            files = reader.load(source).join(F.broadcast(wanted), "path", "left_semi")
-        else:
-            files = reader.load(list(todo))
-        if partitions:
-            files = files.repartition(partitions)
-        results = check_on_executors(files, policy, known_sha=known_sha)
-    for path, size, _mtime, sha, result in results:
-        rel = _rel(path, root)
-        ledger.checked(rel, local_path(path), sha, size, result, (size, todo[path][1], 0, 0))
+            known_sha[path] = known.sha256
+    whole = source if len(todo) > READ_ALL_SHARE * max(len(listing), 1) else None
+    checked = check_files(spark, list(todo), policy, known_sha=known_sha, source=whole, partitions=partitions)
+    for path, (sha, result) in checked.items():
+        size, mtime_ns = todo[path]
+        ledger.checked(_rel(path, root), local_path(path), sha, size, result, (size, mtime_ns, 0, 0))
     report = ledger.finish()
     if parquet:
         rows = [
