@@ -87,14 +87,15 @@ def check_on_executors(
     """Check a `binaryFile` DataFrame on the executors: (path, size, modification ms, sha256, result) per file,
     result None when the bytes are the known ones. Each file is checked as `names[path]` (default its base name)
     under `policy` (the driver's, shipped with the task); a file Veil fails on is unverifiable, never a lost task."""
-    names = names or {}
-    known_sha = known_sha or {}
+    # Broadcast, not captured: an estate's names would otherwise travel with every task.
+    shared = files.sparkSession.sparkContext.broadcast((policy, names or {}, known_sha or {}))
 
     def run(rows: Iterator[Any]) -> Iterator[tuple[str, int, int, str, FileResult | None]]:
         import hashlib
 
         from veil.pipeline import check_bytes, failed_result
 
+        policy, names, known_sha = shared.value
         for row in rows:
             blob = bytes(row.content)
             sha = hashlib.sha256(blob).hexdigest()
@@ -108,7 +109,10 @@ def check_on_executors(
                 result = failed_result(name, f"Veil failed on this file (internal {type(exc).__name__})", policy)
             yield row.path, row.length, to_ms(row.modificationTime), sha, result
 
-    rows = files.select("path", "length", "modificationTime", "content").rdd.mapPartitions(run).collect()
+    try:
+        rows = files.select("path", "length", "modificationTime", "content").rdd.mapPartitions(run).collect()
+    finally:
+        shared.unpersist()
     return sorted(rows, key=lambda r: r[0])
 
 
