@@ -33,11 +33,11 @@ def _remote(path: str) -> bool:
     return "://" in path and not path.startswith("file:")
 
 
-def _listing(spark: Callable[[], Any], paths: list[str], exclude: list[str] | None) -> list[tuple[str, str]]:
-    """(name as reported, path Spark reads) for every file to check, in the local engine's order."""
+def _listing(spark: Callable[[], Any], paths: list[str], exclude: list[str] | None) -> list[tuple[str, str, int]]:
+    """(name as reported, path Spark reads, size) for every file to check, in the local engine's order."""
     from veil.cli.check import excluded, iter_files
 
-    files: list[tuple[str, str]] = []
+    files: list[tuple[str, str, int]] = []
     for raw in paths:
         if raw == "-":
             raise UsageError("--engine spark checks files and folders, not standard input")
@@ -46,10 +46,18 @@ def _listing(spark: Callable[[], Any], paths: list[str], exclude: list[str] | No
                 found = list_files(spark(), raw)
             except FileNotFoundError as exc:
                 raise UsageError(str(exc)) from None
-            files += [(p, p) for p, _, _ in found if not excluded(p, p.rsplit("/", 1)[-1], exclude)]
+            kept = [(p, n) for p, n, _ in found if not excluded(p, p.rsplit("/", 1)[-1], exclude)]
+            files += [(p, p, n) for p, n in kept]
         else:
-            files += [(f, "file:" + os.path.abspath(f)) for f in iter_files([raw], exclude)]
+            files += [(f, "file:" + os.path.abspath(f), _size(f)) for f in iter_files([raw], exclude)]
     return files
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone or unreadable: binaryFile will not give it back, and the driver's check says why
+        return 0
 
 
 def check_spark(
@@ -76,10 +84,11 @@ def check_spark(
     if not files:
         raise UsageError("no files to check")
     spark = get()
-    names = {spark_path: name for name, spark_path in files}
-    checked = check_files(spark, [p for _, p in files], policy, names=names, partitions=partitions)
+    names = {spark_path: name for name, spark_path, _ in files}
+    sizes = {spark_path: size for _, spark_path, size in files}
+    checked = check_files(spark, list(names), policy, names=names, sizes=sizes, partitions=partitions)
     results = []
-    for name, spark_path in files:
+    for name, spark_path, _ in files:
         result = checked[spark_path][1]
         assert result is not None  # no known sha256 given: every file is checked
         results.append(replace(result, path=name))  # one file named twice is reported under each name

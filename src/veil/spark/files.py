@@ -158,15 +158,22 @@ def check_files(
     names: dict[str, str] | None = None,
     known_sha: dict[str, str] | None = None,
     source: str | None = None,
+    sizes: dict[str, int] | None = None,
     partitions: int = 0,
 ) -> dict[str, tuple[str, FileResult | None]]:
     """Every path (as Spark names it) -> (sha256, result), result None when the bytes are the known ones. Read with
     `binaryFile` on the executors: the paths named, or with `source` the whole folder narrowed to them (cheaper when
     most of it is wanted). A path `binaryFile` did not give back (a hidden name, a glob character) is checked on
-    the driver when it is local and is unverifiable when it is not (sha256 ""): none is left out."""
+    the driver when it is local and is unverifiable when it is not (sha256 ""): none is left out. So is a file
+    over the size limit (by `sizes`): `check_path` gives it its unverifiable result without reading it, and no
+    executor holds it in memory."""
     from pyspark.sql import functions as F
 
     from veil.pipeline import check_path, failed_result
+    from veil.readers.limits import Limits
+
+    limit = Limits().max_file_bytes
+    sizes = sizes or {}
 
     done: dict[str, tuple[str, FileResult | None]] = {}
 
@@ -175,7 +182,7 @@ def check_files(
         for path, _size, _mtime, sha, result in check_on_executors(frame, policy, names, known_sha):
             done[path] = (sha, result)
 
-    readable = [p for p in paths if spark_readable(p)]
+    readable = [p for p in paths if spark_readable(p) and sizes.get(p, 0) <= limit]
     if readable and source is not None:
         wanted = spark.createDataFrame([(p,) for p in readable], "path string")
         read(binary_files(spark).load(source).join(F.broadcast(wanted), "path", "left_semi"))
@@ -189,7 +196,9 @@ def check_files(
         name = names.get(path) or local_path(path)
         if "://" in path and not path.startswith("file:"):
             reason = (
-                "Spark's binaryFile source does not read this name (hidden or a glob); check it with --engine local"
+                f"file is larger than the {limit} byte limit"
+                if sizes.get(path, 0) > limit
+                else "Spark's binaryFile source does not read this name (hidden or a glob): use --engine local"
             )
             done[path] = ("", failed_result(name, reason, policy))
         else:

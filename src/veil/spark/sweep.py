@@ -65,7 +65,10 @@ def sweep_spark(
         if known is not None and ledger.current(known):
             known_sha[path] = known.sha256
     whole = source if len(todo) > READ_ALL_SHARE * max(len(listing), 1) else None
-    checked = check_files(spark, list(todo), policy, known_sha=known_sha, source=whole, partitions=partitions)
+    sizes = {p: size for p, (size, _) in todo.items()}
+    checked = check_files(
+        spark, list(todo), policy, known_sha=known_sha, source=whole, sizes=sizes, partitions=partitions
+    )
     for path, (sha, result) in checked.items():
         size, mtime_ns = todo[path]
         ledger.checked(_rel(path, root), local_path(path), sha, size, result, (size, mtime_ns, 0, 0))
