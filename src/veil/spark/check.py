@@ -54,10 +54,12 @@ def _listing(spark: Callable[[], Any], paths: list[str], exclude: list[str] | No
 
 
 def _size(path: str) -> int:
+    """-1 for what is not a regular file there (a dangling link): Spark would refuse the whole read for it, the
+    driver's `check_path` says why it is unreadable."""
     try:
-        return os.path.getsize(path)
-    except OSError:  # gone or unreadable: binaryFile will not give it back, and the driver's check says why
-        return 0
+        return os.path.getsize(path) if os.path.isfile(path) else -1
+    except OSError:
+        return -1
 
 
 def check_spark(

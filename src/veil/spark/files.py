@@ -52,7 +52,8 @@ def to_ms(when: Any) -> int:
 
 def binary_files(spark: Any) -> Any:
     """Spark's `binaryFile` reader, recursive: `.load(folder)` or `.load([path, ...])`."""
-    return spark.read.format("binaryFile").option("recursiveFileLookup", "true")
+    # A file gone between the listing and the read is skipped, not the job's end: `check_files` then reports it.
+    return spark.read.format("binaryFile").option("recursiveFileLookup", "true").option("ignoreMissingFiles", "true")
 
 
 def spark_readable(path: str) -> bool:
@@ -165,8 +166,8 @@ def check_files(
     `binaryFile` on the executors: the paths named, or with `source` the whole folder narrowed to them (cheaper when
     most of it is wanted). A path `binaryFile` did not give back (a hidden name, a glob character) is checked on
     the driver when it is local and is unverifiable when it is not (sha256 ""): none is left out. So is a file
-    over the size limit (by `sizes`): `check_path` gives it its unverifiable result without reading it, and no
-    executor holds it in memory."""
+    whose size (in `sizes`) is over the limit, or -1 (not there): `check_path` gives it its unverifiable result
+    without reading it, and no executor holds it in memory."""
     from pyspark.sql import functions as F
 
     from veil.pipeline import check_path, failed_result
@@ -182,7 +183,7 @@ def check_files(
         for path, _size, _mtime, sha, result in check_on_executors(frame, policy, names, known_sha):
             done[path] = (sha, result)
 
-    readable = [p for p in paths if spark_readable(p) and sizes.get(p, 0) <= limit]
+    readable = [p for p in paths if spark_readable(p) and 0 <= sizes.get(p, 0) <= limit]
     if readable and source is not None:
         wanted = spark.createDataFrame([(p,) for p in readable], "path string")
         read(binary_files(spark).load(source).join(F.broadcast(wanted), "path", "left_semi"))
