@@ -30,6 +30,13 @@ class FailOn(StrEnum):
     block = "block"
 
 
+class Engine(StrEnum):
+    """Where the files are checked, named as `veil sweep --engine` names them."""
+
+    local = "local"
+    spark = "spark"
+
+
 # A file big enough that checking it takes longer than starting a worker process for it.
 _PARALLEL_BYTES = 4 << 20
 
@@ -123,7 +130,8 @@ def check_command(
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
     policy: Annotated[str | None, typer.Option("--policy", help="A policy YAML file laid over the defaults.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", help="Files checked in parallel (default: one process, "
-                                                        "or all cores when several files are over 4 MB).")] = 0,
+                                                        "or all cores when several files are over 4 MB); with "
+                                                        "--engine spark, the number of Spark partitions.")] = 0,
     output: Annotated[str | None, typer.Option("--output", "-o", help="Write the report to this file.")] = None,
     exclude: Annotated[list[str] | None, typer.Option("--exclude", "-x", help="Leave out paths matching this glob, "
                                                       "e.g. '.git/*' or '*.py'.")] = None,
@@ -137,19 +145,29 @@ def check_command(
                                  "with --baseline if given; parts Veil could not read are never accepted.")] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also show notes (findings that change no "
                                           "verdict) in the text report.")] = False,
+    engine: Annotated[Engine, typer.Option("--engine", help="local (the default) or spark: the files (local, or a "
+                                           "folder on HDFS or S3) read as binary files and checked on Spark "
+                                           "executors (VEIL_SPARK_MASTER, default local[2]), the same report; "
+                                           "needs Veil's 'spark' extra and Java 17.")] = Engine.local,
+    parquet: Annotated[str | None, typer.Option("--parquet", help="With --engine spark: also write per-file "
+                                                "results and masked findings as Parquet here.")] = None,
 ) -> None:
     """Check files before release: pass, review, block or unverifiable (which counts as block)."""
     try:
         effective: Policy = load_policy(policy)
         accepted = load_baseline(baseline) if baseline else Baseline()
-        files = list(iter_files(paths, exclude))
+        if engine is Engine.spark:
+            results = _spark_checks(paths, effective, exclude, parquet, jobs)
+        else:
+            if parquet:
+                raise UsageError("--parquet needs --engine spark")
+            files = list(iter_files(paths, exclude))
+            if not files:
+                raise UsageError("no files to check")
+            results = run_checks(files, effective, jobs or auto_jobs(files), progress=sys.stderr.isatty())
     except UsageError as exc:
         typer.echo(f"veil: {exc}", err=True)
         raise typer.Exit(2) from None
-    if not files:
-        typer.echo("veil: no files to check", err=True)
-        raise typer.Exit(2)
-    results = run_checks(files, effective, jobs or auto_jobs(files), progress=sys.stderr.isatty())
     if write_baseline:
         raise typer.Exit(_write_baseline(results, accepted, effective, write_baseline))
     counted = [apply_baseline(r, accepted, effective) for r in results]
@@ -161,6 +179,19 @@ def check_command(
     else:
         typer.echo(text, nl=not text.endswith("\n"))
     raise typer.Exit(exit_code(results, fail_on))
+
+
+def _spark_checks(paths: list[str], policy: Policy, exclude: list[str] | None, parquet: str | None,
+                  partitions: int) -> list[FileResult]:
+    """The files checked on Spark; pyspark or Java missing is a usage error that says how to install them."""
+    from veil.spark import SparkUnavailable
+
+    try:
+        from veil.spark.check import check_spark
+
+        return check_spark(paths, policy, exclude=exclude, parquet=parquet, partitions=partitions)
+    except SparkUnavailable as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _write_baseline(results: list[FileResult], baseline: Baseline, policy: Policy, path: str) -> int:

@@ -233,7 +233,7 @@ def _spark_sweep(target: str, engine: str, gate: bool, policy: str | None, state
             inventory = SweepState(state or data_dir / "sweep-state.sqlite")
         report = sweep_spark(target, effective, session(), policy_path=policy, state=inventory,
                              approvals=approvals, keep_all=all_files, parquet=parquet)
-    except (UsageError, StateError, SparkUnavailable) as exc:
+    except (UsageError, StateError, SparkUnavailable, FileNotFoundError) as exc:
         typer.echo(f"veil: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:

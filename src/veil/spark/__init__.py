@@ -2,7 +2,10 @@
 
     session(master)  one SparkSession per process: Splink's similarity jar on the class path, quiet logs
     linkage          `veil link --engine spark`: the same Splink model on Splink's Spark backend
+    files            what sweep and check share: Hadoop's full listing, `binaryFile` reads, `check_bytes` on
+                     executors, the driver for what `binaryFile` will not read, the per-file Parquet table
     sweep            `veil sweep --engine spark`: files distributed as binary files, `check_bytes` on executors
+    check            `veil check --engine spark`: the same, reported as `veil check` reports
 
 Optional: `pip install 'veil[spark]'` brings pyspark (3.5 line); Java 17 comes from the OS. Nothing here is
 imported by `import veil`.
@@ -71,5 +74,7 @@ def _register_udfs(spark: Any) -> None:
         for name, java_class, return_type in get_scala_udfs():
             spark.udf.registerJavaFunction(name, java_class, return_type)
     except Exception as exc:  # the jar is not on the class path (a cluster session started without it)
-        raise SparkUnavailable("Splink's similarity jar is not on Spark's class path: pass it with --jars "
-                               "(splink.internals.spark.jar_location.similarity_jar_location())") from exc
+        raise SparkUnavailable(
+            "Splink's similarity jar is not on Spark's class path: pass it with --jars "
+            "(splink.internals.spark.jar_location.similarity_jar_location())"
+        ) from exc
