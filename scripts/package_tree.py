@@ -35,6 +35,7 @@ LAYERS = (
             "errors",
             "yamlio",
             "atomic_files",
+            "file_walk",
             "data",
             "demo",
         ),

@@ -38,6 +38,7 @@ CORE = frozenset(
         "veil.baseline",
         "veil.shown_names",
         "veil.atomic_files",
+        "veil.file_walk",
         "veil.data",
     }
 )

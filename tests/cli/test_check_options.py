@@ -9,8 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from veil.cli import app
-from veil.cli.check import auto_jobs, iter_files
+from veil.cli.check import auto_jobs
 from veil.demo import roster_rows, statistics_rows, write_samples
+from veil.file_walk import iter_files
 
 runner = CliRunner()
 

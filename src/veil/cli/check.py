@@ -3,7 +3,6 @@ default: review, block or unverifiable), 2 usage."""
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import sys
 from collections.abc import Iterable, Iterator
@@ -16,6 +15,7 @@ import typer
 from veil.baseline import Baseline, apply_baseline, load_baseline
 from veil.cli.formats import Format
 from veil.errors import UsageError
+from veil.file_walk import iter_files
 from veil.findings import FileResult, Verdict
 from veil.policy import Policy, load_policy
 
@@ -39,37 +39,6 @@ class Engine(StrEnum):
 
 # A file big enough that checking it takes longer than starting a worker process for it.
 _PARALLEL_BYTES = 4 << 20
-
-
-def iter_files(paths: list[str], exclude: list[str] | None = None) -> Iterator[str]:
-    """Expand directories (recursively, sorted) and keep files and '-' as given. Dot-folders are checked like any
-    other (web servers publish `.well-known/`); `exclude` globs leave out what matches."""
-    for raw in paths:
-        if raw == "-":
-            yield raw
-            continue
-        path = Path(raw)
-        if path.is_dir():
-            for root, dirs, files in os.walk(path, followlinks=False):
-                dirs[:] = sorted(d for d in dirs if not excluded(str(Path(root) / d), d, exclude))
-                for name in sorted(files):
-                    full = str(Path(root) / name)
-                    if not excluded(full, name, exclude):
-                        yield full
-        elif path.exists() or path.is_symlink():
-            if not excluded(raw, path.name, exclude):
-                yield raw
-        else:
-            raise UsageError(f"no such file or directory: {raw}")
-
-
-def excluded(path: str, name: str, globs: list[str] | None) -> bool:
-    """True when a glob matches the path (as given or relative to the working directory) or the bare name."""
-    if not globs:
-        return False
-    rel = os.path.relpath(path) if not path.startswith("..") else path
-    candidates = {path, rel, Path(path).as_posix(), Path(rel).as_posix(), name}
-    return any(fnmatch.fnmatch(c, g) for c in candidates for g in globs)
 
 
 def auto_jobs(files: list[str]) -> int:

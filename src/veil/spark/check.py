@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from veil.errors import UsageError
+from veil.file_walk import excluded, iter_files
 from veil.findings import FileResult
 from veil.policy import Policy
 from veil.spark.files import (
@@ -35,8 +36,6 @@ def _remote(path: str) -> bool:
 
 def _listing(spark: Callable[[], Any], paths: list[str], exclude: list[str] | None) -> list[tuple[str, str, int]]:
     """(name as reported, path Spark reads, size) for every file to check, in the local engine's order."""
-    from veil.cli.check import excluded, iter_files
-
     files: list[tuple[str, str, int]] = []
     for raw in paths:
         if raw == "-":
