@@ -33,6 +33,7 @@ _HEADER_DIFAT = 109
 
 def appended_data(blob: bytes, fmt: str) -> tuple[int, bytes] | None:
     """(offset, bytes) of data past the end of `fmt` in `blob`, or None."""
+    start: int | None
     if fmt == "pdf":
         end = blob.rfind(b"%%EOF")
         start = end + 5 if end >= 0 else len(blob)

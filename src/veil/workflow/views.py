@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veil.baseline import fingerprint
-from veil.findings import Finding, Kind, Verdict
+from veil.findings import Finding, FindingKind, Kind, Verdict, kind_of
 from veil.report.advice import advice
 from veil.report.text import human_location
 from veil.shown_names import shown_name, shown_path
@@ -52,11 +52,8 @@ def _finding(f: FindingRecord, path: str) -> dict[str, Any]:
             "place": place, "parts": parts, "advice": advice(finding) if f.effect != "note" else ""}
 
 
-def _kind(name: str) -> Kind | str:
-    try:
-        return Kind(name)
-    except ValueError:  # a kind from a newer scanner: shown as stored
-        return name
+def _kind(name: str) -> FindingKind:
+    return kind_of(name)  # a kind from a plugin or a newer scanner stays as stored (an OpenKind)
 
 
 def file_view(state: FileState, rules: OverrideRules | None = None) -> dict[str, Any]:
