@@ -305,8 +305,8 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 # Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
 # applicant's consent", "una persona que tema ...").
 _ROLE_NOUN = re.compile(
-    r"^\s*(?:the|a|an|any|each|every|such|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
-    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|"
+    r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
+    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
     re.IGNORECASE,
 )
