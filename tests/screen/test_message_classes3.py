@@ -1,0 +1,105 @@
+"""Classes added in the third round of issue 13 (a new author's long e-mails, chat, notes and implied disclosures),
+each with messages worded unlike tests/screen/data/messages_dev3.jsonl; and that set meets the issue's bar, with a
+suggestion that passes for every message it blocks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from veil.screen import Recipient, RecipientKind, screen_message
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+
+
+def _verdict(text: str, kind: RecipientKind) -> str:
+    return screen_message(text.encode(), "m.txt", Recipient("", kind)).verdict
+
+
+DISCLOSING = {
+    "a protection step named by its agency (RAIO, USCIS)": [
+        (FG, "Mr. Faisal Rahimi stays here for now: his file went back to RAIO for a second look."),
+        (THIRD, "can u move Ms. Teodora Lupu's shift, she has a USCIS interview on tue and cant miss it"),
+        (FG, "Sra. Lidia Poma no viaja hasta que termine su entrevista con USCIS."),
+        (FG, "Mesye Frantz Noel pa ka pati anvan entèvyou li ak USCIS."),
+    ],
+    "a case named by its statute (TVPA, a bare 1367 or 208.6)": [
+        (PUBLIC, "Don't post the photo with Ms. Irina Volkova, she's a TVPA client of the task force."),
+        (THIRD, "The two women in rooms 4 and 5 (Ms. Ngo, Ms. Pham) are covered by 208.6, keep them off the roster."),
+    ],
+    "the asylum form by its number alone": [
+        (FG, "Mr. Daniel Asfaw filed a 589 in March, so he is not on the January list."),
+        (THIRD, "heads up, Jorge Pinto has his 589 pending, don't put him on the van"),
+    ],
+    "a fear-interview result in shorthand": [
+        (FG, "Ms. Eunice Ampofo: RFI came back positive, removal on hold."),
+        (THIRD, "both Tzoc brothers had negative CFIs but their appeal to the IJ is pending"),
+    ],
+    "the key word misspelt": [
+        (FG, "mr ramon ixcot cant go, his assylum case is still open"),
+    ],
+    "people named by operational abbreviations (pax, ppl)": [
+        (FG, "Offload pax 7 and 9 - fear claims pending."),
+    ],
+}
+
+PASSING = {
+    "another kind of USCIS interview": [
+        (THIRD, "Mr. Teodoro Lupu has his naturalization interview with USCIS on Tuesday, please cover his shift."),
+        (FG, "La Sra. Lidia Poma tiene su cita de biométricos con USCIS el lunes."),
+    ],
+    "a refuge for animals": [
+        (PUBLIC, "Every spring the marsh gives refuge to thousands of monarch butterflies on their way north."),
+    ],
+    "a question about how the process works": [
+        (THIRD, "Several parents at the meeting wanted to know how asylum works; I'll bring the leaflets."),
+    ],
+    "a treaty rule with a state as its subject": [
+        (PUBLIC, "Under the Refugee Convention, no State may expel a refugee to a territory where they would be at risk."),
+    ],
+    "the quoted title of a course": [
+        (PUBLIC, "Register for our CLE session 'Helping your client prepare for a reasonable fear interview' on 3 May."),
+    ],
+    "numbers that are not a form": [
+        (FG, "The charter will carry 589 pax over three rotations in January."),
+    ],
+}
+
+
+@pytest.mark.parametrize(("kind", "text"), [pair for pairs in DISCLOSING.values() for pair in pairs])
+def test_disclosing_classes_block(kind: RecipientKind, text: str) -> None:
+    assert _verdict(text, kind) == "block"
+
+
+@pytest.mark.parametrize(("kind", "text"), [pair for pairs in PASSING.values() for pair in pairs])
+def test_hard_negative_classes_pass(kind: RecipientKind, text: str) -> None:
+    assert _verdict(text, kind) == "pass"
+
+
+@pytest.mark.parametrize(("kind", "text"), [pair for pairs in DISCLOSING.values() for pair in pairs[:1]])
+def test_a_permitted_recipient_may_receive_each_class(kind: RecipientKind, text: str) -> None:
+    assert _verdict(text, RecipientKind.AGENCY) == "pass"
+
+
+def test_dev3_meets_the_bar_and_every_suggestion_passes() -> None:
+    with (DATA / "messages_dev3.jsonl").open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    assert len(rows) >= 200
+    tp = fp = fn = 0
+    for row in rows:
+        who = Recipient("", RecipientKind(row["recipient_kind"]))
+        result = screen_message(row["text"].encode(), f"{row['id']}.txt", who)
+        blocked = result.verdict != "pass"
+        disclose = row["label"] == "disclose"
+        tp += disclose and blocked
+        fp += blocked and not disclose
+        fn += disclose and not blocked
+        if blocked:
+            assert result.suggestion is not None, row["id"]
+            again = screen_message(result.suggestion.text.encode(), "s.txt", who, suggest=False)
+            assert again.verdict == "pass", row["id"]
+    assert tp / (tp + fn) >= 0.98
+    assert tp / (tp + fp) >= 0.95
