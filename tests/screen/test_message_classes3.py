@@ -58,10 +58,10 @@ PASSING = {
         (THIRD, "Several parents at the meeting wanted to know how asylum works; I'll bring the leaflets."),
     ],
     "a treaty rule with a state as its subject": [
-        (PUBLIC, "Under the Refugee Convention, no State may expel a refugee to a territory where they would be at risk."),
+        (PUBLIC, "Under the Refugee Convention, no State may expel a refugee to a place where they would be at risk."),
     ],
     "the quoted title of a course": [
-        (PUBLIC, "Register for our CLE session 'Helping your client prepare for a reasonable fear interview' on 3 May."),
+        (PUBLIC, "Register for the CLE session 'Helping your client prepare for a reasonable fear interview'."),
     ],
     "numbers that are not a form": [
         (FG, "The charter will carry 589 pax over three rotations in January."),
