@@ -152,8 +152,10 @@ def rules(lang: str) -> _Rules:
 def guess_language(sentence: str) -> str:
     words = re.findall(r"[^\W\d_]+", sentence.lower())
     scores = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _LANG_WORDS.items()}
+    # accented letters count in ordinary words only: a name ("Peña", "Desirée") says nothing of the language
+    common = " ".join(w for w in re.findall(r"[^\W\d_]+", sentence) if not w[:1].isupper()).lower()
     for lang, letters in _LANG_LETTERS.items():
-        scores[lang] += 2 * sum(1 for c in sentence.lower() if c in letters)
+        scores[lang] += 2 * sum(1 for c in common if c in letters)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > scores["en"] else "en"
 
