@@ -44,6 +44,23 @@ DISCLOSING = {
     "people named by operational abbreviations (pax, ppl)": [
         (FG, "Offload pax 7 and 9 - fear claims pending."),
     ],
+    "harm as the reason, without the keywords": [
+        (FG, "Mr. Yusuf Demir says he won't go back because of what the militia did to his village."),
+        (PUBLIC, "Our neighbour Ana Cuc was told that sending her back would put her life in danger."),
+        (THIRD, "The court let Mr. Olek Bury remain in the country on humanitarian grounds."),
+        (FG, "The Board is reviewing Mr. Karim Said's contention that he would be arrested for deserting."),
+        (FG, "Regresar a Nicaragua pondría en peligro su vida, dijo el Sr. Mauricio Oporta."),
+    ],
+    "a manifest line: an upper-case surname with a note": [
+        (FG, "Pax list update: MENJIVAR (fear claim) - offload; ROSALES (no ID) - offload."),
+    ],
+    "an incident named as a paperwork mix-up": [
+        (PUBLIC, "Passengers of the 9 May flight: the paperwork glitch we wrote about may delay your hearing."),
+    ],
+    "a trafficking case or a refuge asked for, in Spanish and French": [
+        (THIRD, "La Sra. Zoila Coc tiene una denuncia de trata en la fiscalía, no le den su dirección a nadie."),
+        (FG, "M. Koffi Agbo a demandé refuge aux États-Unis en mars."),
+    ],
 }
 
 PASSING = {
@@ -62,6 +79,12 @@ PASSING = {
     ],
     "the quoted title of a course": [
         (PUBLIC, "Register for the CLE session 'Helping your client prepare for a reasonable fear interview'."),
+    ],
+    "a name's accents do not change the language": [
+        (FG, "M. Núñez et Mme Peña arriveront jeudi à 10 h; merci de prévoir un bus."),
+    ],
+    "a paperwork mix-up with no incident": [
+        (THIRD, "Sorry, the paperwork mix-up was ours: the van is booked for Tuesday, not Monday."),
     ],
     "numbers that are not a form": [
         (FG, "The charter will carry 589 pax over three rotations in January."),

@@ -61,7 +61,8 @@ _MAX_SENTENCE = 2000  # longer "sentences" are split text without punctuation: s
 _LANG_WORDS = {
     "en": frozenset(
         "the of and to in on for with was were some they them have had is are been this these those "
-        "flight people also but as an a at by he she his her who which would will not".split()
+        "flight people also but as an a at by he she his her who which would will not no list update off "
+        "from per pls please hold delete remove offload pax ppl".split()
     ),
     "es": frozenset(
         "el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
