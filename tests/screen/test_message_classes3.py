@@ -57,6 +57,16 @@ DISCLOSING = {
     "an incident named as a paperwork mix-up": [
         (PUBLIC, "Passengers of the 9 May flight: the paperwork glitch we wrote about may delay your hearing."),
     ],
+    "a case open with the writer's own protection unit, or asked not to be returned": [
+        (FG, "Perhaps three of the Quito returnees still have files with our asylum section; we will confirm."),
+        (FG, "Quizá tres de los retornados de Quito tienen expedientes con nuestra oficina de protección."),
+        (FG, "Peut-être trois des renvoyés de Quito ont un dossier auprès de notre bureau de protection."),
+        (PUBLIC, "We hear the Tovar brothers begged officers not to be deported."),
+        (FG, "Mr. Ilyas Karimov stays until the asylum office completes its interview."),
+    ],
+    "an incident document named by its date": [
+        (PUBLIC, "Ms. Rocio Chacon's name was in yesterday's posted spreadsheet, her lawyer says."),
+    ],
     "a trafficking case or a refuge asked for, in Spanish and French": [
         (THIRD, "La Sra. Zoila Coc tiene una denuncia de trata en la fiscalía, no le den su dirección a nadie."),
         (FG, "M. Koffi Agbo a demandé refuge aux États-Unis en mars."),
@@ -79,6 +89,12 @@ PASSING = {
     ],
     "the quoted title of a course": [
         (PUBLIC, "Register for the CLE session 'Helping your client prepare for a reasonable fear interview'."),
+    ],
+    "a provision as the frame of the sentence": [
+        (PUBLIC, "Pursuant to 8 U.S.C. 1367, a VAWA self-petitioner's information may not be shared with the abuser."),
+    ],
+    "a bare plural after a gerund": [
+        (PUBLIC, "Next Tuesday: supporting victims of trafficking and keeping them safe at work. Open to all."),
     ],
     "a name's accents do not change the language": [
         (FG, "M. Núñez et Mme Peña arriveront jeudi à 10 h; merci de prévoir un bus."),
