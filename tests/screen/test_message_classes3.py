@@ -1,6 +1,7 @@
 """Classes added in the third round of issue 13 (a new author's long e-mails, chat, notes and implied disclosures),
-each with messages worded unlike tests/screen/data/messages_dev3.jsonl; and that set meets the issue's bar, with a
-suggestion that passes for every message it blocks."""
+each with messages worded unlike tests/screen/data/messages_dev3.jsonl (written before the round's tuning) and
+messages_probe3.jsonl (written in three batches during it, to find classes); both sets meet the issue's bar, with a
+suggestion that passes for every message they block."""
 
 from __future__ import annotations
 
@@ -102,6 +103,10 @@ PASSING = {
     "a paperwork mix-up with no incident": [
         (THIRD, "Sorry, the paperwork mix-up was ours: the van is booked for Tuesday, not Monday."),
     ],
+    "medical results in shorthand": [
+        (THIRD, "Ms. Reyna Paz's RF came back positive; the rheumatology consult is on Monday."),
+        (THIRD, "pax 4 CF test positive per the clinic, needs an oxygen clearance for the flight"),
+    ],
     "numbers that are not a form": [
         (FG, "The charter will carry 589 pax over three rotations in January."),
     ],
@@ -123,10 +128,11 @@ def test_a_permitted_recipient_may_receive_each_class(kind: RecipientKind, text:
     assert _verdict(text, RecipientKind.AGENCY) == "pass"
 
 
-def test_dev3_meets_the_bar_and_every_suggestion_passes() -> None:
-    with (DATA / "messages_dev3.jsonl").open(encoding="utf-8") as fh:
+@pytest.mark.parametrize(("name", "size"), [("messages_dev3.jsonl", 200), ("messages_probe3.jsonl", 140)])
+def test_third_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int) -> None:
+    with (DATA / name).open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
-    assert len(rows) >= 200
+    assert len(rows) >= size
     tp = fp = fn = 0
     for row in rows:
         who = Recipient("", RecipientKind(row["recipient_kind"]))
