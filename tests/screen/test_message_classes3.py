@@ -68,6 +68,12 @@ DISCLOSING = {
     "an incident document named by its date": [
         (PUBLIC, "Ms. Rocio Chacon's name was in yesterday's posted spreadsheet, her lawyer says."),
     ],
+    "a finding on someone's fear, fear of an armed group, staying for their safety": [
+        (FG, "The Board accepted his account as credible: Mr. Jawad Safi cannot be returned."),
+        (THIRD, "Ms. Roya Amiri fears the regime's secret police, so keep her photo off the newsletter."),
+        (PUBLIC, "The Ortiz sisters are allowed to remain here for their own safety, a volunteer told us."),
+        (FG, "El juez halló creíble su temor, así que el Sr. Darwin Cal se queda."),
+    ],
     "a trafficking case or a refuge asked for, in Spanish and French": [
         (THIRD, "La Sra. Zoila Coc tiene una denuncia de trata en la fiscalía, no le den su dirección a nadie."),
         (FG, "M. Koffi Agbo a demandé refuge aux États-Unis en mars."),
@@ -93,6 +99,12 @@ PASSING = {
     ],
     "a provision as the frame of the sentence": [
         (PUBLIC, "Pursuant to 8 U.S.C. 1367, a VAWA self-petitioner's information may not be shared with the abuser."),
+    ],
+    "a legal standard with a role noun as its subject": [
+        (PUBLIC, "CAT deferral requires showing that torture is more likely than not; the person need not show a motive."),
+        (PUBLIC, "An asylee who has been granted asylum may bring a spouse and children through a follow-on petition."),
+        (PUBLIC, "La solicitante debe probar que teme persecución por pertenencia a un grupo social determinado."),
+        (PUBLIC, "Le réfugié peut demander que sa famille le rejoigne s'il craint pour elle."),
     ],
     "a bare plural after a gerund": [
         (PUBLIC, "Next Tuesday: supporting victims of trafficking and keeping them safe at work. Open to all."),
