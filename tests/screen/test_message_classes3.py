@@ -101,7 +101,7 @@ PASSING = {
         (PUBLIC, "Pursuant to 8 U.S.C. 1367, a VAWA self-petitioner's information may not be shared with the abuser."),
     ],
     "a legal standard with a role noun as its subject": [
-        (PUBLIC, "CAT deferral requires showing that torture is more likely than not; the person need not show a motive."),
+        (PUBLIC, "CAT deferral requires showing that torture is more likely than not; the person need not show why."),
         (PUBLIC, "An asylee who has been granted asylum may bring a spouse and children through a follow-on petition."),
         (PUBLIC, "La solicitante debe probar que teme persecución por pertenencia a un grupo social determinado."),
         (PUBLIC, "Le réfugié peut demander que sa famille le rejoigne s'il craint pour elle."),
