@@ -1,6 +1,6 @@
 """Classes added in the third round of issue 13 (a new author's long e-mails, chat, notes and implied disclosures),
 each with messages worded unlike tests/screen/data/messages_dev3.jsonl (written before the round's tuning) and
-messages_probe3.jsonl (written in eight batches during it, to find classes); both sets meet the issue's bar (probe3:
+messages_probe3.jsonl (written in nine batches during it, to find classes); both sets meet the issue's bar (probe3:
 recall 0.96), with a suggestion that passes for every message they block."""
 
 from __future__ import annotations
@@ -105,6 +105,17 @@ DISCLOSING = {
     "trafficking told without the word": [
         (THIRD, "Ms. Maricel Reyes was lured here with a fraudulent job offer and kept in a house in Queens."),
     ],
+    "approached for protection, staying because of threats, what awaits someone": [
+        (FG, "Only Mr. Goran Ilic came to us for protection; the rest of the crew did not."),
+        (THIRD, "Ms. Dilnoza Karimova hopes to remain in the US because of the violence her family faced."),
+        (FG, "Mr. Reza Ahmadi stays until the judge weighs what would await him at home."),
+        (THIRD, "Mme Nadia Sow espère rester ici en raison des menaces de son ancien mari."),
+    ],
+    "a report to the police or a trafficking ring escaped": [
+        (PUBLIC, "The tenant in 3B, Mr. Oscar Lima, reported his employer to the police and the DA is building a case."),
+        (THIRD, "La Sra. Delmy Reyes denunció a los tratantes ante la fiscalía; no den su número."),
+        (PUBLIC, "Our speaker, Ana Ruiz, survived a sex trafficking operation in Texas."),
+    ],
     "a trafficking case or a refuge asked for, in Spanish and French": [
         (THIRD, "La Sra. Zoila Coc tiene una denuncia de trata en la fiscalía, no le den su dirección a nadie."),
         (FG, "M. Koffi Agbo a demandé refuge aux États-Unis en mars."),
@@ -190,7 +201,7 @@ def test_a_permitted_recipient_may_receive_each_class(kind: RecipientKind, text:
 # probe3 still misses three messages (a process described by whom it is for; reasons to stay "we can't discuss";
 # "something in front of an immigration judge"), so its recall floor is 0.96, not the issue's 0.98
 @pytest.mark.parametrize(
-    ("name", "size", "recall"), [("messages_dev3.jsonl", 200, 0.98), ("messages_probe3.jsonl", 240, 0.96)]
+    ("name", "size", "recall"), [("messages_dev3.jsonl", 200, 0.98), ("messages_probe3.jsonl", 260, 0.96)]
 )
 def test_third_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
     with (DATA / name).open(encoding="utf-8") as fh:
