@@ -112,7 +112,7 @@ DISCLOSING = {
         (THIRD, "Mme Nadia Sow espère rester ici en raison des menaces de son ancien mari."),
     ],
     "a report to the police or a trafficking ring escaped": [
-        (PUBLIC, "The tenant in 3B, Mr. Oscar Lima, reported his employer to the police and the DA is building a case."),
+        (PUBLIC, "The tenant in 3B, Mr. Oscar Lima, reported his employer to the police; the DA is on it."),
         (THIRD, "La Sra. Delmy Reyes denunció a los tratantes ante la fiscalía; no den su número."),
         (PUBLIC, "Our speaker, Ana Ruiz, survived a sex trafficking operation in Texas."),
     ],
