@@ -5,7 +5,7 @@
     uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
-round's tests/screen/data/messages_{dev2,probe}.jsonl. Each message is
+and third rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". Figures are given
 for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags of the messages
@@ -31,6 +31,8 @@ SETS = {
     "dev": DATA / "screen_messages_dev.jsonl",
     "dev2": DEV2,  # written by the second-round engineer before tuning; a dev set, tuned on
     "probe": DEV2.with_name("messages_probe.jsonl"),  # written after the first tuning round, to find classes
+    "dev3": DEV2.with_name("messages_dev3.jsonl"),  # third round: long e-mails, chat, notes, implied disclosures
+    "probe3": DEV2.with_name("messages_probe3.jsonl"),  # third round, written after the first fixes, to find classes
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
@@ -188,9 +190,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--set",
-        choices=("heldout", "dev", "dev2", "probe", "both", "all"),
+        choices=("heldout", "dev", "dev2", "probe", "dev3", "probe3", "both", "all"),
         default="both",
-        help="which set: both = heldout and dev (default), all = heldout, dev and dev2",
+        help="which set: both = heldout and dev (default), all = every set",
     )
     parser.add_argument(
         "--heldout-summary",

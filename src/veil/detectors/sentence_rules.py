@@ -61,7 +61,8 @@ _MAX_SENTENCE = 2000  # longer "sentences" are split text without punctuation: s
 _LANG_WORDS = {
     "en": frozenset(
         "the of and to in on for with was were some they them have had is are been this these those "
-        "flight people also but as an a at by he she his her who which would will not".split()
+        "flight people also but as an a at by he she his her who which would will not no list update off "
+        "from per pls please hold delete remove offload pax ppl".split()
     ),
     "es": frozenset(
         "el la los las de del que y en por para con una un fue fueron se al su sus algunos algunas "
@@ -152,8 +153,10 @@ def rules(lang: str) -> _Rules:
 def guess_language(sentence: str) -> str:
     words = re.findall(r"[^\W\d_]+", sentence.lower())
     scores = {lang: sum(1 for w in words if w in vocab) for lang, vocab in _LANG_WORDS.items()}
+    # accented letters count in ordinary words only: a name ("Peña", "Desirée") says nothing of the language
+    common = " ".join(w for w in re.findall(r"[^\W\d_]+", sentence) if not w[:1].isupper()).lower()
     for lang, letters in _LANG_LETTERS.items():
-        scores[lang] += 2 * sum(1 for c in sentence.lower() if c in letters)
+        scores[lang] += 2 * sum(1 for c in common if c in letters)
     best = max(scores, key=lambda lang: (scores[lang], lang == "en"))
     return best if scores[best] > scores["en"] else "en"
 
@@ -305,8 +308,9 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 # Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
 # applicant's consent", "una persona que tema ...").
 _ROLE_NOUN = re.compile(
-    r"^\s*(?:the|a|an|any|each|every|such|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
-    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|"
+    r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
+    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
+    r"spouses?|child|children|refugees?|asylees?|petitioners?|"
     r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
     re.IGNORECASE,
 )
