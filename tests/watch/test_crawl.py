@@ -143,7 +143,15 @@ def test_robots_crawl_delay_spaces_the_requests(site: Site, monkeypatch: pytest.
 
     pauses: list[float] = []
     real_sleep = time.sleep
-    monkeypatch.setattr(crawl.time, "sleep", lambda s: (pauses.append(s), real_sleep(s)))
+    me = threading.get_ident()
+
+    def sleep(seconds: float) -> None:
+        # time.sleep is patched for the whole process: threads other tests left running (schedulers) sleep too.
+        if threading.get_ident() == me:
+            pauses.append(seconds)
+        real_sleep(seconds)
+
+    monkeypatch.setattr(crawl.time, "sleep", sleep)
     crawler = crawl.Crawler(CrawlLimits(delay=0.0, timeout=5.0))
     robots = urllib.robotparser.RobotFileParser()
     robots.parse(["User-agent: *", "Crawl-delay: 1"])
