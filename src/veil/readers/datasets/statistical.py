@@ -78,7 +78,7 @@ def _read(blob: bytes, reader: Callable[..., tuple[Any, Any]], label: str, ctx: 
     names = list(strings.columns)
     labels: dict[str, str | None] = dict(meta.column_names_to_labels or {})
     strings = _apply_value_labels(strings, meta)
-    strings = strings.with_columns(pl.col(pl.String).map_elements(_utf8_read_as_cp1252, return_dtype=pl.String))
+    strings = _repair_mojibake(strings)
     header = [(labels.get(name) or "").strip() or name for name in names]
     frame = strings.rename({name: f"c{i}" for i, name in enumerate(names)})
     where = f"data ({label}, {len(names)} variables)"
@@ -86,6 +86,20 @@ def _read(blob: bytes, reader: Callable[..., tuple[Any, Any]], label: str, ctx: 
         yield Notice(where, Visibility.VISIBLE, note)
     yield Table(location=where, visibility=Visibility.VISIBLE, frame=frame, header=header)
     yield from _metadata(meta, names, labels)
+
+
+def _repair_mojibake(strings: pl.DataFrame) -> pl.DataFrame:
+    """`_utf8_read_as_cp1252` on every distinct non-ASCII value: a file of plain ASCII costs one scan per column."""
+    repaired = []
+    for name in strings.columns:
+        column = strings.get_column(name)
+        if column.dtype != pl.String:
+            continue
+        odd = column.filter(column.str.contains(r"[^\x00-\x7F]")).unique().to_list()
+        mapping = {v: fixed for v in odd if (fixed := _utf8_read_as_cp1252(v)) != v}
+        if mapping:
+            repaired.append(pl.col(name).replace(mapping))
+    return strings.with_columns(repaired) if repaired else strings
 
 
 def _utf8_read_as_cp1252(text: str) -> str:
