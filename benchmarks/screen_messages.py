@@ -7,10 +7,11 @@
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
 and third rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
-The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". Figures are given
-for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags of the messages
-the screen got wrong. The held-out set is scored, never tuned on: read its errors with --errors only to report
-them, and tune on the dev set.
+The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". The baseline, printed
+last and measured in the same run, is the sentence rules alone (the policy's learned model switched off).
+Figures are given for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags
+of the messages the screen got wrong. The held-out set is scored, never tuned on: read its errors with --errors
+only to report them, and tune on the dev set.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from veil.screen import Recipient, RecipientKind, screen_message
+from veil.screen.policy import ModelSettings, ScreenPolicy, default_screen_policy
 
 DATA = Path(__file__).resolve().parent / "data"
 DEV2 = Path(__file__).resolve().parent.parent / "tests" / "screen" / "data" / "messages_dev2.jsonl"
@@ -62,11 +64,11 @@ class Outcome:
         return self.blocked != (self.row["label"] == "disclose")
 
 
-def screen(row: dict[str, str]) -> Outcome:
+def screen(row: dict[str, str], policy: ScreenPolicy | None = None) -> Outcome:
     who = Recipient("", recipient_kind(row["recipient_kind"]))
     started = time.perf_counter()
     try:
-        result = screen_message(row["text"].encode("utf-8"), f"{row['id']}.txt", who, None)
+        result = screen_message(row["text"].encode("utf-8"), f"{row['id']}.txt", who, None, policy)
     except Exception as exc:  # counted as blocked (fail closed) and reported, not hidden
         return Outcome(row, True, time.perf_counter() - started, f"error: {type(exc).__name__}: {exc}")
     elapsed = time.perf_counter() - started
@@ -100,6 +102,11 @@ class Tally:
     @property
     def n(self) -> int:
         return self.tp + self.fp + self.fn + self.tn
+
+    def pr(self) -> str:
+        p = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        r = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return f"{p:.3f} / {r:.3f}"
 
     def cell(self) -> str:
         if not self.n:
@@ -206,6 +213,13 @@ def main() -> int:
     results = {name: [screen(row) for row in load(SETS[name])] for name in names}
     summary = {"heldout"} if args.heldout_summary and "heldout" in names else set()
     report(results, args.errors, summary)
+    # The baseline, in the same run: the sentence rules alone, without the learned second opinion.
+    rules_alone = replace(default_screen_policy(), model=ModelSettings(enabled=False))
+    print("\nbaseline in the same run, sentence rules alone (model off) -> with the model:")
+    for name in names:
+        before = Tally.of([screen(row, rules_alone) for row in load(SETS[name])])
+        after = Tally.of(results[name])
+        print(f"  {name:<8} precision / recall {before.pr()}  ->  {after.pr()}")
     return 0
 
 

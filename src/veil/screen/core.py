@@ -29,6 +29,7 @@ from veil.readers.registry import ReadContext, read_blob
 from veil.readers.sniff import sniff
 from veil.readers.units import Notice, Table, Text, Unit, Unreadable, Visibility
 from veil.screen.matching import PersonMatch, find_protected, masked_sentence
+from veil.screen.model import DisclosureModel
 from veil.screen.policy import ScreenPolicy, default_screen_policy
 from veil.screen.registry import ProtectedPerson, ProtectedRegistry
 from veil.screen.result import Recipient, RecipientKind, ScreenFinding, ScreenKind, ScreenResult, Suggestion
@@ -105,6 +106,8 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
                 break
             if screener.attachment(item):
                 dropped.append(item.location)
+        if not any(f.blocks for f in screener.findings):
+            screener.second_opinion("\n\n".join(t for t in body if t.strip()))
     except Exception as exc:  # noqa: BLE001 - fail closed with the kind of error, never the content
         screener.add(ScreenFinding(ScreenKind.UNREADABLE, "(file)",
                                    f"the message could not be screened ({type(exc).__name__})"))
@@ -122,12 +125,19 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
 def suggest_message(text: str, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy,
                     dropped_attachments: Iterable[str] = ()) -> Suggestion:
     """The text without its disclosures: each blocking sentence rewritten without the disclosure, or taken out;
-    screened again (a sentence can read differently once its neighbour is gone) until nothing blocks."""
+    screened again (a sentence can read differently once its neighbour is gone) until nothing blocks. When no rule
+    blocks but the model still reads a disclosure, its highest-scoring sentence is taken out, one at a time."""
     changes = [f"attachment {where} left out" for where in dropped_attachments]
-    for _ in range(_MAX_SUGGESTION_ROUNDS):
+    for _ in range(_MAX_SUGGESTION_ROUNDS + text.count(".") + text.count("\n") + 1):
         spans = blocking_sentences(text, recipient, registry, policy)
         if not spans:
-            return Suggestion("message", changes, text=text.strip())
+            worst = _model_sentence(text, recipient, policy)
+            if worst is None:
+                return Suggestion("message", changes, text=text.strip())
+            start, end, number = worst
+            changes.append(f"sentence {number} taken out (it reads like a disclosure)")
+            text = _tidy(text[:start] + text[end:])
+            continue
         pieces, pos = [], 0
         for start, end, number in spans:
             sentence = text[start:end]
@@ -141,6 +151,29 @@ def suggest_message(text: str, recipient: Recipient, registry: ProtectedRegistry
         text = _tidy("".join(pieces))
     # Not reached in practice (every round shrinks the text); never suggest something that was not cleared.
     return Suggestion("message", [*changes, "nothing of the text could be kept"], text="")
+
+
+def _model_threshold(recipient: Recipient, policy: ScreenPolicy) -> float | None:
+    """The model's blocking score for this recipient, or None when the model does not apply (switched off, or a
+    recipient who may know)."""
+    if not policy.model.enabled or entitled(recipient, None, policy):
+        return None
+    return policy.model.threshold or DisclosureModel.load().threshold
+
+
+def _model_sentence(text: str, recipient: Recipient, policy: ScreenPolicy) -> tuple[int, int, int] | None:
+    """When the model still reads `text` as a disclosure: (start, end, number) of its highest-scoring sentence."""
+    threshold = _model_threshold(recipient, policy)
+    if threshold is None or not text.strip():
+        return None
+    model = DisclosureModel.load()
+    if model.score(text) < threshold:
+        return None
+    spans = [(start, end, number) for number, (start, end, _) in enumerate(classify_text(text, message=True),
+                                                                           start=1)]
+    if not spans:
+        return (0, len(text), 1)
+    return max(spans, key=lambda span: model.score(text[span[0]:span[1]]))
 
 
 def blocking_sentences(text: str, recipient: Recipient, registry: ProtectedRegistry | None,
@@ -264,6 +297,27 @@ class TextScreener:
                 self.add(ScreenFinding(ScreenKind.NOTICE, where, f"more than {_MAX_LISTED} blocking sentences: the "
                                        "rest of the message was not listed (it is blocked already)"))
                 return
+
+    def second_opinion(self, text: str) -> None:
+        """The model's reading of the whole text, for a recipient who may not know: a blocking finding when it scores
+        at the policy's threshold or above. Only called when no rule blocked (it adds nothing to a blocked message)."""
+        worst = _model_sentence(text, self.recipient, self.policy)
+        if worst is None:
+            return
+        model = DisclosureModel.load()
+        threshold = _model_threshold(self.recipient, self.policy) or model.threshold
+        start, end, number = worst
+        rule = self.policy.rule(self.recipient.kind)
+        basis = f": {rule.basis}" if rule else " (no recipient kind given)"
+        message = (f"the message reads like one that discloses a protection claim, fear, status or data-incident "
+                   f"involvement (model score {model.score(text):.2f}, blocking from {threshold:.2f}), though no "
+                   f"sentence rule names it; the recipient ({self._kind_name()}) may not know it{basis}. Most like "
+                   f"a disclosure: sentence {number}")
+        sentence = text[start:end]
+        self.add(ScreenFinding(ScreenKind.RESEMBLES_DISCLOSURE, f"message sentence {number}", message,
+                               sentence=masked_sentence(sentence, [(m.start, m.end) for m in
+                                                                   find_protected(sentence, self.registry)]),
+                               rule="model"))
 
     def _kind_name(self) -> str:
         return self.recipient.kind.value if self.recipient.kind else "unspecified"

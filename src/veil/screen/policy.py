@@ -39,9 +39,19 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class ModelSettings:
+    """The learned second opinion (veil.screen.model): off, or the score from which a message to a recipient who
+    may not know is blocked even when no sentence rule names the disclosure. None: the model's own threshold."""
+
+    enabled: bool = True
+    threshold: float | None = None
+
+
+@dataclass(frozen=True)
 class ScreenPolicy:
     recipients: dict[RecipientKind, RecipientRule]
     limits: Limits
+    model: ModelSettings = ModelSettings()
 
     def rule(self, kind: RecipientKind | None) -> RecipientRule | None:
         return self.recipients.get(kind) if kind is not None else None
@@ -101,4 +111,17 @@ def _build(raw: dict[str, Any], source: str) -> ScreenPolicy:
         parsed = Limits(**{k: int(v) for k, v in limits.items() if k in Limits.__dataclass_fields__})
     except (TypeError, ValueError) as exc:
         raise UsageError(f"{source}: a limit is not a number") from exc
-    return ScreenPolicy(rules, parsed)
+    return ScreenPolicy(rules, parsed, _model_settings(raw.get("model") or {}, source))
+
+
+def _model_settings(raw: Any, source: str) -> ModelSettings:
+    if not isinstance(raw, dict):
+        raise UsageError(f"{source}: 'model' must be a mapping (enabled, threshold)")
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise UsageError(f"{source}: model.enabled must be true or false")
+    threshold = raw.get("threshold")
+    if threshold is not None and (isinstance(threshold, bool) or not isinstance(threshold, int | float)
+                                  or not 0 < threshold < 1):
+        raise UsageError(f"{source}: model.threshold must be a number between 0 and 1")
+    return ModelSettings(enabled, None if threshold is None else float(threshold))

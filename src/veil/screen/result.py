@@ -35,6 +35,7 @@ class ScreenKind(StrEnum):
 
     STATUS_DISCLOSURE = "status-disclosure"  # a sentence says identified people have a protected status
     PROTECTED_PERSON = "protected-person"  # a held/affected/protected person's name, A-number or birth date
+    RESEMBLES_DISCLOSURE = "resembles-disclosure"  # no rule names it, but the model scores the text as a disclosure
     ATTACHMENT = "attachment"  # an attachment `veil check` would not pass
     MANIFEST_FIELD = "manifest-field"  # a manifest column that reveals protected status or an incident
     MANIFEST_VALUE = "manifest-value"  # manifest cells that reveal protected status
