@@ -42,6 +42,8 @@ SETS = {
     "paraphrases": ROOT / "tests/screen/data/messages_paraphrases.jsonl",
     "dev4": ROOT / "tests/screen/data/messages_dev4.jsonl",
     "probe4": ROOT / "tests/screen/data/messages_probe4.jsonl",
+    # The sentence set the rules were first written from (not its sentences_heldout*.tsv siblings).
+    "sentences": ROOT / "tests/screen/data/sentences.tsv",
 }
 MAY_NOT_KNOW = {"foreign-government", "public", "third-party"}
 THRESHOLD = 0.8
@@ -81,7 +83,18 @@ def test_rows() -> list[dict[str, str]]:
     return [r for r in out if r["recipient_kind"] in MAY_NOT_KNOW]
 
 
+def sentence_rows(path: Path) -> list[dict[str, str]]:
+    """A labelled sentence set (label, lang, sentence), each sentence said to a foreign government."""
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [{"label": "disclose" if r["label"] == "disclose" else "ok", "recipient_kind": "foreign-government",
+                 "text": r["sentence"]} for r in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)]
+
+
 def rows(path: Path) -> list[dict[str, str]]:
+    if path.suffix == ".tsv":
+        return sentence_rows(path)
     with path.open(encoding="utf-8") as handle:
         return [r for r in map(json.loads, handle) if r["recipient_kind"] in MAY_NOT_KNOW]
 

@@ -111,7 +111,9 @@ def _windows(text: str) -> list[str]:
     if len(text) <= _WINDOW:
         return [text]
     sentences = [s for s in _SENTENCE_END.split(text) if s.strip()]
-    windows, current, size = [], [], 0
+    windows: list[str] = []
+    current: list[str] = []
+    size = 0
     for sentence in sentences:
         if current and size + len(sentence) > _WINDOW:
             windows.append(" ".join(current))
