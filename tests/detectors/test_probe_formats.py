@@ -1,8 +1,5 @@
 """The format probe (tests/support/format_probe.py): rosters and aggregates in other languages, layouts and text
-formats. Leaks do not pass and count their people; benign files pass and count nobody.
-
-`SURNAME Given` lines in prose (the French administrative order) are a known miss of the prose name finder
-(src/veil/detectors/text_names.py), marked xfail so the probe shows it."""
+formats. Leaks do not pass and count their people; benign files pass and count nobody."""
 
 import pytest
 
@@ -10,14 +7,11 @@ from support.format_probe import Case, cases
 from veil.findings import Verdict
 from veil.pipeline import check_bytes
 
-KNOWN_MISSES = {"caps_names.txt"}
 CASES = [c for seed in (7, 8) for c in cases(seed)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
-def test_probe(case: Case, request: pytest.FixtureRequest) -> None:
-    if case.name in KNOWN_MISSES:
-        request.applymarker(pytest.mark.xfail(reason="SURNAME Given in prose is not found as a name", strict=False))
+def test_probe(case: Case) -> None:
     result = check_bytes(case.blob, case.name)
     if case.leak:
         assert result.verdict != Verdict.PASS

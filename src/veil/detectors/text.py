@@ -35,7 +35,8 @@ _WORDS = re.compile(r"[^\W\d_]+")
 _PARAGRAPH_REACH = 300
 _MAX_PERSON_FINDINGS = 200
 _LONE_DOB_LABELS = ("dob", "d.o.b", "date of birth", "birth date", "birthdate", "fecha de nacimiento", "fdn",
-                    "f. de nac", "f.de nac", "f de nac")
+                    "f. de nac", "f.de nac", "f de nac", "date de naissance", "ddn", "data de nascimento",
+                    "geburtsdatum", "data di nascita", "dat li fèt", "dat fèt")
 
 
 @dataclass

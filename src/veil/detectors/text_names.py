@@ -62,6 +62,19 @@ _ROSTER = re.compile(
     rf"([{_UP}](?<![\w'’-].)[{_UP}'’-]{{1,30}}(?:\s[{_UP}][{_UP}'’-]{{1,30}})?),\s{{1,3}}"
     rf"([{_UP}][{_LO}]+(?:\s[{_UP}][{_LO}]+)?|[{_UP}][{_UP}]{{1,30}}(?:\s[{_UP}][{_UP}]{{1,30}})?)(?![\w'’-])"
 )
+# "CORONA Aida", "BELTRÁN PÉREZ José Luis": the French administrative order, surname in capitals first, no comma.
+_CAPS_FIRST = re.compile(
+    rf"([{_UP}](?<![\w'’-].)[{_UP}'’-]{{1,30}}(?:{_SP}[{_UP}][{_UP}'’-]{{1,30}})?){_SP}{{1,2}}"
+    rf"([{_UP}][{_LO}]+(?:[-'’][{_UP}]?[{_LO}]+)?(?:{_SP}[{_UP}][{_LO}]+)?)(?![\w'’-])"
+)
+# "Karim BENALI", "Awa DIOP", "Jean-Baptiste MOREAU": given names, then the surname in capitals.
+_CAPS_LAST = re.compile(
+    rf"({_FIRST_WORD}(?:{_SP}[{_UP}][{_LO}]+)?){_SP}{{1,2}}"
+    rf"([{_UP}][{_UP}'’-]{{1,30}}(?:{_SP}[{_UP}][{_UP}'’-]{{1,30}})?)(?![\w'’-])"
+)
+_ID_AFTER = re.compile(r"[ \t]{0,3}[,;(–—-][ \t]{0,3}"
+                       r"(?i:n[ée]e?\b|n[ée]\(e\)|born|dob|d\.o\.b|geb|nacid|nascid|f[eè]t\b"
+                       r"|A[ -]?\d{3}|A-?number|a#|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{4}-\d{2}-\d{2})")
 _SINGLE_AFTER_CUE = re.compile(
     rf"(?i:\b(mr|mrs|ms|mx|dr|sr|sra|srta|señor|señora|don|doña|detainee|respondent|applicant|detenid[oa]"
     rf"|solicitante))\.?\s{{1,3}}({_WORD})(?![\w'’-])"
@@ -149,6 +162,14 @@ def find_names(text: str) -> list[NameHit]:
     taken = _Spans()
     for m in _ROSTER.finditer(text):
         hit = _judge(text, m.start(), m.end(), roster=True)
+        if hit:
+            hits.append(hit)
+            taken.add(m.start(), m.end())
+    for m in (*_CAPS_FIRST.finditer(text), *_CAPS_LAST.finditer(text)):
+        if taken.overlaps(m.start(), m.end()):
+            continue
+        caps_first = m.re is _CAPS_FIRST
+        hit = _judge_caps(text, m, m.group(1 if caps_first else 2), m.group(2 if caps_first else 1))
         if hit:
             hits.append(hit)
             taken.add(m.start(), m.end())
@@ -265,6 +286,29 @@ def _judge(text: str, start: int, end: int, roster: bool) -> NameHit | None:
     if len(content) < 2 and fold(cue_hint or "") not in _terms()["person"] | _terms()["official"]:
         return None
     return _judge_tokens(text, start, end, content, roster=False, cue_hint=cue_hint)
+
+
+def _judge_caps(text: str, m: re.Match[str], caps: str, mixed: str) -> NameHit | None:
+    """SURNAME Given or Given SURNAME: capitals are also acronyms and headings ("USCIS Director", "Field Office
+    ICE"), so only with the name lexicon, a known given name and a known surname, and no organisation, place or
+    title word among them."""
+    if not lexicon_active():
+        return None
+    surnames, given = names.tokens(caps), names.tokens(mixed)
+    if not surnames or not given:
+        return None
+    stop = _terms()["stop"]
+    if any(fold(t) in stop or fold(t) in _terms()["official"] for t in (*surnames, *given)):
+        return None
+    if any(_common(t) for t in given) or fold(surnames[0]) in _PLACE_PREFIXES:
+        return None
+    surname = max(_surname(t.title()) for t in surnames)
+    if surname <= 0:
+        return None
+    # An unknown given name counts when the line goes on to a birth date or an identifier: "UREÑA Espartaco, né le".
+    if max(_given(t) for t in given) <= 0 and not _ID_AFTER.match(text, m.end()):
+        return None
+    return _judge_tokens(text, m.start(), m.end(), [*given, *(t.title() for t in surnames)], roster=False)
 
 
 def _sentence_start(text: str, start: int) -> bool:
