@@ -140,10 +140,11 @@ def test_incidents_can_be_left_out(held: Site) -> None:
     assert "May be sent" in off.text
 
 
-def test_message_file(held: Site) -> None:
+def test_message_file_is_screened_and_not_kept(held: Site) -> None:
     page = _screen(held, files={"file": ("draft.txt", DISCLOSING.encode())}, recipient_kind="public")
     assert page.status_code == 200 and "Blocked" in page.text and "draft.txt" in page.text
     assert "Marisol" not in page.text.replace(SUGGESTION.search(page.text).group(0), "")  # type: ignore[union-attr]
+    assert [p for p in held.gate.blobs.root.rglob("*") if p.is_file()] == []  # held in memory, never stored
 
 
 def test_unreadable_file_blocks_with_a_clear_reason(site: Site) -> None:
