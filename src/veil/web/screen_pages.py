@@ -38,13 +38,13 @@ from veil.screen import (
 )
 from veil.screen.audit import masked_location, record
 from veil.screen.incident_registry import screen_registry
-from veil.shown_names import shown_name
+from veil.shown_names import masked_name
 from veil.web.pages import FieldErrors
 from veil.web.rendering import render
 from veil.web.security import Principal, gate_of, requires, requires_upload
 from veil.web.uploads import MAX_FIELD_BYTES, receive_form, upload_limits
 from veil.workflow.errors import WorkflowError
-from veil.workflow.uploads import HeldReceiver
+from veil.workflow.uploads import HeldReceiver, TooLarge
 
 router = APIRouter(include_in_schema=False)
 AnyRole = Annotated[Principal, Depends(requires())]
@@ -142,6 +142,10 @@ async def screen(request: Request, principal: Screener) -> Response:
             return _screen(gate, principal, typed, name, blob)
 
         results = await run_in_threadpool(run)
+    except TooLarge:  # the receiver's message names the file; this page shows nothing sent to it back
+        limit = receiver.limits.max_file_bytes
+        return _page(request, principal, status_code=413, form=_refill(typed),
+                     error=f"not screened: the file is larger than the {limit:,} byte upload limit")
     except WorkflowError as exc:
         errors = exc.errors if isinstance(exc, FieldErrors) else {}
         return _page(request, principal, status_code=exc.status, form=_refill(typed), errors=errors,
@@ -174,7 +178,7 @@ def _view(result: ScreenResult) -> dict[str, Any]:
                  "visible": f.visible} for f in result.findings]
     view: dict[str, Any] = {
         "verdict": result.verdict, "what": result.what,
-        "name": "pasted text" if result.path == PASTED else shown_name(result.path),
+        "name": "pasted text" if result.path == PASTED else masked_name(result.path),
         "recipient_kind": result.recipient.kind.value if result.recipient.kind else "",
         "recipient": mask(result.recipient.name) if result.recipient.name else "",
         "persons": result.persons, "findings": findings, "blocking": sum(1 for f in result.findings if f.blocks),
