@@ -22,7 +22,7 @@ from veil.screen.result import RecipientKind
 
 if TYPE_CHECKING:
     from veil.screen.policy import ScreenPolicy
-    from veil.screen.registry import ProtectedPerson, ProtectedRegistry
+    from veil.screen.registry import ProtectedRegistry
     from veil.screen.result import Recipient, ScreenResult
     from veil.store.engine import Database
 
@@ -93,6 +93,7 @@ def screen_command(
     send instead."""
     text_or_json(format, "screen")
     from veil.screen import Recipient, load_screen_policy, report, screen_manifest, screen_message
+    from veil.screen.incident_registry import screen_registry
 
     files, manifests = files or [], manifest or []
     try:
@@ -108,7 +109,7 @@ def screen_command(
             raise UsageError(f"no database in {DEFAULT_DATA_DIR} (give --data-dir or --database-url)")
         database = store.open() if store else None
         try:
-            registry = _registry(protected, database if incidents is not False else None)
+            registry = screen_registry(protected, database if incidents is not False else None)
             blobs = [(path, _read(path)) for path in files]
             manifest_blobs = [(path, _read(path)) for path in manifests]
             who = Recipient(recipient, recipient_kind)
@@ -154,27 +155,6 @@ def _redacted(results: list[ScreenResult], out: Path, who: Recipient, registry: 
     copy.findings.extend(ScreenFinding(ScreenKind.NOTICE, "(file)", f"copy of {Path(original.path).name}: {c}")
                          for c in changes)
     return [*results[:-1], copy]
-
-
-def _registry(protected: str | None, database: Database | None) -> ProtectedRegistry | None:
-    from veil.screen import FileRegistry, MemoryRegistry
-
-    people: list[ProtectedPerson] = list(FileRegistry(protected)) if protected else []
-    if database is not None:
-        people += list(_incident_people(database))
-    return MemoryRegistry(people) if protected or database is not None else None
-
-
-def _incident_people(database: Database) -> list[ProtectedPerson]:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from veil.screen.incident_registry import load_incident_registry
-
-    try:
-        with database.read() as session:
-            return list(load_incident_registry(session))
-    except SQLAlchemyError as exc:
-        raise UsageError(f"cannot read incidents from the database ({type(exc).__name__})") from None
 
 
 def _audit(database: Database, results: list[ScreenResult], actor: str) -> None:

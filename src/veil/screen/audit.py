@@ -4,6 +4,8 @@ message and masked sentence, and the sha256 of the suggestion. Never a raw name,
 
     ScreenDecided.of(result, actor) -> ScreenDecided     the event for one screen result
     record(session, results, actor)                     append one event per result, in the caller's transaction
+    masked_location(location) -> str                    a finding's location, the file and sheet names it quotes
+                                                        masked (the screen page shows it so too)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from veil.workflow.events import Event
 _QUOTED = re.compile(r"'([^']*)'")
 
 
-def _masked_location(location: str) -> str:
+def masked_location(location: str) -> str:
     """Locations quote file and sheet names ("attachment 'garcia.pdf' › line 1"): those are masked too."""
     return _QUOTED.sub(lambda m: f"'{mask(m.group(1))}'", location)
 
@@ -44,7 +46,7 @@ class ScreenDecided(Event):
 
     @classmethod
     def of(cls, result: ScreenResult, actor: str) -> ScreenDecided:
-        findings = tuple({"kind": f.kind.value, "location": _masked_location(f.location), "blocks": f.blocks,
+        findings = tuple({"kind": f.kind.value, "location": masked_location(f.location), "blocks": f.blocks,
                           "message": f.message, **({"sentence": f.sentence} if f.sentence else {})}
                          for f in result.findings)
         return cls(actor=actor, what=result.what, file=mask(PurePath(result.path).name), sha256=result.sha256,

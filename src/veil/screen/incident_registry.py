@@ -2,16 +2,25 @@
 is active. Read from Veil's database (the incident module's tables), into a MemoryRegistry the screener queries.
 
     load_incident_registry(session) -> MemoryRegistry
+    screen_registry(protected, database) -> ProtectedRegistry | None     what `veil screen` and the screen page query
 
 Only read here: the incident module owns these tables. A closed incident still counts: its people stay protected.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from sqlalchemy import and_, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from veil.screen.registry import MemoryRegistry, ProtectedPerson
+from veil.errors import UsageError
+from veil.screen.registry import FileRegistry, MemoryRegistry, ProtectedPerson, ProtectedRegistry
+
+if TYPE_CHECKING:
+    from veil.store.engine import Database
 
 
 def load_incident_registry(session: Session, limit: int = 2_000_000) -> MemoryRegistry:
@@ -37,3 +46,18 @@ def load_incident_registry(session: Session, limit: int = 2_000_000) -> MemoryRe
         registry.add(ProtectedPerson(name=name, a_number=anumber or "", dob=dob, nationality=nationality or "",
                                      reason="held" if held else "affected"))
     return registry
+
+
+def screen_registry(protected: str | Path | None = None, database: Database | None = None) -> ProtectedRegistry | None:
+    """The protected people a screen looks names up in: those of a protected-people file (`--protected`) and, with
+    a database, everyone in an incident's affected set. None when there is neither (nobody to look up). Raises
+    UsageError, naming the kind of failure only, when the file or the incidents cannot be read: a screen that
+    could not read whom to protect must not pass anything."""
+    people: list[ProtectedPerson] = list(FileRegistry(protected)) if protected else []
+    if database is not None:
+        try:
+            with database.read() as session:
+                people += list(load_incident_registry(session))
+        except SQLAlchemyError as exc:
+            raise UsageError(f"cannot read incidents from the database ({type(exc).__name__})") from None
+    return MemoryRegistry(people) if protected or database is not None else None

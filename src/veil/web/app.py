@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from veil import __version__
 from veil.watch.service import WatchService
-from veil.web import api, incident_pages, pages, watch_pages
+from veil.web import api, incident_pages, pages, screen_pages, watch_pages
 from veil.web.rendering import TEMPLATES, render
 from veil.web.security import (
     BodyGuard,
@@ -47,9 +47,10 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
                max_upload_bytes: int = MAX_UPLOAD_BYTES, watch: WatchService | None = None,
                schedule_sweeps: bool = False) -> FastAPI:
     """The whole web service over `gate`: the release gate's pages and API, the sweeper's report form and views,
-    and the incident pages. With `start_worker`, an in-process scan worker runs for the app's lifetime (the SQLite
-    set-up; with PostgreSQL, `veil worker` processes may do it instead); with `schedule_sweeps`, so do the sweeps.
-    `watch` is the sweeper to use (default: one configured from the environment)."""
+    the incident pages and the screen page. With `start_worker`, an in-process scan worker runs for the app's
+    lifetime (the SQLite set-up; with PostgreSQL, `veil worker` processes may do it instead); with
+    `schedule_sweeps`, so do the sweeps. `watch` is the sweeper to use (default: one configured from the
+    environment)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -78,6 +79,7 @@ def create_app(gate: Gate, *, start_worker: bool = True, secure_cookies: bool = 
     app.include_router(api.router, prefix="/api")
     app.include_router(pages.router)
     app.include_router(incident_pages.router)
+    app.include_router(screen_pages.router)
     watch_pages.install(app, watch, schedule=schedule_sweeps)
 
     @app.get("/api/docs", include_in_schema=False, response_class=HTMLResponse)

@@ -43,6 +43,7 @@ def capabilities(principal: Principal | None) -> dict[str, bool]:
         "audit": principal.has("auditor", "admin"),
         "admin": principal.has("admin"),
         "incidents": principal.has("incident_responder", "authorising_official", "auditor"),
+        "screen": bool(principal.roles),  # any role may screen an outbound message
     }
 
 

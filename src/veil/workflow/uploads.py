@@ -9,10 +9,13 @@ then adds them to the release in the caller's transaction.
     receiver.begin("roster.xlsx"); receiver.feed(chunk) ...; receiver.end()     # per file, as it streams
     with gate.db.write() as s:
         rows = add_uploads(s, gate.blobs, release, user, receiver.files)
+
+A `HeldReceiver` takes files the same way but keeps them in memory and stores nothing (the screen page).
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -56,7 +59,7 @@ class Upload:
 class UploadReceiver:
     """Receives one request's files as streamed chunks; see the module docstring."""
 
-    def __init__(self, blobs: BlobStore, limits: UploadLimits | None = None) -> None:
+    def __init__(self, blobs: BlobStore | None, limits: UploadLimits | None = None) -> None:
         self.blobs, self.limits = blobs, limits or UploadLimits()
         self.files: list[Upload] = []
         self._name: str | None = None
@@ -93,6 +96,7 @@ class UploadReceiver:
         return done
 
     def store(self, name: str, data: bytes) -> Upload:
+        assert self.blobs is not None, "a receiver without a blob store keeps its files (HeldReceiver)"
         upload = Upload(name, self.blobs.put(data), len(data))
         self.files.append(upload)
         return upload
@@ -102,6 +106,21 @@ class UploadReceiver:
         self.begin(name)
         self.feed(data)
         return self.end()
+
+
+class HeldReceiver(UploadReceiver):
+    """The same limits and checks, but the files are held in memory (`held`) and nothing is written: for a file that
+    is looked at once and not kept, such as a message on the screen page."""
+
+    def __init__(self, limits: UploadLimits | None = None) -> None:
+        super().__init__(None, limits)
+        self.held: list[tuple[str, bytes]] = []
+
+    def store(self, name: str, data: bytes) -> Upload:
+        upload = Upload(name, hashlib.sha256(data).hexdigest(), len(data))
+        self.files.append(upload)
+        self.held.append((name, data))
+        return upload
 
 
 def add_uploads(session: Session, blobs: BlobStore, release: Release, user: User,
