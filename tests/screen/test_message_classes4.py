@@ -1,0 +1,139 @@
+"""Classes added in the fourth round of issue 13 (a fourth author's notes verbales, pasted tables, forwarded
+threads and chat, in Spanish, French and Haitian Creole as much as English), each with messages worded unlike
+tests/screen/data/messages_dev4.jsonl (written before the round's tuning) and messages_probe4.jsonl (written after
+its first fixes, to find classes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.message_sets import score_set
+from veil.screen import Recipient, RecipientKind, screen_message
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+ATTORNEY = RecipientKind.ATTORNEY
+
+
+DISCLOSING = {
+    "people named by their seat (number and letter)": [
+        (THIRD, "Crew: 7B and 9F stay on the ground, their CFI results are not back."),
+        (THIRD, "Asientos 3C y 4D no suben: tienen caso de asilo abierto."),
+        (THIRD, "Sièges 2A et 2B : demande d'asile en cours, ne pas embarquer."),
+    ],
+    "a group defined by a pending interview": [
+        (FG, "Please hold back the men whose screenings are still pending; we will send their names later."),
+        (FG, "No programen a los del autobús cuyas entrevistas siguen pendientes."),
+        (FG, "Ne réservez pas ceux du groupe dont les entretiens sont encore en attente."),
+    ],
+    "a few of a group, in a hedge (two or three, unos tres o cuatro)": [
+        (FG, "Of the Monday arrivals, two or three may have something open with an asylum officer."),
+        (FG, "De los que llegaron el martes, unos dos o tres podrían tener trámite de asilo."),
+        (
+            FG,
+            "Parmi les personnes arrivées lundi, deux ou trois ont peut-être une "
+            "procédure ouverte auprès du bureau de l'asile.",
+        ),
+    ],
+    "an incident named around the keywords": [
+        (FG, "Some names on the June roster are part of the records-management issue we raised in May."),
+        (FG, "Varias personas de la lista de junio están afectadas por el error de publicación de mayo."),
+        (FG, "Certains noms de la liste de juin sont concernés par l'incident de gestion des données de mai."),
+        (
+            PUBLIC,
+            "If you were detained at the Eloy center last spring, the list that was "
+            "briefly visible online had your name.",
+        ),
+    ],
+    "a witness or informant by role": [
+        (THIRD, "Keep Mr. Osvaldo Tun off the van, he has been helping federal prosecutors with the smuggling case."),
+        (THIRD, "Ruiz is our CI in the cartel case, do not move him."),
+        (FG, "No podemos retornar al Sr. Elmer Cac. Es testigo principal en un juicio federal."),
+    ],
+    "declining consular contact because of what happened at home": [
+        (FG, "Ms. Hanna Bekele refused to meet your consul because of what the police did to her family."),
+        (FG, "El Sr. Ovidio Lax no quiere contacto con su consulado por lo que le hicieron allá."),
+    ],
+    "fear shorthand and hedges without the keywords": [
+        (THIRD, "the Ixil family is waiting on RFI, leave them off Friday"),
+        (THIRD, "Most of the Haitians from the Sunday intake are going to claim, if the nurse is right."),
+        (FG, "La familia Quej sale del vuelo: les salió positivo el tamizaje de miedo."),
+        (THIRD, "La plupart de ceux du groupe de lundi sont des cas de crainte."),
+    ],
+    "the asylum office granting, or nothing pending there": [
+        (PUBLIC, "Our member Farid Amini was finally recognised by the asylum office in March."),
+        (FG, "We asked the asylum office: none of the 12 on your list has anything pending."),
+        (FG, "M. Ousmane Sy n'a sollicité aucune forme de protection."),
+    ],
+    "matters the law keeps from any government": [
+        (
+            FG,
+            "A few of the people on your list have cases that the law does not allow "
+            "us to discuss with any government.",
+        ),
+    ],
+}
+
+OTHER_CLIENT = [
+    "Counsel, your client's brother has separately filed for asylum, so his hearing is on another day.",
+    "Counsel, Mr. Tomas Rios's own I-589 is pending, so he will not testify at your client's hearing.",
+    "Licenciada, el primo de su cliente presentó por separado su propia solicitud de asilo.",
+]
+
+PASSING = {
+    "a working group is not a group of people": [
+        (FG, "Note pour le groupe de travail : 640 entretiens de crainte crédible au niveau national ce trimestre."),
+        (FG, "Para el grupo de trabajo: 1.100 entrevistas de miedo creíble en todo el país en el trimestre."),
+    ],
+    "a notice about a published file, in Spanish and French": [
+        (PUBLIC, "Se publicó por error un archivo con datos personales de personas detenidas; ya fue retirado."),
+        (
+            PUBLIC,
+            "Un fichier contenant des données personnelles de personnes retenues a été publié par erreur puis retiré.",
+        ),
+    ],
+    "law and policy: obligations, forms of relief compared, the provision as frame, the reader's FAQ": [
+        (FG, "The United States fully respects its non-refoulement obligations; we do not discuss individual cases."),
+        (PUBLIC, "Unlike asylum, they give no path to a green card."),
+        (FG, "Conforme al 8 CFR 208.6, no compartimos solicitudes de asilo ni la información relacionada con ellas."),
+        (PUBLIC, "FAQ: Will the judge tell my embassy that I asked for asylum? No."),
+    ],
+    "refusals in Creole": [
+        (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
+    ],
+    "institutions and training": [
+        (FG, "Le chef de la division de l'asile présentera les nouveaux délais."),
+        (
+            FG,
+            "A course on the Istanbul Protocol and documenting torture for the Honduran National Police starts in May.",
+        ),
+        (PUBLIC, "The old hospital everyone called the asylum will be demolished next year."),
+    ],
+    "an interview that is not a fear interview": [
+        (FG, "Please schedule the four whose consular interviews are still pending for travel documents."),
+    ],
+}
+
+
+# each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
+ROWS = (
+    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
+    + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
+    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
+    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
+)
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
+def test_fourth_round_classes(kind: RecipientKind, text: str, expected: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", kind)).verdict == expected
+
+
+@pytest.mark.parametrize(("name", "size", "recall"), [("messages_dev4.jsonl", 240, 0.98)])
+def test_fourth_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
+    score = score_set(DATA / name)
+    assert score.size >= size
+    assert score.recall >= recall
+    assert score.precision >= 0.95
