@@ -67,6 +67,29 @@ DISCLOSING = {
         (FG, "We asked the asylum office: none of the 12 on your list has anything pending."),
         (FG, "M. Ousmane Sy n'a sollicité aucune forme de protection."),
     ],
+    "USCIS as the one interviewing someone; TVPA alone as a note": [
+        (FG, "Mr. Ali Rezaei: USCIS re-interviewed him on Monday about the threats, so no travel document yet."),
+        (FG, "A la Sra. Irma Coc la entrevistó USCIS el jueves; esperamos la decisión."),
+        (THIRD, "VAN 2\n07 TZUL, Marcos - hold, TVPA\n08 PEC, Ana - ok"),
+    ],
+    "whether someone can safely be returned": [
+        (FG, "Mr. Arman Petrosyan's case is with a judge deciding whether he would be safe in Armenia."),
+        (FG, "El juez decide si la Sra. Olga Díaz puede regresar sin peligro a Nicaragua."),
+        (FG, "Le juge examine si M. Amadou Ba peut rentrer en toute sécurité."),
+        (PUBLIC, "Une vingtaine des passagers du vol de mars craignaient pour leur vie."),
+    ],
+    "a notice to the people who passed through a named place": [
+        (PUBLIC, "Las familias que pasaron por el centro de Dilley en mayo: su nombre estaba en el archivo publicado."),
+        (PUBLIC, "Si vous avez été détenus au centre de Tacoma en juin, le fichier publié par erreur vous concerne."),
+    ],
+    "records that ended up on the site": [
+        (THIRD, "Los nombres de los tres inquilinos acabaron en la página del departamento por un descuido."),
+    ],
+    "a refugee by status, and a subject dropped in Spanish": [
+        (THIRD, "La mamá de Kevin es refugiada de Venezuela; no la mencionen en la reunión."),
+        (THIRD, "La mère de Fatou est réfugiée depuis 2019 ; merci de ne pas en parler."),
+        (FG, "No podemos retornar al Sr. Hugo Ixim. Accedió a testificar contra la red."),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
@@ -100,6 +123,12 @@ PASSING = {
         (FG, "Conforme al 8 CFR 208.6, no compartimos solicitudes de asilo ni la información relacionada con ellas."),
         (PUBLIC, "FAQ: Will the judge tell my embassy that I asked for asylum? No."),
     ],
+    "a protection rule as the subject, and what a visa is for": [
+        (PUBLIC, "La protección contra la tortura prohíbe devolver a una persona a un país donde la torturarían."),
+        (PUBLIC, "Le principe de non-refoulement interdit de renvoyer une personne là où elle serait persécutée."),
+        (PUBLIC, "Viza T a se pou moun ki viktim trafik moun."),
+        (FG, "Please have your officials interview the five men; USCIS interviewed them for citizenship in 2019."),
+    ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
     ],
@@ -131,7 +160,9 @@ def test_fourth_round_classes(kind: RecipientKind, text: str, expected: str) -> 
     assert screen_message(text.encode(), "m.txt", Recipient("", kind)).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size", "recall"), [("messages_dev4.jsonl", 240, 0.98)])
+@pytest.mark.parametrize(
+    ("name", "size", "recall"), [("messages_dev4.jsonl", 240, 0.98), ("messages_probe4.jsonl", 40, 0.98)]
+)
 def test_fourth_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
     score = score_set(DATA / name)
     assert score.size >= size

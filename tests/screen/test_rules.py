@@ -141,7 +141,7 @@ def _message_texts(name: str = "messages_paraphrases.jsonl") -> list[tuple[str, 
 
 @pytest.mark.parametrize("name", ["sentences.tsv", "sentences_heldout.tsv", "sentences_heldout2.tsv",
                                   "sentences_heldout3.tsv", "sentences_heldout4.tsv", "messages_paraphrases.jsonl",
-                                  "messages_dev4.jsonl"])
+                                  "messages_dev4.jsonl", "messages_probe4.jsonl"])
 def test_trigger_prefilter_changes_nothing(name: str) -> None:
     from veil.detectors.text_segments import split_sentences
 
