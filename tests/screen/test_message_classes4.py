@@ -90,6 +90,17 @@ DISCLOSING = {
         (THIRD, "La mère de Fatou est réfugiée depuis 2019 ; merci de ne pas en parler."),
         (FG, "No podemos retornar al Sr. Hugo Ixim. Accedió a testificar contra la red."),
     ],
+    "what officers must examine before a removal; claims still being heard": [
+        (
+            FG,
+            "Several men from the Nogales bus raised things with our officers that we are required to review "
+            "before they can be returned.",
+        ),
+        (FG, "Algunos de los del grupo dijeron cosas que tenemos que revisar antes de poder retornarlos."),
+        (FG, "Certains passagers ont dit des choses que nous sommes tenus d'examiner avant de pouvoir les renvoyer."),
+        (THIRD, "Drop the Rivas brothers from Monday's van, they have claims that are still pending."),
+        (THIRD, "Quiten a los hermanos Rivas de la camioneta del lunes, tienen reclamos pendientes."),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
@@ -100,6 +111,7 @@ DISCLOSING = {
 }
 
 OTHER_CLIENT = [
+    "You asked about your friend Mr. Ortega. His asylum case was decided last week.",
     "Counsel, your client's brother has separately filed for asylum, so his hearing is on another day.",
     "Counsel, Mr. Tomas Rios's own I-589 is pending, so he will not testify at your client's hearing.",
     "Licenciada, el primo de su cliente presentó por separado su propia solicitud de asilo.",
@@ -129,6 +141,14 @@ PASSING = {
         (PUBLIC, "Viza T a se pou moun ki viktim trafik moun."),
         (FG, "Please have your officials interview the five men; USCIS interviewed them for citizenship in 2019."),
     ],
+    "someone granted relief as the subject of a rule; officials who hear asylum cases": [
+        (
+            PUBLIC,
+            "Any person granted asylum may petition for a spouse, and they can apply for a green card after a year.",
+        ),
+        (PUBLIC, "Judge Lena Park, who has decided asylum appeals since 2012, will speak at the bar dinner."),
+        (PUBLIC, "La juge Anne Roy, qui a tranché des dossiers d'asile pendant vingt ans, sera honorée."),
+    ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
     ],
@@ -146,12 +166,18 @@ PASSING = {
 }
 
 
+# the client's own case, after a sentence about someone else, still reaches the client's attorney
+OWN_CASE = [
+    "Counsel, the other man arrested with your client was released. Your client's asylum hearing is on Monday.",
+]
+
 # each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
 ROWS = (
     [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
     + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
     + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
     + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
+    + [(ATTORNEY, text, "pass") for text in OWN_CASE]
 )
 
 
