@@ -101,6 +101,11 @@ DISCLOSING = {
         (THIRD, "Drop the Rivas brothers from Monday's van, they have claims that are still pending."),
         (THIRD, "Quiten a los hermanos Rivas de la camioneta del lunes, tienen reclamos pendientes."),
     ],
+    "admitted through resettlement or from a refugee camp": [
+        (THIRD, "The Abdi family arrived via refugee resettlement in 2015; please keep that off the lease."),
+        (THIRD, "Ms. Grace Achieng came to Ohio from the Dadaab refugee camp, so she has no rental history."),
+        (THIRD, "La famille Habimana est arrivée par la réinstallation en 2017."),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
@@ -148,6 +153,9 @@ PASSING = {
         ),
         (PUBLIC, "Judge Lena Park, who has decided asylum appeals since 2012, will speak at the bar dinner."),
         (PUBLIC, "La juge Anne Roy, qui a tranché des dossiers d'asile pendant vingt ans, sera honorée."),
+    ],
+    "resettlement as an institution": [
+        (PUBLIC, "The resettlement agency's office moves to Main Street in June; resettlement funding is unchanged."),
     ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),

@@ -73,7 +73,7 @@ _LANG_WORDS = {
     "fr": frozenset(
         "le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
         "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
-        "madame être avait".split()
+        "madame être avait et par où".split()
     ),
     "ht": frozenset(
         "yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
