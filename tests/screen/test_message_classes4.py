@@ -106,6 +106,9 @@ DISCLOSING = {
         (THIRD, "Ms. Grace Achieng came to Ohio from the Dadaab refugee camp, so she has no rental history."),
         (THIRD, "La famille Habimana est arrivée par la réinstallation en 2017."),
     ],
+    "a percentage of a named group is still the group": [
+        (FG, "About 10% of the passengers on flight 2214 had asked for asylum before boarding."),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
@@ -156,6 +159,21 @@ PASSING = {
     ],
     "resettlement as an institution": [
         (PUBLIC, "The resettlement agency's office moves to Main Street in June; resettlement funding is unchanged."),
+    ],
+    "records as the subject of a confidentiality rule; people who fear return, in general": [
+        (PUBLIC, "Fact: refugee files are confidential, and officers may not hand them to any embassy."),
+        (PUBLIC, "Quienes temen volver a su país pueden solicitar asilo aunque hayan entrado sin visa."),
+        (PUBLIC, "Les personnes qui craignent un retour peuvent demander l'asile à la frontière."),
+        (PUBLIC, "Moun ki pè retounen lakay yo ka mande azil nan fwontyè a."),
+    ],
+    "a percentage of a population; a spokesperson who neither confirms nor denies (Spanish)": [
+        (PUBLIC, "In FY2025, 9% of the people deported on charter flights had an earlier positive fear finding."),
+        (PUBLIC, "Sobre el caso del domingo, la oficina no confirma ni niega si la familia pidió asilo."),
+    ],
+    "shelters for people seeking asylum (Spanish, French, Creole)": [
+        (PUBLIC, "El albergue San José recibe a mujeres y niños solicitantes de asilo; faltan cobijas."),
+        (PUBLIC, "Le foyer accueille des jeunes demandeurs d'asile ; il manque des couvertures."),
+        (PUBLIC, "Sant lan gen kabann pou fanmi k ap mande azil; nou bezwen dra."),
     ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
