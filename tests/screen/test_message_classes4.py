@@ -109,6 +109,10 @@ DISCLOSING = {
     "a percentage of a named group is still the group": [
         (FG, "About 10% of the passengers on flight 2214 had asked for asylum before boarding."),
     ],
+    "French fear in the infinitive, and harm foretold if returned": [
+        (FG, "Parmi les passagers du bus 3, plusieurs ont dit avoir peur de retourner chez eux."),
+        (FG, "M. Ibrahim Sow a expliqué que si on le renvoie, la milice le tuera."),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
@@ -174,6 +178,9 @@ PASSING = {
         (PUBLIC, "El albergue San José recibe a mujeres y niños solicitantes de asilo; faltan cobijas."),
         (PUBLIC, "Le foyer accueille des jeunes demandeurs d'asile ; il manque des couvertures."),
         (PUBLIC, "Sant lan gen kabann pou fanmi k ap mande azil; nou bezwen dra."),
+    ],
+    "French departures with no reason": [
+        (FG, "Si on le renvoie jeudi, il faudra prévoir un fauteuil roulant à l'arrivée."),
     ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
