@@ -113,6 +113,10 @@ DISCLOSING = {
         (FG, "Parmi les passagers du bus 3, plusieurs ont dit avoir peur de retourner chez eux."),
         (FG, "M. Ibrahim Sow a expliqué que si on le renvoie, la milice le tuera."),
     ],
+    "fear interviews in telegraphic notes": [
+        (THIRD, "CAR 2 : DIALLO, Ousmane - reste (examen crainte en cours)"),
+        (THIRD, "BUS 2: PAZ, Nery - se queda (entrevista miedo pendiente)"),
+    ],
     "matters the law keeps from any government": [
         (
             FG,
