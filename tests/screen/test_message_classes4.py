@@ -186,6 +186,11 @@ PASSING = {
     "French departures with no reason": [
         (FG, "Si on le renvoie jeudi, il faudra prévoir un fauteuil roulant à l'arrivée."),
     ],
+    "an incident plan, a national rate, a law that forbids saying whether (Spanish)": [
+        (PUBLIC, "Our security breach notification policy tells residents what happens if their data is ever exposed."),
+        (PUBLIC, "Refugee admissions from the region rose 8% in 2025, close to the national average for the decade."),
+        (FG, "Consejero, la normativa nos prohíbe decir si alguna persona solicitó asilo."),
+    ],
     "refusals in Creole": [
         (FG, "Biwo a pa janm di si yon moun mande azil oswa non."),
     ],
