@@ -127,6 +127,7 @@ DISCLOSING = {
 }
 
 OTHER_CLIENT = [
+    "Mèt, zanmi w Wilner di li pa ka vini: li gen entèvyou azil pa l lendi.",
     "You asked about your friend Mr. Ortega. His asylum case was decided last week.",
     "Counsel, your client's brother has separately filed for asylum, so his hearing is on another day.",
     "Counsel, Mr. Tomas Rios's own I-589 is pending, so he will not testify at your client's hearing.",
@@ -211,6 +212,7 @@ PASSING = {
 # the client's own case, after a sentence about someone else, still reaches the client's attorney
 OWN_CASE = [
     "Counsel, the other man arrested with your client was released. Your client's asylum hearing is on Monday.",
+    "Licenciado, el primo de su cliente llamó ayer. La audiencia de asilo de su cliente sigue el lunes.",
 ]
 
 # each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency

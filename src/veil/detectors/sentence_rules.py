@@ -355,9 +355,13 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
 
 
+_PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})
+
+
 def _by_pronoun_only(result: SentenceResult) -> bool:
-    """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud")?"""
-    return bool(result.refs) and all(_by_pronoun(r) for r in result.refs)
+    """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud"), not
+    by a noun ("su cliente" is the reader's client)?"""
+    return bool(result.refs) and all(r.category in _PRONOUN_CATEGORIES for r in result.refs)
 
 
 def _case_sentence(sentence: str) -> bool:
