@@ -5,7 +5,7 @@
     uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
-and third rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3}.jsonl. Each message is
+third and fourth rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3,dev4,probe4}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". The baseline, printed
 last and measured in the same run, is the sentence rules alone (the policy's learned model switched off).
@@ -35,6 +35,8 @@ SETS = {
     "probe": DEV2.with_name("messages_probe.jsonl"),  # written after the first tuning round, to find classes
     "dev3": DEV2.with_name("messages_dev3.jsonl"),  # third round: long e-mails, chat, notes, implied disclosures
     "probe3": DEV2.with_name("messages_probe3.jsonl"),  # third round, written after the first fixes, to find classes
+    "dev4": DEV2.with_name("messages_dev4.jsonl"),  # fourth round: notes verbales, tables, threads; ES/FR/HT heavy
+    "probe4": DEV2.with_name("messages_probe4.jsonl"),  # fourth round, written after the first fixes, to find classes
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
@@ -197,7 +199,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--set",
-        choices=("heldout", "dev", "dev2", "probe", "dev3", "probe3", "both", "all"),
+        choices=("heldout", "dev", "dev2", "probe", "dev3", "probe3", "dev4", "probe4", "both", "all"),
         default="both",
         help="which set: both = heldout and dev (default), all = every set",
     )
@@ -208,7 +210,7 @@ def main() -> int:
     )
     parser.add_argument("--errors", action="store_true", help="also print the text of each misclassified message")
     args = parser.parse_args()
-    names = {"both": ["heldout", "dev"], "all": list(SETS)}.get(args.set, [args.set])
+    names = {"both": ["heldout", "dev"], "all": [n for n, p in SETS.items() if p.exists()]}.get(args.set, [args.set])
     screen({"id": "warm-up", "recipient_kind": "public", "text": "Loading the rules is not timed."})
     results = {name: [screen(row) for row in load(SETS[name])] for name in names}
     summary = {"heldout"} if args.heldout_summary and "heldout" in names else set()

@@ -5,11 +5,11 @@ recall 0.96), with a suggestion that passes for every message they block."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
+from support.message_sets import score_set
 from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).parent / "data"
@@ -204,21 +204,7 @@ def test_a_permitted_recipient_may_receive_each_class(kind: RecipientKind, text:
     ("name", "size", "recall"), [("messages_dev3.jsonl", 200, 0.98), ("messages_probe3.jsonl", 260, 0.96)]
 )
 def test_third_round_sets_meet_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
-    with (DATA / name).open(encoding="utf-8") as fh:
-        rows = [json.loads(line) for line in fh if line.strip()]
-    assert len(rows) >= size
-    tp = fp = fn = 0
-    for row in rows:
-        who = Recipient("", RecipientKind(row["recipient_kind"]))
-        result = screen_message(row["text"].encode(), f"{row['id']}.txt", who)
-        blocked = result.verdict != "pass"
-        disclose = row["label"] == "disclose"
-        tp += disclose and blocked
-        fp += blocked and not disclose
-        fn += disclose and not blocked
-        if blocked:
-            assert result.suggestion is not None, row["id"]
-            again = screen_message(result.suggestion.text.encode(), "s.txt", who, suggest=False)
-            assert again.verdict == "pass", row["id"]
-    assert tp / (tp + fn) >= recall
-    assert tp / (tp + fp) >= 0.95
+    score = score_set(DATA / name)
+    assert score.size >= size
+    assert score.recall >= recall
+    assert score.precision >= 0.95

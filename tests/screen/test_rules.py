@@ -132,19 +132,20 @@ def test_precision_and_recall_meet_the_bar(name: str) -> None:
     assert tp / (tp + fp) >= 0.95
 
 
-def _paraphrase_texts() -> list[tuple[str, str, str]]:
+def _message_texts(name: str = "messages_paraphrases.jsonl") -> list[tuple[str, str, str]]:
     import json
 
-    with (DATA / "messages_paraphrases.jsonl").open(encoding="utf-8") as fh:
+    with (DATA / name).open(encoding="utf-8") as fh:
         return [("", "", json.loads(line)["text"]) for line in fh if line.strip()]
 
 
 @pytest.mark.parametrize("name", ["sentences.tsv", "sentences_heldout.tsv", "sentences_heldout2.tsv",
-                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv", "messages_paraphrases.jsonl"])
+                                  "sentences_heldout3.tsv", "sentences_heldout4.tsv", "messages_paraphrases.jsonl",
+                                  "messages_dev4.jsonl", "messages_probe4.jsonl"])
 def test_trigger_prefilter_changes_nothing(name: str) -> None:
     from veil.detectors.text_segments import split_sentences
 
-    for _, _, text in _paraphrase_texts() if name.endswith(".jsonl") else _rows(name):
+    for _, _, text in _message_texts(name) if name.endswith(".jsonl") else _rows(name):
         for seg in split_sentences(text):
             sentence = text[seg.start:seg.end]
             fast, full = classify(sentence, prefilter=True), classify(sentence, prefilter=False)

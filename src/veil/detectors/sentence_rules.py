@@ -34,8 +34,9 @@ says (a status) and WHO it says it of (a reference):
                   and 19", "the 6 June manifest", a person's name); a general statement ("asylum applications are
                   processed in Houston") is not
     someone_else  the sentence speaks of someone other than the reader or the reader's client ("the other man
-                  arrested with your client", "your friend"): a recipient who may know about their own case only
-                  (an attorney, the applicant) may not know this
+                  arrested with your client", "your friend"), or, in a message, speaks by pronouns alone right
+                  after a sentence that did ("your cellmate was released. His claim ..."): a recipient who may
+                  know about their own case only (an attorney, the applicant) may not know this
 
 Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
 either way.
@@ -72,7 +73,7 @@ _LANG_WORDS = {
     "fr": frozenset(
         "le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
         "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
-        "madame être avait".split()
+        "madame être avait et par où".split()
     ),
     "ht": frozenset(
         "yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
@@ -333,6 +334,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     `message`, the text is one message: a sentence that speaks of someone's case without naming them is about the
     people the message names just before it (its anchors)."""
     previous: str | None = None
+    other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
@@ -345,8 +347,21 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and anchored(text[max(0, start - _ANCHOR_REACH) : start])
             ):
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
+            if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
+                # "You asked about your cellmate. His protection claim was decided first.": his is the cellmate
+                result = replace(result, someone_else=True)
             yield start, end, result
             previous = sentence
+            other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
+
+
+_PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})
+
+
+def _by_pronoun_only(result: SentenceResult) -> bool:
+    """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud"), not
+    by a noun ("su cliente" is the reader's client)?"""
+    return bool(result.refs) and all(r.category in _PRONOUN_CATEGORIES for r in result.refs)
 
 
 def _case_sentence(sentence: str) -> bool:

@@ -1,0 +1,45 @@
+"""Screen a labelled set of outbound messages (tests/screen/data/messages_*.jsonl) as the benchmark does, and check
+on the way that every blocked message comes with a suggestion that itself passes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from veil.screen import Recipient, RecipientKind, screen_message
+
+
+@dataclass
+class SetScore:
+    size: int
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn)
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp)
+
+
+def score_set(path: Path) -> SetScore:
+    with path.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    score = SetScore(len(rows))
+    for row in rows:
+        who = Recipient("", RecipientKind(row["recipient_kind"]))
+        result = screen_message(row["text"].encode(), f"{row['id']}.txt", who)
+        blocked = result.verdict != "pass"
+        disclose = row["label"] == "disclose"
+        score.tp += disclose and blocked
+        score.fp += blocked and not disclose
+        score.fn += disclose and not blocked
+        if blocked:
+            assert result.suggestion is not None, row["id"]
+            again = screen_message(result.suggestion.text.encode(), "s.txt", who, suggest=False)
+            assert again.verdict == "pass", row["id"]
+    return score
