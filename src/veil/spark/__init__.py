@@ -52,6 +52,7 @@ def session(master: str | None = None, *, partitions: int | None = None) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(partitions or 8))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")  # toPandas/createDataFrame through Arrow
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", os.environ.get("VEIL_SPARK_DRIVER_MEMORY", "2g"))
     )
