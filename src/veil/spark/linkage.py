@@ -243,8 +243,11 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     from pyspark.sql import functions as F
     from splink import DuckDBAPI, Linker, SparkAPI
 
+    from veil.spark.similarity import register
+
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    register(spark)  # the name similarity, as DuckDB computes it
     clock = time.perf_counter()
     counted = _agreement(people, roster)
     chances: dict[tuple[str, str], float | None] = {}
