@@ -118,7 +118,12 @@ def _run_child(args: list[str], budget: float, cap_mb: float = 0) -> tuple[dict 
 
 
 def linkage(
-    sizes: list[int], exposed_rows: int, budget: float, workdir: Path, cap_mb: float = 0
+    sizes: list[int],
+    exposed_rows: int,
+    budget: float,
+    workdir: Path,
+    cap_mb: float = 0,
+    engines: tuple[str, ...] = ("duckdb", "spark"),
 ) -> list[tuple[str, ...]]:
     from linkage_bench import evaluate
 
@@ -132,7 +137,7 @@ def linkage(
         data.roster.write_parquet(roster)
         data.exposed.write_csv(exposed)
         print(f"roster {size:,}: generated in {time.perf_counter() - start:.0f} s (not counted)", flush=True)
-        for engine in ("duckdb", "spark"):
+        for engine in engines:
             out = workdir / f"{engine}-{size}.json"
             result, wall, peak, why = _run_child(
                 ["--child", engine, str(exposed), str(roster), str(out)], budget, cap_mb
@@ -233,6 +238,7 @@ def main() -> None:
         metavar="MB",
         help="stop a linkage run whose process tree passes this resident memory (where an engine stops fitting)",
     )
+    parser.add_argument("--engines", nargs="+", choices=("duckdb", "spark"), default=["duckdb", "spark"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -240,7 +246,10 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="veil-spark-scale-") as tmp:
         workdir = Path(tmp)
-        links = linkage(args.rosters, args.exposed, args.budget, workdir, args.memory_cap) if args.rosters else []
+        engines = tuple(args.engines)
+        links = (
+            linkage(args.rosters, args.exposed, args.budget, workdir, args.memory_cap, engines) if args.rosters else []
+        )
         sweeps = sweep(args.files, args.budget, workdir) if args.files else []
     print(
         f"\nload average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
