@@ -10,7 +10,7 @@ each engine runs `veil link` in a child process (wall time, peak RSS summed over
 driver, the JVM that holds driver and executors in local mode, and the Python workers), and the decisions are
 scored against the known answers (missed people, accepted precision, review share). A run that passes --budget
 seconds is stopped and reported as not finished, with its elapsed time. With --memory-cap MB a linkage run whose
-process tree passes MB resident is stopped and reported as not fitting (Spark's heap is set to half the cap, so it
+process tree passes MB resident is stopped and reported as not fitting (Spark's heap is set to a third of the cap, so it
 spills to disk instead; DuckDB keeps its 3 GB limit, but the DuckDB engine holds the roster in memory). Sweep: a
 generated tree of small files (HTML pages, CSVs and a few leaks) swept with the local engine (`--jobs` = all
 cores) and with Spark local[N], in files per second.
@@ -110,8 +110,8 @@ def _measured(
 
 def _run_child(args: list[str], budget: float, cap_mb: float = 0) -> tuple[dict | None, float, float, str]:
     """(result, wall seconds, peak RSS MB of the child's process tree, why it stopped). Under a memory cap Spark's
-    JVM gets half of it as heap (the rest: its off-heap, the Python workers); DuckDB keeps its own 3 GB limit."""
-    env = {"VEIL_SPARK_DRIVER_MEMORY": f"{int(cap_mb * 0.5)}m"} if cap_mb else None
+    JVM gets a third of it as heap (the rest: its off-heap, the Python workers); DuckDB keeps its own 3 GB limit."""
+    env = {"VEIL_SPARK_DRIVER_MEMORY": f"{int(cap_mb / 3)}m"} if cap_mb else None
     seconds, peak, why = _measured([sys.executable, __file__, *args], budget, cap_mb=cap_mb, env=env)
     out = Path(args[-1])
     return (json.loads(out.read_text()) if not why and out.exists() else None), seconds, peak, why
@@ -254,7 +254,7 @@ def main() -> None:
     print(
         f"\nload average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
         "Spark local[2] (VEIL_SPARK_MASTER), DuckDB 3 GB / 2 threads"
-        + (f"; linkage memory cap {args.memory_cap:,.0f} MB (Spark heap half of it)" if args.memory_cap else "")
+        + (f"; linkage memory cap {args.memory_cap:,.0f} MB (Spark heap a third of it)" if args.memory_cap else "")
     )
     if links:
         print(
