@@ -2,6 +2,7 @@
 
     session(master)  one SparkSession per process: Splink's similarity jar on the class path, quiet logs
     linkage          `veil link --engine spark`: the same Splink model on Splink's Spark backend
+    similarity       DuckDB's Jaro-Winkler, bit for bit, and the model's Monge-Elkan as Spark UDFs
     files            what sweep and check share: Hadoop's full listing, `binaryFile` reads, `check_bytes` on
                      executors, the driver for what `binaryFile` will not read, the per-file Parquet table
     sweep            `veil sweep --engine spark`: files distributed as binary files, `check_bytes` on executors
