@@ -3,13 +3,17 @@
     uv run python benchmarks/spark_scale.py                                # 1M roster, 100,000 files
     uv run python benchmarks/spark_scale.py --rosters 1000000 10000000     # and 10M, if the time allows
     uv run python benchmarks/spark_scale.py --rosters 200000 --files 20000 # quicker
+    uv run python benchmarks/spark_scale.py --rosters 10000000 --files 0 --memory-cap 4096  # where each stops fitting
 
 Linkage: the seeded synthetic roster (support.linkage_synthetic) as Parquet and an exposed file of --exposed rows;
-each engine runs `veil link` in a child process (wall time, peak RSS of the largest process in its tree: for Spark
-the JVM that holds driver and executors in local mode), and the decisions are scored against the known answers
-(missed people, accepted precision, review share). A size whose generation or run passes --budget seconds is
-stopped and reported as such. Sweep: a generated tree of small files (HTML pages, CSVs and a few leaks) swept with
-the local engine (`--jobs` = all cores) and with Spark local[N], in files per second.
+each engine runs `veil link` in a child process (wall time, peak RSS summed over its process tree: for Spark the
+driver, the JVM that holds driver and executors in local mode, and the Python workers), and the decisions are
+scored against the known answers (missed people, accepted precision, review share). A run that passes --budget
+seconds is stopped and reported as not finished, with its elapsed time. With --memory-cap MB a linkage run whose
+process tree passes MB resident is stopped and reported as not fitting (Spark's heap is set to a third of the cap, so it
+spills to disk instead; DuckDB keeps its 3 GB limit, but the DuckDB engine holds the roster in memory). Sweep: a
+generated tree of small files (HTML pages, CSVs and a few leaks) swept with the local engine (`--jobs` = all
+cores) and with Spark local[N], in files per second.
 """
 
 from __future__ import annotations
@@ -31,9 +35,24 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 def _child(engine: str, exposed: str, roster: str, out: str) -> None:
     from veil.incident.linkage import link_files
+    from veil.incident.linkage_columns import LinkageInputError
 
     start = time.perf_counter()
-    result = link_files(exposed, roster, "Person ID", engine=engine)
+    if engine == "spark":
+        from veil.spark.linkage import link_files_spark
+
+        result = link_files_spark(exposed, roster, "Person ID")
+    else:
+        try:
+            result = link_files(exposed, roster, "Person ID", engine=engine)
+        except LinkageInputError:  # `veil link` reads at most 2,000,000 Parquet rows: the engine itself, in memory
+            import polars as pl
+
+            from veil.incident.exposed import read_exposed_table
+            from veil.incident.linkage import link_table
+
+            frame = pl.read_parquet(roster).select(pl.all().cast(pl.String))
+            result = link_table(read_exposed_table(exposed, None), frame, "Person ID", engine=engine)
     seconds = time.perf_counter() - start
     rows = [
         {"row": m.row, "decision": m.decision.value, "ids": [c.roster_id for c in m.candidates]} for m in result.matches
@@ -63,20 +82,35 @@ def _tree_rss_mb(pid: int) -> float:
     return sum(rss.get(p, 0) for p in tree) / 2**20
 
 
-def _measured(cmd: list[str], budget: float) -> tuple[float, float, str]:
-    """Run `cmd`: (wall seconds, peak RSS MB of its process tree sampled every 0.5 s, why it stopped)."""
+def _measured(
+    cmd: list[str], budget: float, ok: tuple[int, ...] = (0,), cap_mb: float = 0, env: dict[str, str] | None = None
+) -> tuple[float, float, str]:
+    """Run `cmd`: (wall seconds, peak RSS MB of its process tree sampled every 0.5 s, why it stopped). With
+    `cap_mb` the whole tree is stopped the moment its resident memory passes the cap: it did not fit."""
     wall = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+        env={**os.environ, **(env or {})},
+    )
     peak, why = 0.0, ""
     while proc.poll() is None:
         peak = max(peak, _tree_rss_mb(proc.pid))
-        if time.perf_counter() - wall > budget:
+        over_time = time.perf_counter() - wall > budget
+        if over_time or (cap_mb and peak > cap_mb):
             os.killpg(proc.pid, 9)
             proc.wait()
-            why = f"stopped after {budget:.0f} s"
+            elapsed = time.perf_counter() - wall
+            why = (
+                f"not finished: stopped after {elapsed:.0f} s"
+                if over_time
+                else (f"did not fit: passed the {cap_mb:,.0f} MB cap after {elapsed:.0f} s")
+            )
             break
         time.sleep(0.5)
-    if not why and proc.returncode not in (0, 1):
+    if not why and proc.returncode not in ok:
         last = (proc.stderr.read() if proc.stderr else b"").decode(errors="replace").strip().splitlines()[-1:]
         why = f"failed: {(last or ['?'])[0][:120]}"
     if proc.stderr:
@@ -84,14 +118,23 @@ def _measured(cmd: list[str], budget: float) -> tuple[float, float, str]:
     return time.perf_counter() - wall, peak, why
 
 
-def _run_child(args: list[str], budget: float) -> tuple[dict | None, float, float, str]:
-    """(result, wall seconds, peak RSS MB of the child's process tree, why it stopped)."""
-    seconds, peak, why = _measured([sys.executable, __file__, *args], budget)
+def _run_child(args: list[str], budget: float, cap_mb: float = 0) -> tuple[dict | None, float, float, str]:
+    """(result, wall seconds, peak RSS MB of the child's process tree, why it stopped). Under a memory cap Spark's
+    JVM gets a third of it as heap (the rest: its off-heap, the Python workers); DuckDB keeps its own 3 GB limit."""
+    env = {"VEIL_SPARK_DRIVER_MEMORY": f"{int(cap_mb / 3)}m"} if cap_mb else None
+    seconds, peak, why = _measured([sys.executable, __file__, *args], budget, cap_mb=cap_mb, env=env)
     out = Path(args[-1])
     return (json.loads(out.read_text()) if not why and out.exists() else None), seconds, peak, why
 
 
-def linkage(sizes: list[int], exposed_rows: int, budget: float, workdir: Path) -> list[tuple[str, ...]]:
+def linkage(
+    sizes: list[int],
+    exposed_rows: int,
+    budget: float,
+    workdir: Path,
+    cap_mb: float = 0,
+    engines: tuple[str, ...] = ("duckdb", "spark"),
+) -> list[tuple[str, ...]]:
     from linkage_bench import evaluate
 
     from support.linkage_synthetic import generate
@@ -104,9 +147,11 @@ def linkage(sizes: list[int], exposed_rows: int, budget: float, workdir: Path) -
         data.roster.write_parquet(roster)
         data.exposed.write_csv(exposed)
         print(f"roster {size:,}: generated in {time.perf_counter() - start:.0f} s (not counted)", flush=True)
-        for engine in ("duckdb", "spark"):
+        for engine in engines:
             out = workdir / f"{engine}-{size}.json"
-            result, wall, peak, why = _run_child(["--child", engine, str(exposed), str(roster), str(out)], budget)
+            result, wall, peak, why = _run_child(
+                ["--child", engine, str(exposed), str(roster), str(out)], budget, cap_mb
+            )
             if result is None:
                 table.append((f"{size:,}", engine, f"{wall:.0f}", f"{peak:,.0f}", "-", "-", "-", why))
             else:
@@ -173,7 +218,7 @@ def sweep(files: int, budget: float, workdir: Path) -> list[tuple[str, ...]]:
             "--output",
             str(out),
         ]
-        seconds, peak, why = _measured(cmd, budget)
+        seconds, peak, why = _measured(cmd, budget, ok=(0, 1))  # 1: leaks found
         found = len(json.loads(out.read_text())["files"]) if out.exists() and not why else "-"
         table.append(
             (
@@ -196,6 +241,14 @@ def main() -> None:
     parser.add_argument("--exposed", type=int, default=6252)
     parser.add_argument("--files", type=int, default=100_000)
     parser.add_argument("--budget", type=float, default=900, help="seconds allowed per engine run")
+    parser.add_argument(
+        "--memory-cap",
+        type=float,
+        default=0,
+        metavar="MB",
+        help="stop a linkage run whose process tree passes this resident memory (where an engine stops fitting)",
+    )
+    parser.add_argument("--engines", nargs="+", choices=("duckdb", "spark"), default=["duckdb", "spark"])
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -203,11 +256,15 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="veil-spark-scale-") as tmp:
         workdir = Path(tmp)
-        links = linkage(args.rosters, args.exposed, args.budget, workdir) if args.rosters else []
+        engines = tuple(args.engines)
+        links = (
+            linkage(args.rosters, args.exposed, args.budget, workdir, args.memory_cap, engines) if args.rosters else []
+        )
         sweeps = sweep(args.files, args.budget, workdir) if args.files else []
     print(
         f"\nload average {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores; "
         "Spark local[2] (VEIL_SPARK_MASTER), DuckDB 3 GB / 2 threads"
+        + (f"; linkage memory cap {args.memory_cap:,.0f} MB (Spark heap a third of it)" if args.memory_cap else "")
     )
     if links:
         print(

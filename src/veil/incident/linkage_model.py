@@ -83,20 +83,15 @@ DUCKDB_SQL = DuckDBSql()
 
 
 class SparkSql(DuckDBSql):
-    """The same functions in Spark SQL: `jaro_winkler` is the UDF Splink registers from its jar (Apache Commons
-    Text's Jaro-Winkler, the same scores as DuckDB's), lists are arrays. Spark quotes names with backticks."""
+    """The same functions in Spark SQL: lists are arrays, names are quoted with backticks. Monge-Elkan is one
+    function the Spark engine registers (`veil.spark.similarity`): DuckDB's Jaro-Winkler in Python, since the
+    `jaro_winkler` in Splink's jar halves transpositions differently and would move names across a threshold."""
 
     name = "spark"
 
     def monge_elkan(self, col: str, agg: str) -> str:
-        def side(short: str, long: str) -> str:
-            best = f"transform({short}, x -> array_max(transform({long}, y -> jaro_winkler(x, y))))"
-            if agg == "list_min":
-                return f"array_min({best})"
-            return f"(aggregate({best}, CAST(0 AS DOUBLE), (a, v) -> a + v) / size({short}))"
-
-        left, right = f"`{col}_l`", f"`{col}_r`"
-        return f"(CASE WHEN size({left}) <= size({right}) THEN {side(left, right)} ELSE {side(right, left)} END)"
+        function = "veil_monge_elkan_min" if agg == "list_min" else "veil_monge_elkan_avg"
+        return f"{function}(`{col}_l`, `{col}_r`)"
 
     def shorter(self, col: str) -> str:
         return f"least(size(`{col}_l`), size(`{col}_r`))"

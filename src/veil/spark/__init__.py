@@ -2,6 +2,7 @@
 
     session(master)  one SparkSession per process: Splink's similarity jar on the class path, quiet logs
     linkage          `veil link --engine spark`: the same Splink model on Splink's Spark backend
+    similarity       DuckDB's Jaro-Winkler, bit for bit, and the model's Monge-Elkan as Spark UDFs
     files            what sweep and check share: Hadoop's full listing, `binaryFile` reads, `check_bytes` on
                      executors, the driver for what `binaryFile` will not read, the per-file Parquet table
     sweep            `veil sweep --engine spark`: files distributed as binary files, `check_bytes` on executors
@@ -52,6 +53,7 @@ def session(master: str | None = None, *, partitions: int | None = None) -> Any:
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", str(partitions or 8))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")  # toPandas/createDataFrame through Arrow
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.driver.memory", os.environ.get("VEIL_SPARK_DRIVER_MEMORY", "2g"))
     )

@@ -11,6 +11,7 @@ result_row / write_results   the per-file Parquet table: verdicts and masked fin
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -68,7 +69,13 @@ def spark_readable(path: str) -> bool:
 
 
 def list_files(spark: Any, source: str) -> list[tuple[str, int, int]]:
-    """(path, size, modification ms) of every file under `source` (a folder or one file), sorted by path."""
+    """(path, size, modification ms) of every file under `source` (a folder or one file), sorted by path.
+
+    A local source is listed here (`os.scandir`, paths as Spark names them: `file:/a/b`): through Hadoop's
+    FileSystem each file costs a few py4j round trips, 11 ms a file, 18 minutes for 100,000 files. A symlinked
+    folder is not followed (as the local sweep); a symlink to a file is listed with its target's size."""
+    if "://" not in source or source.startswith("file:"):
+        return _list_local(local_path(source))
     jvm = spark.sparkContext._jvm
     root = jvm.org.apache.hadoop.fs.Path(source)
     fs = root.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration())
@@ -80,6 +87,25 @@ def list_files(spark: Any, source: str) -> list[tuple[str, int, int]]:
         status = listing.next()
         found.append((str(status.getPath().toString()), int(status.getLen()), int(status.getModificationTime())))
     return sorted(found)
+
+
+def _list_local(source: str) -> list[tuple[str, int, int]]:
+    root = os.path.abspath(source)
+    if os.path.isfile(root):
+        found = [(root, os.stat(root))]
+    elif os.path.isdir(root):
+        found = []
+        todo = [root]
+        while todo:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+                    elif entry.is_file():  # follows a symlink to a file; a dangling one is not a file
+                        found.append((entry.path, entry.stat()))
+    else:
+        raise FileNotFoundError(f"no such file or directory: {source}")
+    return sorted(("file:" + path, st.st_size, st.st_mtime_ns // 1_000_000) for path, st in found)
 
 
 def check_on_executors(
@@ -185,7 +211,9 @@ def check_files(
 
     readable = [p for p in paths if spark_readable(p) and 0 <= sizes.get(p, 0) <= limit]
     if readable and source is not None:
-        wanted = spark.createDataFrame([(p,) for p in readable], "path string")
+        import pandas as pd
+
+        wanted = spark.createDataFrame(pd.DataFrame({"path": readable}))  # through Arrow: 100,000 rows in a second
         read(binary_files(spark).load(source).join(F.broadcast(wanted), "path", "left_semi"))
     rest = [p for p in readable if p not in done]  # all of them, or those in folders a folder's read skips
     if rest:

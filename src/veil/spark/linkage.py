@@ -18,6 +18,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -242,8 +243,11 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     from pyspark.sql import functions as F
     from splink import DuckDBAPI, Linker, SparkAPI
 
+    from veil.spark.similarity import register
+
     for name in ("splink", "splink.internals"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    register(spark)  # the name similarity, as DuckDB computes it
     clock = time.perf_counter()
     counted = _agreement(people, roster)
     chances: dict[tuple[str, str], float | None] = {}
@@ -282,7 +286,7 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
         spark_session=spark,
         break_lineage_method="persist",
         register_udfs_automatically=False,
-        num_partitions_on_repartition=max(2, spark.sparkContext.defaultParallelism),
+        num_partitions_on_repartition=_partitions(spark),
     )
     exposed_sdf = spark.createDataFrame(people.select(MODEL_COLUMNS).to_pandas(), _model_schema())
     model_columns = candidates.select(*MODEL_COLUMNS)
@@ -355,6 +359,27 @@ def _collect(frame: Any) -> pl.DataFrame:
     return out
 
 
+def _partitions(spark: Any) -> int:
+    """Partitions for the roster and the scored pairs: the session's shuffle partitions, at least two per core."""
+    return max(int(spark.conf.get("spark.sql.shuffle.partitions")), 2 * spark.sparkContext.defaultParallelism)
+
+
+@contextmanager
+def _cpu_bound(spark: Any) -> Iterator[None]:
+    """No adaptive coalescing of shuffle partitions while linking: it merges them by bytes, and the pairs are a
+    few bytes each but cost most of the CPU (string similarity), so three partitions left one core idle."""
+    key = "spark.sql.adaptive.coalescePartitions.enabled"
+    before = spark.conf.get(key, None)
+    spark.conf.set(key, "false")
+    try:
+        yield
+    finally:
+        if before is None:
+            spark.conf.unset(key)
+        else:
+            spark.conf.set(key, before)
+
+
 def link_roster_spark(
     spark: Any,
     exposed: pl.DataFrame,
@@ -366,6 +391,19 @@ def link_roster_spark(
     parts: tuple[TablePart, ...] = (),
 ) -> LinkResult:
     """`linkage.link` with the roster a Spark DataFrame of strings."""
+    with _cpu_bound(spark):
+        return _link_roster(spark, exposed, roster_frame, roster_id, exposed_mapping, roster_mapping, parts)
+
+
+def _link_roster(
+    spark: Any,
+    exposed: pl.DataFrame,
+    roster_frame: Any,
+    roster_id: str,
+    exposed_mapping: Mapping[str, str] | None,
+    roster_mapping: Mapping[str, str] | None,
+    parts: tuple[TablePart, ...],
+) -> LinkResult:
     from pyspark.sql import functions as F
 
     if roster_id not in roster_frame.columns:
@@ -377,7 +415,13 @@ def link_roster_spark(
     _require(roster_cols, "roster")
     exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping)
     clock = time.perf_counter()
-    numbered = _numbered(roster_frame.select(*{roster_id, *roster_cols.values()}), roster_id).persist()
+    # Numbered in file order first; then spread over the cluster: a roster of one Parquet file is one partition,
+    # and everything after (prepare, counts, blocking) would run on one core.
+    numbered = (
+        _numbered(roster_frame.select(*{roster_id, *roster_cols.values()}), roster_id)
+        .repartition(_partitions(spark))
+        .persist()
+    )
     rid = F.col("rid")
     stats = numbered.agg(
         F.count("*").alias("n"),
@@ -486,9 +530,16 @@ def link_table_spark(
     return result
 
 
-def link_files_spark(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,
-                     roster_mapping: Mapping[str, str] | None = None, sheet: str | None = None) -> LinkResult:
+def link_files_spark(
+    exposed_path: str | Path,
+    roster_path: str | Path,
+    roster_id: str,
+    *,
+    roster_mapping: Mapping[str, str] | None = None,
+    sheet: str | None = None,
+) -> LinkResult:
     """`veil link --engine spark`: the exposed file read here, the roster read by Spark where it lives (local,
     HDFS, S3); the same decisions as `veil.incident.linkage.link_files`."""
-    return link_table_spark(read_exposed_table(exposed_path, sheet), str(roster_path), roster_id,
-                            roster_mapping=roster_mapping)
+    return link_table_spark(
+        read_exposed_table(exposed_path, sheet), str(roster_path), roster_id, roster_mapping=roster_mapping
+    )
