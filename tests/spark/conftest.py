@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,3 +22,6 @@ def spark() -> Iterator[Any]:
         pytest.skip(str(exc))
     yield spark
     spark.stop()
+    # py4j logs at INFO from a destructor at interpreter exit, after pytest has closed the stream it would write to:
+    # a "--- Logging error ---" traceback under a green run.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
