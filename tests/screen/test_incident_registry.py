@@ -38,3 +38,30 @@ def test_screen_uses_the_database(data_dir: Path, tmp_path: Path) -> None:
     assert cli.exit_code == 1 and "protected-person" in cli.output
     missing = CliRunner().invoke(app, ["screen", str(message), "--incidents", "--data-dir", str(tmp_path / "none")])
     assert missing.exit_code == 2
+
+
+def test_incident_people_are_read_again_after_every_change(tmp_path: Path) -> None:
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from support.incident_people import NOW, incident_database
+    from veil.screen.incident_registry import incident_people
+    from veil.store.models_incident import IrHold
+
+    incident_database(tmp_path, [{"given": "Rosa", "surname": "TZUL", "dob": date(1990, 1, 2)},
+                                 {"given": "Omar", "surname": "DIALLO"}], held=[0])
+    db = Database(f"sqlite:///{tmp_path / 'veil.db'}")
+    try:
+        first = incident_people(db)
+        assert incident_people(db) is first  # unchanged tables: the people are not read again
+        assert {p.name: p.reason for p in list(first)} == {"TZUL, Rosa": "held", "DIALLO, Omar": "affected"}
+        with db.write() as s:  # the hold is lifted: the same counts of rows, one active hold fewer
+            s.scalars(select(IrHold)).one().lifted = NOW
+        assert {p.name: p.reason for p in incident_people(db)}["TZUL, Rosa"] == "affected"
+        from support.incident_people import add_incident_people
+
+        add_incident_people(db, [{"given": "Léa", "surname": "PIERRE"}], held=[0])
+        assert {p.name: p.reason for p in incident_people(db)}["PIERRE, Léa"] == "held"
+    finally:
+        db.dispose()
