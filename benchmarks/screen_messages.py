@@ -5,7 +5,7 @@
     uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
-third and fourth rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3,dev4,probe4}.jsonl. Each message is
+to fifth rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3,dev4,probe4,dev5,dev6,probe5}.jsonl. Each message is
 screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". The baseline, printed
 last and measured in the same run, is the sentence rules alone (the policy's learned model switched off).
@@ -37,6 +37,9 @@ SETS = {
     "probe3": DEV2.with_name("messages_probe3.jsonl"),  # third round, written after the first fixes, to find classes
     "dev4": DEV2.with_name("messages_dev4.jsonl"),  # fourth round: notes verbales, tables, threads; ES/FR/HT heavy
     "probe4": DEV2.with_name("messages_probe4.jsonl"),  # fourth round, written after the first fixes, to find classes
+    "dev5": DEV2.with_name("messages_dev5.jsonl"),  # fifth round: fast chat, forwarded threads, pasted rows, Spanglish
+    "dev6": DEV2.with_name("messages_dev6.jsonl"),  # fifth round: formal and long, the disclosure buried or implied
+    "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, written after the first fixes, to find classes
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
@@ -199,7 +202,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--set",
-        choices=("heldout", "dev", "dev2", "probe", "dev3", "probe3", "dev4", "probe4", "both", "all"),
+        choices=(*SETS, "both", "all"),
         default="both",
         help="which set: both = heldout and dev (default), all = every set",
     )
