@@ -5,8 +5,8 @@
     uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
-to fifth rounds' tests/screen/data/messages_{dev2,probe,dev3,probe3,dev4,probe4,dev5,dev6,probe5}.jsonl. Each message is
-screened as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
+to fifth rounds' tests/screen/data/messages_*.jsonl (dev2 to dev6 and their probes). Each message is screened
+as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". The baseline, printed
 last and measured in the same run, is the sentence rules alone (the policy's learned model switched off).
 Figures are given for the whole set, by language, by recipient kind and by class tag, followed by the ids and tags
@@ -39,7 +39,8 @@ SETS = {
     "probe4": DEV2.with_name("messages_probe4.jsonl"),  # fourth round, written after the first fixes, to find classes
     "dev5": DEV2.with_name("messages_dev5.jsonl"),  # fifth round: fast chat, forwarded threads, pasted rows, Spanglish
     "dev6": DEV2.with_name("messages_dev6.jsonl"),  # fifth round: formal and long, the disclosure buried or implied
-    "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, written after the first fixes, to find classes
+    "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, English, written during its fixes
+    "probe5b": DEV2.with_name("messages_probe5b.jsonl"),  # fifth round, Spanish, French, Creole, during its fixes
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
