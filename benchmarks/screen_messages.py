@@ -5,7 +5,7 @@
     uv run python benchmarks/screen_messages.py --set all --heldout-summary   # + dev2 and probe; held-out overall only
 
 The sets are benchmarks/data/screen_messages_{heldout,dev}.jsonl (see SCREEN_MESSAGES.md there) and the second
-to fifth rounds' tests/screen/data/messages_*.jsonl (dev2 to dev6 and their probes). Each message is screened
+to fifth rounds' tests/screen/data/messages_*.jsonl (dev2 to dev9 and the probes). Each message is screened
 as the CLI screens a .txt file: `screen_message(blob, name, Recipient(name, RecipientKind(kind)), None)`.
 The positive class is `disclose`; a message counts as blocked when its verdict is not "pass". The baseline, printed
 last and measured in the same run, is the sentence rules alone (the policy's learned model switched off).
@@ -41,6 +41,9 @@ SETS = {
     "dev6": DEV2.with_name("messages_dev6.jsonl"),  # fifth round: formal and long, the disclosure buried or implied
     "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, English, written during its fixes
     "probe5b": DEV2.with_name("messages_probe5b.jsonl"),  # fifth round, Spanish, French, Creole, during its fixes
+    "dev7": DEV2.with_name("messages_dev7.jsonl"),  # replies and answers; kept back until the fifth round's end
+    "dev8": DEV2.with_name("messages_dev8.jsonl"),  # tickets, agendas, transcripts, forms: work artefacts sent out
+    "dev9": DEV2.with_name("messages_dev9.jsonl"),  # the Caribbean and West-African flights; HT/FR heavy
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is

@@ -51,6 +51,9 @@ SETS = {
     "dev6": ROOT / "tests/screen/data/messages_dev6.jsonl",
     "probe5": ROOT / "tests/screen/data/messages_probe5.jsonl",
     "probe5b": ROOT / "tests/screen/data/messages_probe5b.jsonl",
+    "dev7": ROOT / "tests/screen/data/messages_dev7.jsonl",
+    "dev8": ROOT / "tests/screen/data/messages_dev8.jsonl",
+    "dev9": ROOT / "tests/screen/data/messages_dev9.jsonl",
     # The sentence set the rules were first written from (not its sentences_heldout*.tsv siblings).
     "sentences": ROOT / "tests/screen/data/sentences.tsv",
 }
