@@ -41,6 +41,7 @@ SETS = {
     "dev6": DEV2.with_name("messages_dev6.jsonl"),  # fifth round: formal and long, the disclosure buried or implied
     "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, English, written during its fixes
     "probe5b": DEV2.with_name("messages_probe5b.jsonl"),  # fifth round, Spanish, French, Creole, during its fixes
+    "dev9": DEV2.with_name("messages_dev9.jsonl"),  # Caribbean and West-African flights; HT/FR heavy, code-switched
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
