@@ -121,6 +121,11 @@ class _Rules:
     anchors: list[re.Pattern[str]]
     case_markers: list[re.Pattern[str]]
     someone_else: list[re.Pattern[str]]
+    history: list[re.Pattern[str]]
+    story: list[re.Pattern[str]]
+    not_your_client: list[re.Pattern[str]]
+    your_client: list[re.Pattern[str]]
+    incident_membership: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -148,6 +153,11 @@ def rules(lang: str) -> _Rules:
         anchors=_compile(data.get("anchors")),
         case_markers=_compile(data.get("case_markers")),
         someone_else=_compile(data.get("someone_else")),
+        history=_compile(data.get("history")),
+        story=_compile(data.get("story")),
+        not_your_client=_compile(data.get("not_your_client")),
+        your_client=_compile(data.get("your_client")),
+        incident_membership=_compile(data.get("incident_membership")),
     )
 
 
@@ -215,10 +225,12 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     own = rules(lang)
     result = SentenceResult(False, lang)
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
-    if not result.statuses or _refuses(own, sentence, result.statuses):
+    if not result.statuses or _refuses(own, sentence, result.statuses) or _any(own.history, sentence):
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
-    law = _any(own.law_subject, sentence)
+    # A law is the subject when it comes before what is said: "Those three had pending claims, and the law says we
+    # must stop" is about those three, not about the law.
+    law = _before(own.law_subject, sentence, min(m.span[0] for m in result.statuses))
     generic_subject = law or _any(own.generic_subject, sentence)
     result.refs = [
         r
@@ -325,16 +337,38 @@ def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
     return any(p.search(sentence) for p in patterns)
 
 
+def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
+    """Does one of the patterns match starting at or before `pos`?"""
+    return any((m := p.search(sentence)) is not None and m.start() <= pos for p in patterns)
+
+
+def _any_lang(field_name: str, text: str) -> bool:
+    return any(p.search(text) for lang in LANGS for p in getattr(rules(lang), field_name))
+
+
 _ANCHOR_REACH = 500  # characters before a case sentence where the people it speaks of are named
 _NOTE_WORDS = 6  # a status note this short ("Reason: pending CFI.") speaks of a case
 
 
 def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, SentenceResult]]:
     """Classify every sentence of a text, lazily: (start, end, result), the previous sentence as context. With
-    `message`, the text is one message: a sentence that speaks of someone's case without naming them is about the
-    people the message names just before it (its anchors)."""
+    `message`, the text is one message, read as a whole:
+
+    anchors          a sentence that speaks of someone's case without naming them is about the people the message
+                     names just before it (a greeting names the reader, not someone the message is about)
+    story            a message that says its story is anonymised or fictional ("names have been changed") is about
+                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight number)
+    not your client  a message that says the person it speaks of is not the reader's client ("Karimi isn't your
+                     client", "I represent Mr. Ortega") speaks of someone else in every disclosing sentence that does
+                     not name the reader's client
+    incident         after a sentence about a data incident, "among those included in the document" about named
+                     people says they were in the exposed file"""
     previous: str | None = None
     other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
+    story = message and _any_lang("story", text)
+    not_client = message and _any_lang("not_your_client", text)
+    incident_before = False
+    greeting = _greeting_end(text) if message else 0
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
@@ -344,15 +378,58 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 message
                 and not result.disclosing
                 and _case_sentence(sentence)
-                and anchored(text[max(0, start - _ANCHOR_REACH) : start])
+                and anchored(text[max(greeting, start - _ANCHOR_REACH) : start])
             ):
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
+            if message and incident_before and not result.disclosing:
+                result = _incident_member(sentence, result)
+            if story and result.disclosing and not _IDENTIFIER.search(sentence):
+                result = replace(result, disclosing=False, reason="an anonymised or fictional story")
             if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
                 # "You asked about your cellmate. His protection claim was decided first.": his is the cellmate
+                result = replace(result, someone_else=True)
+            if (
+                not_client
+                and result.disclosing
+                and not result.someone_else
+                and (_any_lang("not_your_client", sentence) or not _any_lang("your_client", sentence))
+            ):
                 result = replace(result, someone_else=True)
             yield start, end, result
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
+            incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
+
+
+# An identifier no anonymised story keeps: an A-number, a flight or manifest number.
+_IDENTIFIER = re.compile(
+    r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b|"
+    r"\b(?:flight|vuelo|vol|vòl|manifest|manifiesto|charter)\s*(?:no\.?\s*|#\s*)?[A-Z]{0,3}[- ]?[0-9]{2,5}\b",
+    re.IGNORECASE,
+)
+_INCIDENT = frozenset({"data incident", "incidente de datos", "incident de données", "ensidan done"})
+# The greeting line names the reader ("Dear Mr. Patel,"): it anchors nothing the message goes on to say.
+_GREETING = re.compile(
+    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings|attn|attention)\b:?"
+    r"(?:(?:mr|mrs|ms|mx|dr|st)\.|[^\n,:;.!?—–-]){0,60}(?:[,:;!—–-]|\n)",
+    re.IGNORECASE,
+)
+
+
+def _greeting_end(text: str) -> int:
+    m = _GREETING.match(text)
+    return m.end() if m else 0
+
+
+def _incident_member(sentence: str, result: SentenceResult) -> SentenceResult:
+    """After a sentence about a data incident: does this one put identified people in the exposed document?"""
+    own = rules(guess_language(sentence))
+    if not _any(own.incident_membership, sentence):
+        return result
+    refs = [r for r in _refs(own, sentence, names=True) if not _by_pronoun(r)]
+    if not refs:
+        return result
+    return replace(result, disclosing=True, refs=refs, reason="named people placed in the exposed document")
 
 
 _PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})

@@ -1,0 +1,177 @@
+"""Classes added in the fifth round of issue 13, English and the language-independent reading of a message (fast
+chat and pasted rows, formal letters with the disclosure buried, replies that repeat a question, anonymised
+stories, letters to counsel about someone else), each with messages worded unlike
+tests/screen/data/messages_dev5.jsonl and messages_dev6.jsonl (written before the round's tuning) and
+messages_probe5.jsonl (written during it, to find classes)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from support.message_sets import score_set
+from veil.screen import Recipient, RecipientKind, screen_message
+from veil.screen.policy import ModelSettings, default_screen_policy
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+ATTORNEY = RecipientKind.ATTORNEY
+# The classes are the sentence rules' (the learned model only adds blocks, and is retrained on these lists): each
+# message is screened with the model off.
+RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
+
+
+DISCLOSING = {
+    "chat shorthand: 'w' for with, plural CFIs, 'passed CF', a c8 work permit in loose words": [
+        (FG, "re the Thursday charter, maybe two of the men are still w the asylum office, will confirm"),
+        (THIRD, "van roster: 14 guys, 4 w CFIs set for tmrw, keep them back"),
+        (THIRD, "Row 9 ALVARADO PINEDA, Rosa - passed CF, release to sponsor"),
+        (THIRD, "hey, Tomasa Ixcoy's permit is a c8 one so the renewal takes months, pls keep her shifts"),
+    ],
+    "a harm someone would face if sent back, or protection from return, in formal words": [
+        (FG, "Mr. Farid Noori told the panel he would face prison for his writing if he were sent back."),
+        (
+            THIRD,
+            "The respondent's case rests on beatings he suffered for his religious activities and on the "
+            "risk of worse should he be returned.",
+        ),
+        (FG, "The tribunal found that Ms. Amina Diallo is entitled to protection from removal."),
+        (
+            FG,
+            "The Ministry must observe Article 33 of the Refugee Convention, and Mr. Okello's file is "
+            "being examined on that basis.",
+        ),
+    ],
+    "a witness giving testimony or evidence to the prosecution": [
+        (FG, "Mr. Ivo Marek cannot travel this month: he is giving evidence to federal investigators."),
+        (THIRD, "Keep Luis Perea off the transfer, he provided testimony before the grand jury last week."),
+    ],
+    "a group just counted as the subject, a bus described at length, a unit named in a notice": [
+        (PUBLIC, "Two men were pulled off the bus. These two had fear claims pending, and the law says we wait."),
+        (FG, "For the travellers of the 3 March Laredo-to-Tapachula coach: some have protection claims open."),
+        (PUBLIC, "If you were in the Elm unit last spring, the letters about 'the exposure' concern you."),
+    ],
+    "named people placed in the exposed document after a sentence about the incident": [
+        (
+            FG,
+            "You asked about the file our office published in error in May. Mr. Tuan Pham and Ms. Lien Vo "
+            "were among those listed in it.",
+        ),
+    ],
+    "a reply that repeats the question and then answers it": [
+        (
+            FG,
+            "Your note asks whether any of the nine men on the list have sought asylum here, and I can "
+            "confirm that two of them have.",
+        ),
+    ],
+    "a law as subject after the status does not clear the people before it": [
+        (PUBLIC, "The four men held back have asylum claims pending, which federal law protects."),
+    ],
+}
+
+# To an attorney: the message says the person it speaks of is not the attorney's client.
+OTHER_CLIENT = [
+    "Counsel, the I-589 in this envelope belongs to Mr. Faraj, who is not your client; please send it back.",
+    "I know you represent Ms. Lin and not Mr. Chen, but Mr. Chen's asylum hearing is set for the 9th.",
+    "Counsel, as you know I represent Mr. Aziz in the custody matter. Ms. Noor Aziz has a U visa pending.",
+    "Hossein Rahimi's CAT deferral notice was mixed into your box. He isnt your client, right? pls shred it",
+]
+
+PASSING = {
+    "a nickname for a place, a quoted title of a show": [
+        (PUBLIC, "My uncle calls his retirement village 'the asylum' and the nurses laugh every time."),
+        (FG, "Loved the 'Asylum Road' podcast you sent, listened on the drive to the consulate."),
+        (PUBLIC, "Book club pick: the 'witness protection' novel everyone talks about. Meet Tuesday 7pm."),
+    ],
+    "officials in their public role": [
+        (PUBLIC, "Judge Amara Obi, who heard hundreds of asylum cases in Newark, joins the law school faculty."),
+        (PUBLIC, "Director Kwan oversaw credible-fear screenings for the region and retires next month."),
+    ],
+    "fear of an ordinary harm": [
+        (THIRD, "The groundskeeper fell from the ladder and voiced fear of further injury to his shoulder."),
+        (THIRD, "Ms. Ruiz has a fear of needles, so please have the nurse talk her through the flu shot."),
+    ],
+    "a nationality as a population, national totals": [
+        (
+            FG,
+            "Of all Guatemalan nationals in removal proceedings nationwide, roughly a quarter have a "
+            "protection application, per the published yearbook.",
+        ),
+        (FG, "Asylum filings by Nicaraguan nationals totalled some 12,400 last fiscal year."),
+    ],
+    "the law, a status defined, regulations as the subject": [
+        (PUBLIC, "U visas are for victims of serious crimes who help the police; the law keeps them confidential."),
+        (PUBLIC, "Federal regulations forbid sharing whether anyone has applied for asylum with their home country."),
+        (THIRD, "Rule for volunteers: records suggesting that a guest has sought protection stay in the locked file."),
+    ],
+    "an anonymised or fictional story": [
+        (
+            PUBLIC,
+            "Case study (composite): Lena fled her village after threats and asked for asylum at the port. "
+            "She now teaches. The names and places in this story have been changed.",
+        ),
+        (
+            PUBLIC,
+            "Our volunteer wrote about a young man we'll call Sami. He was afraid to go back because of the "
+            "militia. Sami is not his real name.",
+        ),
+    ],
+    "the reader's own question repeated in a reply that answers nothing": [
+        (THIRD, "You asked whether the tenants in 4B are refugees. We do not discuss anyone's immigration matters."),
+        (FG, "Your letter of 2 May asks whether Mr. Omar Said sought asylum. We neither confirm nor deny it."),
+    ],
+    "history": [
+        (PUBLIC, "Unit 5 reading: the chess champion who sought asylum in the Netherlands in 1976."),
+        (PUBLIC, "During the Cold War, defecting athletes often asked for political asylum at the games."),
+    ],
+    "a greeting names the reader, not the people a notice is about": [
+        (
+            FG,
+            "Dear Mr. Okonkwo,\n\nYou will have seen the reports of a list published in error last week. It "
+            "was removed and the people concerned have been told.",
+        ),
+    ],
+    "an incident notice that names nobody, a question about an issue, a condition about anyone": [
+        (FG, "Minister, you inquired about the website matter in the press. It was fixed; those affected were told."),
+        (
+            THIRD,
+            "Re the spreadsheet posted by mistake: it's down now. if anyone in your parish is anxious, "
+            "point them to the hotline.",
+        ),
+        (PUBLIC, "We cannot answer that part of your letter, since asylum records are confidential."),
+        (THIRD, "pls dont fire anyone over the audit yet; the asylum clinic will brief HR on the rules friday"),
+    ],
+}
+
+# The same attorney, about their own client: passes.
+OWN_CASE = [
+    "Counsel, your client Mr. Faraj's I-589 was received; the interview notice follows.",
+    "Mr. Chen is not on today's docket; your client's asylum hearing stays on the 9th.",
+]
+
+# each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
+ROWS = (
+    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
+    + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
+    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
+    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
+    + [(ATTORNEY, text, "pass") for text in OWN_CASE]
+)
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
+def test_fifth_round_english_classes(kind: RecipientKind, text: str, expected: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
+
+
+@pytest.mark.parametrize(("name", "size", "recall"), [("messages_probe5.jsonl", 150, 0.98)])
+def test_fifth_round_english_probe_meets_the_bar_and_every_suggestion_passes(
+    name: str, size: int, recall: float
+) -> None:
+    score = score_set(DATA / name)
+    assert score.size >= size
+    assert score.recall >= recall
+    assert score.precision >= 0.95
