@@ -67,6 +67,21 @@ DISCLOSING = {
             "confirm that two of them have.",
         ),
     ],
+    "filed for protection; a case ending up with asylum officers; why someone cannot return, with the division": [
+        (FG, "Of the names you sent, only Mr. Kassa has filed for protection; the rest may travel."),
+        (FG, "Ambassador, from your 30 nationals, maybe four will land with the asylum office, so plan for 26."),
+        (
+            FG,
+            "Ms. Aziza Karimova described to the officer why she cannot return, and her statement is now "
+            "before the asylum division.",
+        ),
+    ],
+    "the danger someone would be in at home": [
+        (FG, "Mr. Yusuf's removal waits until we assess the danger he would face back home."),
+    ],
+    "the prosecution's witness named by role": [
+        (PUBLIC, "The government's star witness, trucker Hal Brody, stays in the country under a deal with prosecutors."),
+    ],
     "a law as subject after the status does not clear the people before it": [
         (PUBLIC, "The four men held back have asylum claims pending, which federal law protects."),
     ],
@@ -78,6 +93,8 @@ OTHER_CLIENT = [
     "I know you represent Ms. Lin and not Mr. Chen, but Mr. Chen's asylum hearing is set for the 9th.",
     "Counsel, as you know I represent Mr. Aziz in the custody matter. Ms. Noor Aziz has a U visa pending.",
     "Hossein Rahimi's CAT deferral notice was mixed into your box. He isnt your client, right? pls shred it",
+    "Your client's sister filed a separate asylum application last month; her interview is on Monday.",
+    "The man your client travelled with, Mr. Doku, was granted withholding this morning.",
 ]
 
 PASSING = {
@@ -108,6 +125,8 @@ PASSING = {
         (THIRD, "Rule for volunteers: records suggesting that a guest has sought protection stay in the locked file."),
     ],
     "an anonymised or fictional story": [
+        (PUBLIC, "Training scenario (names and facts invented): a teenager at the port says the gang will kill her."),
+        (PUBLIC, "Our speaker, whom we identify only by initials, told of fleeing a militia; we changed his name."),
         (
             PUBLIC,
             "Case study (composite): Lena fled her village after threats and asked for asylum at the port. "
@@ -121,6 +140,7 @@ PASSING = {
     ],
     "the reader's own question repeated in a reply that answers nothing": [
         (THIRD, "You asked whether the tenants in 4B are refugees. We do not discuss anyone's immigration matters."),
+        (PUBLIC, "The file was taken offline Tuesday and everyone named in it has been sent a letter."),
         (FG, "Your letter of 2 May asks whether Mr. Omar Said sought asylum. We neither confirm nor deny it."),
     ],
     "history": [
@@ -133,6 +153,12 @@ PASSING = {
             "Dear Mr. Okonkwo,\n\nYou will have seen the reports of a list published in error last week. It "
             "was removed and the people concerned have been told.",
         ),
+    ],
+    "custody in general, any family fleeing, fear of an ordinary thing, an agreement between states": [
+        (PUBLIC, "Everyone held in ICE custody who says they fear return gets a screening interview."),
+        (THIRD, "The shelter takes any mother fleeing abuse that the hotline sends us, no questions asked."),
+        (PUBLIC, "Our new hire admits she is terrified of parallel parking. Welcome, Dana!"),
+        (PUBLIC, "The Secretary and Honduras signed an asylum cooperation agreement covering returning nationals."),
     ],
     "an incident notice that names nobody, a question about an issue, a condition about anyone": [
         (FG, "Minister, you inquired about the website matter in the press. It was fixed; those affected were told."),
