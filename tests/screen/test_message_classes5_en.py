@@ -76,11 +76,18 @@ DISCLOSING = {
             "before the asylum division.",
         ),
     ],
+    "a state's nationals restricted to a concrete group, a count of a listed group": [
+        (FG, "Your nationals held at the Otero center last week have all raised fear of return."),
+        (FG, "Of the 300 names your ministry sent, 45 of them have asylum claims pending."),
+    ],
     "the danger someone would be in at home": [
         (FG, "Mr. Yusuf's removal waits until we assess the danger he would face back home."),
     ],
     "the prosecution's witness named by role": [
-        (PUBLIC, "The government's star witness, trucker Hal Brody, stays in the country under a deal with prosecutors."),
+        (
+            PUBLIC,
+            "The government's star witness, trucker Hal Brody, stays in the country under a deal with prosecutors.",
+        ),
     ],
     "a law as subject after the status does not clear the people before it": [
         (PUBLIC, "The four men held back have asylum claims pending, which federal law protects."),
@@ -110,6 +117,18 @@ PASSING = {
     "fear of an ordinary harm": [
         (THIRD, "The groundskeeper fell from the ladder and voiced fear of further injury to his shoulder."),
         (THIRD, "Ms. Ruiz has a fear of needles, so please have the nurse talk her through the flu shot."),
+    ],
+    "a provision as the subject, a national count in thousands, a state's nationals as a whole": [
+        (
+            PUBLIC,
+            "Article 3 of the Convention against Torture prohibits returning anyone to face torture, always.",
+        ),
+        (
+            FG,
+            "Ambassador, around 52,000 of your citizens filed asylum claims here last year, per the public dashboard.",
+        ),
+        (FG, "Published figures show your nationals lodged about 9 percent of all asylum applications in 2025."),
+        (PUBLIC, "Correction: a list went online by mistake; each individual named in it has since been notified."),
     ],
     "a nationality as a population, national totals": [
         (

@@ -424,7 +424,8 @@ def _greeting_end(text: str) -> int:
 def _incident_member(sentence: str, result: SentenceResult) -> SentenceResult:
     """After a sentence about a data incident: does this one put identified people in the exposed document?"""
     own = rules(guess_language(sentence))
-    if not _any(own.incident_membership, sentence):
+    # "each person listed in it has been contacted": the group the incident defines names nobody
+    if not _any(own.incident_membership, sentence) or _any(own.generic_subject, sentence):
         return result
     refs = [r for r in _refs(own, sentence, names=True) if not _by_pronoun(r)]
     if not refs:
