@@ -83,6 +83,9 @@ DISCLOSING = {
     "the danger someone would be in at home": [
         (FG, "Mr. Yusuf's removal waits until we assess the danger he would face back home."),
     ],
+    "testimony against a gang's leaders": [
+        (THIRD, "Keep Mr. Dario Fuentes in a single cell; he testified against the MS-13 commanders in October."),
+    ],
     "the prosecution's witness named by role": [
         (
             PUBLIC,
@@ -143,6 +146,10 @@ PASSING = {
         (PUBLIC, "Federal regulations forbid sharing whether anyone has applied for asylum with their home country."),
         (THIRD, "Rule for volunteers: records suggesting that a guest has sought protection stay in the locked file."),
     ],
+    "a rule about no one, an institution named after witness protection": [
+        (PUBLIC, "Under federal and international law, nobody may be sent to a country where they face torture."),
+        (PUBLIC, "The new marshal led the witness protection program for a decade before retiring to Ohio."),
+    ],
     "an anonymised or fictional story": [
         (PUBLIC, "Training scenario (names and facts invented): a teenager at the port says the gang will kill her."),
         (PUBLIC, "Our speaker, whom we identify only by initials, told of fleeing a militia; we changed his name."),
@@ -191,6 +198,12 @@ PASSING = {
     ],
 }
 
+# To the applicant: about someone they named or came with, not about themself.
+TO_APPLICANT = [
+    "Mr. Lee, the cousin you named as your sponsor, Mr. Park, was granted asylum on Friday.",
+    "Ms. Diaz, your emergency contact has an asylum interview of her own next week; she asked us to tell you.",
+]
+
 # The same attorney, about their own client: passes.
 OWN_CASE = [
     "Counsel, your client Mr. Faraj's I-589 was received; the interview notice follows.",
@@ -201,6 +214,7 @@ OWN_CASE = [
 ROWS = (
     [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
     + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
+    + [(RecipientKind.APPLICANT, text, "block") for text in TO_APPLICANT]
     + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
     + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
     + [(ATTORNEY, text, "pass") for text in OWN_CASE]
