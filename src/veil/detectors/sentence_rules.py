@@ -14,10 +14,12 @@ says (a status) and WHO it says it of (a reference):
     statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
                exposed") makes the pronouns after it ("they", "many of them") generic too
     law_subject a law, regulation, treaty or policy as the subject ("8 CFR 208.6 forbids ...", "the Convention
-               prohibits returning a person ..."): a generic subject; under one, role nouns ("a person", "the
-               applicant") and pronouns are whoever the rule covers
-    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing, unless
-               it gives a status as its reason ("we can't share it because his asylum case is confidential")
+               prohibits returning a person ..."), before the status it governs: a generic subject; under one, role
+               nouns ("a person", "the applicant") and pronouns are whoever the rule covers
+    refusal    the sentence declines to say anything ("we can neither confirm nor deny"), or repeats the reader's
+               own question ("you asked whether ..."): never disclosing, unless it gives a status as its reason
+               ("we can't share it because his asylum case is confidential") or goes on to answer
+    history    a claim of long ago told as history ("sought political asylum in France in 1961"): never disclosing
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
     weak_refs  "some passengers", a definite plural ("the passengers"), and, failing closed, any word for people
@@ -35,8 +37,14 @@ says (a status) and WHO it says it of (a reference):
                   processed in Houston") is not
     someone_else  the sentence speaks of someone other than the reader or the reader's client ("the other man
                   arrested with your client", "your friend"), or, in a message, speaks by pronouns alone right
-                  after a sentence that did ("your cellmate was released. His claim ..."): a recipient who may
-                  know about their own case only (an attorney, the applicant) may not know this
+                  after a sentence that did ("your cellmate was released. His claim ..."), or the message says the
+                  person is not the reader's client (`not_your_client`: "Karimi isn't your client", "I represent
+                  Mr. Ortega") and the sentence does not name the reader's client: a recipient who may know about
+                  their own case only (an attorney, the applicant) may not know this
+    story         a message that says its story is anonymised or fictional is about nobody identifiable, unless a
+                  sentence carries an identifier (an A-number, a flight number)
+    incident_membership  in a message, after a sentence about a data incident, "among those included in the
+                  document" puts the people a sentence names in the exposed file
 
 Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
 either way.
