@@ -80,6 +80,10 @@ DISCLOSING = {
         (FG, "Your nationals held at the Otero center last week have all raised fear of return."),
         (FG, "Of the 300 names your ministry sent, 45 of them have asylum claims pending."),
     ],
+    "a claim to protection; someone picked out as 'the one who'": [
+        (FG, "Minister, apart from Mr. Ali Reza, none of the people in your note has a claim to protection."),
+        (THIRD, "btw Omar's the guy who got asylum in the spring, so go easy with the questions at the dinner"),
+    ],
     "the danger someone would be in at home": [
         (FG, "Mr. Yusuf's removal waits until we assess the danger he would face back home."),
     ],
@@ -145,6 +149,14 @@ PASSING = {
         (PUBLIC, "U visas are for victims of serious crimes who help the police; the law keeps them confidential."),
         (PUBLIC, "Federal regulations forbid sharing whether anyone has applied for asylum with their home country."),
         (THIRD, "Rule for volunteers: records suggesting that a guest has sought protection stay in the locked file."),
+    ],
+    "a bare plural as a general subject, a quoted title on stage, every family concerned": [
+        (PUBLIC, "Myth vs fact: refugees and asylum seekers do pay taxes, and they cannot vote in federal elections."),
+        (THIRD, "The drama club is performing 'Refugee Road', a musical about a 1930s ship; doors open at 6."),
+        (
+            THIRD,
+            "The posting error was fixed and every household concerned was called; refer questions to the hotline.",
+        ),
     ],
     "a rule about no one, an institution named after witness protection": [
         (PUBLIC, "Under federal and international law, nobody may be sent to a country where they face torture."),

@@ -331,7 +331,7 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 _ROLE_NOUN = re.compile(
     r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
     r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
-    r"spouses?|child|children|refugees?|asylees?|petitioners?|"
+    r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
     r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
     re.IGNORECASE,
 )
