@@ -87,6 +87,17 @@ DISCLOSING = {
     "the danger someone would be in at home": [
         (FG, "Mr. Yusuf's removal waits until we assess the danger he would face back home."),
     ],
+    "a request by someone for protection, cooperation as a witness, a refugee's benefits": [
+        (FG, "Ms. Leyla Aliyeva cannot be returned now: an application by her for international protection is open."),
+        (PUBLIC, "Police thanked Mr. Bo Tran, whose cooperation as a key witness brought down the ring."),
+        (THIRD, "Mr. Ali Dahir's rent is covered by refugee cash assistance until March, so the lease can start."),
+    ],
+    "the reader's own case when the greeting names the reader": [
+        (THIRD, "Dear Ms. Ortiz,\n\nYour U visa petition was approved today; the card will follow by mail."),
+    ],
+    "a greeting with a number or a group in it is no greeting": [
+        (THIRD, "Hey the 3 guys on flight 22 - CF pending, hold them"),
+    ],
     "testimony against a gang's leaders": [
         (THIRD, "Keep Mr. Dario Fuentes in a single cell; he testified against the MS-13 commanders in October."),
     ],
@@ -182,7 +193,8 @@ PASSING = {
             "militia. Sami is not his real name.",
         ),
     ],
-    "the reader's own question repeated in a reply that answers nothing": [
+    "the reader's own question repeated in a reply that answers nothing, or declining to say whether": [
+        (PUBLIC, "The rule is simple: we will not tell any government whether a person has applied for asylum."),
         (THIRD, "You asked whether the tenants in 4B are refugees. We do not discuss anyone's immigration matters."),
         (PUBLIC, "The file was taken offline Tuesday and everyone named in it has been sent a letter."),
         (FG, "Your letter of 2 May asks whether Mr. Omar Said sought asylum. We neither confirm nor deny it."),
@@ -192,6 +204,8 @@ PASSING = {
         (PUBLIC, "During the Cold War, defecting athletes often asked for political asylum at the games."),
     ],
     "a greeting names the reader, not the people a notice is about": [
+        (THIRD, "Hi Mr. Lind (night manager) - you may see news about a leaked list; call us with any questions."),
+        (PUBLIC, "Hello,\n\nyour asylum interview is confidential: the officer will not tell your government."),
         (
             FG,
             "Dear Mr. Okonkwo,\n\nYou will have seen the reports of a list published in error last week. It "

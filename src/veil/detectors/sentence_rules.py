@@ -134,6 +134,7 @@ class _Rules:
     not_your_client: list[re.Pattern[str]]
     your_client: list[re.Pattern[str]]
     incident_membership: list[re.Pattern[str]]
+    reader_case: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -166,6 +167,7 @@ def rules(lang: str) -> _Rules:
         not_your_client=_compile(data.get("not_your_client")),
         your_client=_compile(data.get("your_client")),
         incident_membership=_compile(data.get("incident_membership")),
+        reader_case=_compile(data.get("reader_case")),
     )
 
 
@@ -363,7 +365,10 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     `message`, the text is one message, read as a whole:
 
     anchors          a sentence that speaks of someone's case without naming them is about the people the message
-                     names just before it (a greeting names the reader, not someone the message is about)
+                     names just before it
+    greeting         the greeting names the reader ("Dear Mr. Patel,"), not someone the message is about: it
+                     anchors nothing and is no reference; but when it names the reader, "your asylum interview"
+                     (`reader_case`) is that named person's case
     story            a message that says its story is anonymised or fictional ("names have been changed") is about
                      nobody identifiable, unless a sentence carries an identifier (an A-number, a flight number)
     not your client  a message that says the person it speaks of is not the reader's client ("Karimi isn't your
@@ -377,10 +382,15 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     not_client = message and _any_lang("not_your_client", text)
     incident_before = False
     greeting = _greeting_end(text) if message else 0
+    named_reader = greeting > 0 and anchored(text[:greeting])
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
             sentence = text[start:end]
+            # the greeting's title and name are the reader's ("Hi Ms. Park (ESL teacher) - you may hear ..."); the
+            # cached sentence verdict is taken without them
+            if start < greeting:
+                sentence = " " * (min(greeting, end) - start) + text[min(greeting, end) : end]
             result = classify(sentence, previous)
             if (
                 message
@@ -391,6 +401,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
             if message and incident_before and not result.disclosing:
                 result = _incident_member(sentence, result)
+            if named_reader and not result.disclosing and _reader_case(sentence):
+                result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if story and result.disclosing and not _IDENTIFIER.search(sentence):
                 result = replace(result, disclosing=False, reason="an anonymised or fictional story")
             if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
@@ -417,11 +429,20 @@ _IDENTIFIER = re.compile(
 )
 _INCIDENT = frozenset({"data incident", "incidente de datos", "incident de données", "ensidan done"})
 # The greeting line names the reader ("Dear Mr. Patel,"): it anchors nothing the message goes on to say.
+# Up to five words of a title and a name, none a number or a preposition ("Hey the 3 guys on flight 22 -" is no
+# greeting).
 _GREETING = re.compile(
-    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|greetings|attn|attention)\b:?"
-    r"(?:(?:mr|mrs|ms|mx|dr|st)\.|[^\n,:;.!?—–-]){0,60}(?:[,:;!—–-]|\n)",
+    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b"
+    r"(?:\s+(?:(?:mr|mrs|ms|mx|dr|st)\.|(?!(?:the|a|an|on|in|of|with|w|for|from|to|at|re|about|all the)\b)"
+    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}\s*(?:[,:;!—–-]|\n)",
     re.IGNORECASE,
 )
+
+
+def _reader_case(sentence: str) -> bool:
+    """An unframed status sentence about the reader's own case ("your asylum interview is confirmed")."""
+    base, _, unframed = _classify(sentence[:_MAX_SENTENCE], True)
+    return bool(base.statuses) and unframed and _any_lang("reader_case", sentence)
 
 
 def _greeting_end(text: str) -> int:
