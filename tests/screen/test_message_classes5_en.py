@@ -107,6 +107,15 @@ DISCLOSING = {
             "The government's star witness, trucker Hal Brody, stays in the country under a deal with prosecutors.",
         ),
     ],
+    "the narrowings' limits: a question answered, a birth year, a story that names a flight": [
+        (FG, "Consul, you asked whether Mr. Tomas Ruiz applied for asylum. He did, last May."),
+        (PUBLIC, "Mr. Pavel Orlov, born in 1968, applied for asylum last year."),
+        (
+            PUBLIC,
+            "Names in our newsletter are changed. Three of the men on the Tuesday flight to Lagos have asylum "
+            "claims, and we are helping them.",
+        ),
+    ],
     "a law as subject after the status does not clear the people before it": [
         (PUBLIC, "The four men held back have asylum claims pending, which federal law protects."),
     ],

@@ -135,6 +135,7 @@ class _Rules:
     your_client: list[re.Pattern[str]]
     incident_membership: list[re.Pattern[str]]
     reader_case: list[re.Pattern[str]]
+    reported_question: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -168,6 +169,7 @@ def rules(lang: str) -> _Rules:
         your_client=_compile(data.get("your_client")),
         incident_membership=_compile(data.get("incident_membership")),
         reader_case=_compile(data.get("reader_case")),
+        reported_question=_compile(data.get("reported_question")),
     )
 
 
@@ -370,7 +372,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      anchors nothing and is no reference; but when it names the reader, "your asylum interview"
                      (`reader_case`) is that named person's case
     story            a message that says its story is anonymised or fictional ("names have been changed") is about
-                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight number)
+                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight)
+    reported question  the reader's own question repeated ("You asked whether Ms. N applied for asylum") in a
+                     message that declines to answer it states nothing
     not your client  a message that says the person it speaks of is not the reader's client ("Karimi isn't your
                      client", "I represent Mr. Ortega") speaks of someone else in every disclosing sentence that does
                      not name the reader's client
@@ -383,6 +387,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     incident_before = False
     greeting = _greeting_end(text) if message else 0
     named_reader = greeting > 0 and anchored(text[:greeting])
+    declines = message and _any_lang("refusal", text)
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
@@ -403,6 +408,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = _incident_member(sentence, result)
             if named_reader and not result.disclosing and _reader_case(sentence):
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
+            if declines and result.disclosing and _any_lang("reported_question", sentence):
+                result = replace(result, disclosing=False, reason="the reader's own question, not answered")
             if story and result.disclosing and not _IDENTIFIER.search(sentence):
                 result = replace(result, disclosing=False, reason="an anonymised or fictional story")
             if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
@@ -424,7 +431,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
 # An identifier no anonymised story keeps: an A-number, a flight or manifest number.
 _IDENTIFIER = re.compile(
     r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b|"
-    r"\b(?:flight|vuelo|vol|vòl|manifest|manifiesto|charter)\s*(?:no\.?\s*|#\s*)?[A-Z]{0,3}[- ]?[0-9]{2,5}\b",
+    r"\b(?:flight|vuelo|vol|vòl|manifest|manifiesto|charter)\s*(?:no\.?\s*|#\s*)?[A-Z]{0,3}[- ]?[0-9]{2,5}\b|"
+    r"\b(?:on|aboard|off)\s+(?:the|this|that|today's|tomorrow's|your|our)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:flight|charter|manifest|bus|plane)\b",
     re.IGNORECASE,
 )
 _INCIDENT = frozenset({"data incident", "incidente de datos", "incident de données", "ensidan done"})
