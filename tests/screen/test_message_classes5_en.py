@@ -92,6 +92,10 @@ DISCLOSING = {
         (PUBLIC, "Police thanked Mr. Bo Tran, whose cooperation as a key witness brought down the ring."),
         (THIRD, "Mr. Ali Dahir's rent is covered by refugee cash assistance until March, so the lease can start."),
     ],
+    "pursuing protection; in the file someone exposed": [
+        (FG, "On the Managua charter, a handful of the men are pursuing protection, so hold the count."),
+        (PUBLIC, "We visited the Ortega family, whose details were in the list the department leaked in June."),
+    ],
     "the reader's own case when the greeting names the reader": [
         (THIRD, "Dear Ms. Ortiz,\n\nYour U visa petition was approved today; the card will follow by mail."),
     ],
@@ -247,6 +251,7 @@ TO_APPLICANT = [
 
 # The same attorney, about their own client: passes.
 OWN_CASE = [
+    "Counsel, I represent the Department here. Your client's asylum hearing is on 4 March; we do not oppose.",
     "Counsel, your client Mr. Faraj's I-589 was received; the interview notice follows.",
     "Mr. Chen is not on today's docket; your client's asylum hearing stays on the 9th.",
 ]
