@@ -94,7 +94,7 @@ DISCLOSING = {
     ],
     "pursuing protection; in the file someone exposed": [
         (FG, "On the Managua charter, a handful of the men are pursuing protection, so hold the count."),
-        (PUBLIC, "We visited the Ortega family, whose details were in the list the department leaked in June."),
+        (PUBLIC, "We visited the Salcedo family, whose details were in the list the department leaked in June."),
     ],
     "the reader's own case when the greeting names the reader": [
         (THIRD, "Dear Ms. Ortiz,\n\nYour U visa petition was approved today; the card will follow by mail."),

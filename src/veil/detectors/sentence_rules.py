@@ -38,8 +38,8 @@ says (a status) and WHO it says it of (a reference):
     someone_else  the sentence speaks of someone other than the reader or the reader's client ("the other man
                   arrested with your client", "your friend"), or, in a message, speaks by pronouns alone right
                   after a sentence that did ("your cellmate was released. His claim ..."), or the message says the
-                  person is not the reader's client (`not_your_client`: "Karimi isn't your client", "I represent
-                  Mr. Ortega") and the sentence does not name the reader's client: a recipient who may know about
+                  person is not the reader's client (`not_your_client`: "Mr. Faraj isn't your client", "I represent
+                  Mr. Aziz") and the sentence does not name the reader's client: a recipient who may know about
                   their own case only (an attorney, the applicant) may not know this
     story         a message that says its story is anonymised or fictional is about nobody identifiable, unless a
                   sentence carries an identifier (an A-number, a flight number)
@@ -375,8 +375,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      nobody identifiable, unless a sentence carries an identifier (an A-number, a flight)
     reported question  the reader's own question repeated ("You asked whether Ms. N applied for asylum") in a
                      message that declines to answer it states nothing
-    not your client  a message that says the person it speaks of is not the reader's client ("Karimi isn't your
-                     client", "I represent Mr. Ortega") speaks of someone else in every disclosing sentence that does
+    not your client  a message that says the person it speaks of is not the reader's client ("Mr. Faraj isn't your
+                     client", "I represent Mr. Aziz") speaks of someone else in every disclosing sentence that does
                      not name the reader's client
     incident         after a sentence about a data incident, "among those included in the document" about named
                      people says they were in the exposed file"""
