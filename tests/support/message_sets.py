@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from veil.screen import Recipient, RecipientKind, screen_message
+from veil.screen.policy import ScreenPolicy
 
 
 @dataclass
@@ -26,13 +27,13 @@ class SetScore:
         return self.tp / (self.tp + self.fp)
 
 
-def score_set(path: Path) -> SetScore:
+def score_set(path: Path, policy: ScreenPolicy | None = None) -> SetScore:
     with path.open(encoding="utf-8") as fh:
         rows = [json.loads(line) for line in fh if line.strip()]
     score = SetScore(len(rows))
     for row in rows:
         who = Recipient("", RecipientKind(row["recipient_kind"]))
-        result = screen_message(row["text"].encode(), f"{row['id']}.txt", who)
+        result = screen_message(row["text"].encode(), f"{row['id']}.txt", who, policy=policy)
         blocked = result.verdict != "pass"
         disclose = row["label"] == "disclose"
         score.tp += disclose and blocked
@@ -40,6 +41,6 @@ def score_set(path: Path) -> SetScore:
         score.fn += disclose and not blocked
         if blocked:
             assert result.suggestion is not None, row["id"]
-            again = screen_message(result.suggestion.text.encode(), "s.txt", who, suggest=False)
+            again = screen_message(result.suggestion.text.encode(), "s.txt", who, policy=policy, suggest=False)
             assert again.verdict == "pass", row["id"]
     return score

@@ -14,10 +14,12 @@ says (a status) and WHO it says it of (a reference):
     statistics ("anyone who fears return", "asylum seekers often ...", "the people whose information was
                exposed") makes the pronouns after it ("they", "many of them") generic too
     law_subject a law, regulation, treaty or policy as the subject ("8 CFR 208.6 forbids ...", "the Convention
-               prohibits returning a person ..."): a generic subject; under one, role nouns ("a person", "the
-               applicant") and pronouns are whoever the rule covers
-    refusal    the sentence declines to say anything ("we can neither confirm nor deny"): never disclosing, unless
-               it gives a status as its reason ("we can't share it because his asylum case is confidential")
+               prohibits returning a person ..."), before the status it governs: a generic subject; under one, role
+               nouns ("a person", "the applicant") and pronouns are whoever the rule covers
+    refusal    the sentence declines to say anything ("we can neither confirm nor deny"), or repeats the reader's
+               own question ("you asked whether ..."): never disclosing, unless it gives a status as its reason
+               ("we can't share it because his asylum case is confidential") or goes on to answer
+    history    a claim of long ago told as history ("sought political asylum in France in 1961"): never disclosing
     context    a quantity ("12", "some") right after a sentence that mentioned people ("103 people on the flight")
 
     weak_refs  "some passengers", a definite plural ("the passengers"), and, failing closed, any word for people
@@ -35,8 +37,14 @@ says (a status) and WHO it says it of (a reference):
                   processed in Houston") is not
     someone_else  the sentence speaks of someone other than the reader or the reader's client ("the other man
                   arrested with your client", "your friend"), or, in a message, speaks by pronouns alone right
-                  after a sentence that did ("your cellmate was released. His claim ..."): a recipient who may
-                  know about their own case only (an attorney, the applicant) may not know this
+                  after a sentence that did ("your cellmate was released. His claim ..."), or the message says the
+                  person is not the reader's client (`not_your_client`: "Mr. Faraj isn't your client", "I represent
+                  Mr. Aziz") and the sentence does not name the reader's client: a recipient who may know about
+                  their own case only (an attorney, the applicant) may not know this
+    story         a message that says its story is anonymised or fictional is about nobody identifiable, unless a
+                  sentence carries an identifier (an A-number, a flight number)
+    incident_membership  in a message, after a sentence about a data incident, "among those included in the
+                  document" puts the people a sentence names in the exposed file
 
 Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
 either way.
@@ -121,6 +129,13 @@ class _Rules:
     anchors: list[re.Pattern[str]]
     case_markers: list[re.Pattern[str]]
     someone_else: list[re.Pattern[str]]
+    history: list[re.Pattern[str]]
+    story: list[re.Pattern[str]]
+    not_your_client: list[re.Pattern[str]]
+    your_client: list[re.Pattern[str]]
+    incident_membership: list[re.Pattern[str]]
+    reader_case: list[re.Pattern[str]]
+    reported_question: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -148,6 +163,13 @@ def rules(lang: str) -> _Rules:
         anchors=_compile(data.get("anchors")),
         case_markers=_compile(data.get("case_markers")),
         someone_else=_compile(data.get("someone_else")),
+        history=_compile(data.get("history")),
+        story=_compile(data.get("story")),
+        not_your_client=_compile(data.get("not_your_client")),
+        your_client=_compile(data.get("your_client")),
+        incident_membership=_compile(data.get("incident_membership")),
+        reader_case=_compile(data.get("reader_case")),
+        reported_question=_compile(data.get("reported_question")),
     )
 
 
@@ -215,10 +237,12 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     own = rules(lang)
     result = SentenceResult(False, lang)
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
-    if not result.statuses or _refuses(own, sentence, result.statuses):
+    if not result.statuses or _refuses(own, sentence, result.statuses) or _any(own.history, sentence):
         return result, False, False
     result.someone_else = _any(own.someone_else, sentence)
-    law = _any(own.law_subject, sentence)
+    # A law is the subject when it comes before what is said: "Those three had pending claims, and the law says we
+    # must stop" is about those three, not about the law.
+    law = _before(own.law_subject, sentence, min(m.span[0] for m in result.statuses))
     generic_subject = law or _any(own.generic_subject, sentence)
     result.refs = [
         r
@@ -311,7 +335,7 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 _ROLE_NOUN = re.compile(
     r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
     r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
-    r"spouses?|child|children|refugees?|asylees?|petitioners?|"
+    r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
     r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
     re.IGNORECASE,
 )
@@ -325,34 +349,126 @@ def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
     return any(p.search(sentence) for p in patterns)
 
 
+def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
+    """Does one of the patterns match starting at or before `pos`?"""
+    return any((m := p.search(sentence)) is not None and m.start() <= pos for p in patterns)
+
+
+def _any_lang(field_name: str, text: str) -> bool:
+    return any(p.search(text) for lang in LANGS for p in getattr(rules(lang), field_name))
+
+
 _ANCHOR_REACH = 500  # characters before a case sentence where the people it speaks of are named
 _NOTE_WORDS = 6  # a status note this short ("Reason: pending CFI.") speaks of a case
 
 
 def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, SentenceResult]]:
     """Classify every sentence of a text, lazily: (start, end, result), the previous sentence as context. With
-    `message`, the text is one message: a sentence that speaks of someone's case without naming them is about the
-    people the message names just before it (its anchors)."""
+    `message`, the text is one message, read as a whole:
+
+    anchors          a sentence that speaks of someone's case without naming them is about the people the message
+                     names just before it
+    greeting         the greeting names the reader ("Dear Mr. Patel,"), not someone the message is about: it
+                     anchors nothing and is no reference; but when it names the reader, "your asylum interview"
+                     (`reader_case`) is that named person's case
+    story            a message that says its story is anonymised or fictional ("names have been changed") is about
+                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight)
+    reported question  the reader's own question repeated ("You asked whether Ms. N applied for asylum") in a
+                     message that declines to answer it states nothing
+    not your client  a message that says the person it speaks of is not the reader's client ("Mr. Faraj isn't your
+                     client", "I represent Mr. Aziz") speaks of someone else in every disclosing sentence that does
+                     not name the reader's client
+    incident         after a sentence about a data incident, "among those included in the document" about named
+                     people says they were in the exposed file"""
     previous: str | None = None
     other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
+    story = message and _any_lang("story", text)
+    not_client = message and _any_lang("not_your_client", text)
+    incident_before = False
+    greeting = _greeting_end(text) if message else 0
+    named_reader = greeting > 0 and anchored(text[:greeting])
+    declines = message and _any_lang("refusal", text)
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
             sentence = text[start:end]
+            # the greeting's title and name are the reader's ("Hi Ms. Park (ESL teacher) - you may hear ..."); the
+            # cached sentence verdict is taken without them
+            if start < greeting:
+                sentence = " " * (min(greeting, end) - start) + text[min(greeting, end) : end]
             result = classify(sentence, previous)
             if (
                 message
                 and not result.disclosing
                 and _case_sentence(sentence)
-                and anchored(text[max(0, start - _ANCHOR_REACH) : start])
+                and anchored(text[max(greeting, start - _ANCHOR_REACH) : start])
             ):
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
+            if message and incident_before and not result.disclosing:
+                result = _incident_member(sentence, result)
+            if named_reader and not result.disclosing and _reader_case(sentence):
+                result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
+            if declines and result.disclosing and _any_lang("reported_question", sentence):
+                result = replace(result, disclosing=False, reason="the reader's own question, not answered")
+            if story and result.disclosing and not _IDENTIFIER.search(sentence):
+                result = replace(result, disclosing=False, reason="an anonymised or fictional story")
             if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
                 # "You asked about your cellmate. His protection claim was decided first.": his is the cellmate
+                result = replace(result, someone_else=True)
+            if (
+                not_client
+                and result.disclosing
+                and not result.someone_else
+                and (_any_lang("not_your_client", sentence) or not _any_lang("your_client", sentence))
+            ):
                 result = replace(result, someone_else=True)
             yield start, end, result
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
+            incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
+
+
+# An identifier no anonymised story keeps: an A-number, a flight or manifest number.
+_IDENTIFIER = re.compile(
+    r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b|"
+    r"\b(?:flight|vuelo|vol|vòl|manifest|manifiesto|charter)\s*(?:no\.?\s*|#\s*)?[A-Z]{0,3}[- ]?[0-9]{2,5}\b|"
+    r"\b(?:on|aboard|off)\s+(?:the|this|that|today's|tomorrow's|your|our)\s+(?:[\w-]+\s+){0,3}?"
+    r"(?:flight|charter|manifest|bus|plane)\b",
+    re.IGNORECASE,
+)
+_INCIDENT = frozenset({"data incident", "incidente de datos", "incident de données", "ensidan done"})
+# The greeting line names the reader ("Dear Mr. Patel,"): it anchors nothing the message goes on to say.
+# Up to five words of a title and a name, none a number or a preposition ("Hey the 3 guys on flight 22 -" is no
+# greeting).
+_GREETING = re.compile(
+    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b"
+    r"(?:\s+(?:(?:mr|mrs|ms|mx|dr|st)\.|(?!(?:the|a|an|on|in|of|with|w|for|from|to|at|re|about|all the)\b)"
+    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}\s*(?:[,:;!—–-]|\n)",
+    re.IGNORECASE,
+)
+
+
+def _reader_case(sentence: str) -> bool:
+    """An unframed status sentence about the reader's own case ("your asylum interview is confirmed")."""
+    base, _, unframed = _classify(sentence[:_MAX_SENTENCE], True)
+    return bool(base.statuses) and unframed and _any_lang("reader_case", sentence)
+
+
+def _greeting_end(text: str) -> int:
+    m = _GREETING.match(text)
+    return m.end() if m else 0
+
+
+def _incident_member(sentence: str, result: SentenceResult) -> SentenceResult:
+    """After a sentence about a data incident: does this one put identified people in the exposed document?"""
+    own = rules(guess_language(sentence))
+    # "each person listed in it has been contacted": the group the incident defines names nobody
+    if not _any(own.incident_membership, sentence) or _any(own.generic_subject, sentence):
+        return result
+    refs = [r for r in _refs(own, sentence, names=True) if not _by_pronoun(r)]
+    if not refs:
+        return result
+    return replace(result, disclosing=True, refs=refs, reason="named people placed in the exposed document")
 
 
 _PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})
