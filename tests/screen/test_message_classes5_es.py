@@ -1,0 +1,195 @@
+"""Spanish, French and Haitian Creole classes added in the fifth round of issue 13 (fast chat without accents, pasted
+rosters, formal letters with the disclosure buried or implied), each with messages worded unlike
+tests/screen/data/messages_dev5.jsonl and messages_dev6.jsonl (written before the round's tuning) and
+messages_probe5b.jsonl (written in batches during it, to find classes)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from support.message_sets import score_set
+from veil.screen import Recipient, RecipientKind, screen_message
+from veil.screen.policy import ModelSettings, default_screen_policy
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+ATTORNEY, APPLICANT = RecipientKind.ATTORNEY, RecipientKind.APPLICANT
+# The classes are the sentence rules' (the learned model is retrained on these lists afterwards): a disclosing row
+# the rules block is blocked by the whole screen too, and a passing row must not be blocked by any rule.
+RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
+
+
+DISCLOSING = {
+    "chat Spanish without accents (pidio, concedio)": [
+        (FG, "oye, el muchacho de la lista del martes ya pidio proteccion, no lo subas"),
+        (FG, "confirmo q a la señora Tzul le concedio asilo el juez, sacala del vuelo"),
+    ],
+    "relief granted to someone (le concedieron, le fue otorgado)": [
+        (
+            FG,
+            "Al ciudadano Edgar Coc se le otorgó la suspensión de la deportación el mes pasado, por lo que "
+            "no será retornado.",
+        ),
+        (THIRD, "Señor Lima: a su inquilina le fue concedido el asilo en enero, puede renovarle el contrato."),
+    ],
+    "something still open with USCIS or the asylum office, hedged": [
+        (FG, "Del grupo de Reynosa, quizás dos sigan en trámite con la oficina de asilo."),
+        (FG, "De la nómina que nos mandó, uno o dos podrían tener algo abierto con USCIS."),
+        (FG, "Nan gwoup Matamoros la, gen kèk moun ki gen dosye ki poko fini ak USCIS."),
+    ],
+    "pending cases as the reason people come off a flight": [
+        (FG, "Vuelo del 4: 6 de los 90 tienen casos pendientes, se bajan; salen 84."),
+    ],
+    "a request of a humanitarian character; asking not to be returned": [
+        (FG, "Ninguna de las 14 señoras de su oficio tiene petición alguna de índole humanitaria en curso."),
+        (
+            FG,
+            "Es probable que varios de los detenidos de Tornillo hayan pedido no ser devueltos por miedo a las maras.",
+        ),
+    ],
+    "procedures of protection; still in the asylum procedure (French)": [
+        (FG, "De las 31 personas de la lista, 4 tienen procedimientos de protección abiertos."),
+        (
+            THIRD,
+            "Monsieur, votre salariée Mme Ngo est toujours en procédure d'asile, merci de patienter pour les papiers.",
+        ),
+    ],
+    "a witness helping prosecutors or federal agents, in any tense": [
+        (
+            THIRD,
+            "Su trabajador, el Sr. Abel Ixim, está cooperando con la fiscalía en una investigación de "
+            "trata; no lo despida.",
+        ),
+        (FG, "M. Moussa Kané collabore avec les enquêteurs du FBI ; il ne peut être éloigné."),
+        (FG, "Mesye Jean Wilner se yon temwen k ap ede lapolis federal nan yon ka."),
+        (FG, "Madan Roselène Pierre ap bay temwayaj kont yon rezo trafik moun, li p ap vwayaje."),
+    ],
+    "trafficking investigations and victims' programmes": [
+        (
+            FG,
+            "La joven Sandra M. fue localizada en una investigación por trata y hoy está en un programa de "
+            "atención a víctimas.",
+        ),
+    ],
+    "the subject left out after a name (es beneficiaria de visa T, tiene su cita de asilo)": [
+        (THIRD, "Ref: Mirna Guch — es beneficiaria de visa T, no contacten a su antiguo empleador."),
+        (THIRD, "mañana no viene la Sra. Reina Chic, tiene su cita de asilo en Houston"),
+    ],
+    "someone the reader does not represent, or the reader's relative or friend": [
+        (
+            ATTORNEY,
+            "Licenciado, usted no representa a la señora Amalia Tol, pero ella también tiene su caso de "
+            "asilo en la misma corte.",
+        ),
+        (
+            ATTORNEY,
+            "Maître, je sais que vous ne représentez pas M. Diop, mais il a déposé une demande d'asile la "
+            "semaine dernière.",
+        ),
+        (APPLICANT, "Madan Pierre, kouzen w lan, Mesye Jules, te jwenn pwoteksyon kont retou nan men jij la."),
+        (APPLICANT, "Don Cruz, dígale a su compadre Anselmo que su entrevista de asilo quedó para el 3."),
+    ],
+    "fears expressed and a risk of harm on return, without the usual verbs": [
+        (FG, "Le dossier de Mme Aïcha Bah a été transmis pour examen des craintes qu'elle a formulées."),
+        (FG, "M. Ousmane Fall encourrait de graves sévices en cas de retour, selon son dossier."),
+        (THIRD, "La solicitud de la demandada se basa en el riesgo de ser asesinada si es devuelta a Honduras."),
+        (FG, "Al señor Ucelo lo matan si regresa, así lo dijo en la entrevista."),
+    ],
+    "rosters with fear shorthand in Spanish and Creole (CF positivo, KF pozitif)": [
+        (THIRD, "Bus 3:\n07 | COJ, Rigoberto | CF positivo, no sube\n08 | PEREZ, Ana | ok"),
+        (THIRD, "Lis van an:\n4 CHARLES, Yvena - KF pozitif, pa monte\n5 DORVAL, Jacques - ok"),
+    ],
+    "the asylum office deciding someone's case": [
+        (PUBLIC, "Buenas noticias de doña Licha Tun: la oficina de asilo aprobó su solicitud."),
+        (PUBLIC, "Bòn nouvèl pou sè Marie Lourdes: biwo azil la apwouve dosye l!"),
+        (FG, "Mesye Ronald Beauvais gen entèvyou pwoteksyon li vandredi, li p ap vwayaje."),
+    ],
+    "named people in a file someone put online": [
+        (PUBLIC, "Las dos familias que ayudamos en abril aparecieron en el archivo que la agencia publicó sin querer."),
+        (
+            PUBLIC,
+            "Si usted o su familia estuvieron en el centro de Dilley en abril de 2023, sus nombres pueden estar en "
+            "el documento publicado por error.",
+        ),
+    ],
+    "the EAD category of a pending asylum applicant": [
+        (THIRD, "RRHH: el permiso de trabajo de Nidia Cac es categoría (c)(8), ya está en renovación."),
+        (THIRD, "Service RH : l'autorisation de travail de M. Abdou Sy est de catégorie c8."),
+    ],
+}
+
+PASSING = {
+    "an office in the salutation is the reader, not a person disclosed": [
+        (
+            FG,
+            "Señora Embajadora:\n\nUn archivo se publicó por error en nuestro portal la semana pasada y ya fue "
+            "retirado. Las personas que figuraban en él fueron contactadas.",
+        ),
+        (FG, "Señor Viceministro: el vuelo del martes sale a las 7:00; el listado definitivo va por separado."),
+    ],
+    "whether a person sought protection, said as a rule or a refusal": [
+        (FG, "Cónsul, no revelamos a ningún gobierno si una persona ha buscado protección en este país."),
+        (FG, "Nous ne confirmons jamais à un consulat si une personne a demandé l'asile."),
+        (FG, "Nou pa janm di yon gouvènman si yon moun mande azil."),
+        (THIRD, "Memo para contratistas: puede llegar a saber que una persona detenida pidió asilo; no lo comente."),
+    ],
+    "a fictional or anonymised case": [
+        (PUBLIC, "Ejercicio de clase (caso ficticio): «Tomás» dice que la mara lo matará si vuelve a su país."),
+        (PUBLIC, "Étude de cas fictive : « Awa » déclare craindre l'excision si elle est renvoyée."),
+        (PUBLIC, "Nan ka fiktif sa a, « Jak » di li pè retounen paske gang yo menase l."),
+    ],
+    "asylum in history, before 1960": [
+        (PUBLIC, "Tarea de historia: explica por qué Chile dio asilo a los pasajeros del Winnipeg en 1939."),
+        (PUBLIC, "Exposé : l'asile accordé à Victor Hugo à Guernesey en 1855."),
+    ],
+    "an official's caseload and a field of work": [
+        (PUBLIC, "El magistrado Ruiz, que ha decidido cientos de apelaciones de asilo, se jubila en junio."),
+        (PUBLIC, "Le juge Martin a entendu des milliers d'affaires d'asile ; il enseignera à l'université."),
+        (FG, "Ambas delegaciones firmaron un memorando en el ámbito de la protección internacional."),
+    ],
+    "a nickname for a home or a hospital": [
+        (PUBLIC, "Mi tía le decía «el asilo» al hospital viejo del pueblo."),
+        (PUBLIC, "Les voisins appelaient l'ancienne maison de retraite « l'asile »."),
+    ],
+    "a form of relief as the subject of a statement of law": [
+        (PUBLIC, "Recordatorio: el withholding no da residencia ni cubre a los hijos."),
+        (PUBLIC, "Le statut de réfugié ne protège pas contre toutes les poursuites pénales."),
+        (PUBLIC, "La ley no permite revelar a cualquier otra persona los datos de una solicitud de asilo."),
+    ],
+    "the people a notice says were told": [
+        (FG, "Un listado se publicó por error y se retiró; se informó a las personas afectadas."),
+        (PUBLIC, "El error del portal ya se corrigió y se avisó a todas las personas afectadas."),
+    ],
+    "innocent senses: a police chase, a wedding witness, a question in a French FAQ": [
+        (PUBLIC, "La persecución policial de anoche dejó tres detenidos en la carretera federal."),
+        (PUBLIC, "Ma demande d'asile sera-t-elle transmise à mon pays ? Non, jamais sans votre accord."),
+    ],
+    "a flight change or a pending matter that is not protection": [
+        (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
+        (THIRD, "Su empleada tiene una solicitud de naturalización pendiente con USCIS; no afecta su contrato."),
+    ],
+}
+
+
+# each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
+ROWS = (
+    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
+    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
+    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
+)
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
+def test_fifth_round_es_fr_ht_classes(kind: RecipientKind, text: str, expected: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", kind), None, RULES_ALONE).verdict == expected
+
+
+@pytest.mark.parametrize(("name", "size", "recall"), [("messages_probe5b.jsonl", 150, 0.98)])
+def test_fifth_round_es_probe_meets_the_bar_and_every_suggestion_passes(name: str, size: int, recall: float) -> None:
+    score = score_set(DATA / name)
+    assert score.size >= size
+    assert score.recall >= recall
+    assert score.precision >= 0.95
