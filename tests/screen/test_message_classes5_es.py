@@ -115,6 +115,9 @@ DISCLOSING = {
             "el documento publicado por error.",
         ),
     ],
+    "a notice to those who were in a named place (Creole)": [
+        (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
+    ],
     "the EAD category of a pending asylum applicant": [
         (THIRD, "RRHH: el permiso de trabajo de Nidia Cac es categoría (c)(8), ya está en renovación."),
         (THIRD, "Service RH : l'autorisation de travail de M. Abdou Sy est de catégorie c8."),
