@@ -115,6 +115,17 @@ DISCLOSING = {
             "el documento publicado por error.",
         ),
     ],
+    "named people in a file an agency left exposed": [
+        (
+            PUBLIC,
+            "Los cuatro albañiles que detuvieron en marzo figuraban en la lista que la agencia dejó "
+            "expuesta en su portal.",
+        ),
+    ],
+    "a fear interview passed, in Spanish shorthand; fears stated (French)": [
+        (FG, "El Sr. Otoniel Chen ya tiene su CFI aprobado, no lo suban al avión."),
+        (FG, "M. Bakary Touré a fait état de craintes de représailles ; son dossier est à l'examen."),
+    ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
     ],
@@ -169,6 +180,10 @@ PASSING = {
     "innocent senses: a police chase, a wedding witness, a question in a French FAQ": [
         (PUBLIC, "La persecución policial de anoche dejó tres detenidos en la carretera federal."),
         (PUBLIC, "Ma demande d'asile sera-t-elle transmise à mon pays ? Non, jamais sans votre accord."),
+    ],
+    "helping the police with an event; international protection as a topic": [
+        (THIRD, "La señora Irma Choc colabora con la policía en la organización de la feria del pueblo."),
+        (PUBLIC, "La ministre a débattu de la protection internationale avec ses homologues européens."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
