@@ -126,6 +126,20 @@ DISCLOSING = {
         (FG, "El Sr. Otoniel Chen ya tiene su CFI aprobado, no lo suban al avión."),
         (FG, "M. Bakary Touré a fait état de craintes de représailles ; son dossier est à l'examen."),
     ],
+    "a witness before a grand jury, or under federal protection": [
+        (FG, "La Sra. Elvia Cuc declaró ante el gran jurado contra los traficantes y vive bajo protección federal."),
+    ],
+    "the incident as the matter of the site, and data that could be affected": [
+        (
+            PUBLIC,
+            "Si usted pasó por el centro de Pearsall en 2022, sus datos pueden verse afectados por el problema del "
+            "sitio de la agencia.",
+        ),
+    ],
+    "heard by an asylum officer; the co-defendant of the reader's client (French)": [
+        (FG, "M. Ali Konaté a été auditionné par un agent d'asile la semaine dernière."),
+        (ATTORNEY, "Maître, le coaccusé de votre cliente, M. Yao, a demandé l'asile."),
+    ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
     ],
@@ -184,6 +198,12 @@ PASSING = {
     "helping the police with an event; international protection as a topic": [
         (THIRD, "La señora Irma Choc colabora con la policía en la organización de la feria del pueblo."),
         (PUBLIC, "La ministre a débattu de la protection internationale avec ses homologues européens."),
+    ],
+    "afraid to go back to school; an asylum officer's job title; not saying who was in a file": [
+        (THIRD, "La niña tiene miedo de regresar a clases después del accidente; pedimos paciencia."),
+        (THIRD, "Mon fils a peur de retourner à l'école depuis la bagarre."),
+        (PUBLIC, "L'agent d'asile Marc Dubois part à la retraite après trente ans de service."),
+        (PUBLIC, "La agencia corrigió el problema del portal y no dirá quiénes aparecían en el documento."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
