@@ -141,6 +141,12 @@ DISCLOSING = {
         (FG, "M. Ali Konaté a été auditionné par un agent d'asile la semaine dernière."),
         (ATTORNEY, "Maître, le coaccusé de votre cliente, M. Yao, a demandé l'asile."),
     ],
+    "a favourable decision on protection; fear pending in a flight summary": [
+        (FG, "Dos de los nacionales de su oficio cuentan con una resolución favorable de asilo y no viajarán."),
+        (FG, "Deux ressortissants de votre liste ont reçu une décision favorable sur leur demande d'asile."),
+        (FG, "De moun nan lis ou a gen yon desizyon favorab pou ka azil yo."),
+        (FG, "TGU 02/08 — 95 pax, 4 con miedo en revisión, se quedan."),
+    ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
     ],
@@ -205,6 +211,12 @@ PASSING = {
         (THIRD, "Mon fils a peur de retourner à l'école depuis la bagarre."),
         (PUBLIC, "L'agent d'asile Marc Dubois part à la retraite après trente ans de service."),
         (PUBLIC, "La agencia corrigió el problema del portal y no dirá quiénes aparecían en el documento."),
+    ],
+    "it is not possible for us to say whether; a notice to those who appeared in a file": [
+        (FG, "Cónsul, no nos es posible confirmar si un connacional determinado ha pedido asilo."),
+        (FG, "Il ne nous est pas possible d'indiquer si un ressortissant a sollicité une protection."),
+        (FG, "Nou pa gen dwa di okenn konsila si yon moun mande azil."),
+        (PUBLIC, "La agencia borró el archivo filtrado y escribió a quienes figuraban en él."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
