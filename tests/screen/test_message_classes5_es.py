@@ -147,6 +147,11 @@ DISCLOSING = {
         (FG, "De moun nan lis ou a gen yon desizyon favorab pou ka azil yo."),
         (FG, "TGU 02/08 — 95 pax, 4 con miedo en revisión, se quedan."),
     ],
+    "a rejected asylum claim under appeal; the sibling of the reader's client": [
+        (FG, "Mme Awa Diallo, déboutée de sa demande d'asile, a formé un recours ; elle reste ici."),
+        (ATTORNEY, "Maître, votre cliente ne le sait peut-être pas, mais sa sœur, Mme Kanté, a obtenu l'asile."),
+        (ATTORNEY, "Licenciado, su cliente no lo sabe, pero su hermana Rosa ya pidió asilo en Houston."),
+    ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
     ],
@@ -217,6 +222,11 @@ PASSING = {
         (FG, "Il ne nous est pas possible d'indiquer si un ressortissant a sollicité une protection."),
         (FG, "Nou pa gen dwa di okenn konsila si yon moun mande azil."),
         (PUBLIC, "La agencia borró el archivo filtrado y escribió a quienes figuraban en él."),
+    ],
+    "a home named after a saint; each of the people affected, as a whole": [
+        (PUBLIC, "El asilo Santa Teresa celebra sus 80 años con una misa para los residentes."),
+        (PUBLIC, "Se avisó por carta a cada persona afectada por la publicación indebida."),
+        (PUBLIC, "Chacune des personnes concernées par la fuite a reçu un courrier."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
