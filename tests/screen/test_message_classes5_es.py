@@ -129,6 +129,7 @@ DISCLOSING = {
     ],
     "a witness before a grand jury, or under federal protection": [
         (FG, "La Sra. Elvia Cuc declaró ante el gran jurado contra los traficantes y vive bajo protección federal."),
+        (PUBLIC, "El albañil Teodoro Ramírez ayudó a los investigadores a encontrar la casa de seguridad de los coyotes."),
     ],
     "the incident as the matter of the site, and data that could be affected": [
         (
@@ -215,6 +216,7 @@ PASSING = {
         (THIRD, "La niña tiene miedo de regresar a clases después del accidente; pedimos paciencia."),
         (THIRD, "Mon fils a peur de retourner à l'école depuis la bagarre."),
         (PUBLIC, "L'agent d'asile Marc Dubois part à la retraite après trente ans de service."),
+        (PUBLIC, "La fiscal Irene Paz, que desmanteló una red de coyotes, recibió un premio nacional."),
         (PUBLIC, "La agencia corrigió el problema del portal y no dirá quiénes aparecían en el documento."),
     ],
     "it is not possible for us to say whether; a notice to those who appeared in a file": [
