@@ -129,7 +129,10 @@ DISCLOSING = {
     ],
     "a witness before a grand jury, or under federal protection": [
         (FG, "La Sra. Elvia Cuc declaró ante el gran jurado contra los traficantes y vive bajo protección federal."),
-        (PUBLIC, "El albañil Teodoro Ramírez ayudó a los investigadores a encontrar la casa de seguridad de los coyotes."),
+        (
+            PUBLIC,
+            "El albañil Teodoro Ramírez ayudó a los investigadores a encontrar la casa de seguridad de los coyotes.",
+        ),
     ],
     "the incident as the matter of the site, and data that could be affected": [
         (
@@ -152,6 +155,11 @@ DISCLOSING = {
         (FG, "Mme Awa Diallo, déboutée de sa demande d'asile, a formé un recours ; elle reste ici."),
         (ATTORNEY, "Maître, votre cliente ne le sait peut-être pas, mais sa sœur, Mme Kanté, a obtenu l'asile."),
         (ATTORNEY, "Licenciado, su cliente no lo sabe, pero su hermana Rosa ya pidió asilo en Houston."),
+    ],
+    "no form of protection, said of a named person; the ex-partner of the reader's client; a leaked file (Creole)": [
+        (FG, "El Sr. Abner Pop nunca ha pedido ninguna forma de protección, puede viajar."),
+        (ATTORNEY, "Licenciada, el exesposo de su clienta, Rubén Tax, pidió asilo en mayo."),
+        (PUBLIC, "Fanmi Noël te nan fichye ki te fwit la semèn pase."),
     ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
@@ -229,6 +237,10 @@ PASSING = {
         (PUBLIC, "El asilo Santa Teresa celebra sus 80 años con una misa para los residentes."),
         (PUBLIC, "Se avisó por carta a cada persona afectada por la publicación indebida."),
         (PUBLIC, "Chacune des personnes concernées par la fuite a reçu un courrier."),
+    ],
+    "a staff member of the asylum office; torture as a figure of speech": [
+        (PUBLIC, "La Sra. Elsa Tun sigue en la oficina de asilo de Miami como analista desde 2019."),
+        (PUBLIC, "Esperar el resultado fue una verdadera tortura para todo el equipo."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
