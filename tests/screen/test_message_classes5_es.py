@@ -129,6 +129,7 @@ DISCLOSING = {
     ],
     "a witness before a grand jury, or under federal protection": [
         (FG, "La Sra. Elvia Cuc declaró ante el gran jurado contra los traficantes y vive bajo protección federal."),
+        (FG, "El Sr. Rolando Ixcoy entró al programa de protección a testigos en enero."),
         (
             PUBLIC,
             "El albañil Teodoro Ramírez ayudó a los investigadores a encontrar la casa de seguridad de los coyotes.",
