@@ -242,6 +242,8 @@ PASSING = {
     "a staff member of the asylum office; torture as a figure of speech": [
         (PUBLIC, "La Sra. Elsa Tun sigue en la oficina de asilo de Miami como analista desde 2019."),
         (PUBLIC, "Esperar el resultado fue una verdadera tortura para todo el equipo."),
+        (THIRD, "Biwo azil Miami a bay tout anplwaye l yo yon fòmasyon sou premye swen."),
+        (PUBLIC, "Un joven que huye de la violencia puede pedir asilo en la frontera."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
