@@ -98,6 +98,7 @@ DISCLOSING = {
         (FG, "M. Ousmane Fall encourrait de graves sévices en cas de retour, selon son dossier."),
         (THIRD, "La solicitud de la demandada se basa en el riesgo de ser asesinada si es devuelta a Honduras."),
         (FG, "Al señor Ucelo lo matan si regresa, así lo dijo en la entrevista."),
+        (THIRD, "La mamá de Brenda no puede volver a Cuba porque allá la meten presa por protestar."),
     ],
     "rosters with fear shorthand in Spanish and Creole (CF positivo, KF pozitif)": [
         (THIRD, "Bus 3:\n07 | COJ, Rigoberto | CF positivo, no sube\n08 | PEREZ, Ana | ok"),
@@ -160,7 +161,16 @@ DISCLOSING = {
     "no form of protection, said of a named person; the ex-partner of the reader's client; a leaked file (Creole)": [
         (FG, "El Sr. Abner Pop nunca ha pedido ninguna forma de protección, puede viajar."),
         (ATTORNEY, "Licenciada, el exesposo de su clienta, Rubén Tax, pidió asilo en mayo."),
+        (ATTORNEY, "Maître, vous ne défendez pas M. Joseph Kanda, mais il est lui aussi en demande d'asile."),
+        (ATTORNEY, "Mèt, tonton kliyan w lan, Mesye Roger Dumas, gen yon dosye azil tou."),
         (PUBLIC, "Fanmi Noël te nan fichye ki te fwit la semèn pase."),
+    ],
+    "a web incident; a group counted in words (French)": [
+        (
+            PUBLIC,
+            "Si su familia pasó por el centro de Karnes en 2023, su nombre pudo salir en el incidente web de la agencia.",
+        ),
+        (PUBLIC, "Les sept Guinéens transférés à Jena en mai figuraient dans le fichier divulgué par erreur."),
     ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
@@ -244,6 +254,7 @@ PASSING = {
         (PUBLIC, "Esperar el resultado fue una verdadera tortura para todo el equipo."),
         (THIRD, "Biwo azil Miami a bay tout anplwaye l yo yon fòmasyon sou premye swen."),
         (PUBLIC, "Un joven que huye de la violencia puede pedir asilo en la frontera."),
+        (PUBLIC, "Dapre chif ofisyèl yo, 30 % nan moun ki te mande azil ane pase a te jwenn li."),
     ],
     "a flight change or a pending matter that is not protection": [
         (FG, "Vuelo del 4: 6 de los 90 tienen el pasaporte vencido, se bajan; salen 84."),
