@@ -168,7 +168,8 @@ DISCLOSING = {
     "a web incident; a group counted in words (French)": [
         (
             PUBLIC,
-            "Si su familia pasó por el centro de Karnes en 2023, su nombre pudo salir en el incidente web de la agencia.",
+            "Si su familia pasó por el centro de Karnes en 2023, su nombre pudo salir en el incidente web de "
+            "la agencia.",
         ),
         (PUBLIC, "Les sept Guinéens transférés à Jena en mai figuraient dans le fichier divulgué par erreur."),
     ],
