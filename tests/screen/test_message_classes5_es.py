@@ -173,6 +173,12 @@ DISCLOSING = {
         ),
         (PUBLIC, "Les sept Guinéens transférés à Jena en mai figuraient dans le fichier divulgué par erreur."),
     ],
+    "recognised as a refugee; a court decision not to return someone (Creole); slang for a man": [
+        (FG, "Mme Fatoumata Cissé a été reconnue réfugiée l'an dernier ; elle ne sera pas reconduite."),
+        (FG, "Mesye Jean Robert Dorsainvil gen yon desizyon tribinal pou li pa depòte."),
+        (THIRD, "oye, el vato del 7 tiene su cita de asilo mañana, no lo cambien de turno"),
+        (ATTORNEY, "Licenciada, la exnovia de su cliente pidió una visa U y lo señala como agresor."),
+    ],
     "a notice to those who were in a named place (Creole)": [
         (PUBLIC, "Si fanmi w te fèmen nan sant Dilley ane pase, non yo ka nan lis ki te pibliye pa erè a."),
     ],
@@ -255,6 +261,8 @@ PASSING = {
         (PUBLIC, "Esperar el resultado fue una verdadera tortura para todo el equipo."),
         (THIRD, "Biwo azil Miami a bay tout anplwaye l yo yon fòmasyon sou premye swen."),
         (PUBLIC, "Un joven que huye de la violencia puede pedir asilo en la frontera."),
+        (FG, "Aviso al consulado: no es posible decirle si una determinada persona pidió refugio."),
+        (PUBLIC, "La jueza Ortega, famosa por conceder casi todas las solicitudes de asilo, se jubila."),
         (PUBLIC, "Dapre chif ofisyèl yo, 30 % nan moun ki te mande azil ane pase a te jwenn li."),
     ],
     "a flight change or a pending matter that is not protection": [
