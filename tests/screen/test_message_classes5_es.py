@@ -176,6 +176,8 @@ DISCLOSING = {
     "recognised as a refugee; a court decision not to return someone (Creole); slang for a man": [
         (FG, "Mme Fatoumata Cissé a été reconnue réfugiée l'an dernier ; elle ne sera pas reconduite."),
         (FG, "Mesye Jean Robert Dorsainvil gen yon desizyon tribinal pou li pa depòte."),
+        (THIRD, "Madan Josette Baptiste te fè yon demann pou li pa retounen, tanpri pa mete l deyò."),
+        (FG, "Le adelanto que quizás dos de su lista sigan en la lista de espera de la oficina de asilo."),
         (THIRD, "oye, el vato del 7 tiene su cita de asilo mañana, no lo cambien de turno"),
         (ATTORNEY, "Licenciada, la exnovia de su cliente pidió una visa U y lo señala como agresor."),
     ],
@@ -263,6 +265,7 @@ PASSING = {
         (PUBLIC, "Un joven que huye de la violencia puede pedir asilo en la frontera."),
         (FG, "Aviso al consulado: no es posible decirle si una determinada persona pidió refugio."),
         (PUBLIC, "La jueza Ortega, famosa por conceder casi todas las solicitudes de asilo, se jubila."),
+        (PUBLIC, "Jij Marcel Désir, ki te trete dè milye ka azil, ap anseye nan inivèsite a."),
         (PUBLIC, "Dapre chif ofisyèl yo, 30 % nan moun ki te mande azil ane pase a te jwenn li."),
     ],
     "a flight change or a pending matter that is not protection": [
