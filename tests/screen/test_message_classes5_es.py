@@ -177,6 +177,16 @@ DISCLOSING = {
         (FG, "Mme Fatoumata Cissé a été reconnue réfugiée l'an dernier ; elle ne sera pas reconduite."),
         (FG, "Mesye Jean Robert Dorsainvil gen yon desizyon tribinal pou li pa depòte."),
         (THIRD, "Madan Josette Baptiste te fè yon demann pou li pa retounen, tanpri pa mete l deyò."),
+        (PUBLIC, "Reportaje: Dayana, de 16 años, contó en la frontera que si regresa la pandilla la recluta."),
+        (THIRD, "jefe, la Maga no viene mañana, tiene corte de asilo temprano"),
+        (
+            FG,
+            "Selon nos sources, plusieurs des 40 passagers du vol de Miami auraient exprimé des craintes à l'arrivée.",
+        ),
+        (
+            ATTORNEY,
+            "Maître, l'épouse de votre client, Mme Aline Mbemba, a obtenu l'asile et elle ne souhaite pas que son mari le sache.",
+        ),
         (FG, "Le adelanto que quizás dos de su lista sigan en la lista de espera de la oficina de asilo."),
         (THIRD, "oye, el vato del 7 tiene su cita de asilo mañana, no lo cambien de turno"),
         (ATTORNEY, "Licenciada, la exnovia de su cliente pidió una visa U y lo señala como agresor."),
@@ -266,6 +276,7 @@ PASSING = {
         (FG, "Aviso al consulado: no es posible decirle si una determinada persona pidió refugio."),
         (PUBLIC, "La jueza Ortega, famosa por conceder casi todas las solicitudes de asilo, se jubila."),
         (PUBLIC, "Jij Marcel Désir, ki te trete dè milye ka azil, ap anseye nan inivèsite a."),
+        (PUBLIC, "Ajans lan retire fichye ki te fwit la epi li ekri chak moun ki te ladan l."),
         (PUBLIC, "Dapre chif ofisyèl yo, 30 % nan moun ki te mande azil ane pase a te jwenn li."),
     ],
     "a flight change or a pending matter that is not protection": [
