@@ -185,7 +185,8 @@ DISCLOSING = {
         ),
         (
             ATTORNEY,
-            "Maître, l'épouse de votre client, Mme Aline Mbemba, a obtenu l'asile et elle ne souhaite pas que son mari le sache.",
+            "Maître, l'épouse de votre client, Mme Aline Mbemba, a obtenu l'asile et elle ne souhaite pas "
+            "que son mari le sache.",
         ),
         (FG, "Le adelanto que quizás dos de su lista sigan en la lista de espera de la oficina de asilo."),
         (THIRD, "oye, el vato del 7 tiene su cita de asilo mañana, no lo cambien de turno"),
