@@ -179,6 +179,12 @@ DISCLOSING = {
         (THIRD, "Madan Josette Baptiste te fè yon demann pou li pa retounen, tanpri pa mete l deyò."),
         (PUBLIC, "Reportaje: Dayana, de 16 años, contó en la frontera que si regresa la pandilla la recluta."),
         (THIRD, "jefe, la Maga no viene mañana, tiene corte de asilo temprano"),
+        (THIRD, "Vecinos: el Sr. Lucio Tun testificó contra la mara y la fiscalía lo está protegiendo."),
+        (THIRD, "Albergue: la señora de la habitación 7 es sobreviviente de trata, no den información."),
+        (PUBLIC, "Mis tres hermanos, detenidos en Karnes en 2023, aparecieron en el archivo filtrado."),
+        (PUBLIC, "Perfil: doña Rosa Tum vive en Houston desde que los paramilitares quemaron su pueblo."),
+        (FG, "M. Patrick Habimana bénéficie d'un sursis à éloignement ; il ne sera pas reconduit."),
+        (FG, "Mesye Ronel Saint-Fleur gen yon sispansyon depòtasyon, li p ap monte nan vòl la."),
         (
             FG,
             "Selon nos sources, plusieurs des 40 passagers du vol de Miami auraient exprimé des craintes à l'arrivée.",
