@@ -51,6 +51,8 @@ SETS = {
     "dev6": ROOT / "tests/screen/data/messages_dev6.jsonl",
     "probe5": ROOT / "tests/screen/data/messages_probe5.jsonl",
     "probe5b": ROOT / "tests/screen/data/messages_probe5b.jsonl",
+    "probe6": ROOT / "tests/screen/data/messages_probe6.jsonl",
+    "probe7": ROOT / "tests/screen/data/messages_probe7.jsonl",
     "dev7": ROOT / "tests/screen/data/messages_dev7.jsonl",
     "dev8": ROOT / "tests/screen/data/messages_dev8.jsonl",
     "dev9": ROOT / "tests/screen/data/messages_dev9.jsonl",
@@ -71,6 +73,8 @@ TEST_LISTS = {
     "tests/screen/test_message_classes4.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_message_classes5_en.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_message_classes5_es.py": ("DISCLOSING", "PASSING"),
+    "tests/screen/test_message_classes5_en2.py": ("DISCLOSING", "PASSING"),
+    "tests/screen/test_message_classes5_es2.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_rules.py": ("THE_2022_SENTENCE_AND_PARAPHRASES", "HEDGED_INDIRECT_NEGATIVE_EUPHEMISTIC",
                                    "HARD_NEGATIVES"),
 }
