@@ -47,6 +47,18 @@ DISCLOSING = {
             "I-589 ane pase.",
         ),
     ],
+    "the reader's client's employer, landlord or co-accused (es/fr/ht)": [
+        (
+            ATTORNEY,
+            "Maître Petit, vous défendez Mme Camara dans l'affaire du licenciement. Sa patronne, Mme Odile "
+            "Nkosi, a elle-même une demande d'asile ; votre cliente l'ignore.",
+        ),
+        (ATTORNEY, "Licenciada Soto, su cliente no lo sabe, pero su casero, el Sr. Elmer Tuy, pidió asilo."),
+        (ATTORNEY, "Mèt Valmé, kliyan w lan pa konnen sa: patwon li, Mesye Jocelin Michel, te mande azil."),
+    ],
+    "arrived, entered or welcomed as a refugee (French)": [
+        (PUBLIC, "Portrait du mois : Idriss Mahamat, venu comme réfugié en 2015, ouvre sa boulangerie."),
+    ],
     "a French table row guessed as Spanish, with a withdrawn count": [
         (FG, "Vol DKR-90 | liste 70 | retirés 3 (demandes d'asile en cours) | partent 67"),
     ],
@@ -146,6 +158,10 @@ PASSING = {
         (FG, "Nan 60 moun ki sou lis la, 5 sou 60 pa gen paspò."),
         (FG, "Vuelo GT-81 | manifiesto 88 | retirados 3 (pasaporte vencido) | vuelan 85"),
         (FG, "Vol 771 | liste 40 | retirés 2 (malades) | partent 38"),
+    ],
+    "arrived as something other than a refugee; a client's employer with nothing protected": [
+        (PUBLIC, "Portrait du mois : Idriss Mahamat, venu comme stagiaire en 2015, ouvre sa boulangerie."),
+        (ATTORNEY, "Maître Petit, la patronne de votre cliente, Mme Odile Nkosi, a signé l'attestation de travail."),
     ],
     "risks or reasons that are not fear of return (French)": [
         (THIRD, "M. Koné a invoqué des raisons de santé pour décaler son rendez-vous chez le dentiste."),
