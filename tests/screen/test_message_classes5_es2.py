@@ -59,6 +59,15 @@ DISCLOSING = {
     "arrived, entered or welcomed as a refugee (French)": [
         (PUBLIC, "Portrait du mois : Idriss Mahamat, venu comme réfugié en 2015, ouvre sa boulangerie."),
     ],
+    "a claim under the Convention against Torture (Creole)": [
+        (FG, "Madan Ilda Fleurant toujou ap tann desizyon jij la anba Konvansyon kont Tòti a."),
+    ],
+    "families touched by an accidental publication (French)": [
+        (THIRD, "Mme Awa Keïta et ses enfants sont concernés par la diffusion involontaire du fichier de l'agence."),
+    ],
+    "a refusal clause followed by a disclosure in the same sentence still discloses (Creole)": [
+        (APPLICANT, "Ou te mande pou kouzin ou Fabiola: mwen pa ka pale de dosye lòt moun, men li te jwenn azil."),
+    ],
     "a French table row guessed as Spanish, with a withdrawn count": [
         (FG, "Vol DKR-90 | liste 70 | retirés 3 (demandes d'asile en cours) | partent 67"),
     ],
@@ -158,6 +167,26 @@ PASSING = {
         (FG, "Nan 60 moun ki sou lis la, 5 sou 60 pa gen paspò."),
         (FG, "Vuelo GT-81 | manifiesto 88 | retirados 3 (pasaporte vencido) | vuelan 85"),
         (FG, "Vol 771 | liste 40 | retirés 2 (malades) | partent 38"),
+    ],
+    "a story of fictional characters (plural), French and Spanish": [
+        (PUBLIC, "Pièce de théâtre (personnages inventés) : Ibou demande l'asile après l'incendie de sa maison."),
+        (PUBLIC, "Telenovela «Frontera» (personajes ficticios): Mateo pide asilo tras la muerte de su hermano."),
+    ],
+    "the reader's own question about someone else, declined as a whole sentence (es/fr/ht)": [
+        (APPLICANT, "Bonjou Jozèf, ou te mande si kouzen ou Wilfrid te mande azil. Mwen pa ka pale de dosye lòt moun."),
+        (
+            APPLICANT,
+            "Bonjour Mme Koné, vous m'avez demandé si votre voisine Aïcha a demandé l'asile. Je ne peux pas parler "
+            "des dossiers d'autres personnes.",
+        ),
+        (
+            APPLICANT,
+            "Sr. Chub, usted me preguntó si su primo Elías pidió asilo. No puedo hablar de los casos de otras "
+            "personas.",
+        ),
+    ],
+    "the Convention against Torture by name (Creole)": [
+        (PUBLIC, "Anons: kou sou Konvansyon kont Tòti a pou etidyan Lekòl Dwa Okap, jedi 2è."),
     ],
     "arrived as something other than a refugee; a client's employer with nothing protected": [
         (PUBLIC, "Portrait du mois : Idriss Mahamat, venu comme stagiaire en 2015, ouvre sa boulangerie."),
