@@ -62,6 +62,19 @@ DISCLOSING = {
     "a claim under the Convention against Torture (Creole)": [
         (FG, "Madan Ilda Fleurant toujou ap tann desizyon jij la anba Konvansyon kont Tòti a."),
     ],
+    "fear of return with the pronoun between (Creole: 'gen pè pou yo retounen'); 'fini ak li' on return": [
+        (FG, "Pou konsila a: kèk nan fanm ki sou vòl 3 me a gen pè pou yo retounen Jakmèl."),
+        (THIRD, "Mesye Kervens Alexis pa ka ale: li di si l retounen, gang yo ap fini ak li."),
+    ],
+    "a relative of the reader's spouse (Creole)": [
+        (APPLICANT, "Pou sè mari w la, Guerline: li te mande azil e dosye l la toujou ap tann."),
+    ],
+    "a document that got out by mistake (French)": [
+        (THIRD, "Mme Salimata Coulibaly figurait dans le fichier parti par erreur chez un prestataire."),
+    ],
+    "someone removed from a list the agency published by mistake (Creole)": [
+        (PUBLIC, "Ajans lan te pibliye lis la pa erè; Madan Ginette Pierre te ladan, yo retire l apre."),
+    ],
     "families touched by an accidental publication (French)": [
         (THIRD, "Mme Awa Keïta et ses enfants sont concernés par la diffusion involontaire du fichier de l'agence."),
     ],
@@ -167,6 +180,13 @@ PASSING = {
         (FG, "Nan 60 moun ki sou lis la, 5 sou 60 pa gen paspò."),
         (FG, "Vuelo GT-81 | manifiesto 88 | retirados 3 (pasaporte vencido) | vuelan 85"),
         (FG, "Vol 771 | liste 40 | retirés 2 (malades) | partent 38"),
+    ],
+    "fear of something other than return; a document out by mistake with nobody in it": [
+        (FG, "Pou konsila a: kèk nan fanm ki sou vòl 3 me a gen pè avyon; tanpri voye yon enfimyè."),
+        (PUBLIC, "Communiqué : un tableau parti par erreur a été supprimé ; aucune information personnelle n'y était."),
+    ],
+    "an agency's own page and its taking a document down (Creole pronouns that are not people)": [
+        (PUBLIC, "Avi: biwo a te mete yon lis sou sitwèb li pa erè, epi li retire l touswit."),
     ],
     "a story of fictional characters (plural), French and Spanish": [
         (PUBLIC, "Pièce de théâtre (personnages inventés) : Ibou demande l'asile après l'incendie de sa maison."),
