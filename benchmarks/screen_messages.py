@@ -44,6 +44,7 @@ SETS = {
     "dev7": DEV2.with_name("messages_dev7.jsonl"),  # replies and answers; kept back until the fifth round's end
     "dev8": DEV2.with_name("messages_dev8.jsonl"),  # tickets, agendas, transcripts, forms: work artefacts sent out
     "dev9": DEV2.with_name("messages_dev9.jsonl"),  # the Caribbean and West-African flights; HT/FR heavy
+    "probe7": DEV2.with_name("messages_probe7.jsonl"),  # after dev8/dev9's ES/FR/HT fixes, written in batches
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
