@@ -35,6 +35,8 @@ from veil.incident.linkage_model import (
     LONE_ACCEPT_MARGIN_BITS,
     LONE_ACCEPT_PROBABILITY,
     MAX_PAIRS_PER_ROW,
+    NONE_MASS,
+    POSTERIOR_ACCEPT,
     REVIEW_PROBABILITY,
     Scored,
     score,
@@ -291,20 +293,37 @@ _STRONG_DOB = {"exact", "day and month swapped"}
 
 
 def _decision(cands: tuple[Candidate, ...]) -> Decision:
-    """Accepted: a probable match that clearly beats the runner-up. A lone candidate whose birth date agrees and
-    whose name agrees beyond one shared token is also accepted at a lower probability: every other roster record
-    reached by the blocking rules scored far below it (the benchmark measures what this costs in precision)."""
+    """Accepted: a probable match that clearly beats the runner-up. A candidate whose birth date agrees and whose
+    name agrees beyond one shared token is also accepted at a lower probability when every other roster record
+    reached by the blocking rules scored far below it, or when it is the person at POSTERIOR_ACCEPT given all of
+    them (`posterior`). The pairwise probability weighs a candidate against a roster of strangers who might each be
+    the person, so it falls as the roster grows even when the blocking found no rival; the posterior weighs it
+    against the rivals actually found. The benchmarks measure what each costs in precision."""
     if not cands or cands[0].probability < REVIEW_PROBABILITY:
         return Decision.NONE
     best = cands[0]
     margin = best.match_weight - (cands[1].match_weight if len(cands) > 1 else float("-inf"))
     if best.probability >= ACCEPT_PROBABILITY and margin >= ACCEPT_MARGIN_BITS:
         return Decision.ACCEPTED
-    if (best.probability >= LONE_ACCEPT_PROBABILITY and margin >= LONE_ACCEPT_MARGIN_BITS
-            and best.evidence.get("dob", ("",))[0] in _STRONG_DOB
-            and best.evidence.get("name", ("missing",))[0] not in _WEAK_NAME):
+    if (best.evidence.get("dob", ("",))[0] in _STRONG_DOB and best.evidence.get("name", ("missing",))[0]
+            not in _WEAK_NAME and (best.probability >= LONE_ACCEPT_PROBABILITY and margin >= LONE_ACCEPT_MARGIN_BITS
+                                   or posterior(cands) >= POSTERIOR_ACCEPT)):
         return Decision.ACCEPTED
     return Decision.REVIEW
+
+
+def posterior(cands: tuple[Candidate, ...]) -> float:
+    """P(the best candidate is the person | the exposed row and every candidate scored for it).
+
+    The person is one of the candidates, or no one the blocking rules reached (NONE_MASS); each candidate weighs
+    2^match_weight (its prior, IN_ROSTER / roster size, times its Bayes factor). Records below PREDICT_FLOOR or past
+    the kept candidates add under 1e-6 each."""
+    if not cands:
+        return 0.0
+    top = cands[0].match_weight
+    # Relative to the best (2^(w - top)) so that no weight overflows.
+    rest = sum(2.0 ** (c.match_weight - top) for c in cands)
+    return 1.0 / (NONE_MASS * 2.0 ** -top + rest) if top > -1000 else 0.0
 
 
 def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,

@@ -36,6 +36,17 @@ ACCEPT_MARGIN_BITS = 6.0
 # A candidate with no rival within 2^10 may be accepted from this probability when birth date and name agree.
 LONE_ACCEPT_PROBABILITY = 0.5
 LONE_ACCEPT_MARGIN_BITS = 10.0
+# ... and, whatever the roster's size, when it is the person with this probability given every candidate the
+# blocking rules found (linkage.posterior): at least 99 to 1 against all of them and against "someone else".
+POSTERIOR_ACCEPT = 0.99
+# Share of exposed people in the roster (the prior: each roster record is the person with IN_ROSTER / roster size).
+IN_ROSTER = 0.98
+# m of an exact and of a day/month-swapped birth date: the blocking rules reach a true record through these.
+DOB_EXACT_M = 0.90
+DOB_SWAP_M = 0.04
+# The weight of "none of the candidates": not in the roster, or in it but out of the blocking's reach (sum of the
+# Bayes factors of the records the blocking left out, divided by the roster size: the m they leave uncovered).
+NONE_MASS = (1.0 - IN_ROSTER) + IN_ROSTER * (1.0 - DOB_EXACT_M - DOB_SWAP_M)
 # Pairs below this are not even kept as a `none` row's best candidates.
 PREDICT_FLOOR = 1e-6
 # Candidates kept per exposed row, best first (linkage.decide keeps what each decision needs of them).
@@ -201,9 +212,9 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
         Level("different", "ELSE", 0.01, 0.98),
     ))
     dob = Comparison("dob", '"dob_l" IS NULL OR "dob_r" IS NULL', (
-        Level("exact", '"dob_l" = "dob_r"', 0.90, u_dob, fixed_u=fix_dob),
+        Level("exact", '"dob_l" = "dob_r"', DOB_EXACT_M, u_dob, fixed_u=fix_dob),
         # Rarer than an exact date and never worth more: only dates with a day up to 12 can be swapped.
-        Level("day and month swapped", '"dob_l" = "dob_swap_r"', 0.04, u_swap, fixed_u=fix_swap),
+        Level("day and month swapped", '"dob_l" = "dob_swap_r"', DOB_SWAP_M, u_swap, fixed_u=fix_swap),
         Level("same year and month", '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"',
               0.02, 1e-3),
         Level("within a year", f'{sql.days_apart("dob")} <= 366', 0.02, 0.02),
@@ -321,7 +332,7 @@ def settings(comps: tuple[Comparison, ...], roster_size: int) -> Any:
         unique_id_column_name="unique_id",
         comparisons=[c.to_splink() for c in comps],
         blocking_rules_to_generate_predictions=list[Any](BLOCKING_RULES),
-        probability_two_random_records_match=min(0.5, 0.98 / max(roster_size, 1)),
+        probability_two_random_records_match=min(0.5, IN_ROSTER / max(roster_size, 1)),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
     )
