@@ -2,6 +2,7 @@
 
     link(exposed, roster, roster_id, ...) -> LinkResult
         linkage_columns   the tables of people in any file Veil reads; name / birth date / nationality / A-number
+        linkage_roster    the roster read whole (the agency's own data: Parquet through DuckDB, no row bound)
         linkage_prepare   fold names to ASCII tokens, parse dates, normalise IDs and nationalities
         linkage_names     canonical spellings and skeletons across romanisations (data/romanisation.yaml)
         linkage_model     Splink (DuckDB): blocking, comparisons, match probabilities with per-field evidence
@@ -27,7 +28,7 @@ import polars as pl
 
 from veil.errors import UsageError
 from veil.incident.exposed import read_exposed_table
-from veil.incident.linkage_columns import LinkageInputError, PeopleTable, TablePart, find_columns, read_people_table
+from veil.incident.linkage_columns import LinkageInputError, PeopleTable, TablePart, find_columns
 from veil.incident.linkage_model import (
     ACCEPT_MARGIN_BITS,
     ACCEPT_PROBABILITY,
@@ -42,6 +43,7 @@ from veil.incident.linkage_model import (
     score,
 )
 from veil.incident.linkage_prepare import NAME_FIELDS, prepare
+from veil.incident.linkage_roster import read_roster_table
 
 log = logging.getLogger(__name__)
 
@@ -329,12 +331,12 @@ def posterior(cands: tuple[Candidate, ...]) -> float:
 def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,
                roster_mapping: Mapping[str, str] | None = None, sheet: str | None = None,
                roster_sheet: str | None = None, engine: str = "duckdb") -> LinkResult:
-    """Read both files (every table of people in the exposed file; `sheet` keeps one) and link them. Reading
-    errors name the file, never a value."""
+    """Read both files (every table of people in the exposed file; `sheet` keeps one; the roster whole, however
+    large: linkage_roster) and link them. Reading errors name the file, never a value."""
     exposed = read_exposed_table(exposed_path, sheet)
     if engine == "spark":
         raise UsageError("the Spark engine is veil.spark.linkage.link_files_spark")
-    roster = read_people_table(roster_path, roster_sheet, what="roster", only_table=True)
+    roster = read_roster_table(roster_path, roster_sheet)
     result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping, engine=engine)
     result.notes[:0] = roster.notes
     return result
