@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from pathlib import Path
 
 import polars as pl
@@ -15,8 +16,18 @@ from typer.testing import CliRunner
 
 from support.linkage_synthetic import Synthetic, generate
 from veil.cli import app
-from veil.incident.linkage import Candidate, Decision, LinkResult, _decision, link, link_files, posterior
-from veil.incident.linkage_model import NONE_MASS
+from veil.incident.linkage import (
+    Candidate,
+    Decision,
+    LinkResult,
+    _decision,
+    _kept,
+    link,
+    link_files,
+    posterior,
+    review_floor,
+)
+from veil.incident.linkage_model import NONE_MASS, REFERENCE_ROSTER
 
 ROSTER_ID = "Person ID"
 
@@ -194,3 +205,14 @@ def test_the_posterior_weighs_the_rivals_found_and_someone_else() -> None:
     assert posterior(lone) == pytest.approx(16 / (16 + NONE_MASS))
     assert posterior((*lone, _candidate("B", 4.0))) == pytest.approx(16 / (32 + NONE_MASS))
     assert posterior(()) == 0.0
+
+
+def test_a_review_row_offers_what_it_would_offer_against_a_million_people() -> None:
+    # A candidate 2^-9 (p 0.002: under the review threshold's 0.003) beside a rival at 2^-4.7.
+    cands = (_candidate("A", -4.7, name="one name shared"), _candidate("B", -9.0, name="one name shared"))
+    assert _decision(cands) is Decision.REVIEW
+    small, large = review_floor(200_000), review_floor(10 * REFERENCE_ROSTER)
+    assert small == review_floor(REFERENCE_ROSTER) and large == pytest.approx(small - math.log2(10))
+    assert [c.roster_id for c in _kept(Decision.REVIEW, cands, small)] == ["A"]
+    # Against ten million people the same evidence has a tenth of the probability: it is still offered.
+    assert [c.roster_id for c in _kept(Decision.REVIEW, cands, large)] == ["A", "B"]

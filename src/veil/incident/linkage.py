@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import os
 import tempfile
 import time
@@ -38,6 +39,7 @@ from veil.incident.linkage_model import (
     MAX_PAIRS_PER_ROW,
     NONE_MASS,
     POSTERIOR_ACCEPT,
+    REFERENCE_ROSTER,
     REVIEW_PROBABILITY,
     Scored,
     score,
@@ -276,17 +278,26 @@ def decide(scored: Scored, exposed_rows: list[int], roster_ids: list[str] | Mapp
         evidence = {n: (str(rec[f"level_{n}"]), round(float(rec[f"mw_{n}"]), 2)) for n in names}
         bucket.append(Candidate(roster_ids[rec["unique_id_r"]], float(rec["match_probability"]),
                                 float(rec["match_weight"]), evidence))
+    offered = review_floor(scored.roster_size)
     out = []
     for row in exposed_rows:
         cands = tuple(by_row.get(row, ()))
         decision = _decision(cands)
-        out.append(PersonMatch(row + 1, decision, _kept(decision, cands)))
+        out.append(PersonMatch(row + 1, decision, _kept(decision, cands, offered)))
     return out
 
 
-def _kept(decision: Decision, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+def review_floor(roster_size: int) -> float:
+    """The match weight down to which a review row offers candidates: REVIEW_PROBABILITY's weight, lowered by as
+    many bits as the roster is larger than REFERENCE_ROSTER (whose prior the threshold was set with), so a
+    candidate offered against a million people is still offered against ten million."""
+    shift = math.log2(roster_size / REFERENCE_ROSTER) if roster_size > REFERENCE_ROSTER else 0.0
+    return math.log2(REVIEW_PROBABILITY / (1.0 - REVIEW_PROBABILITY)) - shift
+
+
+def _kept(decision: Decision, cands: tuple[Candidate, ...], floor: float) -> tuple[Candidate, ...]:
     if decision is Decision.REVIEW:
-        return tuple(c for c in cands if c.probability >= REVIEW_PROBABILITY)
+        return tuple(c for c in cands if c.probability >= REVIEW_PROBABILITY or c.match_weight >= floor)
     return cands[:ACCEPTED_CANDIDATES if decision is Decision.ACCEPTED else NONE_CANDIDATES]
 
 

@@ -53,6 +53,10 @@ DOB_SWAP_M = 0.04
 # The weight of "none of the candidates": not in the roster, or in it but out of the blocking's reach (sum of the
 # Bayes factors of the records the blocking left out, divided by the roster size: the m they leave uncovered).
 NONE_MASS = (1.0 - IN_ROSTER) + IN_ROSTER * (1.0 - DOB_EXACT_M - DOB_SWAP_M)
+# The roster size the thresholds were set at. A review row offers every candidate whose evidence would reach
+# REVIEW_PROBABILITY against a roster this size: a larger roster lowers every pairwise probability (the prior), not
+# the evidence that a candidate may be the person.
+REFERENCE_ROSTER = 1_000_000
 # Pairs below this are not even kept as a `none` row's best candidates.
 PREDICT_FLOOR = 1e-6
 # Candidates kept per exposed row, best first (linkage.decide keeps what each decision needs of them).
@@ -266,6 +270,7 @@ class Scored:
 
     pairs: pl.DataFrame
     comparisons: tuple[Comparison, ...]
+    roster_size: int = 0  # the prior in every match weight is IN_ROSTER / roster_size
 
 
 EM_BLOCKING_RULES = ("l.dob = r.dob", "l.anum = r.anum")
@@ -404,7 +409,7 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
     candidates = candidate_rows(exposed, roster)
     log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
     if candidates.height == 0:  # no roster record shares a blocking key with anyone in the file
-        return Scored(_no_pairs(comps), comps)
+        return Scored(_no_pairs(comps), comps, roster.height)
     sample = u_sample(roster)
     with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
         con = duckdb_connection(Path(tmp) / "spill")
@@ -428,7 +433,7 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
                                  candidates.select(MODEL_COLUMNS).to_arrow())
         finally:
             con.close()
-    return Scored(pairs, comps)
+    return Scored(pairs, comps, roster.height)
 
 
 def _no_pairs(comps: tuple[Comparison, ...]) -> pl.DataFrame:

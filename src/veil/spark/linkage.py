@@ -264,7 +264,7 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     if candidates is None or not candidates.persist().limit(1).count():
         from veil.incident.linkage_model import _no_pairs
 
-        return Scored(_no_pairs(duck_comps), duck_comps), {}
+        return Scored(_no_pairs(duck_comps), duck_comps, roster_size), {}
     positions = sample_positions(roster_size)
     if positions is None:
         sample_rows = roster
@@ -335,7 +335,7 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     pairs = pairs.drop("roster_id_r").with_columns(
         pl.col("unique_id_l").cast(pl.Int64), pl.col("unique_id_r").cast(pl.Int64)
     )
-    return Scored(pairs, duck_comps), ids
+    return Scored(pairs, duck_comps, roster_size), ids
 
 
 def _model_schema() -> Any:
