@@ -35,7 +35,6 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 def _child(engine: str, exposed: str, roster: str, out: str) -> None:
     from veil.incident.linkage import link_files
-    from veil.incident.linkage_columns import LinkageInputError
 
     start = time.perf_counter()
     if engine == "spark":
@@ -43,16 +42,7 @@ def _child(engine: str, exposed: str, roster: str, out: str) -> None:
 
         result = link_files_spark(exposed, roster, "Person ID")
     else:
-        try:
-            result = link_files(exposed, roster, "Person ID", engine=engine)
-        except LinkageInputError:  # `veil link` reads at most 2,000,000 Parquet rows: the engine itself, in memory
-            import polars as pl
-
-            from veil.incident.exposed import read_exposed_table
-            from veil.incident.linkage import link_table
-
-            frame = pl.read_parquet(roster).select(pl.all().cast(pl.String))
-            result = link_table(read_exposed_table(exposed, None), frame, "Person ID", engine=engine)
+        result = link_files(exposed, roster, "Person ID", engine=engine)
     seconds = time.perf_counter() - start
     rows = [
         {"row": m.row, "decision": m.decision.value, "ids": [c.roster_id for c in m.candidates]} for m in result.matches

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from pathlib import Path
 
 import polars as pl
@@ -15,7 +16,18 @@ from typer.testing import CliRunner
 
 from support.linkage_synthetic import Synthetic, generate
 from veil.cli import app
-from veil.incident.linkage import Decision, LinkResult, link, link_files
+from veil.incident.linkage import (
+    Candidate,
+    Decision,
+    LinkResult,
+    _decision,
+    _kept,
+    link,
+    link_files,
+    posterior,
+    review_floor,
+)
+from veil.incident.linkage_model import NONE_MASS, REFERENCE_ROSTER
 
 ROSTER_ID = "Person ID"
 
@@ -167,3 +179,40 @@ def test_a_roster_with_two_people_sheets_is_read_as_one(tmp_path: Path) -> None:
     # Gathered tables name their columns after the fields; the roster id keeps its own name.
     result = link_files(exposed, path, "ID")
     assert result.matches[0].roster_id == "R2"
+
+
+def _candidate(roster_id: str, weight: float, name: str = "similar", dob: str = "exact") -> Candidate:
+    return Candidate(roster_id, 1.0 / (1.0 + 2.0 ** -weight), weight, {"name": (name, 0.0), "dob": (dob, 0.0)})
+
+
+@pytest.mark.parametrize(("cands", "expected"), [
+    # 16:1 on the pair alone (p 0.94, under the accept threshold), the one rival 2^9 weaker: 99.3% given both.
+    ((_candidate("A", 4.0), _candidate("B", -5.0)), Decision.ACCEPTED),
+    # The same with a rival 2^7 weaker: 98.7%, a clerk decides.
+    ((_candidate("A", 4.0), _candidate("B", -3.0)), Decision.REVIEW),
+    # One shared name token is never enough, however lonely the candidate.
+    ((_candidate("A", 4.0, name="one name shared"), _candidate("B", -5.0)), Decision.REVIEW),
+    # Nor a birth date that only shares its year and month.
+    ((_candidate("A", 4.0, dob="same year and month"), _candidate("B", -5.0)), Decision.REVIEW),
+])
+def test_a_candidate_far_ahead_of_every_rival_found_is_accepted(cands: tuple[Candidate, ...],
+                                                                expected: Decision) -> None:
+    assert _decision(cands) is expected
+
+
+def test_the_posterior_weighs_the_rivals_found_and_someone_else() -> None:
+    lone = (_candidate("A", 4.0),)
+    assert posterior(lone) == pytest.approx(16 / (16 + NONE_MASS))
+    assert posterior((*lone, _candidate("B", 4.0))) == pytest.approx(16 / (32 + NONE_MASS))
+    assert posterior(()) == 0.0
+
+
+def test_a_review_row_offers_what_it_would_offer_against_a_million_people() -> None:
+    # A candidate 2^-9 (p 0.002: under the review threshold's 0.003) beside a rival at 2^-4.7.
+    cands = (_candidate("A", -4.7, name="one name shared"), _candidate("B", -9.0, name="one name shared"))
+    assert _decision(cands) is Decision.REVIEW
+    small, large = review_floor(200_000), review_floor(10 * REFERENCE_ROSTER)
+    assert small == review_floor(REFERENCE_ROSTER) and large == pytest.approx(small - math.log2(10))
+    assert [c.roster_id for c in _kept(Decision.REVIEW, cands, small)] == ["A"]
+    # Against ten million people the same evidence has a tenth of the probability: it is still offered.
+    assert [c.roster_id for c in _kept(Decision.REVIEW, cands, large)] == ["A", "B"]

@@ -34,7 +34,8 @@ def link_command(
     exposed: Annotated[str, typer.Argument(help="The exposed file: any format Veil reads (CSV, XLSX/XLS/ODS, "
                                                 "Parquet, JSON, HTML, PDF or DOCX tables); every table of people "
                                                 "in it is linked.")],
-    roster: Annotated[str, typer.Argument(help="The roster (system of records extract): CSV, XLSX or Parquet.")],
+    roster: Annotated[str, typer.Argument(help="The roster (system of records extract): CSV, XLSX or Parquet, "
+                                                "read whole (past this machine's memory: --engine spark).")],
     roster_id: Annotated[str, typer.Option("--roster-id", help="The roster column that identifies a person.")],
     out: Annotated[str, typer.Option("--out", "-o", help="Where to write MATCHES.csv.")],
     mapping: Annotated[list[str] | None, typer.Option(

@@ -2,6 +2,7 @@
 
     link(exposed, roster, roster_id, ...) -> LinkResult
         linkage_columns   the tables of people in any file Veil reads; name / birth date / nationality / A-number
+        linkage_roster    the roster read whole (the agency's own data: Parquet through DuckDB, no row bound)
         linkage_prepare   fold names to ASCII tokens, parse dates, normalise IDs and nationalities
         linkage_names     canonical spellings and skeletons across romanisations (data/romanisation.yaml)
         linkage_model     Splink (DuckDB): blocking, comparisons, match probabilities with per-field evidence
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import logging
+import math
 import os
 import tempfile
 import time
@@ -27,7 +29,7 @@ import polars as pl
 
 from veil.errors import UsageError
 from veil.incident.exposed import read_exposed_table
-from veil.incident.linkage_columns import LinkageInputError, PeopleTable, TablePart, find_columns, read_people_table
+from veil.incident.linkage_columns import LinkageInputError, PeopleTable, TablePart, find_columns
 from veil.incident.linkage_model import (
     ACCEPT_MARGIN_BITS,
     ACCEPT_PROBABILITY,
@@ -35,11 +37,15 @@ from veil.incident.linkage_model import (
     LONE_ACCEPT_MARGIN_BITS,
     LONE_ACCEPT_PROBABILITY,
     MAX_PAIRS_PER_ROW,
+    NONE_MASS,
+    POSTERIOR_ACCEPT,
+    REFERENCE_ROSTER,
     REVIEW_PROBABILITY,
     Scored,
     score,
 )
 from veil.incident.linkage_prepare import NAME_FIELDS, prepare
+from veil.incident.linkage_roster import read_roster_table
 
 log = logging.getLogger(__name__)
 
@@ -272,17 +278,26 @@ def decide(scored: Scored, exposed_rows: list[int], roster_ids: list[str] | Mapp
         evidence = {n: (str(rec[f"level_{n}"]), round(float(rec[f"mw_{n}"]), 2)) for n in names}
         bucket.append(Candidate(roster_ids[rec["unique_id_r"]], float(rec["match_probability"]),
                                 float(rec["match_weight"]), evidence))
+    offered = review_floor(scored.roster_size)
     out = []
     for row in exposed_rows:
         cands = tuple(by_row.get(row, ()))
         decision = _decision(cands)
-        out.append(PersonMatch(row + 1, decision, _kept(decision, cands)))
+        out.append(PersonMatch(row + 1, decision, _kept(decision, cands, offered)))
     return out
 
 
-def _kept(decision: Decision, cands: tuple[Candidate, ...]) -> tuple[Candidate, ...]:
+def review_floor(roster_size: int) -> float:
+    """The match weight down to which a review row offers candidates: REVIEW_PROBABILITY's weight, lowered by as
+    many bits as the roster is larger than REFERENCE_ROSTER (whose prior the threshold was set with), so a
+    candidate offered against a million people is still offered against ten million."""
+    shift = math.log2(roster_size / REFERENCE_ROSTER) if roster_size > REFERENCE_ROSTER else 0.0
+    return math.log2(REVIEW_PROBABILITY / (1.0 - REVIEW_PROBABILITY)) - shift
+
+
+def _kept(decision: Decision, cands: tuple[Candidate, ...], floor: float) -> tuple[Candidate, ...]:
     if decision is Decision.REVIEW:
-        return tuple(c for c in cands if c.probability >= REVIEW_PROBABILITY)
+        return tuple(c for c in cands if c.probability >= REVIEW_PROBABILITY or c.match_weight >= floor)
     return cands[:ACCEPTED_CANDIDATES if decision is Decision.ACCEPTED else NONE_CANDIDATES]
 
 
@@ -291,31 +306,48 @@ _STRONG_DOB = {"exact", "day and month swapped"}
 
 
 def _decision(cands: tuple[Candidate, ...]) -> Decision:
-    """Accepted: a probable match that clearly beats the runner-up. A lone candidate whose birth date agrees and
-    whose name agrees beyond one shared token is also accepted at a lower probability: every other roster record
-    reached by the blocking rules scored far below it (the benchmark measures what this costs in precision)."""
+    """Accepted: a probable match that clearly beats the runner-up. A candidate whose birth date agrees and whose
+    name agrees beyond one shared token is also accepted at a lower probability when every other roster record
+    reached by the blocking rules scored far below it, or when it is the person at POSTERIOR_ACCEPT given all of
+    them (`posterior`). The pairwise probability weighs a candidate against a roster of strangers who might each be
+    the person, so it falls as the roster grows even when the blocking found no rival; the posterior weighs it
+    against the rivals actually found. The benchmarks measure what each costs in precision."""
     if not cands or cands[0].probability < REVIEW_PROBABILITY:
         return Decision.NONE
     best = cands[0]
     margin = best.match_weight - (cands[1].match_weight if len(cands) > 1 else float("-inf"))
     if best.probability >= ACCEPT_PROBABILITY and margin >= ACCEPT_MARGIN_BITS:
         return Decision.ACCEPTED
-    if (best.probability >= LONE_ACCEPT_PROBABILITY and margin >= LONE_ACCEPT_MARGIN_BITS
-            and best.evidence.get("dob", ("",))[0] in _STRONG_DOB
-            and best.evidence.get("name", ("missing",))[0] not in _WEAK_NAME):
+    if (best.evidence.get("dob", ("",))[0] in _STRONG_DOB and best.evidence.get("name", ("missing",))[0]
+            not in _WEAK_NAME and (best.probability >= LONE_ACCEPT_PROBABILITY and margin >= LONE_ACCEPT_MARGIN_BITS
+                                   or posterior(cands) >= POSTERIOR_ACCEPT)):
         return Decision.ACCEPTED
     return Decision.REVIEW
+
+
+def posterior(cands: tuple[Candidate, ...]) -> float:
+    """P(the best candidate is the person | the exposed row and every candidate scored for it).
+
+    The person is one of the candidates, or no one the blocking rules reached (NONE_MASS); each candidate weighs
+    2^match_weight (its prior, IN_ROSTER / roster size, times its Bayes factor). Records below PREDICT_FLOOR or past
+    the kept candidates add under 1e-6 each."""
+    if not cands:
+        return 0.0
+    top = cands[0].match_weight
+    # Relative to the best (2^(w - top)) so that no weight overflows.
+    rest = sum(2.0 ** (c.match_weight - top) for c in cands)
+    return 1.0 / (NONE_MASS * 2.0 ** -top + rest) if top > -1000 else 0.0
 
 
 def link_files(exposed_path: str | Path, roster_path: str | Path, roster_id: str, *,
                roster_mapping: Mapping[str, str] | None = None, sheet: str | None = None,
                roster_sheet: str | None = None, engine: str = "duckdb") -> LinkResult:
-    """Read both files (every table of people in the exposed file; `sheet` keeps one) and link them. Reading
-    errors name the file, never a value."""
+    """Read both files (every table of people in the exposed file; `sheet` keeps one; the roster whole, however
+    large: linkage_roster) and link them. Reading errors name the file, never a value."""
     exposed = read_exposed_table(exposed_path, sheet)
     if engine == "spark":
         raise UsageError("the Spark engine is veil.spark.linkage.link_files_spark")
-    roster = read_people_table(roster_path, roster_sheet, what="roster", only_table=True)
+    roster = read_roster_table(roster_path, roster_sheet)
     result = link_table(exposed, roster.frame, roster_id, roster_mapping=roster_mapping, engine=engine)
     result.notes[:0] = roster.notes
     return result

@@ -5,7 +5,11 @@ Splink 5 with the DuckDB backend. Record sets are registered with `DuckDBAPI.reg
 exposed x a random roster sample; m probabilities are fixed expert values (how often each kind of disagreement
 happens between two records of one person in an exposed extract). EM can refine them (`train_m=True`) but on a few
 thousand exposed rows it inflated the weak name levels and let decoys through, so it is off by default.
-Name exact matches are term-frequency adjusted over the whole roster, so a common name counts for less.
+Names are term-frequency adjusted over the whole roster, so a common name counts for less: an exact match by how
+common the name is; a dropped name or a typo by how common the full name is, another spelling by how common its
+canonical form is, another romanisation by how common its sound skeleton is. The fuzzy levels' frequencies only
+lower their weight (u = the larger of the frequency and the level's own u): otherwise Maria Garcia against Maria
+Garcia Lopez would outweigh Maria Garcia against Maria Garcia, whose weight the frequency of the name lowers.
 """
 
 from __future__ import annotations
@@ -25,8 +29,10 @@ import polars as pl
 log = logging.getLogger(__name__)
 
 # Columns the model reads (made by linkage_prepare.prepare).
-MODEL_COLUMNS = ("unique_id", "name_key", "name_ckey", "name_toks", "name_canon", "name_ph", "ph_lo", "ph_hi",
-                 "dob", "dob_swap", "birth_year", "birth_month", "anum", "nat")
+MODEL_COLUMNS = ("unique_id", "name_key", "name_ckey", "name_toks", "name_canon", "name_ph", "ph_key", "ph_lo",
+                 "ph_hi", "dob", "dob_swap", "birth_year", "birth_month", "anum", "nat")
+# Columns whose term frequencies over the whole roster adjust a name level.
+TF_COLUMNS = ("name_key", "name_ckey", "ph_key")
 
 # Thresholds on the match probability of the best candidate.
 ACCEPT_PROBABILITY = 0.995
@@ -36,6 +42,21 @@ ACCEPT_MARGIN_BITS = 6.0
 # A candidate with no rival within 2^10 may be accepted from this probability when birth date and name agree.
 LONE_ACCEPT_PROBABILITY = 0.5
 LONE_ACCEPT_MARGIN_BITS = 10.0
+# ... and, whatever the roster's size, when it is the person with this probability given every candidate the
+# blocking rules found (linkage.posterior): at least 99 to 1 against all of them and against "someone else".
+POSTERIOR_ACCEPT = 0.99
+# Share of exposed people in the roster (the prior: each roster record is the person with IN_ROSTER / roster size).
+IN_ROSTER = 0.98
+# m of an exact and of a day/month-swapped birth date: the blocking rules reach a true record through these.
+DOB_EXACT_M = 0.90
+DOB_SWAP_M = 0.04
+# The weight of "none of the candidates": not in the roster, or in it but out of the blocking's reach (sum of the
+# Bayes factors of the records the blocking left out, divided by the roster size: the m they leave uncovered).
+NONE_MASS = (1.0 - IN_ROSTER) + IN_ROSTER * (1.0 - DOB_EXACT_M - DOB_SWAP_M)
+# The roster size the thresholds were set at. A review row offers every candidate whose evidence would reach
+# REVIEW_PROBABILITY against a roster this size: a larger roster lowers every pairwise probability (the prior), not
+# the evidence that a candidate may be the person.
+REFERENCE_ROSTER = 1_000_000
 # Pairs below this are not even kept as a `none` row's best candidates.
 PREDICT_FLOOR = 1e-6
 # Candidates kept per exposed row, best first (linkage.decide keeps what each decision needs of them).
@@ -123,6 +144,9 @@ class Level:
     m: float
     u: float
     tf_column: str | None = None
+    # The term frequency may only lower the level's weight (u = the larger of the frequency and the level's u):
+    # for a level that is no exact match on `tf_column`, whose frequency only bounds the chance from below.
+    tf_only_weaker: bool = False
     fixed_u: bool = False  # u computed exactly from the data: random sampling must not overwrite it
 
 
@@ -145,6 +169,9 @@ class Comparison:
             if lvl.tf_column:
                 item["tf_adjustment_column"] = lvl.tf_column
                 item["tf_adjustment_weight"] = 1.0
+            if lvl.tf_only_weaker:
+                item["disable_tf_exact_match_detection"] = True
+                item["tf_minimum_u_value"] = lvl.u
             levels.append(item)
         return cl.CustomComparison(levels, output_column_name=self.name)
 
@@ -189,10 +216,15 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
     name = Comparison("name", '"name_key_l" IS NULL OR "name_key_r" IS NULL', (
         Level("exact (order ignored)", '"name_key_l" = "name_key_r"', 0.45, 1e-5, tf_column="name_key"),
         # Mohamed El-Sayed = Muhammad Alsayed, Zheng Qiang = Cheng Ch'iang: one name in another spelling.
-        Level("other spelling", '"name_ckey_l" = "name_ckey_r"', 0.12, 1e-5),
-        Level("one name dropped", f'{shorter("name_canon")} >= 2 AND {subset("name_canon")}', 0.13, 1e-6),
-        Level("typos", f'{shorter("name_toks")} >= 2 AND {me("name_toks", "list_min")} >= 0.90', 0.09, 1e-5),
-        Level("other romanisation", f'{shorter("name_ph")} >= 2 AND {subset("name_ph")}', 0.10, 1e-5),
+        Level("other spelling", '"name_ckey_l" = "name_ckey_r"', 0.12, 1e-5, tf_column="name_ckey",
+              tf_only_weaker=True),
+        # Maria Garcia against Maria Garcia Lopez, or a typo of it: as common as the name itself, never rarer.
+        Level("one name dropped", f'{shorter("name_canon")} >= 2 AND {subset("name_canon")}', 0.13, 1e-6,
+              tf_column="name_key", tf_only_weaker=True),
+        Level("typos", f'{shorter("name_toks")} >= 2 AND {me("name_toks", "list_min")} >= 0.90', 0.09, 1e-5,
+              tf_column="name_key", tf_only_weaker=True),
+        Level("other romanisation", f'{shorter("name_ph")} >= 2 AND {subset("name_ph")}', 0.10, 1e-5,
+              tf_column="ph_key", tf_only_weaker=True),
         Level("similar", f'{me("name_toks", "list_avg")} >= 0.86 OR {me("name_ph", "list_min")} >= 0.80',
               0.06, 1e-3),
         Level("one name shared", sql.shares("name_ph"), 0.02, 0.02),
@@ -201,9 +233,9 @@ def comparisons(roster_size: int, exposed: pl.DataFrame | None = None, roster: p
         Level("different", "ELSE", 0.01, 0.98),
     ))
     dob = Comparison("dob", '"dob_l" IS NULL OR "dob_r" IS NULL', (
-        Level("exact", '"dob_l" = "dob_r"', 0.90, u_dob, fixed_u=fix_dob),
+        Level("exact", '"dob_l" = "dob_r"', DOB_EXACT_M, u_dob, fixed_u=fix_dob),
         # Rarer than an exact date and never worth more: only dates with a day up to 12 can be swapped.
-        Level("day and month swapped", '"dob_l" = "dob_swap_r"', 0.04, u_swap, fixed_u=fix_swap),
+        Level("day and month swapped", '"dob_l" = "dob_swap_r"', DOB_SWAP_M, u_swap, fixed_u=fix_swap),
         Level("same year and month", '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r"',
               0.02, 1e-3),
         Level("within a year", f'{sql.days_apart("dob")} <= 366', 0.02, 0.02),
@@ -238,6 +270,7 @@ class Scored:
 
     pairs: pl.DataFrame
     comparisons: tuple[Comparison, ...]
+    roster_size: int = 0  # the prior in every match weight is IN_ROSTER / roster_size
 
 
 EM_BLOCKING_RULES = ("l.dob = r.dob", "l.anum = r.anum")
@@ -281,10 +314,20 @@ def candidate_rows(exposed: pl.DataFrame, roster: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(parts).unique("unique_id")
 
 
-def name_frequencies(roster: pl.DataFrame) -> pl.DataFrame:
-    """Term frequencies of the folded full name over the whole roster (not just the candidates)."""
-    known = roster.select("name_key").drop_nulls()
-    return known.group_by("name_key").len().select("name_key", tf_name_key=pl.col("len") / max(known.height, 1))
+def term_frequencies(roster: pl.DataFrame, column: str) -> pl.DataFrame:
+    """Term frequencies of a name column (TF_COLUMNS) over the whole roster (not just the candidates)."""
+    known = roster.select(column).drop_nulls()
+    share = pl.col("len") / max(known.height, 1)
+    return known.group_by(column).len().select(column, share.alias(f"tf_{column}"))
+
+
+def with_tf_floors(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with each `tf_only_weaker` level's floor at its estimated u (the settings carry the prior u)."""
+    for comparison in model.get("comparisons", []):
+        for level in comparison.get("comparison_levels", []):
+            if level.get("disable_tf_exact_match_detection") and level.get("u_probability"):
+                level["tf_minimum_u_value"] = level["u_probability"]
+    return model
 
 
 ENGINES = ("duckdb", "spark")
@@ -321,7 +364,7 @@ def settings(comps: tuple[Comparison, ...], roster_size: int) -> Any:
         unique_id_column_name="unique_id",
         comparisons=[c.to_splink() for c in comps],
         blocking_rules_to_generate_predictions=list[Any](BLOCKING_RULES),
-        probability_two_random_records_match=min(0.5, 0.98 / max(roster_size, 1)),
+        probability_two_random_records_match=min(0.5, IN_ROSTER / max(roster_size, 1)),
         retain_matching_columns=False,
         retain_intermediate_calculation_columns=True,
     )
@@ -338,7 +381,7 @@ def estimate_u(db: Any, comps: tuple[Comparison, ...], exposed_arrow: Any, sampl
                       settings(comps, roster_size), log_level=logging.ERROR)
     u_linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=7)
     model: dict[str, Any] = u_linker.misc.save_model_to_json()
-    return model
+    return with_tf_floors(model)
 
 
 def duckdb_connection(spill: Path) -> duckdb.DuckDBPyConnection:
@@ -366,7 +409,7 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
     candidates = candidate_rows(exposed, roster)
     log.info("linkage: %d candidate roster rows of %d", candidates.height, roster.height)
     if candidates.height == 0:  # no roster record shares a blocking key with anyone in the file
-        return Scored(_no_pairs(comps), comps)
+        return Scored(_no_pairs(comps), comps, roster.height)
     sample = u_sample(roster)
     with tempfile.TemporaryDirectory(prefix="veil-link-", dir=workdir) as tmp:
         con = duckdb_connection(Path(tmp) / "spill")
@@ -378,8 +421,9 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
             linker = Linker([db.register(exposed_arrow, table_name="exposed"),
                              db.register(candidates.select(MODEL_COLUMNS).to_arrow(), table_name="roster_candidates")],
                             model, log_level=logging.ERROR)
-            linker.table_management.register_term_frequency_lookup(
-                db.register(name_frequencies(roster).to_arrow(), table_name="tf_name_key"), "name_key")
+            for column in TF_COLUMNS:
+                linker.table_management.register_term_frequency_lookup(
+                    db.register(term_frequencies(roster, column).to_arrow(), table_name=f"tf_{column}"), column)
             if train_m and exposed.height >= EM_MIN_EXPOSED:
                 _train_m(linker)
                 log.info("linkage: m estimated after %.1f s", time.perf_counter() - clock)
@@ -389,7 +433,7 @@ def score_duckdb(exposed: pl.DataFrame, roster: pl.DataFrame, workdir: str | Non
                                  candidates.select(MODEL_COLUMNS).to_arrow())
         finally:
             con.close()
-    return Scored(pairs, comps)
+    return Scored(pairs, comps, roster.height)
 
 
 def _no_pairs(comps: tuple[Comparison, ...]) -> pl.DataFrame:

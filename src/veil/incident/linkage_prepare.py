@@ -7,6 +7,7 @@ Every record becomes the same small set of columns, whatever the source looked l
     name_canon   the canonical spelling of each token (linkage_names: Mohamed -> muhammad, Zheng -> cheng)
     name_ckey    the canonical tokens sorted and joined: the same name in another spelling or romanisation
     name_ph      a romanisation-tolerant skeleton of each canonical token (Mohammed/Muhammad -> mhmt)
+    ph_key       the skeletons sorted and joined: how common a name's sound is (term frequency of a romanisation)
     ph_lo/ph_hi  the alphabetically first and last skeletons: blocking keys that survive one dropped surname
     dob          the birth date; dob_swap the same date with day and month exchanged (None when that is no date)
     birth_year
@@ -306,6 +307,7 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
     work = work.with_columns(name_canon=canon, name_ph=ph).with_columns(
         name_key=pl.col("name_toks").list.sort().list.join(" "),
         name_ckey=pl.col("name_canon").list.sort().list.join(" "),
+        ph_key=pl.col("name_ph").list.sort().list.join(" "),
         ph_lo=pl.col("name_ph").list.min(),
         ph_hi=pl.col("name_ph").list.max(),
         dob_swap=swapped(pl.col("dob")),

@@ -41,6 +41,7 @@ from veil.incident.linkage_model import (
     MODEL_COLUMNS,
     PREDICT_FLOOR,
     SPARK_SQL,
+    TF_COLUMNS,
     Comparison,
     Scored,
     chance_from_counts,
@@ -94,6 +95,7 @@ def _spark_schema() -> Any:
             T.StructField("name_toks", arr),
             T.StructField("name_canon", arr),
             T.StructField("name_ph", arr),
+            T.StructField("ph_key", T.StringType()),
             T.StructField("ph_lo", T.StringType()),
             T.StructField("ph_hi", T.StringType()),
             T.StructField("dob", T.DateType()),
@@ -262,7 +264,7 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     if candidates is None or not candidates.persist().limit(1).count():
         from veil.incident.linkage_model import _no_pairs
 
-        return Scored(_no_pairs(duck_comps), duck_comps), {}
+        return Scored(_no_pairs(duck_comps), duck_comps, roster_size), {}
     positions = sample_positions(roster_size)
     if positions is None:
         sample_rows = roster
@@ -299,10 +301,11 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
         settings(spark_comps, roster_size),
         log_level=logging.ERROR,
     )
-    known = roster.where(F.col("name_key").isNotNull())
-    total = known.count()
-    tf = known.groupBy("name_key").agg((F.count("*") / F.lit(max(total, 1))).alias("tf_name_key"))
-    linker.table_management.register_term_frequency_lookup(db.register(tf, table_name=f"tf_name_key_{tag}"), "name_key")
+    for column in TF_COLUMNS:  # over the whole roster, as the DuckDB engine counts them
+        known = roster.where(F.col(column).isNotNull())
+        total = known.count()
+        tf = known.groupBy(column).agg((F.count("*") / F.lit(max(total, 1))).alias(f"tf_{column}"))
+        linker.table_management.register_term_frequency_lookup(db.register(tf, table_name=f"tf_{column}_{tag}"), column)
     predictions = linker.inference.predict(threshold_match_probability=PREDICT_FLOOR, warning_mode="never")
     pairs_sdf = predictions.as_spark_dataframe()
     present = set(pairs_sdf.columns)
@@ -326,13 +329,13 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     pairs = _collect(spark.sql(sql).drop("_rank"))
     log.info("linkage (spark): pairs scored after %.1f s", time.perf_counter() - clock)
     candidates.unpersist()
-    for view in (f"exposed_{tag}", f"roster_candidates_{tag}", f"tf_name_key_{tag}"):
+    for view in (f"exposed_{tag}", f"roster_candidates_{tag}", *(f"tf_{column}_{tag}" for column in TF_COLUMNS)):
         spark.catalog.dropTempView(view)
     ids = dict(zip(pairs["unique_id_r"].to_list(), pairs["roster_id_r"].to_list(), strict=True))
     pairs = pairs.drop("roster_id_r").with_columns(
         pl.col("unique_id_l").cast(pl.Int64), pl.col("unique_id_r").cast(pl.Int64)
     )
-    return Scored(pairs, duck_comps), ids
+    return Scored(pairs, duck_comps, roster_size), ids
 
 
 def _model_schema() -> Any:
