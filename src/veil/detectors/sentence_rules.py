@@ -45,6 +45,8 @@ says (a status) and WHO it says it of (a reference):
                   sentence carries an identifier (an A-number, a flight number)
     incident_membership  in a message, after a sentence about a data incident, "among those included in the
                   document" puts the people a sentence names in the exposed file
+    table         in a message, a pasted table's row that gives a count (1 or more) in a column whose header states a
+                  status ("Held (CF/RF)", "Not travelling (protection claims)") counts people with that status
 
 Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
 either way.
@@ -379,7 +381,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      client", "I represent Mr. Aziz") speaks of someone else in every disclosing sentence that does
                      not name the reader's client
     incident         after a sentence about a data incident, "among those included in the document" about named
-                     people says they were in the exposed file"""
+                     people says they were in the exposed file
+    table            a row of a pasted table with a count in a column headed by a status ("Held (CF/RF)") counts
+                     people with that status"""
     previous: str | None = None
     other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
     story = message and _any_lang("story", text)
@@ -388,6 +392,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     greeting = _greeting_end(text) if message else 0
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
+    counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
@@ -406,6 +411,11 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
             if message and incident_before and not result.disclosing:
                 result = _incident_member(sentence, result)
+            row = next((h for (s, e), h in counted.items() if s < end and start < e), None)
+            if row and not result.disclosing:
+                result = replace(
+                    result, disclosing=True, statuses=row, reason="a count in a table column headed by a status"
+                )
             if named_reader and not result.disclosing and _reader_case(sentence):
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if declines and result.disclosing and _any_lang("reported_question", sentence):
@@ -426,6 +436,38 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
             incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
+
+
+# A pasted table: a column headed by the fear-interview shorthand ("Held (CF/RF)") or a status, and a count in it.
+_HEADER_SHORTHAND = re.compile(r"\b(?:CFI|RFI|CF|RF)\b")
+_NUMBER_CELL = re.compile(r"^\s*[0-9][0-9,.]*\s*$")
+_COUNT_CELL = re.compile(r"^\s*[1-9][0-9,]*\s*$")
+
+
+def _status_count_rows(text: str) -> dict[tuple[int, int], list[RuleMatch]]:
+    """Rows of a pasted table ("a | b | c") that give a count of 1 or more in a column whose header states a status:
+    each row's span, with the header's status."""
+    rows: dict[tuple[int, int], list[RuleMatch]] = {}
+    heads: dict[int, list[RuleMatch]] = {}
+    width = pos = 0
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\r\n").split("|")
+        if len(cells) < 3:
+            heads = {}
+        elif not any(_NUMBER_CELL.match(c) for c in cells):  # a header: no cell is a number
+            found = {i: _statuses(c) or _shorthand(c) for i, c in enumerate(cells)}
+            heads, width = {i: m for i, m in found.items() if m}, len(cells)
+        elif heads and len(cells) == width:
+            hits = [m for i, m in heads.items() if _COUNT_CELL.match(cells[i])]
+            if hits:
+                rows[(pos, pos + len(line))] = hits[0]
+        pos += len(line)
+    return rows
+
+
+def _shorthand(cell: str) -> list[RuleMatch]:
+    m = _HEADER_SHORTHAND.search(cell)
+    return [RuleMatch("fear", m.group(0), span=m.span())] if m else []
 
 
 # An identifier no anonymised story keeps: an A-number, a flight or manifest number.
