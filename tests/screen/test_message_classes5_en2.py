@@ -30,7 +30,7 @@ DISCLOSING = {
             THIRD,
             "Tenant: NWANKWO, Ifeoma\nLegal status (office use): came in through refugee resettlement (2018).",
         ),
-        (THIRD, "Caller: Rashid Karimi. Caller's I-94 reads \"Refugee\"; the clerk refused it."),
+        (THIRD, 'Caller: Rashid Karimi. Caller\'s I-94 reads "Refugee"; the clerk refused it.'),
     ],
     "a count or a list of fear claimants": [
         (FG, "Row 3, Tuesday's coach: 38 on board, 5 of them CF claimants."),
@@ -67,6 +67,9 @@ DISCLOSING = {
     "a group named by its transfer and month": [
         (PUBLIC, "Item 4: the leaked roster, and why the Otay transfers of March 2023 were on it."),
     ],
+    "the asylum officer's step in someone's case": [
+        (THIRD, "Ms. Adeyemi keeps the room another week; she is awaiting the asylum officer's decision."),
+    ],
     "a file name joining a person's name to a claim": [
         (THIRD, "Courier: please collect OYELARAN_Tunde_asylum_exhibits.zip from reception."),
     ],
@@ -87,7 +90,7 @@ PASSING = {
         (THIRD, "Albergue del Refugio needs 30 blankets by Friday for the guests, mostly fathers with kids."),
     ],
     "a form about anyone, a role noun with 'a' or 'any'": [
-        (THIRD, "If a customer's I-94 reads \"Asylee\", accept it as proof of identity under section 3.2."),
+        (THIRD, 'If a customer\'s I-94 reads "Asylee", accept it as proof of identity under section 3.2.'),
         (THIRD, "Field 7, immigration status: leave blank unless the applicant asks you to fill it in."),
     ],
     "a place named Asylum, an old people's home": [
@@ -107,6 +110,13 @@ PASSING = {
         (FG, "Weekly figures\nBus | Seats | Off (RF) | Rode\nB-12 | 44 | 0 | 44"),
         (FG, "Date | Booked | Not travelling | Travelling\n3 Sep | 64 | 9 | 55\nNo reasons are given by person."),
         (THIRD, "Unit | Asylum office visits (FY) | Staff\nNorth | 1,240 | 12"),
+    ],
+    "a table of totals by nationality, month or office, under a statistical title": [
+        (FG, "Country | Refugee admissions | Year\nBhutan | 212 | 2025"),
+        (FG, "National statistics, FY2025\nOffice | Asylum claims | Grants\nNewark | 860 | 240"),
+    ],
+    "the asylum officer's decision as a step of the process": [
+        (PUBLIC, "An asylum officer's decision can be reviewed by an immigration judge on request."),
     ],
     "a loose name for a mess that is no incident": [
         (THIRD, "Sorry about the spreadsheet mess in Friday's budget; the corrected totals are attached."),
@@ -132,6 +142,8 @@ TO_APPLICANT = [
 OTHER_SIDE = [
     "Mr. Ruiz, I know you're on the employer side of the wage dispute. The worker, Mr. Obi Nnaji, has an asylum "
     "case open.",
+    "Counsel, as attorney for the hospital in the billing suit: the other parent, Ms. Lina Haddad, has a pending "
+    "asylum claim.",
     "Ms. Fox, you represent the landlord here; the tenant, Ms. Rahel Tesfaye, has a pending asylum application.",
 ]
 

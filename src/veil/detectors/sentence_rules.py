@@ -441,7 +441,14 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
 # A pasted table: a column headed by the fear-interview shorthand ("Held (CF/RF)") or a status, and a count in it.
 _HEADER_SHORTHAND = re.compile(r"\b(?:CFI|RFI|CF|RF)\b")
 _NUMBER_CELL = re.compile(r"^\s*[0-9][0-9,.]*\s*$")
-_COUNT_CELL = re.compile(r"^\s*[1-9][0-9,]*\s*$")
+# a count of people off one flight or bus, not a national total ("4,120")
+_COUNT_CELL = re.compile(r"^\s*[1-9][0-9]{0,2}\s*$")
+# a table of totals by nationality, country or year
+_TOTALS_HEAD = re.compile(
+    r"^\s*(?:nationality|nationalities|country|countries|citizenship|year|fiscal year|fy|month|region|state|"
+    r"nacionalidad|pa[ií]s|a[nñ]o|mes|nationalit[ée]|pays|ann[ée]e|nasyonalite|peyi|ane)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _status_count_rows(text: str) -> dict[tuple[int, int], list[RuleMatch]]:
@@ -450,18 +457,21 @@ def _status_count_rows(text: str) -> dict[tuple[int, int], list[RuleMatch]]:
     rows: dict[tuple[int, int], list[RuleMatch]] = {}
     heads: dict[int, list[RuleMatch]] = {}
     width = pos = 0
+    before = ""  # the line before: a title that frames the table as statistics
     for line in text.splitlines(keepends=True):
         cells = line.rstrip("\r\n").split("|")
         if len(cells) < 3:
             heads = {}
         elif not any(_NUMBER_CELL.match(c) for c in cells):  # a header: no cell is a number
             found = {i: _statuses(c) or _shorthand(c) for i, c in enumerate(cells)}
-            heads, width = {i: m for i, m in found.items() if m}, len(cells)
+            totals = any(_TOTALS_HEAD.match(c) for c in cells) or _any_lang("statistics", before + line)
+            heads, width = ({} if totals else {i: m for i, m in found.items() if m}), len(cells)
         elif heads and len(cells) == width:
             hits = [m for i, m in heads.items() if _COUNT_CELL.match(cells[i])]
             if hits:
                 rows[(pos, pos + len(line))] = hits[0]
         pos += len(line)
+        before = line
     return rows
 
 
