@@ -121,6 +121,10 @@ PASSING = {
     "a loose name for a mess that is no incident": [
         (THIRD, "Sorry about the spreadsheet mess in Friday's budget; the corrected totals are attached."),
     ],
+    "a form of relief or a treaty by its year as the subject of a rule about anyone": [
+        (PUBLIC, "Explainer: CAT protection shields a person from being sent where they would likely be tortured."),
+        (FG, "Under the 1967 Protocol, a refugee cannot be expelled to a place where their freedom is at risk."),
+    ],
     "a header's bracketed note is no name": [
         (FG, "Call notes DGM (shared)\nItem 4: national figures only, about 2,100 asylum claims filed nationwide."),
     ],
@@ -144,6 +148,7 @@ OTHER_SIDE = [
     "case open.",
     "Counsel, as attorney for the hospital in the billing suit: the other parent, Ms. Lina Haddad, has a pending "
     "asylum claim.",
+    "To counsel for the respondent in the divorce case: the husband, Mr. Reza Tehrani, was granted asylum in 2021.",
     "Ms. Fox, you represent the landlord here; the tenant, Ms. Rahel Tesfaye, has a pending asylum application.",
 ]
 
@@ -162,7 +167,7 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 80)])
+@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 150)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
     # The sentence rules alone: precision at the bar, recall as the round left it (the two misses left are letters
     # to a court that is not the immigration court, which the recipient table cannot tell apart); the learned model

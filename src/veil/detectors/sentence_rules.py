@@ -333,12 +333,13 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 
 
 # Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
-# applicant's consent", "una persona que tema ...").
+# applicant's consent", "una persona que tema ...", "protects a person from being returned").
 _ROLE_NOUN = re.compile(
     r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
     r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
-    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
+    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)"
+    r"(?:\s+(?:on|of|from|in|aboard|booked|scheduled|travell?ing|de|en|nan))?\s*$",
     re.IGNORECASE,
 )
 
