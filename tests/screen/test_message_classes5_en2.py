@@ -125,10 +125,15 @@ PASSING = {
         (PUBLIC, "Explainer: CAT protection shields a person from being sent where they would likely be tortured."),
         (FG, "Under the 1967 Protocol, a refugee cannot be expelled to a place where their freedom is at risk."),
     ],
+    "a bare plural who arrives, custody in general": [
+        (PUBLIC, "Guide: Refugees who reach a port of entry may say they fear going back, and an officer must listen."),
+        (FG, "Minister, everyone in federal custody who says they fear persecution sees an asylum officer."),
+    ],
     "a header's bracketed note is no name": [
         (FG, "Call notes DGM (shared)\nItem 4: national figures only, about 2,100 asylum claims filed nationwide."),
     ],
     "counsel for the other side, but about counsel's own client": [
+        (ATTORNEY, "Counsel, you represent Ms. Ruiz in the removal case; Ms. Ruiz's asylum hearing is on 3 May."),
         (ATTORNEY, "Counsel, your client's asylum hearing moved to 9 May; the landlord case is unaffected."),
     ],
     "file names without a person": [
@@ -148,6 +153,8 @@ OTHER_SIDE = [
     "case open.",
     "Counsel, as attorney for the hospital in the billing suit: the other parent, Ms. Lina Haddad, has a pending "
     "asylum claim.",
+    "Counsel, you represent the parents' group in the school dispute; its treasurer, Ms. Lin Wei, has a pending "
+    "asylum case.",
     "To counsel for the respondent in the divorce case: the husband, Mr. Reza Tehrani, was granted asylum in 2021.",
     "Ms. Fox, you represent the landlord here; the tenant, Ms. Rahel Tesfaye, has a pending asylum application.",
 ]
@@ -167,7 +174,7 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 150)])
+@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 190)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
     # The sentence rules alone: precision at the bar, recall as the round left it (the two misses left are letters
     # to a court that is not the immigration court, which the recipient table cannot tell apart); the learned model
