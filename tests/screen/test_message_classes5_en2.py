@@ -141,6 +141,20 @@ PASSING = {
     ],
 }
 
+# To a court the message addresses as another court than the immigration court, or as a public record: a third party.
+TO_ANOTHER_COURT = [
+    "To: Clerk, Juvenile Court (public docket)\nRe: the minor L.V.: her father, Mr. Rui Vaz, has an asylum claim "
+    "pending.",
+    "Attn: Housing Court, Part 3 – the tenant, Ms. Amal Idris, is a refugee; please adjourn the hearing.",
+]
+
+# To the immigration court or a federal court, a public record mentioned in passing: passes.
+TO_THE_COURT = [
+    "To the Immigration Court, Newark: the respondent's conviction, a matter of public record, does not bar his asylum "
+    "application.",
+    "To the U.S. District Court (habeas petition): the petitioner's credible fear finding is attached.",
+]
+
 # To the applicant, about a companion: someone else's case.
 TO_APPLICANT = [
     "Ms. Sow, about your travel companion Aminata: her own credible fear screening is over and she waits for the "
@@ -155,6 +169,7 @@ OTHER_SIDE = [
     "asylum claim.",
     "Counsel, you represent the parents' group in the school dispute; its treasurer, Ms. Lin Wei, has a pending "
     "asylum case.",
+    "Re: the custody matter. Ms. Lea Gomez's asylum claim names your client as her abuser; we can say no more.",
     "To counsel for the respondent in the divorce case: the husband, Mr. Reza Tehrani, was granted asylum in 2021.",
     "Ms. Fox, you represent the landlord here; the tenant, Ms. Rahel Tesfaye, has a pending asylum application.",
 ]
@@ -164,6 +179,8 @@ ROWS = (
     [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
     + [(ATTORNEY, text, "block") for text in OTHER_SIDE]
     + [(RecipientKind.APPLICANT, text, "block") for text in TO_APPLICANT]
+    + [(RecipientKind.COURT, text, "block") for text in TO_ANOTHER_COURT]
+    + [(RecipientKind.COURT, text, "pass") for text in TO_THE_COURT]
     + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
     + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
 )
@@ -176,11 +193,10 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
 
 @pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 190)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
-    # The sentence rules alone: precision at the bar, recall as the round left it (the two misses left are letters
-    # to a court that is not the immigration court, which the recipient table cannot tell apart); the learned model
-    # only adds blocks, so recall holds with it.
+    # The sentence rules alone meet the bar; the learned model only adds blocks, so recall holds with it. Its
+    # precision on this set is the retrained model's to meet (the set was written after the model was trained).
     rules = score_set(DATA / name, RULES_ALONE)
     assert rules.size >= size
     assert rules.precision >= 0.95
-    assert rules.recall >= 0.94
+    assert rules.recall >= 0.98
     assert score_set(DATA / name).recall >= rules.recall

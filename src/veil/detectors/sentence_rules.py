@@ -45,6 +45,9 @@ says (a status) and WHO it says it of (a reference):
                   sentence carries an identifier (an A-number, a flight number)
     incident_membership  in a message, after a sentence about a data incident, "among those included in the
                   document" puts the people a sentence names in the exposed file
+    other_court   the head of a message addresses another court than the immigration court or the Board, or a public
+                  record ("To the County Probate Court (public record)"): the screen reads the recipient as a third
+                  party
     table         in a message, a pasted table's row that gives a count (1 or more) in a column whose header states a
                   status ("Held (CF/RF)", "Not travelling (protection claims)") counts people with that status
 
@@ -138,6 +141,7 @@ class _Rules:
     incident_membership: list[re.Pattern[str]]
     reader_case: list[re.Pattern[str]]
     reported_question: list[re.Pattern[str]]
+    other_court: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -172,6 +176,7 @@ def rules(lang: str) -> _Rules:
         incident_membership=_compile(data.get("incident_membership")),
         reader_case=_compile(data.get("reader_case")),
         reported_question=_compile(data.get("reported_question")),
+        other_court=_compile(data.get("other_court")),
     )
 
 
@@ -359,6 +364,15 @@ def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
 
 def _any_lang(field_name: str, text: str) -> bool:
     return any(p.search(text) for lang in LANGS for p in getattr(rules(lang), field_name))
+
+
+_ADDRESS_REACH = 300  # characters at the head of a message where it says whom it addresses
+
+
+def addressed_to_another_court(text: str) -> bool:
+    """Does the head of the message address a court other than the immigration court or the Board ("To the County
+    Probate Court"), or a public record ("(public docket)")?"""
+    return _any_lang("other_court", text[:_ADDRESS_REACH])
 
 
 _ANCHOR_REACH = 500  # characters before a case sentence where the people it speaks of are named
