@@ -70,6 +70,14 @@ DISCLOSING = {
     "the asylum officer's step in someone's case": [
         (THIRD, "Ms. Adeyemi keeps the room another week; she is awaiting the asylum officer's decision."),
     ],
+    "a dwelling or bed by number and who occupies it": [
+        (THIRD, "Cleaners: room 7 is rented to a protected witness in the cartel trial; knock and wait."),
+    ],
+    "the file the agency exposed, the shorthand as a bracketed note, a destination column": [
+        (THIRD, "Go gently with Ms. Kaur; her details were on the list that our office posted online last year."),
+        (THIRD, "Meal list:\n21B OTERO, Luz – vegetarian\n21C RUANO, Iker – cancelled (RFI)"),
+        (THIRD, "Shuttle plan\nRun | Riders | Drop at asylum office | Hotel\nR3 | 9 | 3 | 6"),
+    ],
     "a file name joining a person's name to a claim": [
         (THIRD, "Courier: please collect OYELARAN_Tunde_asylum_exhibits.zip from reception."),
     ],
@@ -118,6 +126,10 @@ PASSING = {
     "the asylum officer's decision as a step of the process": [
         (PUBLIC, "An asylum officer's decision can be reviewed by an immigration judge on request."),
     ],
+    "medical shorthand in a table, a file name about an event": [
+        (THIRD, "Lab table\nPatient | Tests | CF panel | Other\nQ-4 | 5 | 2 | 3"),
+        (THIRD, "Print OKAFOR_Ada_Refugee_Day_speech.docx and LEE_Min_asylum_history_lecture.pdf for the seminar."),
+    ],
     "a loose name for a mess that is no incident": [
         (THIRD, "Sorry about the spreadsheet mess in Friday's budget; the corrected totals are attached."),
     ],
@@ -161,6 +173,9 @@ TO_APPLICANT = [
     "judge.",
 ]
 
+# To the applicant, about the reader's relative's relative.
+TO_APPLICANT.append("Mr. Noel, your sister's husband asked us not to say, but his asylum interview is done.")
+
 # Counsel for the other side: a claim about someone who is not the reader's client.
 OTHER_SIDE = [
     "Mr. Ruiz, I know you're on the employer side of the wage dispute. The worker, Mr. Obi Nnaji, has an asylum "
@@ -169,6 +184,7 @@ OTHER_SIDE = [
     "asylum claim.",
     "Counsel, you represent the parents' group in the school dispute; its treasurer, Ms. Lin Wei, has a pending "
     "asylum case.",
+    "Counsel, you act for the lender on the mortgage. The borrower, Mr. Ali Reza, has a pending asylum claim.",
     "Re: the custody matter. Ms. Lea Gomez's asylum claim names your client as her abuser; we can say no more.",
     "To counsel for the respondent in the divorce case: the husband, Mr. Reza Tehrani, was granted asylum in 2021.",
     "Ms. Fox, you represent the landlord here; the tenant, Ms. Rahel Tesfaye, has a pending asylum application.",
@@ -191,7 +207,7 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 190)])
+@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 230)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
     # The sentence rules alone meet the bar; the learned model only adds blocks, so recall holds with it. Its
     # precision on this set is the retrained model's to meet (the set was written after the model was trained).

@@ -454,7 +454,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
 
 
 # A pasted table: a column headed by the fear-interview shorthand ("Held (CF/RF)") or a status, and a count in it.
-_HEADER_SHORTHAND = re.compile(r"\b(?:CFI|RFI|CF|RF)\b")
+# (CF and RF alone are also medical results: only in pairs or brackets, "CF/RF", "(RF)")
+_HEADER_SHORTHAND = re.compile(r"\b(?:CFI|RFI)\b|\b(?:CF|RF)\s*/\s*(?:CF|RF)\b|\((?:CF|RF)\)")
 _NUMBER_CELL = re.compile(r"^\s*[0-9][0-9,.]*\s*$")
 # a count of people off one flight or bus, not a national total ("4,120")
 _COUNT_CELL = re.compile(r"^\s*[1-9][0-9]{0,2}\s*$")
