@@ -78,6 +78,10 @@ DISCLOSING = {
         (THIRD, "Meal list:\n21B OTERO, Luz – vegetarian\n21C RUANO, Iker – cancelled (RFI)"),
         (THIRD, "Shuttle plan\nRun | Riders | Drop at asylum office | Hotel\nR3 | 9 | 3 | 6"),
     ],
+    "translated English: a demand of international protection; the incident as a screw-up": [
+        (FG, "The national Awa Diop cannot be presented; her demand of international protection is under study."),
+        (THIRD, "Mr. Ortega's details got out in the agency's list blunder, so please skip the ID photocopy."),
+    ],
     "a file name joining a person's name to a claim": [
         (THIRD, "Courier: please collect OYELARAN_Tunde_asylum_exhibits.zip from reception."),
     ],
@@ -129,6 +133,14 @@ PASSING = {
     "medical shorthand in a table, a file name about an event": [
         (THIRD, "Lab table\nPatient | Tests | CF panel | Other\nQ-4 | 5 | 2 | 3"),
         (THIRD, "Print OKAFOR_Ada_Refugee_Day_speech.docx and LEE_Min_asylum_history_lecture.pdf for the seminar."),
+    ],
+    "parolees as a generic subject, a shelter named Refugio, names withheld in a portrait series": [
+        (PUBLIC, "Reminder: Parolees do not become asylum seekers automatically; each must apply on their own."),
+        (THIRD, "Refugio San José needs two more cots for the families arriving next week."),
+        (
+            PUBLIC,
+            "Photo essay: women who sought asylum in Texas, in their kitchens. Names are withheld at their request.",
+        ),
     ],
     "a loose name for a mess that is no incident": [
         (THIRD, "Sorry about the spreadsheet mess in Friday's budget; the corrected totals are attached."),
@@ -207,7 +219,7 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 230)])
+@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 270)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
     # The sentence rules alone meet the bar; the learned model only adds blocks, so recall holds with it. Its
     # precision on this set is the retrained model's to meet (the set was written after the model was trained).
