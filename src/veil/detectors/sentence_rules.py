@@ -469,26 +469,38 @@ _TOTALS_HEAD = re.compile(
 
 def _status_count_rows(text: str) -> dict[tuple[int, int], list[RuleMatch]]:
     """Rows of a pasted table ("a | b | c") that give a count of 1 or more in a column whose header states a status:
-    each row's span, with the header's status."""
+    each row's span, with the header's status. A header is read once, when a row of numbers follows it (long texts
+    of pipes without numbers cost nothing)."""
     rows: dict[tuple[int, int], list[RuleMatch]] = {}
-    heads: dict[int, list[RuleMatch]] = {}
-    width = pos = 0
-    before = ""  # the line before: a title that frames the table as statistics
+    header: list[str] = []  # the last line of cells without a number, and the line before it (a title)
+    title = before = ""
+    heads: dict[int, list[RuleMatch]] | None = None
+    pos = 0
     for line in text.splitlines(keepends=True):
         cells = line.rstrip("\r\n").split("|")
         if len(cells) < 3:
-            heads = {}
-        elif not any(_NUMBER_CELL.match(c) for c in cells):  # a header: no cell is a number
-            found = {i: _statuses(c) or _shorthand(c) for i, c in enumerate(cells)}
-            totals = any(_TOTALS_HEAD.match(c) for c in cells) or _any_lang("statistics", before + line)
-            heads, width = ({} if totals else {i: m for i, m in found.items() if m}), len(cells)
-        elif heads and len(cells) == width:
+            header, heads = [], None
+        elif not any(_NUMBER_CELL.match(c) for c in cells):
+            header, title, heads = cells, before, None
+        elif header and len(cells) == len(header):
+            if heads is None:
+                heads = _status_heads(tuple(header), title + "\n" + "|".join(header))
             hits = [m for i, m in heads.items() if _COUNT_CELL.match(cells[i])]
             if hits:
                 rows[(pos, pos + len(line))] = hits[0]
         pos += len(line)
         before = line
     return rows
+
+
+@lru_cache(maxsize=256)  # a long paste repeats its header
+def _status_heads(header: tuple[str, ...], framing: str) -> dict[int, list[RuleMatch]]:
+    """The columns of a table header that state a status; none in a table of totals (by nationality or year, or
+    under a statistical title)."""
+    if any(_TOTALS_HEAD.match(c) for c in header) or _any_lang("statistics", framing):
+        return {}
+    found = {i: _statuses(c, _triggered(c)) or _shorthand(c) for i, c in enumerate(header)}
+    return {i: m for i, m in found.items() if m}
 
 
 def _shorthand(cell: str) -> list[RuleMatch]:
