@@ -82,6 +82,9 @@ DISCLOSING = {
         (FG, "The national Awa Diop cannot be presented; her demand of international protection is under study."),
         (THIRD, "Mr. Ortega's details got out in the agency's list blunder, so please skip the ID photocopy."),
     ],
+    "a harm risked if returned": [
+        (FG, "Mr. Idrissa Sow has told our officers that he faces forced conscription if he is sent back."),
+    ],
     "a file name joining a person's name to a claim": [
         (THIRD, "Courier: please collect OYELARAN_Tunde_asylum_exhibits.zip from reception."),
     ],
@@ -141,6 +144,9 @@ PASSING = {
             PUBLIC,
             "Photo essay: women who sought asylum in Texas, in their kitchens. Names are withheld at their request.",
         ),
+    ],
+    "a harm risked in general, under a rule about anyone": [
+        (PUBLIC, "Anyone who risks torture if returned may ask for protection under the Convention Against Torture."),
     ],
     "a loose name for a mess that is no incident": [
         (THIRD, "Sorry about the spreadsheet mess in Friday's budget; the corrected totals are attached."),
@@ -219,7 +225,7 @@ def test_fifth_round_second_english_classes(kind: RecipientKind, text: str, expe
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
 
 
-@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 270)])
+@pytest.mark.parametrize(("name", "size"), [("messages_probe6.jsonl", 310)])
 def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name: str, size: int) -> None:
     # The sentence rules alone meet the bar; the learned model only adds blocks, so recall holds with it. Its
     # precision on this set is the retrained model's to meet (the set was written after the model was trained).
