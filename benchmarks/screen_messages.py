@@ -41,6 +41,7 @@ SETS = {
     "dev6": DEV2.with_name("messages_dev6.jsonl"),  # fifth round: formal and long, the disclosure buried or implied
     "probe5": DEV2.with_name("messages_probe5.jsonl"),  # fifth round, English, written during its fixes
     "probe5b": DEV2.with_name("messages_probe5b.jsonl"),  # fifth round, Spanish, French, Creole, during its fixes
+    "probe6": DEV2.with_name("messages_probe6.jsonl"),  # fifth round, English work artefacts, during its fixes
     "dev7": DEV2.with_name("messages_dev7.jsonl"),  # replies and answers; kept back until the fifth round's end
     "dev8": DEV2.with_name("messages_dev8.jsonl"),  # tickets, agendas, transcripts, forms: work artefacts sent out
     "dev9": DEV2.with_name("messages_dev9.jsonl"),  # the Caribbean and West-African flights; HT/FR heavy

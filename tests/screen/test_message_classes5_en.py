@@ -6,21 +6,18 @@ messages_probe5.jsonl (written during it, to find classes)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from support.message_sets import score_set
+from support.message_sets import RULES_ALONE, score_set
 from veil.screen import Recipient, RecipientKind, screen_message
-from veil.screen.policy import ModelSettings, default_screen_policy
 
 DATA = Path(__file__).parent / "data"
 FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
 ATTORNEY = RecipientKind.ATTORNEY
 # The classes are the sentence rules' (the learned model only adds blocks, and is retrained on these lists): each
 # message is screened with the model off.
-RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
 
 DISCLOSING = {

@@ -4,11 +4,14 @@ on the way that every blocked message comes with a suggestion that itself passes
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from veil.screen import Recipient, RecipientKind, screen_message
-from veil.screen.policy import ScreenPolicy
+from veil.screen.policy import ModelSettings, ScreenPolicy, default_screen_policy
+
+# The sentence rules alone (the learned model off): the class tests hold the rules to their classes.
+RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
 
 @dataclass

@@ -45,6 +45,11 @@ says (a status) and WHO it says it of (a reference):
                   sentence carries an identifier (an A-number, a flight number)
     incident_membership  in a message, after a sentence about a data incident, "among those included in the
                   document" puts the people a sentence names in the exposed file
+    other_court   the head of a message addresses another court than the immigration court or the Board, or a public
+                  record ("To the County Probate Court (public record)"): the screen reads the recipient as a third
+                  party
+    table         in a message, a pasted table's row that gives a count (1 or more) in a column whose header states a
+                  status ("Held (CF/RF)", "Not travelling (protection claims)") counts people with that status
 
 Negations and hedges ("none of them", "may have been", "probably") do not matter: a statement about the group
 either way.
@@ -136,6 +141,7 @@ class _Rules:
     incident_membership: list[re.Pattern[str]]
     reader_case: list[re.Pattern[str]]
     reported_question: list[re.Pattern[str]]
+    other_court: list[re.Pattern[str]]
 
 
 def _compile(patterns: list[Any] | None) -> list[re.Pattern[str]]:
@@ -170,6 +176,7 @@ def rules(lang: str) -> _Rules:
         incident_membership=_compile(data.get("incident_membership")),
         reader_case=_compile(data.get("reader_case")),
         reported_question=_compile(data.get("reported_question")),
+        other_court=_compile(data.get("other_court")),
     )
 
 
@@ -331,12 +338,13 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 
 
 # Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
-# applicant's consent", "una persona que tema ...").
+# applicant's consent", "una persona que tema ...", "protects a person from being returned").
 _ROLE_NOUN = re.compile(
     r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
     r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
-    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)\s*$",
+    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)"
+    r"(?:\s+(?:on|of|from|in|aboard|booked|scheduled|travell?ing|de|en|nan))?\s*$",
     re.IGNORECASE,
 )
 
@@ -356,6 +364,15 @@ def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
 
 def _any_lang(field_name: str, text: str) -> bool:
     return any(p.search(text) for lang in LANGS for p in getattr(rules(lang), field_name))
+
+
+_ADDRESS_REACH = 300  # characters at the head of a message where it says whom it addresses
+
+
+def addressed_to_another_court(text: str) -> bool:
+    """Does the head of the message address a court other than the immigration court or the Board ("To the County
+    Probate Court"), or a public record ("(public docket)")?"""
+    return _any_lang("other_court", text[:_ADDRESS_REACH])
 
 
 _ANCHOR_REACH = 500  # characters before a case sentence where the people it speaks of are named
@@ -379,7 +396,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      client", "I represent Mr. Aziz") speaks of someone else in every disclosing sentence that does
                      not name the reader's client
     incident         after a sentence about a data incident, "among those included in the document" about named
-                     people says they were in the exposed file"""
+                     people says they were in the exposed file
+    table            a row of a pasted table with a count in a column headed by a status ("Held (CF/RF)") counts
+                     people with that status"""
     previous: str | None = None
     other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
     story = message and _any_lang("story", text)
@@ -388,6 +407,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     greeting = _greeting_end(text) if message else 0
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
+    counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
     for seg in split_sentences(text):
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
@@ -406,6 +426,11 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
             if message and incident_before and not result.disclosing:
                 result = _incident_member(sentence, result)
+            row = next((h for (s, e), h in counted.items() if s < end and start < e), None)
+            if row and not result.disclosing:
+                result = replace(
+                    result, disclosing=True, statuses=row, reason="a count in a table column headed by a status"
+                )
             if named_reader and not result.disclosing and _reader_case(sentence):
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if declines and result.disclosing and _any_lang("reported_question", sentence):
@@ -426,6 +451,61 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
             incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
+
+
+# A pasted table: a column headed by the fear-interview shorthand ("Held (CF/RF)") or a status, and a count in it.
+# (CF and RF alone are also medical results: only in pairs or brackets, "CF/RF", "(RF)")
+_HEADER_SHORTHAND = re.compile(r"\b(?:CFI|RFI)\b|\b(?:CF|RF)\s*/\s*(?:CF|RF)\b|\((?:CF|RF)\)")
+_NUMBER_CELL = re.compile(r"^\s*[0-9][0-9,.]*\s*$")
+# a count of people off one flight or bus, not a national total ("4,120")
+_COUNT_CELL = re.compile(r"^\s*[1-9][0-9]{0,2}\s*$")
+# a table of totals by nationality, country or year
+_TOTALS_HEAD = re.compile(
+    r"^\s*(?:nationality|nationalities|country|countries|citizenship|year|fiscal year|fy|month|region|state|"
+    r"nacionalidad|pa[ií]s|a[nñ]o|mes|nationalit[ée]|pays|ann[ée]e|nasyonalite|peyi|ane)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _status_count_rows(text: str) -> dict[tuple[int, int], list[RuleMatch]]:
+    """Rows of a pasted table ("a | b | c") that give a count of 1 or more in a column whose header states a status:
+    each row's span, with the header's status. A header is read once, when a row of numbers follows it (long texts
+    of pipes without numbers cost nothing)."""
+    rows: dict[tuple[int, int], list[RuleMatch]] = {}
+    header: list[str] = []  # the last line of cells without a number, and the line before it (a title)
+    title = before = ""
+    heads: dict[int, list[RuleMatch]] | None = None
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\r\n").split("|")
+        if len(cells) < 3:
+            header, heads = [], None
+        elif not any(_NUMBER_CELL.match(c) for c in cells):
+            header, title, heads = cells, before, None
+        elif header and len(cells) == len(header):
+            if heads is None:
+                heads = _status_heads(tuple(header), title + "\n" + "|".join(header))
+            hits = [m for i, m in heads.items() if _COUNT_CELL.match(cells[i])]
+            if hits:
+                rows[(pos, pos + len(line))] = hits[0]
+        pos += len(line)
+        before = line
+    return rows
+
+
+@lru_cache(maxsize=256)  # a long paste repeats its header
+def _status_heads(header: tuple[str, ...], framing: str) -> dict[int, list[RuleMatch]]:
+    """The columns of a table header that state a status; none in a table of totals (by nationality or year, or
+    under a statistical title)."""
+    if any(_TOTALS_HEAD.match(c) for c in header) or _any_lang("statistics", framing):
+        return {}
+    found = {i: _statuses(c, _triggered(c)) or _shorthand(c) for i, c in enumerate(header)}
+    return {i: m for i, m in found.items() if m}
+
+
+def _shorthand(cell: str) -> list[RuleMatch]:
+    m = _HEADER_SHORTHAND.search(cell)
+    return [RuleMatch("fear", m.group(0), span=m.span())] if m else []
 
 
 # An identifier no anonymised story keeps: an A-number, a flight or manifest number.

@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from veil.detectors.sentence_rules import SentenceResult, classify_text, guess_language
+from veil.detectors.sentence_rules import SentenceResult, addressed_to_another_court, classify_text, guess_language
 from veil.detectors.text_names import fold
 from veil.masking import mask
 from veil.pipeline import check_bytes
@@ -98,6 +98,7 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
     try:
         units, captured = _read_message(blob, name)
         body = [_unit_text(u) for u in units if isinstance(u, Text | Table) and u.visibility.seen]
+        screener.recipient = recipient = _as_addressed(recipient, "\n\n".join(body))
         screener.units(units, "")
         for i, item in enumerate(captured):
             if i >= limits.max_attachments:
@@ -120,6 +121,14 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
         result.suggestion = suggest_message("\n\n".join(t for t in body if t.strip()), recipient, registry, policy,
                                             dropped)
     return _done(result, started)
+
+
+def _as_addressed(recipient: Recipient, text: str) -> Recipient:
+    """The table's court is the immigration court and the Board: a message to a court that addresses another court
+    ("To the County Probate Court") or a public record ("(public docket)") goes to a third party."""
+    if recipient.kind is RecipientKind.COURT and addressed_to_another_court(text):
+        return Recipient(recipient.name, RecipientKind.THIRD_PARTY)
+    return recipient
 
 
 def suggest_message(text: str, recipient: Recipient, registry: ProtectedRegistry | None, policy: ScreenPolicy,
