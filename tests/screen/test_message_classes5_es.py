@@ -5,22 +5,18 @@ messages_probe5b.jsonl (written in batches during it, to find classes)."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from support.message_sets import score_set
+from support.message_sets import RULES_ALONE, score_set
 from veil.screen import Recipient, RecipientKind, screen_message
-from veil.screen.policy import ModelSettings, default_screen_policy
 
 DATA = Path(__file__).parent / "data"
 FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
 ATTORNEY, APPLICANT = RecipientKind.ATTORNEY, RecipientKind.APPLICANT
 # The classes are the sentence rules' (the learned model is retrained on these lists afterwards): a disclosing row
 # the rules block is blocked by the whole screen too, and a passing row must not be blocked by any rule.
-RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
 
 DISCLOSING = {
@@ -306,30 +302,9 @@ def test_fifth_round_es_fr_ht_classes(kind: RecipientKind, text: str, expected: 
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), None, RULES_ALONE).verdict == expected
 
 
-def _rules_alone_precision(path: Path) -> float:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    blocked = [
-        row["label"] == "disclose"
-        for row in rows
-        if screen_message(
-            row["text"].encode(), "m.txt", Recipient("", RecipientKind(row["recipient_kind"])), None, RULES_ALONE
-        ).verdict
-        != "pass"
-    ]
-    return sum(blocked) / len(blocked)
-
-
 def test_fifth_round_es_probe_meets_the_bar_and_every_suggestion_passes() -> None:
     score = score_set(DATA / "messages_probe5b.jsonl")  # the whole screen; every suggestion must pass
     assert score.size >= 150
     assert score.recall >= 0.98
-    assert _rules_alone_precision(DATA / "messages_probe5b.jsonl") >= 0.95
-
-
-@pytest.mark.xfail(
-    reason="the learned model predates probe5b and blocks some of its innocent rows (history, a custody order, a "
-    "passport note); it is retrained on the set afterwards",
-    strict=False,
-)
-def test_fifth_round_es_probe_precision_with_the_model() -> None:
-    assert score_set(DATA / "messages_probe5b.jsonl").precision >= 0.95
+    assert score.precision >= 0.95
+    assert score_set(DATA / "messages_probe5b.jsonl", RULES_ALONE).precision >= 0.95
