@@ -523,14 +523,15 @@ _INCIDENT = frozenset({"data incident", "incidente de datos", "incident de donn�
 # The greeting line names the reader ("Dear Mr. Patel,", "Estimada Lic. Ruiz:", "Bonjou Mèt Pierre,"): it anchors
 # nothing the message goes on to say.
 # Up to five words of a title and a name, none a number or a preposition ("Hey the 3 guys on flight 22 -" is no
-# greeting).
+# greeting). A bare title opens a greeting only on a line of its own: "Mesye Antoine Jules, nouvo chofè a, te ..."
+# speaks of him.
 _GREETING = re.compile(
-    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening)|hola|bonjour|bonjou|cher|chère|estimad[oa]|"
-    r"señor|señora|licenciad[oa]|ma[iî]tre|mèt|madame|monsieur|mesye|madan)\b"
+    r"\A\s*(?:(?P<hello>dear|hi|hello|hey|good (?:morning|afternoon|evening)|hola|bonjour|bonjou|cher|chère|"
+    r"estimad[oa])|señor|señora|licenciad[oa]|ma[iî]tre|mèt|madame|monsieur|mesye|madan)\b"
     r"(?:\s+(?:(?:mr|mrs|ms|mx|dr|st|sr|sra|srta|lic|lcda?|mme|mlle|me|m)\.|"
     r"(?!(?:the|a|an|on|in|of|with|w|for|from|to|at|re|about|all the|de|del|en|con|para|sobre|los|las|des|sur|pour|"
     r"dans|avec|nan|sou|pou|ak)\b)"
-    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}\s*(?:[,:;!—–-]|\n)",
+    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}(?(hello)\s*(?:[,:;!—–-]|\n)|[ \t]*[,:;!]?[ \t]*\n)",
     re.IGNORECASE,
 )
 
