@@ -86,7 +86,7 @@ _LANG_WORDS = {
     "fr": frozenset(
         "le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
         "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
-        "madame être avait et par où".split()
+        "madame être avait et par où votre notre liste partent".split()
     ),
     "ht": frozenset(
         "yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
@@ -338,12 +338,15 @@ _PRONOUN_START = re.compile(r"^\s*(?:their|his|her|its|sus|su|leurs|leur|ses|son
 
 
 # Under a generic subject or a law as subject, a role noun is whoever the rule covers ("returning a person", "the
-# applicant's consent", "una persona que tema ...", "protects a person from being returned").
+# applicant's consent", "una persona que tema ...", "protects a person from being returned", "la familia", "chak
+# moun"); a bare noun or quantifier is one too ("hijos", "toutes").
 _ROLE_NOUN = re.compile(
-    r"^\s*(?:the|a|an|any|each|every|such|your|un|una|el|la|le|les|l'|cada|toda|todo|tout|toute|chaque|yon|nenpòt)\s*"
-    r"(?:[\w-]+\s+)?(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
+    r"^\s*(?:(?:the|a|an|any|each|every|all|such|your|un|una|el|la|los|las|le|les|l'|cada|toda|todo|todas|todos|"
+    r"tout|toute|toutes|tous|chaque|yon|nenpòt|chak)\s*(?:[\w-]+\s+)?|(?=\w+\s*$))"
+    r"(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
-    r"personas?|solicitantes?|individuos?|personnes?|demandeur|demandeuse|demandeurs|moun)"
+    r"personas?|solicitantes?|individuos?|familias?|hij[oa]s|personnes?|demandeur|demandeuse|demandeurs|famille|"
+    r"familles|enfants|moun|fanmi|timoun|(?<!\w)(?:todas|todos|toutes|tous))"
     r"(?:\s+(?:on|of|from|in|aboard|booked|scheduled|travell?ing|de|en|nan))?\s*$",
     re.IGNORECASE,
 )
@@ -517,13 +520,18 @@ _IDENTIFIER = re.compile(
     re.IGNORECASE,
 )
 _INCIDENT = frozenset({"data incident", "incidente de datos", "incident de données", "ensidan done"})
-# The greeting line names the reader ("Dear Mr. Patel,"): it anchors nothing the message goes on to say.
+# The greeting line names the reader ("Dear Mr. Patel,", "Estimada Lic. Ruiz:", "Bonjou Mèt Pierre,"): it anchors
+# nothing the message goes on to say.
 # Up to five words of a title and a name, none a number or a preposition ("Hey the 3 guys on flight 22 -" is no
-# greeting).
+# greeting). A bare title opens a greeting only on a line of its own: "Mesye Antoine Jules, nouvo chofè a, te ..."
+# speaks of him.
 _GREETING = re.compile(
-    r"\A\s*(?:dear|hi|hello|hey|good (?:morning|afternoon|evening))\b"
-    r"(?:\s+(?:(?:mr|mrs|ms|mx|dr|st)\.|(?!(?:the|a|an|on|in|of|with|w|for|from|to|at|re|about|all the)\b)"
-    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}\s*(?:[,:;!—–-]|\n)",
+    r"\A\s*(?:(?P<hello>dear|hi|hello|hey|good (?:morning|afternoon|evening)|hola|bonjour|bonjou|cher|chère|"
+    r"estimad[oa])|señor|señora|licenciad[oa]|ma[iî]tre|mèt|madame|monsieur|mesye|madan)\b"
+    r"(?:\s+(?:(?:mr|mrs|ms|mx|dr|st|sr|sra|srta|lic|lcda?|mme|mlle|me|m)\.|"
+    r"(?!(?:the|a|an|on|in|of|with|w|for|from|to|at|re|about|all the|de|del|en|con|para|sobre|los|las|des|sur|pour|"
+    r"dans|avec|nan|sou|pou|ak)\b)"
+    r"\(?[^\W\d_][\w'’-]*\)?)){0,5}(?(hello)\s*(?:[,:;!—–-]|\n)|[ \t]*[,:;!]?[ \t]*\n)",
     re.IGNORECASE,
 )
 
