@@ -4,17 +4,14 @@ moun"), broadcasters ("Radyo Vizyon") and an office after a title ("Mesye Konsil
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from support.message_sets import RULES_ALONE, class_rows
 from veil.detectors.sentence_rules import guess_language
 from veil.screen import Recipient, RecipientKind, screen_message
-from veil.screen.policy import ModelSettings, default_screen_policy
 
 FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
 # The classes are the sentence rules' (the learned model is retrained on these lists afterwards).
-RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
 
 DISCLOSING = {
@@ -80,9 +77,7 @@ PASSING = {
 
 
 # each row: recipient, message, expected verdict
-ROWS = [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs] + [
-    (kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs
-]
+ROWS = class_rows(DISCLOSING, PASSING)
 
 
 @pytest.mark.parametrize(("kind", "text", "expected"), ROWS)

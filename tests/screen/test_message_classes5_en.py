@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from support.message_sets import RULES_ALONE, score_set
+from support.message_sets import RULES_ALONE, class_rows, score_set
 from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).parent / "data"
@@ -255,11 +255,9 @@ OWN_CASE = [
 
 # each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
 ROWS = (
-    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
+    class_rows(DISCLOSING, PASSING)
     + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
     + [(RecipientKind.APPLICANT, text, "block") for text in TO_APPLICANT]
-    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
-    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
     + [(ATTORNEY, text, "pass") for text in OWN_CASE]
 )
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from support.message_sets import RULES_ALONE, score_set
+from support.message_sets import RULES_ALONE, class_rows, score_set
 from veil.screen import Recipient, RecipientKind, screen_message
 
 DATA = Path(__file__).parent / "data"
@@ -210,13 +210,11 @@ OTHER_SIDE = [
 
 # each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
 ROWS = (
-    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
+    class_rows(DISCLOSING, PASSING)
     + [(ATTORNEY, text, "block") for text in OTHER_SIDE]
     + [(RecipientKind.APPLICANT, text, "block") for text in TO_APPLICANT]
     + [(RecipientKind.COURT, text, "block") for text in TO_ANOTHER_COURT]
     + [(RecipientKind.COURT, text, "pass") for text in TO_THE_COURT]
-    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
-    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
 )
 
 

@@ -13,6 +13,18 @@ from veil.screen.policy import ModelSettings, ScreenPolicy, default_screen_polic
 # The sentence rules alone (the learned model off): the class tests hold the rules to their classes.
 RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
+Labelled = dict[str, list[tuple[RecipientKind, str]]]
+
+
+def class_rows(disclosing: Labelled, passing: Labelled) -> list[tuple[RecipientKind, str, str]]:
+    """(recipient, text, expected verdict) for every labelled sentence of a class test; the first message of each
+    disclosing class also goes to the agency, which may know it, and passes."""
+    return (
+        [(kind, text, "block") for pairs in disclosing.values() for kind, text in pairs]
+        + [(kind, text, "pass") for pairs in passing.values() for kind, text in pairs]
+        + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in disclosing.values()]
+    )
+
 
 @dataclass
 class SetScore:
