@@ -78,7 +78,7 @@ PASSING = {
     ],
     "a story whose names are changed, or a composite": [
         (PUBLIC, "« Awa » (prénom changé) avait peur de rentrer chez elle ; nous l'avons aidée à demander l'asile."),
-        (PUBLIC, "Los nombres, edades y lugares están cambiados: \"Luis\" representa a muchos chicos que pidieron asilo."),
+        (PUBLIC, 'Los nombres, edades y lugares están cambiados: "Luis" representa a chicos que pidieron asilo.'),
         (PUBLIC, "'Dawit' (name changed) told our volunteers he was afraid to go back, and he applied for asylum."),
     ],
 }
