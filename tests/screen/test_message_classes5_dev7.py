@@ -37,6 +37,21 @@ DISCLOSING = {
     "an official who is also an applicant": [
         (FG, "Mr. Ilyas Darwish, of the protocol office, has himself applied for asylum."),
     ],
+    "someone's file placed under the confidentiality rules for people who seek protection": [
+        (
+            FG,
+            "The visit to Mr. Goran Vukic is declined: his file is covered by confidentiality rules for people who seek asylum.",
+        ),
+        (
+            FG,
+            "No es posible visitar a la señora Elena Choque: su caso queda bajo las normas de confidencialidad para quienes piden asilo.",
+        ),
+        (
+            FG,
+            "La visite à M. Sékou Camara est refusée : son dossier est soumis aux règles de confidentialité pour les demandeurs d'asile.",
+        ),
+        (FG, "Vizit la pa posib: dosye Mesye Wilner Joseph anba règ konfidansyalite pou moun k ap mande azil."),
+    ],
     "a real story, not one with its names changed": [
         (PUBLIC, "Mariam Touré est arrivée seule. Elle nous a dit qu'elle avait peur de rentrer."),
     ],
@@ -72,6 +87,10 @@ PASSING = {
     ],
     "the reader's quoted request declined": [
         (FG, "> Please confirm whether Ms. Olga Petrenko has requested asylum.\n\nWe cannot confirm or deny that."),
+    ],
+    "the confidentiality rules for people who seek protection, stated as a rule": [
+        (FG, "Confidentiality rules for people who seek asylum apply to every file we hold, whoever asks."),
+        (PUBLIC, "Las normas de confidencialidad para quienes piden asilo se aplican a todos los expedientes."),
     ],
     "an official named with an office for two kinds of protection": [
         (FG, "Mr. Paul Okafor, head of the refugee and asylum affairs division, will attend the talks."),
