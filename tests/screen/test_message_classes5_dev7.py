@@ -40,15 +40,18 @@ DISCLOSING = {
     "someone's file placed under the confidentiality rules for people who seek protection": [
         (
             FG,
-            "The visit to Mr. Goran Vukic is declined: his file is covered by confidentiality rules for people who seek asylum.",
+            "The visit to Mr. Goran Vukic is declined: his file is covered by confidentiality rules for people "
+            "who seek asylum.",
         ),
         (
             FG,
-            "No es posible visitar a la señora Elena Choque: su caso queda bajo las normas de confidencialidad para quienes piden asilo.",
+            "No es posible visitar a la señora Elena Choque: su caso queda bajo las normas de confidencialidad "
+            "para quienes piden asilo.",
         ),
         (
             FG,
-            "La visite à M. Sékou Camara est refusée : son dossier est soumis aux règles de confidentialité pour les demandeurs d'asile.",
+            "La visite à M. Sékou Camara est refusée : son dossier est soumis aux règles de confidentialité "
+            "pour les demandeurs d'asile.",
         ),
         (FG, "Vizit la pa posib: dosye Mesye Wilner Joseph anba règ konfidansyalite pou moun k ap mande azil."),
     ],
