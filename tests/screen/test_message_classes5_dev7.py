@@ -55,6 +55,12 @@ DISCLOSING = {
         ),
         (FG, "Vizit la pa posib: dosye Mesye Wilner Joseph anba règ konfidansyalite pou moun k ap mande azil."),
     ],
+    "someone placed in the process for people who fear return": [
+        (FG, "The transfer of Mr. Oumar Sy is paused: he was placed in the procedure for people who fear return."),
+    ],
+    "fear of harm on return, in Spanish": [
+        (THIRD, "Los hermanos Quiroga temían que los mataran si los deportaban; por eso no viajaron."),
+    ],
     "a real story, not one with its names changed": [
         (PUBLIC, "Mariam Touré est arrivée seule. Elle nous a dit qu'elle avait peur de rentrer."),
     ],
@@ -94,6 +100,12 @@ PASSING = {
     "the confidentiality rules for people who seek protection, stated as a rule": [
         (FG, "Confidentiality rules for people who seek asylum apply to every file we hold, whoever asks."),
         (PUBLIC, "Las normas de confidencialidad para quienes piden asilo se aplican a todos los expedientes."),
+    ],
+    "the process for people who fear return, described in general": [
+        (PUBLIC, "The process for people who fear return starts with a screening interview by an asylum officer."),
+    ],
+    "fear of harm to a thing, in Spanish": [
+        (THIRD, "Temían que la lluvia hiciera daño al techo si volvía a llover; por eso lo repararon."),
     ],
     "an official named with an office for two kinds of protection": [
         (FG, "Mr. Paul Okafor, head of the refugee and asylum affairs division, will attend the talks."),
