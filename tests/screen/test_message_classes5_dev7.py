@@ -61,6 +61,10 @@ DISCLOSING = {
     "fear of harm on return, in Spanish": [
         (THIRD, "Los hermanos Quiroga temían que los mataran si los deportaban; por eso no viajaron."),
     ],
+    "a pending-asylum work permit whose expiry year is not a statistic": [
+        (THIRD, "Re Mr. Hamid Sultani: his EAD is category (c)(8) and expires in 2027."),
+        (THIRD, "Sobre el señor Julio Ajcip: su permiso de trabajo es de categoría c8 y caduca en 2027."),
+    ],
     "a real story, not one with its names changed": [
         (PUBLIC, "Mariam Touré est arrivée seule. Elle nous a dit qu'elle avait peur de rentrer."),
     ],
@@ -106,6 +110,9 @@ PASSING = {
     ],
     "fear of harm to a thing, in Spanish": [
         (THIRD, "Temían que la lluvia hiciera daño al techo si volvía a llover; por eso lo repararon."),
+    ],
+    "a statistic on pending-asylum work permits": [
+        (PUBLIC, "In 2024 the agency issued about 600,000 category (c)(8) work permits nationwide."),
     ],
     "an official named with an office for two kinds of protection": [
         (FG, "Mr. Paul Okafor, head of the refugee and asylum affairs division, will attend the talks."),
