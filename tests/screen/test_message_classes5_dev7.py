@@ -4,16 +4,13 @@ messages that sit next to each fix."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 
+from support.message_sets import RULES_ALONE, class_rows
 from veil.screen import Recipient, RecipientKind, screen_message
-from veil.screen.policy import ModelSettings, default_screen_policy
 
 FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
 # The classes are the sentence rules' (the learned model is retrained on these lists afterwards).
-RULES_ALONE = replace(default_screen_policy(), model=ModelSettings(enabled=False))
 
 
 DISCLOSING = {
@@ -126,11 +123,7 @@ PASSING = {
 
 
 # each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
-ROWS = (
-    [(kind, text, "block") for pairs in DISCLOSING.values() for kind, text in pairs]
-    + [(kind, text, "pass") for pairs in PASSING.values() for kind, text in pairs]
-    + [(RecipientKind.AGENCY, pairs[0][1], "pass") for pairs in DISCLOSING.values()]
-)
+ROWS = class_rows(DISCLOSING, PASSING)
 
 
 @pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
