@@ -233,3 +233,10 @@ def test_second_english_probe_holds_its_figures_and_every_suggestion_passes(name
     whole = score_set(DATA / name)
     assert whole.recall >= rules.recall
     assert whole.precision >= 0.95
+
+
+def test_a_message_to_another_court_says_why_it_is_screened_as_to_a_third_party() -> None:
+    result = screen_message(TO_ANOTHER_COURT[0].encode(), "m.txt", Recipient("", RecipientKind.COURT))
+    notices = [f.message for f in result.findings if f.kind.value == "notice"]
+    assert any("another court" in n and "third party" in n for n in notices)
+    assert result.verdict == "block"

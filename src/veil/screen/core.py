@@ -98,7 +98,12 @@ def screen_message(blob: bytes, name: str, recipient: Recipient | None = None,
     try:
         units, captured = _read_message(blob, name)
         body = [_unit_text(u) for u in units if isinstance(u, Text | Table) and u.visibility.seen]
-        screener.recipient = recipient = _as_addressed(recipient, "\n\n".join(body))
+        addressed = _as_addressed(recipient, "\n\n".join(body))
+        if addressed is not recipient:
+            screener.add(ScreenFinding(ScreenKind.NOTICE, "message", "the message is addressed to another court than "
+                                       "the immigration court or the Board, or to a public record: screened as going "
+                                       "to a third party"))
+        screener.recipient = recipient = addressed
         screener.units(units, "")
         for i, item in enumerate(captured):
             if i >= limits.max_attachments:
