@@ -117,6 +117,18 @@ DISCLOSING = {
             "claims, and we are helping them.",
         ),
     ],
+    "a story's note covers its own paragraphs: someone named in full elsewhere in the message is real": [
+        (
+            THIRD,
+            "Training note: in the case study below, names have been changed.\n\nSeparately: Juan Perez Lopez has "
+            "a pending asylum claim, please do not issue his travel document yet.",
+        ),
+        (
+            PUBLIC,
+            "Ficticio: los nombres de este ejemplo fueron cambiados.\n\nAparte, la señora Marta Quispe Huamán "
+            "tiene una solicitud de asilo en trámite.",
+        ),
+    ],
     "a law as subject after the status does not clear the people before it": [
         (PUBLIC, "The four men held back have asylum claims pending, which federal law protects."),
     ],
@@ -201,6 +213,11 @@ PASSING = {
             PUBLIC,
             "Our volunteer wrote about a young man we'll call Sami. He was afraid to go back because of the "
             "militia. Sami is not his real name.",
+        ),
+        (
+            PUBLIC,
+            "Names have been changed.\n\nWe'll call her Rosa. Rosa asked for asylum after her husband beat her, "
+            "and she won her case last spring.",
         ),
     ],
     "the reader's own question repeated in a reply that answers nothing, or declining to say whether": [

@@ -65,7 +65,7 @@ from importlib import resources
 from typing import Any
 
 from veil.detectors.text_names import find_names
-from veil.detectors.text_segments import split_sentences
+from veil.detectors.text_segments import paragraph_spans, split_sentences
 from veil.yamlio import load_yaml
 
 LANGS = ("en", "es", "fr", "ht")
@@ -86,7 +86,8 @@ _LANG_WORDS = {
     "fr": frozenset(
         "le la les des du de une un est sont ne pas qui que dans pour avec nous vous il elle ils elles "
         "leur leurs sur au aux été ce cette ces son sa ses vol personnes aussi mais comme monsieur "
-        "madame être avait et par où votre notre liste partent".split()
+        "madame être avait et par où votre notre liste partent en attente depuis auprès ont avons sera doit "
+        "tant dont".split()
     ),
     "ht": frozenset(
         "yo nan li ki pa te ap gen sa pou ak sou mwen nou ou kèk moun vòl ankò tout se pral konsa "
@@ -392,7 +393,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      anchors nothing and is no reference; but when it names the reader, "your asylum interview"
                      (`reader_case`) is that named person's case
     story            a message that says its story is anonymised or fictional ("names have been changed") is about
-                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight)
+                     nobody identifiable, unless a sentence carries an identifier (an A-number, a flight), or names
+                     someone in full outside the paragraphs that say so ("Separately: Juan Perez Lopez has ...")
     reported question  the reader's own question repeated ("You asked whether Ms. N applied for asylum") in a
                      message that declines to answer it states nothing
     not your client  a message that says the person it speaks of is not the reader's client ("Mr. Faraj isn't your
@@ -404,7 +406,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                      people with that status"""
     previous: str | None = None
     other_before = False  # the previous sentence spoke of someone other than the reader or the reader's client
-    story = message and _any_lang("story", text)
+    story = _story_paragraphs(text) if message else set()
     not_client = message and _any_lang("not_your_client", text)
     incident_before = False
     greeting = _greeting_end(text) if message else 0
@@ -412,6 +414,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
     for seg in split_sentences(text):
+        in_story = seg.paragraph in story
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
             end = min(seg.end, start + _MAX_SENTENCE)
             sentence = text[start:end]
@@ -438,7 +441,12 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if declines and result.disclosing and _any_lang("reported_question", sentence):
                 result = replace(result, disclosing=False, reason="the reader's own question, not answered")
-            if story and result.disclosing and not _IDENTIFIER.search(sentence):
+            if (
+                story
+                and result.disclosing
+                and not _IDENTIFIER.search(sentence)
+                and (in_story or not _full_name(sentence))
+            ):
                 result = replace(result, disclosing=False, reason="an anonymised or fictional story")
             if message and other_before and result.disclosing and not result.someone_else and _by_pronoun_only(result):
                 # "You asked about your cellmate. His protection claim was decided first.": his is the cellmate
@@ -509,6 +517,19 @@ def _status_heads(header: tuple[str, ...], framing: str) -> dict[int, list[RuleM
 def _shorthand(cell: str) -> list[RuleMatch]:
     m = _HEADER_SHORTHAND.search(cell)
     return [RuleMatch("fear", m.group(0), span=m.span())] if m else []
+
+
+def _story_paragraphs(text: str) -> set[int]:
+    """The paragraphs of a message that say its story is anonymised or fictional (empty: no story)."""
+    if not _any_lang("story", text):
+        return set()
+    return {i for i, (s, e) in enumerate(paragraph_spans(text)) if _any_lang("story", text[s:e])} or {-1}
+
+
+def _full_name(sentence: str) -> bool:
+    """Does the sentence name a private person with a given name and a surname? A story's changed names are mostly
+    a first name ("Amina"); a full name outside the story's paragraphs is someone real."""
+    return any(not h.official and len(h.value.split()) >= 2 for h in find_names(sentence))
 
 
 # An identifier no anonymised story keeps: an A-number, a flight or manifest number.
