@@ -56,6 +56,9 @@ SETS = {
     "dev7": ROOT / "tests/screen/data/messages_dev7.jsonl",
     "dev8": ROOT / "tests/screen/data/messages_dev8.jsonl",
     "dev9": ROOT / "tests/screen/data/messages_dev9.jsonl",
+    "dev10": ROOT / "tests/screen/data/messages_dev10.jsonl",
+    "dev11": ROOT / "tests/screen/data/messages_dev11.jsonl",
+    "dev12": ROOT / "tests/screen/data/messages_dev12.jsonl",
     # The sentence set the rules were first written from (not its sentences_heldout*.tsv siblings).
     "sentences": ROOT / "tests/screen/data/sentences.tsv",
 }
