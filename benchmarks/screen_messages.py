@@ -49,6 +49,7 @@ SETS = {
     "dev10": DEV2.with_name("messages_dev10.jsonl"),  # sixth round: press, social media, public web, reports
     "dev11": DEV2.with_name("messages_dev11.jsonl"),  # sixth round: caseworkers, benefits, schools, employers, family
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides
+    "dev14": DEV2.with_name("messages_dev14.jsonl"),  # NGOs, volunteers, hotlines, diaspora; ES/FR/HT heavy
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
