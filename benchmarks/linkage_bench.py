@@ -13,7 +13,8 @@ those files, so its wall time and peak RSS are its own. Generation time is not c
 
 Figures printed per method: people missed (a true person neither accepted to the right record nor in the review
 queue with the right record among the candidates: unreachable), namesakes whose two roster records are both
-offered (or who were accepted to the right one: a facility can tell them apart), precision of the auto-accepted matches, review-queue size, decoys accepted, wall time and peak RSS.
+offered (or who were accepted to the right one: a facility can tell them apart), precision of the auto-accepted
+matches, review-queue size, decoys accepted, wall time and peak RSS.
 
 Methods, side by side in one run:
     baseline  the simple rule organisations use by hand: the exposed A-number equals the roster's, else the same
