@@ -1,5 +1,8 @@
 """Importing the organisation's roster (system of records extract: CSV, XLSX or Parquet) with a column mapping.
 
+The roster is the agency's own data, read as `veil link` reads it (linkage_roster): Parquet through DuckDB and
+CSV without the bounds kept for untrusted files, after a check that it fits in memory.
+
 All or nothing: every row is checked before the first one is written, and the first problem is reported by source
 row and column name (never by value). The caller's write transaction holds the insert, so a failure part-way
 leaves nothing behind either.
@@ -17,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veil.incident.events import RosterImported
-from veil.incident.linkage_columns import LinkageInputError, PeopleTable, find_columns, read_people_table
+from veil.incident.linkage_columns import LinkageInputError, PeopleTable, find_columns
 from veil.incident.linkage_prepare import anumber, parse_dates
+from veil.incident.linkage_roster import read_roster_table
 from veil.store.models_incident import IrRoster, IrRosterPerson
 from veil.workflow import audit
 
@@ -216,12 +220,14 @@ def import_roster(
     """Read, check and store a roster file in the caller's transaction. Raises RosterError (nothing written)."""
     p = Path(path)
     try:
-        table = read_people_table(p, sheet, what="roster", only_table=True)
+        table = read_roster_table(p, sheet)
     except RosterError:
         raise
     except LinkageInputError as exc:
         raise RosterError(str(exc)) from None
-    return _store(session, table, mapping, actor, p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+    with p.open("rb") as fh:  # hashed as it is read: a roster of millions need not be in memory twice
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    return _store(session, table, mapping, actor, p.name, sha)
 
 
 def import_roster_frame(
