@@ -1,0 +1,144 @@
+"""Spanish, French and Haitian Creole classes from dev10 (public-facing: press, social media, FAQ, reports) and dev11
+(caseworkers, benefits offices, schools, employers, family), added in the sixth round, each with messages worded
+unlike tests/screen/data/messages_dev10.jsonl and messages_dev11.jsonl, and the hard negatives that must pass."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.message_sets import RULES_ALONE, class_rows, score_set
+from veil.screen import Recipient, RecipientKind, screen_message
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+ATTORNEY, APPLICANT = RecipientKind.ATTORNEY, RecipientKind.APPLICANT
+# The classes are the sentence rules' (the learned model is retrained on these lists afterwards).
+
+
+DISCLOSING = {
+    "a witness against smugglers, traffickers or a gang, in everyday words (es/fr/ht)": [
+        (THIRD, "Ni una palabra en la iglesia: mi cuñado Baltasar va a testificar contra los polleros en Tucson."),
+        (PUBLIC, "Doña Chela cuenta que su sobrino fue el que declaró contra la pandilla en el juicio de Dallas."),
+        (THIRD, "No se lo digas a tu abuela: Meche sigue cooperando con el FBI en el caso contra los tratantes."),
+        (THIRD, "Gardez ça pour vous : Moussa collabore avec la police dans le dossier des passeurs de Calais."),
+        (THIRD, "Pa pale sa nan legliz la: Roselène ap ede lapolis nan ka kont gang ki te kidnape l la."),
+        (PUBLIC, "Nouvèl katye a: Jonas, ki te ede lapolis idantifye vòlè yo, pral temwaye nan tribinal la an me."),
+    ],
+    "fear of return in the speaker's own words; the fear claim as 'lo del miedo' (Spanish)": [
+        (PUBLIC, "En el podcast, Marisol contó que le dijo al agente que si la regresaban a Honduras la mataban."),
+        (THIRD, "Mi compadre Rigo no puede regresar a Zacatecas porque a su hermano lo mataron los del cartel."),
+        (THIRD, "Te aviso que a Chuy lo bajaron del camión porque su abogada metió lo del miedo."),
+        (THIRD, "A mi prima la pasaron con el oficial que decide esos casos y ya la soltaron."),
+    ],
+    "an interview done to someone; a self-petition under VAWA as 'su autopetición' (Spanish)": [
+        (THIRD, "Me dijo Tomasa que ayer le hicieron la entrevista de miedo creíble por video."),
+        (THIRD, "Expediente de Rosalba Ek: su autopetición quedó enviada el martes por correo certificado."),
+    ],
+    "refugee cash or medical assistance received by a household (Spanish)": [
+        (THIRD, "Para el arrendador: la familia Choc Pop recibe ayuda médica para refugiados desde marzo."),
+    ],
+    "an asylum officer as 'un agent de l'asile'; the fear screening's name alone as a note (French)": [
+        (PUBLIC, "Mme Aïcha Bamba a eu son entretien avec une agente de l'asile à Chicago ; pas encore de décision."),
+        (THIRD, "Équipage : places 4C et 11D (KONÉ, Awa / SOW, Malick). Crainte raisonnable en cours, ne pas embarquer."),
+    ],
+    "a named relative or fellow member among those touched by the incident (French)": [
+        (PUBLIC, "Mot du pasteur : notre frère Ousmane fait partie des personnes concernées par la fuite du site."),
+    ],
+    "a notice to the people of a named dormitory or pod; a count out of a concrete total (Spanish)": [
+        (PUBLIC, "A las mujeres del módulo 4 de Otero: sus nombres podrían estar en el archivo del incidente de datos."),
+        (PUBLIC, "Según la hoja de la semana, 7 de 88 detenidos tienen entrevista de miedo pendiente en Otay Mesa."),
+        (
+            PUBLIC,
+            "AVISO: Si usted estaba detenido en Otay Mesa en abril de 2022, podría estar afectado por el incidente "
+            "de datos. Llame gratis al 1-800-555-0142.",
+        ),
+    ],
+    "the reader's own data in the exposed file, the reader named (Spanish)": [
+        (PUBLIC, "Estimada señora Nidia Corrales:\nSus datos estaban entre los publicados por error en el sitio web."),
+    ],
+    "a relative beyond spouse and children, sent to the applicant or to another person's attorney (es/fr/ht)": [
+        (APPLICANT, "Don Beto, ya revisé: su suegra Carmela nunca pidió asilo, así que no está en nuestro sistema."),
+        (
+            ATTORNEY,
+            "Lic. Orozco, usted lleva el caso de Samuel. Su prima Dalia, a quien yo represento, tiene asilo desde "
+            "2020.",
+        ),
+        (ATTORNEY, "Lic. Mora, sus clientes salen el lunes. La otra familia, los Pérez Gil, tiene asilo pendiente."),
+        (APPLICANT, "Bonjour Mme Joseph. Votre beau-frère Paul est passé hier. Il a un entretien d'asile le 4 mai."),
+        (ATTORNEY, "Mèt Célestin, ou reprezante Wilfrid. Frè li Jacky, mwen konnen l, te jwenn azil an 2019."),
+    ],
+    "a roster line 'Surname, Given — status' (es/fr/ht)": [
+        (THIRD, "Van del sábado:\n- Quiché, Rosa — cita de asilo 8:30\n- Ajú, Pedro — cambio de domicilio"),
+        (THIRD, "Covoiturage mardi :\n- Diallo, Fanta + 1 — audience d'asile 10 h\n- Sy, Omar — renouvellement"),
+        (THIRD, "Machin lendi:\n1. Jeune, Rose + 3 timoun — entèvyou azil 9è\n2. Paul, Eddy — anyen"),
+    ],
+    "the office for those who cannot go back (Creole)": [
+        (THIRD, "Biwo k ap gade ka moun ki pa ka retounen yo rele Nadège pou yon dezyèm randevou."),
+    ],
+}
+
+PASSING = {
+    "a FAQ on the law, with its citation in brackets (es/fr/ht)": [
+        (
+            PUBLIC,
+            "Pregunta: ¿Le dirán a mi consulado que pedí asilo? No. La ley federal (8 CFR 208.6) prohíbe revelar a "
+            "terceros que una persona pidió asilo.",
+        ),
+        (
+            PUBLIC,
+            "Question : mon pays saura-t-il que j'ai demandé l'asile ? Non. La réglementation (8 CFR 208.6) "
+            "interdit de révéler qu'une personne a demandé l'asile.",
+        ),
+        (
+            PUBLIC,
+            "Kesyon: Èske konsila a ap konnen mwen te mande azil? Non. Lalwa (8 CFR 208.6) entèdi yo di yon lòt "
+            "moun ke yon moun te mande azil.",
+        ),
+    ],
+    "refugees or asylees in general; statewide figures (Spanish)": [
+        (PUBLIC, "¿Los refugiados pueden trabajar desde el primer día? Sí. Los refugiados y asilados pueden trabajar."),
+        (THIRD, "En todo el estado, cerca de 2,500 personas recibieron ayuda médica para refugiados el año pasado."),
+    ],
+    "a shelter giving refuge; a shelter's people (es/ht)": [
+        (PUBLIC, "Parroquia San Judas: el invierno pasado dimos refugio a 312 personas. ¡Gracias, voluntarios!"),
+        (PUBLIC, "Refugio de emergencia abierto esta noche en el gimnasio municipal. Todos son bienvenidos."),
+        (PUBLIC, "Kay Akèy Manman Mari gen plas pou fanm ak timoun k ap sove kite vyolans lakay. Rele 555-0190."),
+    ],
+    "a grant rate over the cases decided (Creole)": [
+        (PUBLIC, "Bilten Asosyasyon Peyizan: an 2022, jij yo te bay azil nan 14% ka yo deside pou Ayisyen."),
+    ],
+    "a press question answered with a refusal (Spanish)": [
+        (PUBLIC, "P: ¿La mujer detenida ayer en el mercado pidió asilo?\nR: No confirmamos ni negamos si alguien "
+         "ha pedido protección."),
+    ],
+    "a notice of the published file, the file taken down (Creole)": [
+        (
+            PUBLIC,
+            "AVI: 3 desanm, yon fichye ak enfòmasyon pèsonèl te pibliye pa erè sou sit la. Yo retire l nan de "
+            "èdtan, epi yo ekri moun ki te ladan l yo.",
+        ),
+        (PUBLIC, "Kijan pou renouvle yon dokiman vwayaj refijye: ranpli fòm I-131 epi voye l bay USCIS."),
+    ],
+    "testifying or helping with nothing criminal; a return ruled out for a reason other than fear (es/fr/ht)": [
+        (PUBLIC, "El regidor declaró contra el proyecto de la nueva autopista en la sesión del cabildo."),
+        (PUBLIC, "Los vecinos colaboran con la policía en la feria de seguridad vial del sábado."),
+        (THIRD, "Mi tío no puede regresar a Oaxaca este mes porque se le venció el pasaporte."),
+        (PUBLIC, "Le club collabore avec la police pour la course du dimanche."),
+        (PUBLIC, "Jan te ede lapolis nan trafik la apre match la."),
+    ],
+    "a roster line with nothing protected; a derivative named to the applicant": [
+        (THIRD, "Van del sábado:\n- Quiché, Rosa — cambio de domicilio\n- Ajú, Pedro — cita del seguro social"),
+        (APPLICANT, "Sra. Pérez, su esposo Ramón está incluido en su solicitud de asilo como derivado."),
+    ],
+}
+
+
+# each row: recipient, message, expected verdict; the first message of each disclosing class also goes to the agency
+ROWS = class_rows(DISCLOSING, PASSING)
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
+def test_dev10_dev11_es_fr_ht_classes(kind: RecipientKind, text: str, expected: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", kind), None, RULES_ALONE).verdict == expected
