@@ -41,13 +41,19 @@ DISCLOSING = {
     ],
     "an asylum officer as 'un agent de l'asile'; the fear screening's name alone as a note (French)": [
         (PUBLIC, "Mme Aïcha Bamba a eu son entretien avec une agente de l'asile à Chicago ; pas encore de décision."),
-        (THIRD, "Équipage : places 4C et 11D (KONÉ, Awa / SOW, Malick). Crainte raisonnable en cours, ne pas embarquer."),
+        (
+            THIRD,
+            "Équipage : places 4C et 11D (KONÉ, Awa / SOW, Malick). Crainte raisonnable en cours, ne pas embarquer.",
+        ),
     ],
     "a named relative or fellow member among those touched by the incident (French)": [
         (PUBLIC, "Mot du pasteur : notre frère Ousmane fait partie des personnes concernées par la fuite du site."),
     ],
     "a notice to the people of a named dormitory or pod; a count out of a concrete total (Spanish)": [
-        (PUBLIC, "A las mujeres del módulo 4 de Otero: sus nombres podrían estar en el archivo del incidente de datos."),
+        (
+            PUBLIC,
+            "A las mujeres del módulo 4 de Otero: sus nombres podrían estar en el archivo del incidente de datos.",
+        ),
         (PUBLIC, "Según la hoja de la semana, 7 de 88 detenidos tienen entrevista de miedo pendiente en Otay Mesa."),
         (
             PUBLIC,
@@ -76,6 +82,49 @@ DISCLOSING = {
     ],
     "the office for those who cannot go back (Creole)": [
         (THIRD, "Biwo k ap gade ka moun ki pa ka retounen yo rele Nadège pou yon dezyèm randevou."),
+    ],
+    "an in-law or a step relative; a relative of the person spoken of whom the writer represents (es/fr)": [
+        (APPLICANT, "Sr. Caal, sobre lo de su concuña Marta: ella sí tiene una entrevista de asilo el mes que viene."),
+        (
+            ATTORNEY,
+            "Maître Roux, au sujet de votre client M. Sow : son frère Ibrahima, que je représente, a le statut de "
+            "réfugié.",
+        ),
+    ],
+    "a refugee in apposition to a name (es/fr)": [
+        (PUBLIC, "Receta de la semana por Dilcia Matute, refugiada llegada de Honduras en 2020."),
+        (PUBLIC, "Concert samedi : Yacouba Sanou, réfugié installé à Lyon depuis 2018, jouera du balafon."),
+    ],
+    "a removal stopped for a pending claim; a person named by the words around a first name (es)": [
+        (THIRD, "Patrón, a Everardo no lo subieron al avión porque tiene pendiente lo del asilo."),
+        (
+            PUBLIC,
+            "Un joven llamado Brayan, de la panadería de la esquina, es testigo protegido en el juicio de la mara.",
+        ),
+    ],
+    "refugee assistance received by a household (fr)": [
+        (THIRD, "Pour le bailleur : M. et Mme Ouédraogo reçoivent l'allocation pour réfugiés depuis avril."),
+    ],
+    "members of a group defined by a named place; a witness named by a first name (fr/ht)": [
+        (
+            PUBLIC,
+            "Message du club : nos membres logés au foyer Saint-Michel en 2021 figurent peut-être parmi les "
+            "personnes concernées par la fuite du site.",
+        ),
+        (PUBLIC, "Le témoin protégé, un chauffeur surnommé Kader, sera entendu mardi."),
+        (PUBLIC, "Anons: frè ak sè ki te nan sant Karnes an 2021 yo, nou tout ka konsène nan ensidan done a."),
+        (THIRD, "Yon jèn ki rele Mackenson se temwen nan ka kont gang lan, pa pale sa."),
+    ],
+    "a titled person beside the reader's client, two people in one sentence (es/fr/ht)": [
+        (
+            ATTORNEY,
+            "Lic. Bravo, la Sra. Elvia Chan obtuvo asilo en 2019, así que el viaje que plantea su cliente no procede.",
+        ),
+        (
+            ATTORNEY,
+            "Maître Henry, j'étais à l'audience d'asile de M. Paul Kamga ce matin, d'où mon retard pour votre client.",
+        ),
+        (ATTORNEY, "Mèt Simon, Madan Yolande Pierre gen azil, kidonk kliyan w lan pa ka voye timoun yo al Ayiti."),
     ],
 }
 
@@ -110,8 +159,11 @@ PASSING = {
         (PUBLIC, "Bilten Asosyasyon Peyizan: an 2022, jij yo te bay azil nan 14% ka yo deside pou Ayisyen."),
     ],
     "a press question answered with a refusal (Spanish)": [
-        (PUBLIC, "P: ¿La mujer detenida ayer en el mercado pidió asilo?\nR: No confirmamos ni negamos si alguien "
-         "ha pedido protección."),
+        (
+            PUBLIC,
+            "P: ¿La mujer detenida ayer en el mercado pidió asilo?\nR: No confirmamos ni negamos si alguien "
+            "ha pedido protección.",
+        ),
     ],
     "a notice of the published file, the file taken down (Creole)": [
         (
@@ -131,6 +183,15 @@ PASSING = {
     "a roster line with nothing protected; a derivative named to the applicant": [
         (THIRD, "Van del sábado:\n- Quiché, Rosa — cambio de domicilio\n- Ajú, Pedro — cita del seguro social"),
         (APPLICANT, "Sra. Pérez, su esposo Ramón está incluido en su solicitud de asilo como derivado."),
+    ],
+    "a refugee office or association by name; a removal stopped for a document (es/fr)": [
+        (PUBLIC, "La oficina de ayuda para refugiados de la parroquia cierra el lunes festivo."),
+        (PUBLIC, "L'association d'aide aux réfugiés tient son assemblée générale jeudi."),
+        (THIRD, "Patrón, a Everardo no lo subieron al avión porque se le olvidó el pasaporte."),
+    ],
+    "the reader's client in apposition to the title and name (es/fr)": [
+        (ATTORNEY, "Lic. Bravo, la Sra. Elvia Chan, su cliente, tiene la audiencia de asilo el lunes a las 9."),
+        (ATTORNEY, "Maître Henry, M. Paul Kamga, votre client, a son audience d'asile ce matin."),
     ],
 }
 
