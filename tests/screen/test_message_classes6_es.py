@@ -126,6 +126,24 @@ DISCLOSING = {
         ),
         (ATTORNEY, "Mèt Simon, Madan Yolande Pierre gen azil, kidonk kliyan w lan pa ka voye timoun yo al Ayiti."),
     ],
+    "a pasted table row 'Surname, Given | ... | status'; a former spouse of the reader's client (es)": [
+        (
+            THIRD,
+            "Turnos del jueves:\nNombre | Hora | Asunto\nTecún, Marta | 10:00 | entrevista de asilo\nYax, Luis | 11:00 | licencia",
+        ),
+        (ATTORNEY, "Lic. Ayala, sobre su cliente Rubén: su exesposa Glenda recibió una visa T el año pasado."),
+    ],
+    "a notice to those who received care at a named place (es)": [
+        (
+            PUBLIC,
+            "Si usted recibió servicios en el centro de detención de Otero en 2021, sus datos podrían estar en el "
+            "archivo publicado por error.",
+        ),
+    ],
+    "the protection officer (fr); cannot go back for what a gang did (ht)": [
+        (THIRD, "Dis à ta mère que ma cousine Salimata a vu l'officier de protection lundi ; elle attend la réponse."),
+        (THIRD, "Di patwon an Wisly pa ka retounen Okap, gang yo te menase fanmi l, se pou sa li gen yon dosye."),
+    ],
 }
 
 PASSING = {
@@ -192,6 +210,25 @@ PASSING = {
     "the reader's client in apposition to the title and name (es/fr)": [
         (ATTORNEY, "Lic. Bravo, la Sra. Elvia Chan, su cliente, tiene la audiencia de asilo el lunes a las 9."),
         (ATTORNEY, "Maître Henry, M. Paul Kamga, votre client, a son audience d'asile ce matin."),
+    ],
+    "a press question in a Q&A, declined (fr/ht)": [
+        (
+            PUBLIC,
+            "Question de la presse : la femme interpellée à Miami a-t-elle demandé l'asile ?\nRéponse : nous ne "
+            "confirmons ni n'infirmons.",
+        ),
+        (
+            PUBLIC,
+            "Kesyon yon jounalis: Èske mesye yo te arete nan Miami a te mande azil?\nRepons: nou pa konfime ni "
+            "demanti enfòmasyon konsa.",
+        ),
+    ],
+    "a table row with nothing protected; a return ruled out by a document (es/ht)": [
+        (
+            THIRD,
+            "Turnos del jueves:\nNombre | Hora | Asunto\nTecún, Marta | 10:00 | dentista\nYax, Luis | 11:00 | licencia",
+        ),
+        (THIRD, "Wisly pa ka retounen Okap semèn sa a paske paspò l ekspire."),
     ],
 }
 

@@ -334,15 +334,16 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     return out
 
 
-# A roster line opens with "Surname, Given" and a dash before its note ("- Bámaca, Fredy — audiencia asilo 9:00",
-# "1. Dorvil, Marie + 2 timoun — krent kredib pozitif"): the same in every language, and often too short to be
-# guessed as the language of its note. (Not a greeting or an interjection: "Hola, Ana — ...")
+# A roster line opens with "Surname, Given" and a dash or a cell border before its note ("- Bámaca, Fredy — audiencia
+# asilo 9:00", "Patzán, Elmer | 8:00 | audiencia de asilo", "1. Dorvil, Marie + 2 timoun — krent kredib pozitif"):
+# the same in every language, and often too short to be guessed as the language of its note. (Not a greeting or an
+# interjection: "Hola, Ana — ...")
 _ROSTER_LINE = re.compile(
     r"^\W*(?:[0-9]{1,2}[.)]\s*)?"
     r"(?!(?:Hola|Gracias|Buenos|Buenas|Oye|Ojo|Nota|Bueno|Pues|Hi|Hello|Thanks|Note|Yes|No|Ok|Okay|Bonjour|Merci|"
     r"Salut|Oui|Non|Bonjou|Mèsi|Alò|Wi|Sí)\b)"
     r"(?P<name>[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+(?:\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)?,\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)"
-    r"(?:\s*\+\s*[0-9]+(?:\s+[\w-]+)?)?\s*[—–-]\s"
+    r"(?:\s*\+\s*[0-9]+(?:\s+[\w-]+)?)?\s*(?:[—–-]\s|\|)"
 )
 
 
