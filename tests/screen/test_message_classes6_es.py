@@ -144,6 +144,19 @@ DISCLOSING = {
         (THIRD, "Dis à ta mère que ma cousine Salimata a vu l'officier de protection lundi ; elle attend la réponse."),
         (THIRD, "Di patwon an Wisly pa ka retounen Okap, gang yo te menase fanmi l, se pou sa li gen yon dosye."),
     ],
+    "the incident as 'the file' of a month or on the agency's page (es)": [
+        (
+            PUBLIC,
+            "Jornada del sábado para las familias que llamaron por lo del archivo en la página de ICE; traigan su carta.",
+        ),
+    ],
+    "fled their own state's forces or a gang (es); testifying against those who exploited them (fr)": [
+        (
+            THIRD,
+            "Maestra, los Chiquín no pueden dar un contacto en su país: huyeron de los militares y su caso depende de eso.",
+        ),
+        (THIRD, "Ne parlez pas de Salif à l'atelier : il témoigne contre le patron qui le faisait travailler la nuit."),
+    ],
 }
 
 PASSING = {
@@ -229,6 +242,11 @@ PASSING = {
             "Turnos del jueves:\nNombre | Hora | Asunto\nTecún, Marta | 10:00 | dentista\nYax, Luis | 11:00 | licencia",
         ),
         (THIRD, "Wisly pa ka retounen Okap semèn sa a paske paspò l ekspire."),
+    ],
+    "a file on a web page with no incident; a witness at a wedding; testifying against a project (es/fr)": [
+        (PUBLIC, "El archivo con el calendario escolar ya está en la página de la escuela."),
+        (THIRD, "Para la boda civil del sábado necesitamos dos testigos con identificación vigente."),
+        (PUBLIC, "Le maire a témoigné contre le projet de rocade devant le conseil régional."),
     ],
 }
 
