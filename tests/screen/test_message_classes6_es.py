@@ -157,6 +157,13 @@ DISCLOSING = {
         ),
         (THIRD, "Ne parlez pas de Salif à l'atelier : il témoigne contre le patron qui le faisait travailler la nuit."),
     ],
+    "the incident as the site's error; those who were with the writer at a centre (fr)": [
+        (
+            PUBLIC,
+            "Au groupe « Anciennes de Dilley » : celles qui étaient avec nous au centre peuvent recevoir un "
+            "courrier à cause du bug du site de l'ICE.",
+        ),
+    ],
 }
 
 PASSING = {
@@ -247,6 +254,10 @@ PASSING = {
         (PUBLIC, "El archivo con el calendario escolar ya está en la página de la escuela."),
         (THIRD, "Para la boda civil del sábado necesitamos dos testigos con identificación vigente."),
         (PUBLIC, "Le maire a témoigné contre le projet de rocade devant le conseil régional."),
+    ],
+    "a rule on asking anyone whether they sought asylum (fr/ht)": [
+        (PUBLIC, "À savoir : une école ne peut pas demander aux parents s'ils ont demandé l'asile."),
+        (PUBLIC, "Enfòmasyon: yon mèt kay pa gen dwa mande yon lokatè si li te mande azil."),
     ],
 }
 
