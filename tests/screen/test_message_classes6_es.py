@@ -129,7 +129,8 @@ DISCLOSING = {
     "a pasted table row 'Surname, Given | ... | status'; a former spouse of the reader's client (es)": [
         (
             THIRD,
-            "Turnos del jueves:\nNombre | Hora | Asunto\nTecún, Marta | 10:00 | entrevista de asilo\nYax, Luis | 11:00 | licencia",
+            "Turnos del jueves:\nNombre | Hora | Asunto\nTecún, Marta | 10:00 | entrevista de asilo\n"
+            "Yax, Luis | 11:00 | licencia",
         ),
         (ATTORNEY, "Lic. Ayala, sobre su cliente Rubén: su exesposa Glenda recibió una visa T el año pasado."),
     ],
@@ -147,13 +148,15 @@ DISCLOSING = {
     "the incident as 'the file' of a month or on the agency's page (es)": [
         (
             PUBLIC,
-            "Jornada del sábado para las familias que llamaron por lo del archivo en la página de ICE; traigan su carta.",
+            "Jornada del sábado para las familias que llamaron por lo del archivo en la página de ICE; traigan "
+            "su carta.",
         ),
     ],
     "fled their own state's forces or a gang (es); testifying against those who exploited them (fr)": [
         (
             THIRD,
-            "Maestra, los Chiquín no pueden dar un contacto en su país: huyeron de los militares y su caso depende de eso.",
+            "Maestra, los Chiquín no pueden dar un contacto en su país: huyeron de los militares y su caso "
+            "depende de eso.",
         ),
         (THIRD, "Ne parlez pas de Salif à l'atelier : il témoigne contre le patron qui le faisait travailler la nuit."),
     ],
@@ -269,3 +272,11 @@ ROWS = class_rows(DISCLOSING, PASSING)
 @pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
 def test_dev10_dev11_es_fr_ht_classes(kind: RecipientKind, text: str, expected: str) -> None:
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), None, RULES_ALONE).verdict == expected
+
+
+def test_probe8b_meets_the_bar_and_every_suggestion_passes() -> None:
+    score = score_set(DATA / "messages_probe8b.jsonl")  # the whole screen; every suggestion must pass
+    assert score.size >= 200
+    assert score.recall >= 0.98
+    assert score.precision >= 0.95
+    assert score_set(DATA / "messages_probe8b.jsonl", RULES_ALONE).precision >= 0.95
