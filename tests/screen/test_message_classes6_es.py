@@ -262,6 +262,19 @@ PASSING = {
         (PUBLIC, "À savoir : une école ne peut pas demander aux parents s'ils ont demandé l'asile."),
         (PUBLIC, "Enfòmasyon: yon mèt kay pa gen dwa mande yon lokatè si li te mande azil."),
     ],
+    "the reader's client named in brackets or as the one the reader represents; a reader's FAQ on a relative (es/fr)": [
+        (
+            ATTORNEY,
+            "Maître Henry, M. Paul Kamga, que vous représentez, a son audience d'asile ce matin ; votre client "
+            "doit apporter son passeport.",
+        ),
+        (
+            ATTORNEY,
+            "Lic. Bravo, la Sra. Elvia Chan (su cliente) tiene audiencia de asilo; su cliente debe llevar el "
+            "pasaporte.",
+        ),
+        (PUBLIC, "Pregunta de una lectora: ¿Mi mamá puede pedir asilo si llegó con visa de turista?"),
+    ],
 }
 
 
