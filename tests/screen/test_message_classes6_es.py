@@ -167,6 +167,10 @@ DISCLOSING = {
             "courrier à cause du bug du site de l'ICE.",
         ),
     ],
+    "a checklist heading of the people told about the incident, names under it (es/fr)": [
+        (THIRD, "Ya llamados por lo del incidente de datos:\nTzul ✔\nMorán ✔\nSic ✘ (buzón lleno)"),
+        (THIRD, "Contactées au sujet de la fuite du site :\nDiallo ✔\nBah ✘\nOn continue demain."),
+    ],
 }
 
 PASSING = {
@@ -274,6 +278,10 @@ PASSING = {
             "pasaporte.",
         ),
         (PUBLIC, "Pregunta de una lectora: ¿Mi mamá puede pedir asilo si llegó con visa de turista?"),
+    ],
+    "a checklist heading about something else; the incident notice told to all (es)": [
+        (THIRD, "Avisados sobre el cambio de horario:\nFofana ✔\nLema ✔"),
+        (PUBLIC, "Avisados sobre el incidente de datos: todas las personas afectadas recibieron una carta."),
     ],
 }
 
