@@ -171,6 +171,12 @@ DISCLOSING = {
         (THIRD, "Ya llamados por lo del incidente de datos:\nTzul ✔\nMorán ✔\nSic ✘ (buzón lleno)"),
         (THIRD, "Contactées au sujet de la fuite du site :\nDiallo ✔\nBah ✘\nOn continue demain."),
     ],
+    "earlier sets' Spanish misses: an I-94 or a card 'por el asilo que tiene pendiente'; a bare role; a case step": [
+        (THIRD, "Para la cooperativa: su I-94 tiene la anotación \"Asylee\", es identificación válida."),
+        (THIRD, "No la suspenda por el permiso: su tarjeta es por el asilo que tiene pendiente."),
+        (THIRD, "Le expliqué al agente que Benítez es informante en nuestro caso y no puede hablar con él."),
+        (THIRD, "Clienta: Marisol Ajtún.\nVisa T: certificación firmada por HSI, falta la declaración."),
+    ],
 }
 
 PASSING = {
@@ -282,6 +288,10 @@ PASSING = {
     "a checklist heading about something else; the incident notice told to all (es)": [
         (THIRD, "Avisados sobre el cambio de horario:\nFofana ✔\nLema ✔"),
         (PUBLIC, "Avisados sobre el incidente de datos: todas las personas afectadas recibieron una carta."),
+    ],
+    "a Creole FAQ question in quotes; any victim as the subject of what the law allows (ht)": [
+        (PUBLIC, "Kesyon yon oditè: \"Èske patwon m ka konnen si m te mande azil?\" Repons: Non."),
+        (PUBLIC, "Yon viktim krim ka mande viza U; lalwa pwoteje enfòmasyon li."),
     ],
 }
 
