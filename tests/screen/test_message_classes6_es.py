@@ -177,6 +177,16 @@ DISCLOSING = {
         (THIRD, "Le expliqué al agente que Benítez es informante en nuestro caso y no puede hablar con él."),
         (THIRD, "Clienta: Marisol Ajtún.\nVisa T: certificación firmada por HSI, falta la declaración."),
     ],
+    "a grant that came through for someone; a former in-law (es); brethren held at a named centre (fr/ht)": [
+        (THIRD, "¿Supiste de Rutilio, el del taller? Por fin le salió el asilo, me contó su cuñada."),
+        (ATTORNEY, "Lic. Rivera, sobre su cliente Julio: su exsuegra, la Sra. Olga Pop, tiene asilo desde 2017."),
+        (
+            PUBLIC,
+            "Aux fidèles : les sœurs qui étaient au centre de Broadview en 2021 sont peut-être parmi les personnes "
+            "touchées par la fuite du site.",
+        ),
+        (PUBLIC, "Anons: sè ki te nan sant Broadview an 2021 yo ka pami moun ki konsène nan ensidan done a."),
+    ],
 }
 
 PASSING = {
@@ -293,6 +303,9 @@ PASSING = {
         (PUBLIC, "Kesyon yon oditè: \"Èske patwon m ka konnen si m te mande azil?\" Repons: Non."),
         (PUBLIC, "Yon viktim krim ka mande viza U; lalwa pwoteje enfòmasyon li."),
     ],
+    "what happens when anyone says they fear return (es)": [
+        (PUBLIC, "¿Qué pasa en la frontera? Si alguien dice tener miedo de volver, un oficial de asilo lo entrevista."),
+    ],
 }
 
 
@@ -307,7 +320,7 @@ def test_dev10_dev11_es_fr_ht_classes(kind: RecipientKind, text: str, expected: 
 
 def test_probe8b_meets_the_bar_and_every_suggestion_passes() -> None:
     score = score_set(DATA / "messages_probe8b.jsonl")  # the whole screen; every suggestion must pass
-    assert score.size >= 200
+    assert score.size >= 240
     assert score.recall >= 0.98
     assert score.precision >= 0.95
     assert score_set(DATA / "messages_probe8b.jsonl", RULES_ALONE).precision >= 0.95
