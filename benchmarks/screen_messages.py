@@ -46,6 +46,7 @@ SETS = {
     "dev8": DEV2.with_name("messages_dev8.jsonl"),  # tickets, agendas, transcripts, forms: work artefacts sent out
     "dev9": DEV2.with_name("messages_dev9.jsonl"),  # the Caribbean and West-African flights; HT/FR heavy
     "probe7": DEV2.with_name("messages_probe7.jsonl"),  # after dev8/dev9's ES/FR/HT fixes, written in batches
+    "probe8b": DEV2.with_name("messages_probe8b.jsonl"),  # sixth round, ES/FR/HT, dev10/dev11 styles, in batches
     "dev10": DEV2.with_name("messages_dev10.jsonl"),  # sixth round: press, social media, public web, reports
     "dev11": DEV2.with_name("messages_dev11.jsonl"),  # sixth round: caseworkers, benefits, schools, employers, family
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides

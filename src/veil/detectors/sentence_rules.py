@@ -329,7 +329,27 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     ]
     if names and not out:  # a name only matters when nothing else already identifies the people
         out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence) if not h.official)
+    if names and not out:
+        out.extend(_roster_line_name(sentence))
     return out
+
+
+# A roster line opens with "Surname, Given" and a dash or a cell border before its note ("- Bámaca, Fredy — audiencia
+# asilo 9:00", "Patzán, Elmer | 8:00 | audiencia de asilo", "1. Dorvil, Marie + 2 timoun — krent kredib pozitif"):
+# the same in every language, and often too short to be guessed as the language of its note. (Not a greeting or an
+# interjection: "Hola, Ana — ...")
+_ROSTER_LINE = re.compile(
+    r"^\W*(?:[0-9]{1,2}[.)]\s*)?"
+    r"(?!(?:Hola|Gracias|Buenos|Buenas|Oye|Ojo|Nota|Bueno|Pues|Hi|Hello|Thanks|Note|Yes|No|Ok|Okay|Bonjour|Merci|"
+    r"Salut|Oui|Non|Bonjou|Mèsi|Alò|Wi|Sí)\b)"
+    r"(?P<name>[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+(?:\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)?,\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)"
+    r"(?:\s*\+\s*[0-9]+(?:\s+[\w-]+)?)?\s*(?:[—–-]\s|\|)"
+)
+
+
+def _roster_line_name(sentence: str) -> list[RuleMatch]:
+    m = _ROSTER_LINE.match(sentence)
+    return [RuleMatch(_NAME_BY_SHAPE, m.group("name"), is_name=True)] if m else []
 
 
 # A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
