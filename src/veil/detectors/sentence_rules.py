@@ -328,8 +328,27 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
         for m in p.finditer(sentence)
     ]
     if names and not out:  # a name only matters when nothing else already identifies the people
-        out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence) if not h.official)
+        out.extend(
+            RuleMatch("person's name", h.value, is_name=True)
+            for h in find_names(sentence)
+            if not h.official and not _in_organisation_name(sentence, h.start)
+        )
     return out
+
+
+# The head of an organisation's name ("the Office of Refugee Resettlement", "Department of Social Services"): a word
+# after it is part of the name, not a person's ("Resettlement").
+_ORGANISATION_HEAD = re.compile(
+    r"(?-i:\b(?:Office|Department|Bureau|Ministry|Administration|Center|Centre|Institute|Agency|Council|Commission|"
+    r"Service|Services|Division|Directorate|Committee|Society|Association|Foundation|Fund|Program|Programme|Court|"
+    r"University|College|School|Hospital|Clinic|Coalition|Alliance|Network|Project|Board)\s+(?:of|for|on)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w'’-]*,?\s+(?:and\s+|&\s+|of\s+|for\s+)?){0,4})$"
+)
+
+
+def _in_organisation_name(sentence: str, start: int) -> bool:
+    """Does the name found at `start` continue an organisation's name ("Office of Refugee Resettlement")?"""
+    return bool(_ORGANISATION_HEAD.search(sentence, max(0, start - 120), start))
 
 
 # A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
@@ -430,6 +449,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and anchored(text[max(greeting, start - _ANCHOR_REACH) : start])
             ):
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
+            if message and not result.disclosing and _titles_a_named_case(text, start, end):
+                result = replace(result, disclosing=True, reason="a title stating the case of the person named below")
             if message and incident_before and not result.disclosing:
                 result = _incident_member(sentence, result)
             row = next((h for (s, e), h in counted.items() if s < end and start < e), None)
@@ -587,6 +608,35 @@ def _by_pronoun_only(result: SentenceResult) -> bool:
     """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud"), not
     by a noun ("su cliente" is the reader's client)?"""
     return bool(result.refs) and all(r.category in _PRONOUN_CATEGORIES for r in result.refs)
+
+
+# A form's field that names the person a title speaks of ("Applicant: Nodira Y., A-214-...", "Client: ...").
+_PERSON_FIELD = re.compile(
+    r"^[ \t]*(?:applicant|name|full name|client|beneficiary|petitioner|respondent|student|employee|patient|tenant|"
+    r"member|solicitante|nombre|cliente|demandeur|demandeuse|nom|non)[ \t]*:[ \t]*\S",
+    re.IGNORECASE | re.MULTILINE,
+)
+_A_NUMBER = re.compile(r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b")
+_CASE_WORD = re.compile(r"\b(?:interview|application|case|claim|hearing|petition|appointment|filing|screening)s?\b",
+                        re.IGNORECASE)
+
+
+def _titles_a_named_case(text: str, start: int, end: int) -> bool:
+    """Is this the message's title line ("Request to reschedule asylum interview"), stating a case, with the fields
+    under it naming that case's person (an A-number, "Applicant: ...")? The title names nobody; the form does."""
+    sentence = text[start:end]
+    if text[:start].strip() or "\n" in sentence.strip() or sentence.rstrip()[-1:] in ".!?":
+        return False
+    if not (_CASE_WORD.search(sentence) and _case_title(sentence)):
+        return False
+    below = text[end : end + _ANCHOR_REACH]
+    return bool(_PERSON_FIELD.search(below) or _A_NUMBER.search(below))
+
+
+def _case_title(sentence: str) -> bool:
+    """An unframed status sentence (the title's own verdict, whatever its case markers)."""
+    base, _, unframed = _classify(sentence[:_MAX_SENTENCE], True)
+    return bool(base.statuses) and unframed
 
 
 def _case_sentence(sentence: str) -> bool:
