@@ -49,6 +49,7 @@ SETS = {
     "dev10": DEV2.with_name("messages_dev10.jsonl"),  # sixth round: press, social media, public web, reports
     "dev11": DEV2.with_name("messages_dev11.jsonl"),  # sixth round: caseworkers, benefits, schools, employers, family
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
+    "probe8": DEV2.with_name("messages_probe8.jsonl"),  # sixth round, English, press and caseworkers, in batches
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is

@@ -613,7 +613,7 @@ def _by_pronoun_only(result: SentenceResult) -> bool:
 # A form's field that names the person a title speaks of ("Applicant: Nodira Y., A-214-...", "Client: ...").
 _PERSON_FIELD = re.compile(
     r"^[ \t]*(?:applicant|name|full name|client|beneficiary|petitioner|respondent|student|employee|patient|tenant|"
-    r"member|solicitante|nombre|cliente|demandeur|demandeuse|nom|non)[ \t]*:[ \t]*\S",
+    r"member|solicitante|nombre|cliente|demandeur|demandeuse|nom|non)[ \t]*:[ \t]*[^\W\d_]",
     re.IGNORECASE | re.MULTILINE,
 )
 _A_NUMBER = re.compile(r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b")

@@ -1,0 +1,138 @@
+"""Classes added in the sixth round of issue 13, English: messages to the press and the public (answers, statements,
+reference letters) and to caseworkers, employers, schools and the other side's counsel, each worded unlike
+tests/screen/data/messages_dev10.jsonl and messages_dev11.jsonl (written by new authors before the round) and
+messages_probe8.jsonl (written during it, to find classes)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.message_sets import RULES_ALONE, class_rows, score_set
+from veil.screen import Recipient, RecipientKind, screen_message
+
+DATA = Path(__file__).parent / "data"
+FG, PUBLIC, THIRD = RecipientKind.FOREIGN_GOVERNMENT, RecipientKind.PUBLIC, RecipientKind.THIRD_PARTY
+ATTORNEY, APPLICANT = RecipientKind.ATTORNEY, RecipientKind.APPLICANT
+# Screened with the model off: the classes are the sentence rules' (the model only adds blocks).
+
+DISCLOSING = {
+    "a witness helping an agency with a case, a witness for a prosecutor's office, a witness due to testify": [
+        (THIRD, "Please don't mention at the cafe that Bilal is working with the DEA on the case against the suppliers."),
+        (FG, "Ms. Hanna Berhe is a witness for the district attorney's office and needs her passport renewed here."),
+        (THIRD, "Intake note: Sokha Chea says she'll keep cooperating with the FBI on the labor case."),
+        (PUBLIC, "Community newsletter: Mr. Ray Tanaka, who chased down the van after the shooting, is set to testify."),
+    ],
+    "claims still undecided or pending for people on a flight; fear claimed, as a note": [
+        (PUBLIC, "I can't exclude that a handful of the men on the 9 May Tegucigalpa charter had open claims."),
+        (PUBLIC, "Of the forty removed on that flight, two had claims which have not yet been heard."),
+        (THIRD, "Row 7 ESCOBAR LUNA, Mirna - HND - fear expressed at intake, hold"),
+    ],
+    "someone's details in 'the file posted to our website'": [
+        (PUBLIC, "We apologise to Ms. Farida Osei, whose details were on the spreadsheet posted to our website."),
+    ],
+    "the reader named in the greeting, and 'your I-589' or 'your appointment'": [
+        (PUBLIC, "Dear Ms. Adaeze Nwosu,\nPlease bring this letter to the appointment for your I-589 on 12 March."),
+    ],
+    "the asylum office told around its name; resettlement as the way someone came; harm by soldiers back home": [
+        (
+            THIRD,
+            "Don't let Auntie share Samir's photos. The people who decide on those who cannot go home are still "
+            "reviewing his file.",
+        ),
+        (PUBLIC, "Ms. Laila Rahimi was placed with us by the refugee resettlement agency and is an excellent cashier."),
+        (THIRD, "Mr. Okot needs Tuesday off: his doctor is documenting the scars from when he was detained by "
+                "soldiers back home."),
+    ],
+    "a title stating a case over a form's fields; a filing mailed, in a note about a named person": [
+        (THIRD, "Rescheduling request - asylum interview\nClient: Farrukh Aliev\nHe has jury duty that week."),
+        (THIRD, "Case note - Ines Duarte\nThe I-360 was mailed to Vermont on Monday."),
+    ],
+    "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
+        (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
+        (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
+    ],
+}
+
+PASSING = {
+    "payroll withholding; a drive for refugee camps; an organisation named like a person": [
+        (THIRD, "Payroll: the federal withholding from Ana's check doubled after she changed her W-4."),
+        (THIRD, "Can you lower the withholding on Dev's bonus? He thinks it's too high."),
+        (PUBLIC, "The Scouts collected blankets for the UNHCR refugee camps in Cox's Bazar; thanks to their parents!"),
+        (
+            THIRD,
+            "Per the Office of Refugee Resettlement, about 2,300 people in the state got refugee medical assistance "
+            "last year.",
+        ),
+    ],
+    "totals decided by adjudicators; a rule about any certifying official; a promise about what the reader says": [
+        (PUBLIC, "Across the country, asylum officers approved fewer than a third of the claims they decided."),
+        (
+            THIRD,
+            "Every certifying official (a police chief, a judge, a prosecutor) may sign the I-914 Supplement B "
+            "declaration; USCIS makes the decision.",
+        ),
+        (PUBLIC, "Our clinic never tells your landlord or your school whether you have applied for asylum."),
+    ],
+    "a press question quoted before a refusal; testimony by an official or offered by the writer": [
+        (
+            PUBLIC,
+            "Q: Has the singer from last night's concert asked for protection here?\nA: We do not confirm or deny "
+            "whether any individual has sought asylum.",
+        ),
+        (PUBLIC, "Commissioner Patel will testify before the city council on Tuesday about shelter funding."),
+        (THIRD, "I am available to testify by video if the board needs me."),
+        (PUBLIC, "The cashier who helped officers find the stolen bikes got a thank-you card from the precinct."),
+    ],
+    "a workshop's title over a host's name; a year in a statistic": [
+        (THIRD, "Asylum application workshop\nName: Rita Gomez (host)\nRoom 4, Saturday 10am"),
+        (PUBLIC, "Asylum was granted to 12,000 applicants in 2019, the office says."),
+    ],
+}
+
+# To an attorney who represents someone else: the other side in a family case, the writer's own client, a sibling
+# of the client, the other family.
+OTHER_CLIENT = [
+    "Ms. Ferreira, since you act for Mr. Kowalski in the custody case, note that his ex-wife holds asylum.",
+    "Counsel: the summer trip that your client has requested cannot happen; the children's mother, Mrs. Dube, has "
+    "refugee status.",
+    "Please let your client know my client was granted withholding and will not be going anywhere.",
+    "I act for Mrs. Obi. She is a trafficking survivor with a T visa pending and will not meet your client's "
+    "investigator.",
+    "Ms. Ruiz, I know you have Mr. Tadesse's removal case. His older brother Dawit has had asylum since 2019.",
+    "Your clients the Mendozas can leave Friday; the other family from that room is waiting on an asylum officer's "
+    "decision.",
+    "Counsel, I met your client's family yesterday. His sister Nadia came too. She was granted asylum last year.",
+]
+
+# To the applicant: about a housemate, not about themself.
+TO_APPLICANT = [
+    "Joao, the caseworker mentioned that your housemate Ilse has a T visa case too; maybe share a ride?",
+]
+
+# The same attorney, about their own client and the client's derivatives: passes.
+OWN_CASE = [
+    "Ms. Okafor, you represent Mr. Bello in his asylum case, so you should know his interview moved to Friday.",
+    "Mr. Osei, your client and her son are both on her pending asylum application; the son's biometrics are Monday.",
+]
+
+ROWS = (
+    class_rows(DISCLOSING, PASSING)
+    + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
+    + [(APPLICANT, text, "block") for text in TO_APPLICANT]
+    + [(ATTORNEY, text, "pass") for text in OWN_CASE]
+)
+
+
+@pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
+def test_sixth_round_english_classes(kind: RecipientKind, text: str, expected: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
+
+
+def test_sixth_round_english_probe_meets_the_bar() -> None:
+    # The sentence rules alone meet the bar on the probe written during the round.
+    rules = score_set(DATA / "messages_probe8.jsonl", RULES_ALONE)
+    assert rules.size >= 160
+    assert rules.recall >= 0.98
+    assert rules.precision >= 0.95
