@@ -49,6 +49,16 @@ DISCLOSING = {
         (THIRD, "Rescheduling request - asylum interview\nClient: Farrukh Aliev\nHe has jury duty that week."),
         (THIRD, "Case note - Ines Duarte\nThe I-360 was mailed to Vermont on Monday."),
     ],
+    "a family named by its surname, in the document a department put on its site by error": [
+        (PUBLIC, "Update: the Abara-Nwosu household were listed in the spreadsheet ICE uploaded to its site by mistake."),
+    ],
+    "a letter about 'the <month> posting incident'; a form's field naming a person, over a status field": [
+        (PUBLIC, "Folks from dorm 6 at the Otay center who got notices about the August posting incident: call us."),
+        (THIRD, "Fee waiver request\nHead of household: Rosalba Quispe Mamani\nStatus: asylum pending (I-589 filed)"),
+    ],
+    "a status in a pasted table's row, under a column of people": [
+        (PUBLIC, "Wins this quarter\nName | From | Result\nOmid R. Karimi | Iran | asylum approved\nJ. Soto | Peru | visa"),
+    ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
         (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
@@ -85,6 +95,18 @@ PASSING = {
         (THIRD, "I am available to testify by video if the board needs me."),
         (PUBLIC, "The cashier who helped officers find the stolen bikes got a thank-you card from the precinct."),
     ],
+    "a refusal that does not comment on whether anyone asked; fear of an ex; a class for asylum-seeking pupils": [
+        (
+            PUBLIC,
+            "Thanks for the clip. Our office doesn't comment on whether any specific person has applied for asylum, "
+            "including the woman in it.",
+        ),
+        (THIRD, "Lock the side door: Dana is terrified of her ex-boyfriend showing up at work again."),
+        (THIRD, "Spring workshop: phonics support for refugee and asylum-seeking pupils, Room 8."),
+    ],
+    "a table of totals by country with a status column": [
+        (PUBLIC, "Totals 2025\nCountry | Closed | Asylum granted\nEritrea | 30 | 22\nNepal | 12 | 4"),
+    ],
     "a workshop's title over a host's name; a year in a statistic": [
         (THIRD, "Asylum application workshop\nName: Rita Gomez (host)\nRoom 4, Saturday 10am"),
         (PUBLIC, "Asylum was granted to 12,000 applicants in 2019, the office says."),
@@ -103,6 +125,10 @@ OTHER_CLIENT = [
     "Ms. Ruiz, I know you have Mr. Tadesse's removal case. His older brother Dawit has had asylum since 2019.",
     "Your clients the Mendozas can leave Friday; the other family from that room is waiting on an asylum officer's "
     "decision.",
+    "My office represents only Ms. Aydin, and we ask that your client's foreman stop calling her: she has a U visa "
+    "petition pending.",
+    "Mr. Pike, the tenant whom I represent, Mr. Oyelaran, has a withholding order; your client's agent should not "
+    "threaten to call ICE.",
     "Counsel, I met your client's family yesterday. His sister Nadia came too. She was granted asylum last year.",
 ]
 
@@ -111,8 +137,14 @@ TO_APPLICANT = [
     "Joao, the caseworker mentioned that your housemate Ilse has a T visa case too; maybe share a ride?",
 ]
 
+# The applicant's own case, with a relative named as where they go: passes.
+OWN_APPLICANT = [
+    "Hi Farah, you passed your credible fear interview, and we'll drive you to your cousin's place in Fresno.",
+]
+
 # The same attorney, about their own client and the client's derivatives: passes.
 OWN_CASE = [
+    "Counsel, your client Ms. Petrossian's asylum interview moved to May; the other respondents' dates stand.",
     "Ms. Okafor, you represent Mr. Bello in his asylum case, so you should know his interview moved to Friday.",
     "Mr. Osei, your client and her son are both on her pending asylum application; the son's biometrics are Monday.",
 ]
@@ -122,6 +154,7 @@ ROWS = (
     + [(ATTORNEY, text, "block") for text in OTHER_CLIENT]
     + [(APPLICANT, text, "block") for text in TO_APPLICANT]
     + [(ATTORNEY, text, "pass") for text in OWN_CASE]
+    + [(APPLICANT, text, "pass") for text in OWN_APPLICANT]
 )
 
 

@@ -247,7 +247,7 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
     if not result.statuses or _refuses(own, sentence, result.statuses) or _any(own.history, sentence):
         return result, False, False
-    result.someone_else = _any(own.someone_else, sentence)
+    result.someone_else = _any(own.someone_else, sentence) and not _readers_own(sentence, result.statuses)
     # A law is the subject when it comes before what is said: "Those three had pending claims, and the law says we
     # must stop" is about those three, not about the law.
     law = _before(own.law_subject, sentence, min(m.span[0] for m in result.statuses))
@@ -283,6 +283,23 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
         result.reason = "a claim or event stated about someone"
     context_candidate = (_any(own.quantifier, sentence) or bool(result.finite)) and not framed
     return result, context_candidate, not framed
+
+
+# What a status right after it belongs to: the reader or the reader's client ("you passed your fear screening",
+# "your client Mateo's asylum hearing"), not a relative named in the same sentence ("... release to your sister").
+_READERS_OWN = re.compile(
+    r"(?:\byour\s+(?:own\s+)?|\byour\s+client(?:\s+(?-i:[A-Z])[\w.'’-]*){0,3}(?:'s|’s)\s+|"
+    r"\byou\s+(?:(?!(?:his|her|their|its|him|them|he|she|they)\b)(?-i:[a-z-]+)\s+){1,2}?(?:your\s+)?)"
+    r"(?:(?:pending|new|recent|upcoming|next|first|second|own)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _readers_own(sentence: str, statuses: list[RuleMatch]) -> bool:
+    """Is every status of the sentence the reader's own, or the reader's client's (see `_READERS_OWN`)? A status
+    overlapping one that is ("your credible fear interview": "credible fear", "fear interview") is too."""
+    own = [m.span for m in statuses if _READERS_OWN.search(sentence[max(0, m.span[0] - 60) : m.span[0]])]
+    return bool(own) and all(any(s < m.span[1] and m.span[0] < e for s, e in own) for m in statuses)
 
 
 # A refusal gives no answer ("we cannot confirm or deny whether ..."), unless it gives its reason: "we cannot share
@@ -432,6 +449,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
+    person_rows = _person_rows(text) if message and text.count("|") >= 4 else []
     for seg in split_sentences(text):
         in_story = seg.paragraph in story
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
@@ -458,6 +476,12 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(
                     result, disclosing=True, statuses=row, reason="a count in a table column headed by a status"
                 )
+            if (
+                not result.disclosing
+                and any(s < end and start < e for s, e in person_rows)
+                and _case_title(sentence)
+            ):
+                result = replace(result, disclosing=True, reason="a status in a table row that names a person")
             if named_reader and not result.disclosing and _reader_case(sentence):
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if declines and result.disclosing and _any_lang("reported_question", sentence):
@@ -533,6 +557,33 @@ def _status_heads(header: tuple[str, ...], framing: str) -> dict[int, list[RuleM
         return {}
     found = {i: _statuses(c, _triggered(c)) or _shorthand(c) for i, c in enumerate(header)}
     return {i: m for i, m in found.items() if m}
+
+
+# A table column that holds people ("Client | Country | Outcome"): each row names one.
+_PERSON_COLUMN = re.compile(
+    r"^\s*(?:client|clients|name|names|full name|person|applicant|employee|student|tenant|patient|detainee|passenger|"
+    r"beneficiary|member|family|household|resident|respondent|petitioner|participant|cliente|nombre|solicitante|"
+    r"nom|non|moun)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _person_rows(text: str) -> list[tuple[int, int]]:
+    """The spans of a pasted table's rows under a header with a column of people, whose cell in it holds words:
+    a status elsewhere in such a row is that person's."""
+    rows: list[tuple[int, int]] = []
+    column = -1
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\r\n").split("|")
+        if len(cells) < 2:
+            column = -1
+        elif column < 0:
+            column = next((i for i, c in enumerate(cells) if _PERSON_COLUMN.match(c)), -1)
+        elif column < len(cells) and re.search(r"[^\W\d_]{2,}", cells[column]):
+            rows.append((pos, pos + len(line)))
+        pos += len(line)
+    return rows
 
 
 def _shorthand(cell: str) -> list[RuleMatch]:
