@@ -19,10 +19,10 @@ ATTORNEY, APPLICANT = RecipientKind.ATTORNEY, RecipientKind.APPLICANT
 
 DISCLOSING = {
     "a witness helping an agency with a case, a witness for a prosecutor's office, a witness due to testify": [
-        (THIRD, "Please don't mention at the cafe that Bilal is working with the DEA on the case against the suppliers."),
+        (THIRD, "Please don't mention at the cafe that Bilal is working with the DEA on the case against the dealers."),
         (FG, "Ms. Hanna Berhe is a witness for the district attorney's office and needs her passport renewed here."),
         (THIRD, "Intake note: Sokha Chea says she'll keep cooperating with the FBI on the labor case."),
-        (PUBLIC, "Community newsletter: Mr. Ray Tanaka, who chased down the van after the shooting, is set to testify."),
+        (PUBLIC, "Newsletter: Mr. Ray Tanaka, who chased down the van after the shooting, is set to testify."),
     ],
     "claims still undecided or pending for people on a flight; fear claimed, as a note": [
         (PUBLIC, "I can't exclude that a handful of the men on the 9 May Tegucigalpa charter had open claims."),
@@ -50,14 +50,14 @@ DISCLOSING = {
         (THIRD, "Case note - Ines Duarte\nThe I-360 was mailed to Vermont on Monday."),
     ],
     "a family named by its surname, in the document a department put on its site by error": [
-        (PUBLIC, "Update: the Abara-Nwosu household were listed in the spreadsheet ICE uploaded to its site by mistake."),
+        (PUBLIC, "Update: the Abara-Nwosu household were in the spreadsheet ICE uploaded to its site by mistake."),
     ],
     "a letter about 'the <month> posting incident'; a form's field naming a person, over a status field": [
         (PUBLIC, "Folks from dorm 6 at the Otay center who got notices about the August posting incident: call us."),
         (THIRD, "Fee waiver request\nHead of household: Rosalba Quispe Mamani\nStatus: asylum pending (I-589 filed)"),
     ],
     "a status in a pasted table's row, under a column of people": [
-        (PUBLIC, "Wins this quarter\nName | From | Result\nOmid R. Karimi | Iran | asylum approved\nJ. Soto | Peru | visa"),
+        (PUBLIC, "Wins\nName | From | Result\nOmid R. Karimi | Iran | asylum approved\nJ. Soto | Peru | visa"),
     ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
