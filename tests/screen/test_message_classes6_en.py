@@ -59,6 +59,14 @@ DISCLOSING = {
     "a status in a pasted table's row, under a column of people": [
         (PUBLIC, "Wins\nName | From | Result\nOmid R. Karimi | Iran | asylum approved\nJ. Soto | Peru | visa"),
     ],
+    "sent back to the people who hurt someone; a named country left because of what an army did; taking down a ring": [
+        (PUBLIC, "Help Grace fight her case: she can't be returned to the men who attacked her church in Jos."),
+        (THIRD, "The Tesfaye kids fled Asmara because soldiers came for their father, so please skip the map lesson."),
+        (PUBLIC, "Big thanks to Rudy, who helped the FBI bring down the card-skimming crew downtown. Stay safe, man."),
+    ],
+    "a named family among the people in a roster that was viewable on the agency's public site": [
+        (PUBLIC, "We've called everyone in the list that was viewable on our public website, the Haidari family too."),
+    ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
         (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
@@ -103,6 +111,11 @@ PASSING = {
         ),
         (THIRD, "Lock the side door: Dana is terrified of her ex-boyfriend showing up at work again."),
         (THIRD, "Spring workshop: phonics support for refugee and asylum-seeking pupils, Room 8."),
+    ],
+    "each person in the exposed roster, named by nobody; leaving work because of the police; asking a child why": [
+        (PUBLIC, "We have written to every person named in the file that was visible on our public site in May."),
+        (THIRD, "Omar left Denver early because the police closed the interstate, so he'll be late."),
+        (THIRD, "Reminder: never ask a pupil why their family left their country; some may have fled violence."),
     ],
     "a table of totals by country with a status column": [
         (PUBLIC, "Totals 2025\nCountry | Closed | Asylum granted\nEritrea | 30 | 22\nNepal | 12 | 4"),

@@ -252,10 +252,11 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     # must stop" is about those three, not about the law.
     law = _before(own.law_subject, sentence, min(m.span[0] for m in result.statuses))
     generic_subject = law or _any(own.generic_subject, sentence)
+    subjects = _spans(own.generic_subject, sentence) if generic_subject else []
     result.refs = [
         r
         for r in _refs(own, sentence, names=True)
-        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text)))
+        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text) or _within(r.span, subjects)))
     ]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
@@ -339,7 +340,7 @@ _NAME_BY_SHAPE = "person's name (by shape)"  # a refs category whose matches are
 
 def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     out = [
-        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE)
+        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE, span=m.span())
         for category, patterns in own.refs.items()
         for p in patterns
         for m in p.finditer(sentence)
@@ -383,7 +384,7 @@ _ROLE_NOUN = re.compile(
     r"(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
     r"personas?|solicitantes?|individuos?|familias?|hij[oa]s|personnes?|demandeur|demandeuse|demandeurs|famille|"
-    r"familles|enfants|moun|fanmi|timoun|(?<!\w)(?:todas|todos|toutes|tous))"
+    r"familles|enfants|moun|fanmi|timoun|(?<!\w)(?:todas|todos|toutes|tous|some|many|most|several))"
     r"(?:\s+(?:on|of|from|in|aboard|booked|scheduled|travell?ing|de|en|nan))?\s*$",
     re.IGNORECASE,
 )
@@ -395,6 +396,16 @@ def _by_pronoun(ref: RuleMatch) -> bool:
 
 def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
     return any(p.search(sentence) for p in patterns)
+
+
+def _spans(patterns: list[re.Pattern[str]], sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for p in patterns for m in p.finditer(sentence)]
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Is `span` inside one of `spans` (a reference that is part of the generic subject: "each person listed in the
+    roster that was briefly online")?"""
+    return span != (0, 0) and any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
 def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
