@@ -67,6 +67,10 @@ DISCLOSING = {
     "a named family among the people in a roster that was viewable on the agency's public site": [
         (PUBLIC, "We've called everyone in the list that was viewable on our public website, the Haidari family too."),
     ],
+    "the people who trafficked someone; a resettlement programme named by a nationality": [
+        (THIRD, "Keep Nene's new address off the class list; the people who trafficked him last year still call."),
+        (PUBLIC, "Reference: Mr. Sayed Jalali came to Texas under the Afghan refugee program and works for us."),
+    ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
         (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
@@ -117,6 +121,9 @@ PASSING = {
         (THIRD, "Omar left Denver early because the police closed the interstate, so he'll be late."),
         (THIRD, "Reminder: never ask a pupil why their family left their country; some may have fled violence."),
     ],
+    "a rule not to ask tenants to explain why they fled": [
+        (THIRD, "Front desk staff should not ask tenants to explain why they fled their country."),
+    ],
     "a table of totals by country with a status column": [
         (PUBLIC, "Totals 2025\nCountry | Closed | Asylum granted\nEritrea | 30 | 22\nNepal | 12 | 4"),
     ],
@@ -142,6 +149,7 @@ OTHER_CLIENT = [
     "petition pending.",
     "Mr. Pike, the tenant whom I represent, Mr. Oyelaran, has a withholding order; your client's agent should not "
     "threaten to call ICE.",
+    "Mr. Boyle, we're the attorneys for Ms. Sithole. She has a pending U visa and will not attend the deposition.",
     "Counsel, I met your client's family yesterday. His sister Nadia came too. She was granted asylum last year.",
 ]
 
@@ -157,6 +165,7 @@ OWN_APPLICANT = [
 
 # The same attorney, about their own client and the client's derivatives: passes.
 OWN_CASE = [
+    "Counsel, I'm the attorney for the Department in this matter. Mr. Ali's asylum hearing is confirmed for 4 March.",
     "Counsel, your client Ms. Petrossian's asylum interview moved to May; the other respondents' dates stand.",
     "Ms. Okafor, you represent Mr. Bello in his asylum case, so you should know his interview moved to Friday.",
     "Mr. Osei, your client and her son are both on her pending asylum application; the son's biometrics are Monday.",
