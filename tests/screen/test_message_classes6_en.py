@@ -71,6 +71,14 @@ DISCLOSING = {
         (THIRD, "Keep Nene's new address off the class list; the people who trafficked him last year still call."),
         (PUBLIC, "Reference: Mr. Sayed Jalali came to Texas under the Afghan refugee program and works for us."),
     ],
+    "the people someone testified against; a programme for trafficking victims; marks of beatings in a jail abroad": [
+        (THIRD, "Tell reception: the guy asking for Mina at the gate is a cousin of the men she testified against."),
+        (THIRD, "For the lease: Mr. Ade Okon is in the program for victims of labor trafficking we run."),
+        (THIRD, "Please excuse Hamid from PE; the marks from the beatings he got in a jail in Eritrea still hurt."),
+    ],
+    "mail about 'the website mess', to anyone else from a unit": [
+        (PUBLIC, "Did anyone else from the Otero women's unit get mail about 'the website mess'?"),
+    ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
         (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
@@ -124,6 +132,10 @@ PASSING = {
     "a rule not to ask tenants to explain why they fled": [
         (THIRD, "Front desk staff should not ask tenants to explain why they fled their country."),
     ],
+    "a population counted in thousands; what records did not show about 'the individual'": [
+        (PUBLIC, "Statewide, 3,400 asylum seekers arrived last year, and most of them found work within a year."),
+        (PUBLIC, "Auditors: in 9 of 150 files, staff did not document whether the individual had claimed fear."),
+    ],
     "a table of totals by country with a status column": [
         (PUBLIC, "Totals 2025\nCountry | Closed | Asylum granted\nEritrea | 30 | 22\nNepal | 12 | 4"),
     ],
@@ -165,6 +177,7 @@ OWN_APPLICANT = [
 
 # The same attorney, about their own client and the client's derivatives: passes.
 OWN_CASE = [
+    "Mr. Cho, your client Ms. Lin cannot go back because the militia killed her sister; her interview is Friday.",
     "Counsel, I'm the attorney for the Department in this matter. Mr. Ali's asylum hearing is confirmed for 4 March.",
     "Counsel, your client Ms. Petrossian's asylum interview moved to May; the other respondents' dates stand.",
     "Ms. Okafor, you represent Mr. Bello in his asylum case, so you should know his interview moved to Friday.",
