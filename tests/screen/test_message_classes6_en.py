@@ -79,6 +79,9 @@ DISCLOSING = {
     "mail about 'the website mess', to anyone else from a unit": [
         (PUBLIC, "Did anyone else from the Otero women's unit get mail about 'the website mess'?"),
     ],
+    "someone at the asylum office for their own interview": [
+        (THIRD, "[14:10] Jo: where's Bashir?\n[14:12] Lee: she’s at the asylum office with her biometrics"),
+    ],
     "a date in one person's story is no statistic ('Petitioner received asylum in 2020')": [
         (PUBLIC, "From the custody file: Petitioner received asylum in 2020 and cannot travel home with the boy."),
         (THIRD, "My cousin got asylum in 2015, and the whole family celebrated."),
@@ -136,6 +139,9 @@ PASSING = {
         (PUBLIC, "Statewide, 3,400 asylum seekers arrived last year, and most of them found work within a year."),
         (PUBLIC, "Auditors: in 9 of 150 files, staff did not document whether the individual had claimed fear."),
     ],
+    "a child scared of an exhibit or a ride": [
+        (PUBLIC, "Half the second graders on the field trip were terrified of the mummy room at the museum 😂"),
+    ],
     "a table of totals by country with a status column": [
         (PUBLIC, "Totals 2025\nCountry | Closed | Asylum granted\nEritrea | 30 | 22\nNepal | 12 | 4"),
     ],
@@ -165,8 +171,9 @@ OTHER_CLIENT = [
     "Counsel, I met your client's family yesterday. His sister Nadia came too. She was granted asylum last year.",
 ]
 
-# To the applicant: about a housemate, not about themself.
+# To the applicant: about a housemate or a former partner, not about themself.
 TO_APPLICANT = [
+    "Ms. Ortiz, your ex-husband's papers are not ours to discuss; he has his own lawyer for the withholding case.",
     "Joao, the caseworker mentioned that your housemate Ilse has a T visa case too; maybe share a ride?",
 ]
 
@@ -201,6 +208,6 @@ def test_sixth_round_english_classes(kind: RecipientKind, text: str, expected: s
 def test_sixth_round_english_probe_meets_the_bar() -> None:
     # The sentence rules alone meet the bar on the probe written during the round.
     rules = score_set(DATA / "messages_probe8.jsonl", RULES_ALONE)
-    assert rules.size >= 160
+    assert rules.size >= 240
     assert rules.recall >= 0.98
     assert rules.precision >= 0.95
