@@ -173,6 +173,7 @@ OTHER_CLIENT = [
 
 # To the applicant: about a housemate or a former partner, not about themself.
 TO_APPLICANT = [
+    "Mr. Ruiz, your bunkmate Teo phoned. He passed his credible fear screening and is staying with his brother.",
     "Ms. Ortiz, your ex-husband's papers are not ours to discuss; he has his own lawyer for the withholding case.",
     "Joao, the caseworker mentioned that your housemate Ilse has a T visa case too; maybe share a ride?",
 ]
@@ -184,6 +185,8 @@ OWN_APPLICANT = [
 
 # The same attorney, about their own client and the client's derivatives: passes.
 OWN_CASE = [
+    "Counsel, Mr. Karim's asylum hearing is Friday; his brother will testify for him.",
+    "Dear counsel, attached is Mr. Osei's I-589; his cousin translated the declaration.",
     "Mr. Cho, your client Ms. Lin cannot go back because the militia killed her sister; her interview is Friday.",
     "Counsel, I'm the attorney for the Department in this matter. Mr. Ali's asylum hearing is confirmed for 4 March.",
     "Counsel, your client Ms. Petrossian's asylum interview moved to May; the other respondents' dates stand.",

@@ -669,7 +669,18 @@ _PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})
 def _by_pronoun_only(result: SentenceResult) -> bool:
     """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud"), not
     by a noun ("su cliente" is the reader's client)?"""
-    return bool(result.refs) and all(r.category in _PRONOUN_CATEGORIES for r in result.refs)
+    return bool(result.refs) and all(
+        r.category in _PRONOUN_CATEGORIES or _THIRD_PERSON_RELATIVE.match(r.text) for r in result.refs
+    )
+
+
+# A relative named through a third-person possessive ("his sister"): the relative of whoever the pronoun is, as
+# unambiguous as the pronoun ("su" may be the reader's, "his" may not).
+_THIRD_PERSON_RELATIVE = re.compile(
+    r"^(?:his|her|their)\s+(?:wife|husband|son|daughter|sons|daughters|mother|father|brother|sister|brothers|"
+    r"sisters|partner|spouse|parents|children|family members?|relatives?)$",
+    re.IGNORECASE,
+)
 
 
 # A form's field that names the person a title speaks of ("Applicant: Nodira Y., A-214-...", "Client: ...").
