@@ -116,6 +116,7 @@ PASSING = {
         ),
         (PUBLIC, "Commissioner Patel will testify before the city council on Tuesday about shelter funding."),
         (THIRD, "I am available to testify by video if the board needs me."),
+        (THIRD, "Our plumber will testify in small claims court about the repairs; Dr. Fox will testify as an expert."),
         (PUBLIC, "The cashier who helped officers find the stolen bikes got a thank-you card from the precinct."),
     ],
     "a refusal that does not comment on whether anyone asked; fear of an ex; a class for asylum-seeking pupils": [
