@@ -52,6 +52,7 @@ SETS = {
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides
     "dev14": DEV2.with_name("messages_dev14.jsonl"),  # NGOs, volunteers, hotlines, diaspora; ES/FR/HT heavy
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
+    "probe8": DEV2.with_name("messages_probe8.jsonl"),  # sixth round, English, press and caseworkers, in batches
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is
