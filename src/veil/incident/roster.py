@@ -259,9 +259,16 @@ def _store(
     return roster
 
 
+# The linkage fields of a stored roster, each in a column of its own name (`roster_frame`); the facility only
+# when the roster has one.
+ROSTER_LINK_FIELDS = ("given", "surname", "dob", "nationality", "anumber", "facility")
+
+
 def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
     """The stored roster as the string table linkage wants: pid (database id), given, surname, dob, nationality,
-    anumber."""
+    anumber, and facility when the roster has one (some person's is not blank). Linkage compares the facility only
+    when the exposed file has one too, as `veil link` does with a roster file: a roster imported without one, or
+    with it blank throughout, links exactly as before."""
     result = session.execute(
         select(
             IrRosterPerson.id,
@@ -270,12 +277,13 @@ def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
             IrRosterPerson.dob,
             IrRosterPerson.nationality,
             IrRosterPerson.anumber,
+            IrRosterPerson.facility,
         )
         .where(IrRosterPerson.roster_id == roster_id)
         .order_by(IrRosterPerson.id)
     )
     data = result.all()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "pid": [str(r[0]) for r in data],
             "given": [r[1] for r in data],
@@ -283,15 +291,15 @@ def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
             "dob": [r[3].isoformat() if r[3] else "" for r in data],
             "nationality": [r[4] for r in data],
             "anumber": [r[5] for r in data],
+            "facility": [r[6] for r in data],
         },
-        schema={c: pl.String for c in ("pid", "given", "surname", "dob", "nationality", "anumber")},
+        schema={c: pl.String for c in ("pid", *ROSTER_LINK_FIELDS)},
     )
+    if not bool(frame["facility"].fill_null("").str.strip_chars().ne("").any()):
+        frame = frame.drop("facility")
+    return frame
 
 
-ROSTER_LINK_MAPPING = {
-    "given": "given",
-    "surname": "surname",
-    "dob": "dob",
-    "nationality": "nationality",
-    "anumber": "anumber",
-}
+def roster_link_mapping(frame: pl.DataFrame) -> dict[str, str]:
+    """FIELD -> column of a `roster_frame` table, for `linkage.link`."""
+    return {f: f for f in ROSTER_LINK_FIELDS if f in frame.columns}
