@@ -61,6 +61,9 @@ SETS = {
     "dev12": ROOT / "tests/screen/data/messages_dev12.jsonl",
     "dev13": ROOT / "tests/screen/data/messages_dev13.jsonl",
     "dev14": ROOT / "tests/screen/data/messages_dev14.jsonl",
+    "probe8": ROOT / "tests/screen/data/messages_probe8.jsonl",
+    "probe8b": ROOT / "tests/screen/data/messages_probe8b.jsonl",
+    "probe8w": ROOT / "tests/screen/data/messages_probe8w.jsonl",
     # The sentence set the rules were first written from (not its sentences_heldout*.tsv siblings).
     "sentences": ROOT / "tests/screen/data/sentences.tsv",
 }
@@ -82,6 +85,9 @@ TEST_LISTS = {
     "tests/screen/test_message_classes5_es2.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_message_classes5_code.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_message_classes5_dev7.py": ("DISCLOSING", "PASSING"),
+    "tests/screen/test_message_classes6_en.py": ("DISCLOSING", "PASSING"),
+    "tests/screen/test_message_classes6_es.py": ("DISCLOSING", "PASSING"),
+    "tests/screen/test_message_classes6_who.py": ("DISCLOSING", "PASSING"),
     "tests/screen/test_rules.py": ("THE_2022_SENTENCE_AND_PARAPHRASES", "HEDGED_INDIRECT_NEGATIVE_EUPHEMISTIC",
                                    "HARD_NEGATIVES"),
 }
