@@ -64,7 +64,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from veil.detectors.text_names import find_names
+from veil.detectors.text_names import NameHit, find_names
 from veil.detectors.text_segments import paragraph_spans, split_sentences
 from veil.yamlio import load_yaml
 
@@ -413,6 +413,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
+    own_names = _own_names(text, greeting) if message else frozenset()
+    introduced = False  # the previous sentence brought up someone else without declining to speak of them
+    others: set[str] = set()  # the words of the names given to people other than the reader or the reader's client
     for seg in split_sentences(text):
         in_story = seg.paragraph in story
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
@@ -458,9 +461,19 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and (_any_lang("not_your_client", sentence) or not _any_lang("your_client", sentence))
             ):
                 result = replace(result, someone_else=True)
+            if (
+                message
+                and result.disclosing
+                and not result.someone_else
+                and _names_someone_else(sentence, introduced, others, own_names)
+            ):
+                result = replace(result, someone_else=True)
             yield start, end, result
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
+            introduced = other_before and not _any_lang("refusal", sentence)
+            if other_before or result.someone_else:
+                others.update(_other_words(sentence, own_names))
             incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
 
 
@@ -596,3 +609,64 @@ def _case_sentence(sentence: str) -> bool:
         return False
     own = rules(base.lang)
     return _any(own.case_markers, sentence) or len(sentence.split()) <= _NOTE_WORDS
+
+
+# The reader and the reader's client, by name: a sentence naming them is about the reader's own case; a name given
+# to someone else ("You asked about your client's cellmate. Mr. Obi was granted ...") is not.
+_TITLE_WORDS = frozenset(
+    "mr mrs ms mx miss dr sr sra srta señor señora don doña lic lcda m mme mlle monsieur madame me mèt metrès mesye "
+    "madan madanm msye".split()
+)
+_TITLE = (
+    r"(?:(?:mr|mrs|ms|mx|dr|sr|sra|srta|lic|m|mme|mlle|me)\.?\s*"
+    r"|(?:miss|señor|señora|don|doña|monsieur|madame|mesye|madan|madanm|msye|mèt)\s+)?"
+)
+# "your client, Mr. Haddad", "su cliente, la Sra. Ruiz", "kliyan w lan Mesye Louis"; "Mr. Haddad (your client)"
+_CLIENT_AFTER = re.compile(r"^[\s,:;(—–-]*(?:(?:lan|la|le|el|a|an)\s+)?" + _TITLE + r"$", re.IGNORECASE)
+_CLIENT_BEFORE = re.compile(r"^[\s,(—–-]*(?:(?:who|that) is|que es|qui est|ki se)?\s*$", re.IGNORECASE)
+_VOCATIVE = re.compile(r"^\s*" + _TITLE + r"$", re.IGNORECASE)  # a message that opens on the reader's name
+_VOCATIVE_END = re.compile(r"[ \t]*[,:;—–-]")
+
+
+def _private_names(sentence: str) -> list[NameHit]:
+    return [h for h in find_names(sentence) if not h.official]
+
+
+def _name_words(hit: NameHit) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[^\W\d_]+", hit.value.lower()) if len(w) > 1 and w not in _TITLE_WORDS)
+
+
+def _own_names(text: str, greeting: int) -> frozenset[str]:
+    """The words of the names a message gives its reader (in the greeting, or as the name it opens on: "Ms. Achebe -
+    replying to ...") and the reader's client ("your client Ms. Haddad", "Mr. Haddad (your client)")."""
+    hits = _private_names(text)
+    own = [h for h in hits if h.end <= greeting or _vocative(text, h)]
+    clients = [m for lang in LANGS for p in rules(lang).your_client for m in p.finditer(text)]
+    own += [
+        h
+        for h in hits
+        for m in clients
+        if (h.start >= m.end() and _CLIENT_AFTER.match(text[m.end() : h.start]))
+        or (h.end <= m.start() and _CLIENT_BEFORE.match(text[h.end : m.start()]))
+    ]
+    return frozenset(w for h in own for w in _name_words(h))
+
+
+def _vocative(text: str, hit: NameHit) -> bool:
+    """Does the message open on this name, as on its reader's ("Ms. Achebe - replying to ...")?"""
+    return bool(_VOCATIVE.match(text[: hit.start]) and _VOCATIVE_END.match(text, hit.end))
+
+
+def _other_words(sentence: str, own: frozenset[str]) -> set[str]:
+    """The words of the names a sentence about someone else gives, the reader's and the client's aside."""
+    return {w for h in _private_names(sentence) if not (words := _name_words(h)) & own for w in words}
+
+
+def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: frozenset[str]) -> bool:
+    """Does a disclosing sentence name someone other than the reader and the reader's client: a person the message
+    named as someone else before, or, right after a sentence that brought someone else up without declining to speak
+    of them ("You asked about your client's cellmate."), anyone it names but those two?"""
+    if _any_lang("your_client", sentence):
+        return False
+    named = [words for h in _private_names(sentence) if (words := _name_words(h)) and not words & own]
+    return bool(named) and (introduced or any(words & others for words in named))
