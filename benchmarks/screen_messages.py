@@ -49,6 +49,7 @@ SETS = {
     "dev10": DEV2.with_name("messages_dev10.jsonl"),  # sixth round: press, social media, public web, reports
     "dev11": DEV2.with_name("messages_dev11.jsonl"),  # sixth round: caseworkers, benefits, schools, employers, family
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides
+    "probe8w": DEV2.with_name("messages_probe8w.jsonl"),  # sixth round: to the attorney and the applicant, and twins
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
