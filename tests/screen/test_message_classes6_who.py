@@ -41,6 +41,8 @@ OTHER_CLIENT = {
         "Counsel, the lady who shared a dorm with Ms. Ali at Dilley, Ms. Hawa Farah, was granted asylum.",
         "yo counsel, the 3 ppl stopped w yr client on I-10: 2 of them have CFIs pending.",
         "Mèt, nonm ki te nan menm selil ak kliyan w lan, Msye Ti Paul Edouard, gen yon ka azil.",
+        "Counsel, the man your client split a cab with to the border, Mr. Luca Bianchi, has a CAT claim pending.",
+        "Licenciado, la joven con quien arrestaron a su clienta, la Srta. Dulce Ávila, tiene una visa U.",
     ],
     "someone said not to be the reader's client, in all four languages": [
         "Licenciada, su cliente ya salió. La mujer con la que estuvo detenida, la Sra. Reina Mejía, pasó su entrevista "
@@ -59,6 +61,10 @@ TO_APPLICANT = {
         "Sra. Paredes, su exmarido, el Sr. Gilberto Paredes, tiene una solicitud de asilo pendiente.",
         "Madame Kanza, votre ex-mari, M. Patrice Kanza, a obtenu la protection au titre de la Convention.",
         "Madan Joseph, ansyen mari w, Mesye Frantz Joseph, gen yon demann azil k ap tann.",
+    ],
+    "a former relative by marriage; someone the reader travelled with": [
+        "Sra. Montes, su exsuegra, la Sra. Irma Ochoa, tiene una solicitud de asilo en trámite.",
+        "Monsieur Cissé, la femme avec qui vous avez traversé, Mme Binta Sow, a obtenu l'asile.",
     ],
     "a cellmate or fellow detainee introduced, then named": [
         "Mr. Ruiz, you asked about your cellmate. Mr. Tomas Ferrer was found to have a credible fear.",
@@ -79,6 +85,13 @@ OWN_CASE = [
     (ATTORNEY, "Mèt, kliyan w lan siyen deklarasyon viza U li jodi a. Li pè papa pitit li a aprann sa."),
     (ATTORNEY, "Maître Diouf, votre client M. Sarr a obtenu l'asile en mars ; nous ne pouvons rien dire de son "
      "codétenu."),
+    (ATTORNEY, "Counsel, you asked about the two men in Mr. Karimi's unit; that we cannot discuss. "
+     "Mr. Karimi's withholding hearing moved to 2 October."),
+    (ATTORNEY, "Lic. Paz, usted preguntó por los otros detenidos de la celda del Sr. Godoy. No podemos hablar de "
+     "ellos. La entrevista de miedo creíble del Sr. Godoy fue positiva."),
+    (ATTORNEY, "Lic. Soto, su clienta, la Sra. Ruth Lara, tiene una visa U; la mujer con quien la arrestaron no "
+     "aparece en el sistema."),
+    (APPLICANT, "Madan Jean, kouzen w lan te pase biwo a. Randevou azil ou a rete 5 jiyè."),
     (APPLICANT, "Ms. Reyes, your husband Mr. Daniel Reyes and your two children are derivatives on your asylum "
      "application and will be interviewed with you."),
     (APPLICANT, "Sra. Cano, su esposo y sus hijos figuran como derivados en su solicitud de asilo."),

@@ -413,7 +413,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
-    own_names = _own_names(text, greeting) if message else frozenset()
+    own_names = set(_own_names(text, greeting)) if message else set()
     introduced = False  # the previous sentence brought up someone else without declining to speak of them
     others: set[str] = set()  # the words of the names given to people other than the reader or the reader's client
     for seg in split_sentences(text):
@@ -426,6 +426,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             if start < greeting:
                 sentence = " " * (min(greeting, end) - start) + text[min(greeting, end) : end]
             result = classify(sentence, previous)
+            if message and result.someone_else and _client_clause_only(sentence, result):
+                result = replace(result, someone_else=False)
             if (
                 message
                 and not result.disclosing
@@ -473,6 +475,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
             introduced = other_before and not _any_lang("refusal", sentence)
             if other_before or result.someone_else:
+                own_names.update(_possessor_words(sentence))  # "the other men in Mr. Farouk's pod": the client
                 others.update(_other_words(sentence, own_names))
             incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
 
@@ -657,12 +660,38 @@ def _vocative(text: str, hit: NameHit) -> bool:
     return bool(_VOCATIVE.match(text[: hit.start]) and _VOCATIVE_END.match(text, hit.end))
 
 
-def _other_words(sentence: str, own: frozenset[str]) -> set[str]:
+# The person whose cell, pod or relative a sentence speaks of ("the other men in Mr. Farouk's pod", "los otros del
+# módulo del Sr. Ventura", "le codétenu de M. Sarr", "lòt moun ki nan selil Msye Baptiste"): the reader's client, not
+# the someone else ("l'adresse de Mme Mbala" is no such place or relation).
+_PLACES = (
+    r"pod|cell|unit|dorm|dormitory|room|block|tier|bunk|van|bus|cellmates?|bunkmates?|co-?defendants?|family|wife|"
+    r"husband|partner|brother|sister|cousin|friend|friends|roommates?|m[oó]dulo|celda|cuarto|dormitorio|unidad|"
+    r"pabell[oó]n|familia|esposa|esposo|compa[nñ]er[oa]s?|cellule|chambre|dortoir|unité|quartier|famille|"
+    r"codétenue?s?|épouse|mari|selil|chanm|dòtwa|inite|fanmi|kanmarad|madanm"
+)
+_POSSESSOR_BEFORE = re.compile(
+    r"\b(?:" + _PLACES + r")\s+(?:(?:of|del|de\s+la|du|de|d')\s*)?" + _TITLE + r"$", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)?\s+(?:[\w-]+\s+)?(?:" + _PLACES + r")\b", re.IGNORECASE)
+
+
+def _possessor_words(sentence: str) -> set[str]:
+    return {w for h in _private_names(sentence) if _possessor(sentence, h) for w in _name_words(h)}
+
+
+def _possessor(sentence: str, hit: NameHit) -> bool:
+    if _POSSESSOR_BEFORE.search(sentence[: hit.start]):
+        return True
+    owner = hit.value.endswith(("'s", "’s")) or sentence.startswith(("'s", "’s"), hit.end)
+    return owner and bool(_POSSESSIVE.match(sentence, hit.end + (0 if hit.value.endswith(("'s", "’s")) else 2)))
+
+
+def _other_words(sentence: str, own: set[str]) -> set[str]:
     """The words of the names a sentence about someone else gives, the reader's and the client's aside."""
     return {w for h in _private_names(sentence) if not (words := _name_words(h)) & own for w in words}
 
 
-def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: frozenset[str]) -> bool:
+def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: set[str]) -> bool:
     """Does a disclosing sentence name someone other than the reader and the reader's client: a person the message
     named as someone else before, or, right after a sentence that brought someone else up without declining to speak
     of them ("You asked about your client's cellmate."), anyone it names but those two?"""
@@ -670,3 +699,20 @@ def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: 
         return False
     named = [words for h in _private_names(sentence) if (words := _name_words(h)) and not words & own]
     return bool(named) and (introduced or any(words & others for words in named))
+
+
+def _client_clause_only(sentence: str, result: SentenceResult) -> bool:
+    """In a sentence of clauses joined by semicolons, is the status stated only in clauses that name the reader's
+    client and speak of no one else ("your client Mr. Funes has a T visa; the man held with him is not in our
+    records")?"""
+    if ";" not in sentence or not result.statuses:
+        return False
+    own = rules(result.lang or guess_language(sentence))
+    clauses, start = [], 0
+    for part in sentence.split(";"):
+        clauses.append((start, start + len(part)))
+        start += len(part) + 1
+    said = [(s, e) for s, e in clauses if any(s <= m.span[0] < e for m in result.statuses)]
+    return all(
+        _any_lang("your_client", sentence[s:e]) and not _any(own.someone_else, sentence[s:e]) for s, e in said
+    )
