@@ -44,6 +44,11 @@ OTHER_CLIENT = {
         "Counsel, the man your client split a cab with to the border, Mr. Luca Bianchi, has a CAT claim pending.",
         "Licenciado, la joven con quien arrestaron a su clienta, la Srta. Dulce Ávila, tiene una visa U.",
     ],
+    "a relative named in apposition, one sharing the client's surname; a person with other counsel": [
+        "Counsel, re your client Mr. Arash Tehrani and his brother: his brother, Mr. Dariush Tehrani, has asylum.",
+        "Counsel, one correction: Ms. Ewa Nowak is represented by other counsel. Ms. Nowak's U visa was approved.",
+        "Maître, au sujet de votre client et de sa sœur : sa sœur, Mme Aïcha Diop, a obtenu le statut de réfugiée.",
+    ],
     "someone said not to be the reader's client, in all four languages": [
         "Licenciada, su cliente ya salió. La mujer con la que estuvo detenida, la Sra. Reina Mejía, pasó su entrevista "
         "de miedo creíble.",
@@ -65,6 +70,7 @@ TO_APPLICANT = {
     "a former relative by marriage; someone the reader travelled with": [
         "Sra. Montes, su exsuegra, la Sra. Irma Ochoa, tiene una solicitud de asilo en trámite.",
         "Monsieur Cissé, la femme avec qui vous avez traversé, Mme Binta Sow, a obtenu l'asile.",
+        "Sra. Peña, usted preguntó por la señora que viajaba con usted. La Sra. Elsa Rivas pidió asilo.",
     ],
     "a cellmate or fellow detainee introduced, then named": [
         "Mr. Ruiz, you asked about your cellmate. Mr. Tomas Ferrer was found to have a credible fear.",
@@ -91,6 +97,9 @@ OWN_CASE = [
      "ellos. La entrevista de miedo creíble del Sr. Godoy fue positiva."),
     (ATTORNEY, "Lic. Soto, su clienta, la Sra. Ruth Lara, tiene una visa U; la mujer con quien la arrestaron no "
      "aparece en el sistema."),
+    (ATTORNEY, "Counsel, re your client Mr. Arash Tehrani and his brother: the brother is not in our records. "
+     "Mr. Tehrani's asylum interview is on 9 May."),
+    (ATTORNEY, "Counsel for the respondent in the custody case: your client Mr. Ivo Kral was granted asylum."),
     (APPLICANT, "Madan Jean, kouzen w lan te pase biwo a. Randevou azil ou a rete 5 jiyè."),
     (APPLICANT, "Ms. Reyes, your husband Mr. Daniel Reyes and your two children are derivatives on your asylum "
      "application and will be interviewed with you."),
@@ -142,6 +151,7 @@ PASSING = {
         (PUBLIC, "The agency has 3,000 cases in the pipeline for records requests this year."),
         (THIRD, "Ms. Ana Ruiz was a witness at our wedding and will stand as godmother."),
         (FG, "Unos cuantos países de la región ya confirmaron su participación en la reunión."),
+        (PUBLIC, "Radyo: nan tout peyi a, plizyè milye demann azil ap tann, dapre chif ofisyèl yo."),
         (THIRD, "Dear Mr. Omondi,\n\nYour name and address are correct on the bus roster for Friday."),
     ],
 }

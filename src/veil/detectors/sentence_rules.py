@@ -461,6 +461,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and result.disclosing
                 and not result.someone_else
                 and (_any_lang("not_your_client", sentence) or not _any_lang("your_client", sentence))
+                and not _names_own_only(sentence, own_names)
             ):
                 result = replace(result, someone_else=True)
             if (
@@ -688,7 +689,14 @@ def _possessor(sentence: str, hit: NameHit) -> bool:
 
 def _other_words(sentence: str, own: set[str]) -> set[str]:
     """The words of the names a sentence about someone else gives, the reader's and the client's aside."""
-    return {w for h in _private_names(sentence) if not (words := _name_words(h)) & own for w in words}
+    return {w for h in _private_names(sentence) if not (words := _name_words(h)) <= own for w in words}
+
+
+def _names_own_only(sentence: str, own: set[str]) -> bool:
+    """Does the sentence name people, all of them the reader's client ("Counsel for the tenant in the eviction
+    matter: your client Mr. Orlov was granted asylum")?"""
+    named = [words for h in _private_names(sentence) if (words := _name_words(h))]
+    return bool(named) and all(words <= own for words in named)
 
 
 def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: set[str]) -> bool:
@@ -697,7 +705,8 @@ def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: 
     of them ("You asked about your client's cellmate."), anyone it names but those two?"""
     if _any_lang("your_client", sentence):
         return False
-    named = [words for h in _private_names(sentence) if (words := _name_words(h)) and not words & own]
+    # (a name all of whose words are the client's is the client: "Ms. Warsame"; "Ms. Hodan Warsame" may be a sister)
+    named = [words for h in _private_names(sentence) if (words := _name_words(h)) and not words <= own]
     return bool(named) and (introduced or any(words & others for words in named))
 
 
