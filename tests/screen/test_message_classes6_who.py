@@ -49,6 +49,11 @@ OTHER_CLIENT = {
         "Counsel, one correction: Ms. Ewa Nowak is represented by other counsel. Ms. Nowak's U visa was approved.",
         "Maître, au sujet de votre client et de sa sœur : sa sœur, Mme Aïcha Diop, a obtenu le statut de réfugiée.",
     ],
+    "booked or bused with the client, 'the other two', someone the client spoke of, a quoted thread": [
+        "Counsel,\n\n> Re: the man who was bused in with your client Tuesday\n> Mr. Yonas Berhe holds asylee status.",
+        "Counsel, two names on your list. The other two, Ms. Lidia Haile and Ms. Saba Tekle, have asylum claims.",
+        "Maître, l'homme dont votre cliente nous a parlé, M. Alpha Condé, a une demande d'asile en cours.",
+    ],
     "someone said not to be the reader's client, in all four languages": [
         "Licenciada, su cliente ya salió. La mujer con la que estuvo detenida, la Sra. Reina Mejía, pasó su entrevista "
         "de miedo creíble.",
@@ -71,6 +76,8 @@ TO_APPLICANT = {
         "Sra. Montes, su exsuegra, la Sra. Irma Ochoa, tiene una solicitud de asilo en trámite.",
         "Monsieur Cissé, la femme avec qui vous avez traversé, Mme Binta Sow, a obtenu l'asile.",
         "Sra. Peña, usted preguntó por la señora que viajaba con usted. La Sra. Elsa Rivas pidió asilo.",
+        "hey Ms Tadesse, the girl from ur shelter, Ms. Meron Ayele, got her asylum approved.",
+        "Mesye Jacques, moun ki te nan menm kabann avè w lan, Msye Wesner Paul, gen yon ka azil.",
     ],
     "a cellmate or fellow detainee introduced, then named": [
         "Mr. Ruiz, you asked about your cellmate. Mr. Tomas Ferrer was found to have a credible fear.",
@@ -100,6 +107,10 @@ OWN_CASE = [
     (ATTORNEY, "Counsel, re your client Mr. Arash Tehrani and his brother: the brother is not in our records. "
      "Mr. Tehrani's asylum interview is on 9 May."),
     (ATTORNEY, "Counsel for the respondent in the custody case: your client Mr. Ivo Kral was granted asylum."),
+    (ATTORNEY, "Counsel, your client is a witness for HSI in the case against his former landlord, Mr. Odin Lee."),
+    (APPLICANT, "Madame Touré, votre mari et vos filles sont dérivés sur votre demande d'asile ; votre ex-mari "
+     "n'est pas concerné."),
+    (PUBLIC, "Thread: 1) Asylum is one form of protection. 2) Withholding does not give a green card."),
     (APPLICANT, "Madan Jean, kouzen w lan te pase biwo a. Randevou azil ou a rete 5 jiyè."),
     (APPLICANT, "Ms. Reyes, your husband Mr. Daniel Reyes and your two children are derivatives on your asylum "
      "application and will be interviewed with you."),

@@ -711,9 +711,9 @@ def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: 
 
 
 def _client_clause_only(sentence: str, result: SentenceResult) -> bool:
-    """In a sentence of clauses joined by semicolons, is the status stated only in clauses that name the reader's
-    client and speak of no one else ("your client Mr. Funes has a T visa; the man held with him is not in our
-    records")?"""
+    """In a sentence of clauses joined by semicolons, is the status stated only in clauses about the reader's client
+    or the reader's own case, that speak of no one else ("your client Mr. Funes has a T visa; the man held with him
+    is not in our records")?"""
     if ";" not in sentence or not result.statuses:
         return False
     own = rules(result.lang or guess_language(sentence))
@@ -722,6 +722,9 @@ def _client_clause_only(sentence: str, result: SentenceResult) -> bool:
         clauses.append((start, start + len(part)))
         start += len(part) + 1
     said = [(s, e) for s, e in clauses if any(s <= m.span[0] < e for m in result.statuses)]
-    return all(
-        _any_lang("your_client", sentence[s:e]) and not _any(own.someone_else, sentence[s:e]) for s, e in said
-    )
+    return all(_own_clause(sentence[s:e]) and not _any(own.someone_else, sentence[s:e]) for s, e in said)
+
+
+def _own_clause(clause: str) -> bool:
+    """Does a clause speak of the reader's client or the reader's own case ("your client ...", "votre demande")?"""
+    return _any_lang("your_client", clause) or _any_lang("reader_case", clause)
