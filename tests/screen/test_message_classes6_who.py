@@ -41,6 +41,8 @@ OTHER_CLIENT = {
         "Counsel, the lady who shared a dorm with Ms. Ali at Dilley, Ms. Hawa Farah, was granted asylum.",
         "yo counsel, the 3 ppl stopped w yr client on I-10: 2 of them have CFIs pending.",
         "Mèt, nonm ki te nan menm selil ak kliyan w lan, Msye Ti Paul Edouard, gen yon ka azil.",
+        "Mèt, konsènan koakize kliyan w lan, Msye Ernso Dorval gen yon demann azil.",
+        "Counsel, separate point: the co-defendant, Mr. Joel Sims, was granted CAT deferral.",
         "Counsel, the man your client split a cab with to the border, Mr. Luca Bianchi, has a CAT claim pending.",
         "Licenciado, la joven con quien arrestaron a su clienta, la Srta. Dulce Ávila, tiene una visa U.",
     ],
@@ -79,6 +81,12 @@ TO_APPLICANT = {
         "hey Ms Tadesse, the girl from ur shelter, Ms. Meron Ayele, got her asylum approved.",
         "Mesye Jacques, moun ki te nan menm kabann avè w lan, Msye Wesner Paul, gen yon ka azil.",
     ],
+    "people who came with the reader, an adult child who is not a derivative, a co-accused in Creole": [
+        "Ms. Vera, the two men who came over with you, Mr. Ian Soto and Mr. Leo Gil, both claimed fear.",
+        "Mr. Adu, your daughter Efua is not a derivative; she filed her own I-589 in March.",
+        "Monsieur Keita, les femmes venues avec vous, dont Mme Awa Sy, ont demandé l'asile.",
+        "Madan Paul, moun ki te vwayaje nan bato a avè w yo, tankou Msye Dieula Mars, gen ka azil.",
+    ],
     "a cellmate or fellow detainee introduced, then named": [
         "Mr. Ruiz, you asked about your cellmate. Mr. Tomas Ferrer was found to have a credible fear.",
     ],
@@ -111,6 +119,9 @@ OWN_CASE = [
     (APPLICANT, "Madame Touré, votre mari et vos filles sont dérivés sur votre demande d'asile ; votre ex-mari "
      "n'est pas concerné."),
     (PUBLIC, "Thread: 1) Asylum is one form of protection. 2) Withholding does not give a green card."),
+    (APPLICANT, "Mr. Castillo, your asylum case includes your wife and son, who crossed with you at Nogales."),
+    (APPLICANT, "Madame Sow, vos enfants venus avec vous figurent sur votre demande d'asile."),
+    (PUBLIC, "FAQ: Does CAT give residence? No. Withholding and CAT only prevent removal to one country."),
     (APPLICANT, "Madan Jean, kouzen w lan te pase biwo a. Randevou azil ou a rete 5 jiyè."),
     (APPLICANT, "Ms. Reyes, your husband Mr. Daniel Reyes and your two children are derivatives on your asylum "
      "application and will be interviewed with you."),
