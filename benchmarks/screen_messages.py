@@ -46,11 +46,14 @@ SETS = {
     "dev8": DEV2.with_name("messages_dev8.jsonl"),  # tickets, agendas, transcripts, forms: work artefacts sent out
     "dev9": DEV2.with_name("messages_dev9.jsonl"),  # the Caribbean and West-African flights; HT/FR heavy
     "probe7": DEV2.with_name("messages_probe7.jsonl"),  # after dev8/dev9's ES/FR/HT fixes, written in batches
+    "probe8b": DEV2.with_name("messages_probe8b.jsonl"),  # sixth round, ES/FR/HT, dev10/dev11 styles, in batches
     "dev10": DEV2.with_name("messages_dev10.jsonl"),  # sixth round: press, social media, public web, reports
     "dev11": DEV2.with_name("messages_dev11.jsonl"),  # sixth round: caseworkers, benefits, schools, employers, family
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides
+    "dev14": DEV2.with_name("messages_dev14.jsonl"),  # NGOs, volunteers, hotlines, diaspora; ES/FR/HT heavy
     "probe8w": DEV2.with_name("messages_probe8w.jsonl"),  # sixth round: to the attorney and the applicant, and twins
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
+    "probe8": DEV2.with_name("messages_probe8.jsonl"),  # sixth round, English, press and caseworkers, in batches
 }
 KINDS = ("foreign-government", "public", "third-party", "applicant", "attorney", "court", "agency", "sealed")
 # The closest existing behaviour for a recipient kind that RecipientKind does not have yet. The real member is

@@ -4,11 +4,15 @@
     uv run python benchmarks/spark_scale.py --rosters 1000000 10000000     # and 10M, if the time allows
     uv run python benchmarks/spark_scale.py --rosters 200000 --files 20000 # quicker
     uv run python benchmarks/spark_scale.py --rosters 10000000 --files 0 --memory-cap 4096  # where each stops fitting
+    uv run python benchmarks/spark_scale.py --rosters 10000000 --files 0 --engines duckdb --facility both
+                                                                           # with and without the facility column
 
 Linkage: the seeded synthetic roster (support.linkage_synthetic) as Parquet and an exposed file of --exposed rows;
 each engine runs `veil link` in a child process (wall time, peak RSS summed over its process tree: for Spark the
 driver, the JVM that holds driver and executors in local mode, and the Python workers), and the decisions are
-scored against the known answers (missed people, accepted precision, review share). A run that passes --budget
+scored against the known answers (missed people, accepted precision, review share). Both files carry each person's
+detention facility unless --no-facility (--facility both: each engine once with the roster's facility column and once
+without it, on the same people). A run that passes --budget
 seconds is stopped and reported as not finished, with its elapsed time. With --memory-cap MB a linkage run whose
 process tree passes MB resident is stopped and reported as not fitting (Spark's heap is set to a third of the cap, so it
 spills to disk instead; DuckDB keeps its 3 GB limit, but the DuckDB engine holds the roster in memory). Sweep: a
@@ -124,6 +128,7 @@ def linkage(
     workdir: Path,
     cap_mb: float = 0,
     engines: tuple[str, ...] = ("duckdb", "spark"),
+    facility: str = "on",
 ) -> list[tuple[str, ...]]:
     from linkage_bench import evaluate
 
@@ -132,24 +137,32 @@ def linkage(
     table = []
     for size in sizes:
         start = time.perf_counter()
-        data = generate(size, exposed_rows, 100, seed=6, namesakes=20)
-        roster, exposed = workdir / f"roster-{size}.parquet", workdir / f"exposed-{size}.csv"
-        data.roster.write_parquet(roster)
+        # Facilities come from their own random stream: the people are the same with and without them.
+        data = generate(size, exposed_rows, 100, seed=6, namesakes=20, facility=facility != "off")
+        exposed = workdir / f"exposed-{size}.csv"
+        rosters = {}
+        if facility != "off":
+            rosters["yes"] = workdir / f"roster-{size}.parquet"
+            data.roster.write_parquet(rosters["yes"])
+        if facility != "on":
+            rosters["no"] = workdir / f"roster-{size}-no-facility.parquet"
+            data.roster.drop("Facility", strict=False).write_parquet(rosters["no"])
         data.exposed.write_csv(exposed)
         print(f"roster {size:,}: generated in {time.perf_counter() - start:.0f} s (not counted)", flush=True)
-        for engine in engines:
-            out = workdir / f"{engine}-{size}.json"
+        for engine, (fac, roster) in [(e, r) for e in engines for r in rosters.items()]:
+            out = workdir / f"{engine}-{size}-{fac}.json"
             result, wall, peak, why = _run_child(
                 ["--child", engine, str(exposed), str(roster), str(out)], budget, cap_mb
             )
             if result is None:
-                table.append((f"{size:,}", engine, f"{wall:.0f}", f"{peak:,.0f}", "-", "-", "-", why))
+                table.append((f"{size:,}", engine, fac, f"{wall:.0f}", f"{peak:,.0f}", "-", "-", "-", why))
             else:
                 f = evaluate(result["rows"], data.truth, data.namesakes)
                 table.append(
                     (
                         f"{size:,}",
                         engine,
+                        fac,
                         f"{wall:.0f}",
                         f"{peak:,.0f}",
                         str(f["missed"]),
@@ -239,6 +252,13 @@ def main() -> None:
         help="stop a linkage run whose process tree passes this resident memory (where an engine stops fitting)",
     )
     parser.add_argument("--engines", nargs="+", choices=("duckdb", "spark"), default=["duckdb", "spark"])
+    parser.add_argument(
+        "--facility",
+        choices=("on", "off", "both"),
+        default="on",
+        help="the detention facility in both files (on), in neither (off), or each engine both ways",
+    )
+    parser.add_argument("--no-facility", dest="facility", action="store_const", const="off")
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -248,7 +268,9 @@ def main() -> None:
         workdir = Path(tmp)
         engines = tuple(args.engines)
         links = (
-            linkage(args.rosters, args.exposed, args.budget, workdir, args.memory_cap, engines) if args.rosters else []
+            linkage(args.rosters, args.exposed, args.budget, workdir, args.memory_cap, engines, args.facility)
+            if args.rosters
+            else []
         )
         sweeps = sweep(args.files, args.budget, workdir) if args.files else []
     print(
@@ -258,11 +280,11 @@ def main() -> None:
     )
     if links:
         print(
-            f"\n{'roster':>12} {'engine':>7} {'wall s':>7} {'peak MB':>8} {'missed':>7} {'precision':>10} "
-            f"{'review':>7}  note"
+            f"\n{'roster':>12} {'engine':>7} {'facility':>8} {'wall s':>7} {'peak MB':>8} {'missed':>7} "
+            f"{'precision':>10} {'review':>7}  note"
         )
         for r in links:
-            print(f"{r[0]:>12} {r[1]:>7} {r[2]:>7} {r[3]:>8} {r[4]:>7} {r[5]:>10} {r[6]:>7}  {r[7]}")
+            print(f"{r[0]:>12} {r[1]:>7} {r[2]:>8} {r[3]:>7} {r[4]:>8} {r[5]:>7} {r[6]:>10} {r[7]:>7}  {r[8]}")
     if sweeps:
         print(f"\n{'files':>9} {'engine':>7} {'wall s':>7} {'files/s':>8} {'peak MB':>8} {'flagged':>8}  note")
         for r in sweeps:

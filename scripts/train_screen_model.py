@@ -60,6 +60,7 @@ SETS = {
     "dev11": ROOT / "tests/screen/data/messages_dev11.jsonl",
     "dev12": ROOT / "tests/screen/data/messages_dev12.jsonl",
     "dev13": ROOT / "tests/screen/data/messages_dev13.jsonl",
+    "dev14": ROOT / "tests/screen/data/messages_dev14.jsonl",
     # The sentence set the rules were first written from (not its sentences_heldout*.tsv siblings).
     "sentences": ROOT / "tests/screen/data/sentences.tsv",
 }

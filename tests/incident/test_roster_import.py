@@ -71,3 +71,31 @@ def test_first_bad_row_named_nothing_written(db: Database, change: dict[str, lis
         )
     with db.read() as s:
         assert s.scalar(select(IrRosterPerson.id).limit(1)) is None
+
+
+def test_parquet_roster_read_whole_past_the_untrusted_bounds(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The roster is the agency's own data: read as `veil link` reads it (DuckDB for Parquet, every row), not within
+    the row bound kept for untrusted Parquet files (here lowered to 3 rows to show it)."""
+    from veil.readers.datasets import parquet
+
+    monkeypatch.setattr(parquet, "MAX_ROWS", 3)
+    PEOPLE.write_parquet(tmp_path / "roster.parquet")
+    with db.write() as s:
+        roster = import_roster(s, tmp_path / "roster.parquet", {"id": "ID", "group": "Flight"}, "t")
+        assert roster.rows == 5
+    with db.read() as s:
+        refs = [p.ref for p in s.scalars(select(IrRosterPerson).order_by(IrRosterPerson.id))]
+    assert refs == ["a1", "a2", "a3", "a4", "a5"]
+
+
+def test_roster_that_does_not_fit_in_memory_is_refused(
+    db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from veil.incident import linkage_roster
+
+    monkeypatch.setattr(linkage_roster, "available_memory", lambda: 1000)
+    PEOPLE.write_csv(tmp_path / "roster.csv")
+    with db.write() as s, pytest.raises(RosterError, match="needs about"):
+        import_roster(s, tmp_path / "roster.csv", {"id": "ID"}, "t")

@@ -52,6 +52,24 @@ def test_spark_decisions_equal_duckdb_row_by_row(spark: Any, data: tuple[Any, Pa
     assert right / len(accepted) >= 0.999
 
 
+def test_spark_compares_the_facility_as_duckdb_does(spark: Any, tmp_path: Path) -> None:
+    """With a facility column on both sides both engines compare it with the same model: the same decisions and,
+    per candidate, the same facility level and weight (term frequencies counted over the whole roster by each)."""
+    synth = generate(3_000, 200, decoys=10, seed=19, namesakes=4, facility=True)
+    synth.roster.write_parquet(tmp_path / "roster.parquet")
+    synth.exposed.write_csv(tmp_path / "exposed.csv")
+    on_duckdb = link_files(tmp_path / "exposed.csv", tmp_path / "roster.parquet", "Person ID")
+    on_spark = link_files_spark(tmp_path / "exposed.csv", tmp_path / "roster.parquet", "Person ID")
+    assert _decisions(on_spark) == _decisions(on_duckdb)
+
+    def facility(result: Any) -> list[tuple[str, str, float]]:
+        return [(c.roster_id, c.evidence["facility"][0], round(c.evidence["facility"][1], 1))
+                for m in result.matches for c in m.candidates if "facility" in c.evidence]
+
+    assert facility(on_spark) == facility(on_duckdb)
+    assert {level for _, level, _ in facility(on_duckdb)} >= {"exact", "different (or moved)", "missing"}
+
+
 def test_csv_roster_read_by_spark(spark: Any, tmp_path: Path) -> None:
     synth = generate(2_000, 80, decoys=8, seed=3)
     synth.roster.write_csv(tmp_path / "roster.csv")

@@ -313,6 +313,68 @@ def _exposed_anumber(rng: random.Random, anumber: str | None) -> str:
     return anumber.lstrip("0")
 
 
+# --- facilities ----------------------------------------------------------------------------------------------------
+
+# Invented places (no real facility): 16 x 13 = 208 distinct place names, each given one kind of facility.
+_PLACE_A = ("Pine", "Cedar", "Red", "Stone", "Willow", "Eagle", "Sand", "Iron", "Silver", "Oak", "Elk", "Copper",
+            "Granite", "Mesquite", "Juniper", "Bluewater")
+_PLACE_B = ("Hollow", "Ridge", "Creek", "Valley", "Mesa", "Springs", "Falls", "Point", "Bend", "Flats", "Harbor",
+            "Crossing", "Basin")
+_KINDS = ("Processing Center", "Detention Facility", "Detention Center", "Service Processing Center",
+          "ICE Processing Center", "Correctional Center", "Contract Detention Facility", "County Jail")
+_SHORT_KINDS = {"Processing Center": "Proc. Ctr.", "Service Processing Center": "SPC", "Detention Center": "DC",
+                "Detention Facility": "Det. Fac.", "ICE Processing Center": "IPC", "Correctional Center": "Corr. Ctr.",
+                "Contract Detention Facility": "CDF", "County Jail": "Co. Jail"}
+FACILITY_TRANSFERRED = 0.12  # the roster shows another facility than the file: moved since the leak
+FACILITY_BLANK = 0.03
+FACILITY_REWRITTEN = 0.10    # upper-case, without its kind, its kind abbreviated, or initials only
+
+
+@dataclass
+class Facilities:
+    """~200 facilities of skewed size (Zipf: the largest holds about a tenth of the roster, the smallest a few
+    hundredths of a percent), and how an exposed file writes a facility."""
+
+    names: list[str]
+    weights: list[float]
+
+    @classmethod
+    def make(cls, rng: random.Random) -> Facilities:
+        places = [f"{a} {b}" for a in _PLACE_A for b in _PLACE_B]
+        rng.shuffle(places)
+        names = [f"{place} {rng.choice(_KINDS)}" for place in places]
+        return cls(names, [1.0 / (rank + 2) for rank in range(len(names))])
+
+    def draw(self, rng: random.Random) -> str:
+        return rng.choices(self.names, self.weights)[0]
+
+    def as_exposed(self, rng: random.Random, current: str) -> str:
+        """The facility the exposed file shows for someone the roster has at `current`."""
+        u = rng.random()
+        if u < FACILITY_TRANSFERRED:
+            while (before := self.draw(rng)) == current:
+                pass
+            return self.written(rng, before) if rng.random() < FACILITY_REWRITTEN else before
+        if u < FACILITY_TRANSFERRED + FACILITY_BLANK:
+            return ""
+        if u < FACILITY_TRANSFERRED + FACILITY_BLANK + FACILITY_REWRITTEN:
+            return self.written(rng, current)
+        return current
+
+    @staticmethod
+    def written(rng: random.Random, name: str) -> str:
+        kind = next(k for k in sorted(_KINDS, key=len, reverse=True) if name.endswith(k))
+        place = name[: -len(kind)].strip()
+        style = rng.random()
+        if style < 0.4:
+            return name.upper()
+        if style < 0.7:
+            return place
+        if style < 0.9:
+            return f"{place} {_SHORT_KINDS[kind]}"
+        return "".join(w[0] for w in name.replace("ICE ", "").split()).upper()  # initials: no normalising them
+
+
 @dataclass
 class Synthetic:
     roster: pl.DataFrame   # 'Person ID', 'Given names', 'Surname', 'Second surname', 'Date of birth', ...
@@ -321,11 +383,21 @@ class Synthetic:
     namesakes: dict[str, str] = field(default_factory=dict)  # roster ID in the file -> its namesake's roster ID
 
 
-def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int = 6, namesakes: int = 0) -> Synthetic:
+def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int = 6, namesakes: int = 0,
+             facility: bool = False) -> Synthetic:
     """A roster of `roster_size` people and an exposed file of `exposed_size` rows, `decoys` of them not in it.
     `namesakes` roster people get a namesake in the roster (same name, birth date and nationality, another
-    A-number); each is in the file without an A-number."""
+    A-number); each is in the file without an A-number.
+
+    With `facility`, the roster has each person's current facility ('Facility') and the file the facility at the
+    time of the leak (Facilities.as_exposed: moved since, blank, written otherwise). A planted namesake's facility
+    is drawn like anyone's, so it is usually another one and sometimes the same. Decoys are detained somewhere
+    too: drawn the same way. Facilities come from their own random stream: every other value is the same with or
+    without them. Without `facility` the roster has no facility and the file's 'Facility' column is noise (as
+    before), which linkage does not compare."""
     rng = random.Random(seed)
+    frng = random.Random(seed * 7919 + 1)
+    pool = Facilities.make(frng)
     pools = _pools()
     anumbers = rng.sample(range(1_000_000, 999_999_999), roster_size + decoys)
     shares = [share for _, share, _ in ORIGINS]
@@ -350,6 +422,9 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
         "Nationality": [p.nationality for p in people],
         "A-Number": [p.anumber or "" for p in people],
     })
+    current = [pool.draw(frng) for _ in range(roster_size)] if facility else []
+    if facility:
+        roster = roster.with_columns(pl.Series("Facility", current))
     others = sorted(set(range(roster_size)) - set(pairs) - set(pairs.values()))
     chosen = list(pairs) + rng.sample(others, exposed_size - decoys - len(pairs))
     rows: list[tuple[dict[str, str], str | None]] = []
@@ -359,6 +434,8 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
         row = _exposed_row(rng, p, nat)
         if index in pairs:
             row["A#"] = ""
+        if facility:
+            row["Facility"] = pool.as_exposed(frng, current[index])
         rows.append((row, ids[index]))
     for k in range(decoys):
         template = people[rng.randrange(roster_size)]
@@ -372,15 +449,18 @@ def generate(roster_size: int, exposed_size: int, decoys: int = 100, seed: int =
             gap = dt.timedelta(days=rng.choice((-1, 1)) * rng.randrange(300, 365 * 8))
             twin = Person(template.origin, other.given, template.surnames, template.dob + gap,
                           template.nationality, other.anumber, {**template.variants, **other.variants})
-        rows.append((_exposed_row(rng, twin, twin.nationality), None))
+        row = _exposed_row(rng, twin, twin.nationality)
+        if facility:
+            row["Facility"] = pool.as_exposed(frng, pool.draw(frng))
+        rows.append((row, None))
     rng.shuffle(rows)
     exposed = pl.DataFrame({
         "Name": [r["Name"] for r, _ in rows],
         "DOB": [r["DOB"] for r, _ in rows],
         "Citizenship": [r["Citizenship"] for r, _ in rows],
         "A#": [r["A#"] for r, _ in rows],
-        "Facility": [rng.choice(("North Processing Center", "South Detention Facility", "Family Center"))
-                     for _ in rows],
+        "Facility": [r["Facility"] for r, _ in rows] if facility else
+        [rng.choice(("North Processing Center", "South Detention Facility", "Family Center")) for _ in rows],
     })
     return Synthetic(roster, exposed, [t for _, t in rows], {ids[a]: ids[b] for a, b in pairs.items()})
 

@@ -1,5 +1,6 @@
-"""Generated incidents for the respond tests: a roster with custody, language, attorney and flight columns, and
-an exposed file from support.linkage_synthetic (its ground truth kept)."""
+"""Generated incidents for the respond tests: a roster with facility, custody, language, attorney and flight columns,
+and an exposed file from support.linkage_synthetic (its ground truth kept). The file shows where each person was
+held when it leaked: the roster's facility, but for the few moved since (linkage_synthetic.Facilities)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from support.linkage_synthetic import generate
 from support.store import postgres_database as shared_postgres_database
 from veil.store.engine import Database
 
-FACILITIES = ("North Processing Center", "South Detention Facility", "Family Center")
 DISCOVERED = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 EXPOSURE_START = DISCOVERED - timedelta(days=12)
 
@@ -42,7 +42,7 @@ ROSTER_MAPPING = {"id": "Person ID", "given": "Given names", "surname": "Surname
 
 def make_case(tmp: Path, roster_size: int = 5000, exposed_size: int = 300, decoys: int = 20, seed: int = 6,
               flight_size: int = 103, flight_in_file: int = 46) -> Case:
-    syn = generate(roster_size, exposed_size, decoys=decoys, seed=seed)
+    syn = generate(roster_size, exposed_size, decoys=decoys, seed=seed, facility=True)
     rng = random.Random(seed)
     ids = syn.roster["Person ID"].to_list()
     in_file = [t for t in syn.truth if t is not None]
@@ -51,7 +51,6 @@ def make_case(tmp: Path, roster_size: int = 5000, exposed_size: int = 300, decoy
     on_flight = set(flight_members)
     n = len(ids)
     roster = syn.roster.with_columns(
-        pl.Series("Facility", [FACILITIES[i % 3] for i in range(n)]),
         pl.Series("In custody", ["yes" if i % 4 else "no" for i in range(n)]),
         pl.Series("Language", ["Spanish" if i % 2 else "English" for i in range(n)]),
         pl.Series("Attorney", [f"Counsel {i % 37}" if i % 5 == 0 else "" for i in range(n)]),

@@ -1,8 +1,9 @@
 """The 2022 leak as generated, seeded data with its truth: a statistics workbook whose people sheet (after two
 statistics sheets) lists the exposed people, the agency's roster, a web access log with downloaders among noise
 (HEAD and 304 requests, other pages, 404s before the file went up), and a status file (people removed before the
-exposure, after it and before notice, released, in custody review). `truth` holds every figure the oversight
-report must show. Synthetic people only (support.linkage_synthetic).
+exposure, after it and before notice, released, in custody review). The file, like the 2022 one, carries each
+person's facility at the time: the roster's, but for the few moved since (linkage_synthetic.Facilities). `truth`
+holds every figure the oversight report must show. Synthetic people only (support.linkage_synthetic).
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ DISCOVERED = PUBLISHED + timedelta(hours=4, minutes=19)
 STATED_START = PUBLISHED + timedelta(hours=1)
 FILE_PATH = "/sites/default/files/detention-stats-fy23.xlsx"
 URL = f"https://www.agency.example{FILE_PATH}"
-FACILITIES = ("North Processing Center", "South Detention Facility", "Family Residential Center")
 LANGUAGES = ("Spanish", "Spanish", "Spanish", "Haitian Creole", "French", "Portuguese", "Russian", "Ukrainian",
              "Mandarin", "Hindi", "Arabic", "English", "Tigrinya")  # Tigrinya: no letter template (waits)
 
@@ -47,7 +47,7 @@ def _workbook(path: Path, people: pl.DataFrame) -> None:
     summary = book.add_worksheet("Summary")
     summary.write_row(0, 0, ["Detention statistics, fiscal year 2023"])
     summary.write_row(2, 0, ["Facility", "Book-ins", "Average daily population"])
-    for i, name in enumerate(FACILITIES, start=3):
+    for i, (name, _) in enumerate(Counter(f for f in people["Facility"] if f).most_common(3), start=3):
         summary.write_row(i, 0, [name, 1200 + 37 * i, 410 + 11 * i])
     by_nat = book.add_worksheet("By nationality")
     by_nat.write_row(0, 0, ["Nationality", "Book-ins"])
@@ -68,10 +68,10 @@ def _log_line(ip: str, at: datetime, method: str, path: str, status: int, size: 
 def make_scenario(tmp: Path, roster_size: int = 3000, exposed_rows: int = 600, decoys: int = 12,
                   downloaders: int = 50, seed: int = 2022, noise_lines: int = 4000) -> Scenario:
     rng = random.Random(seed)
-    syn = generate(roster_size, exposed_rows, decoys=decoys, seed=seed)
+    syn = generate(roster_size, exposed_rows, decoys=decoys, seed=seed, facility=True)
     roster, exposed, truth_rows = syn.roster, syn.exposed, list(syn.truth)
     # A namesake: a second roster person with the same name and birth date as someone in the file, whose row
-    # there has no A-number. Only a clerk can tell them apart.
+    # there has no A-number, held in the same facility. Only a clerk can tell them apart.
     row = next(i for i, t in enumerate(truth_rows) if t is not None and exposed["A#"][i])
     original = roster.filter(pl.col("Person ID") == truth_rows[row]).row(0, named=True)
     twin_id = f"P{roster_size + 1:07d}"
@@ -81,7 +81,6 @@ def make_scenario(tmp: Path, roster_size: int = 3000, exposed_rows: int = 600, d
     n = roster.height
     ids = roster["Person ID"].to_list()
     roster = roster.with_columns(
-        pl.Series("Facility", [FACILITIES[i % 3] for i in range(n)]),
         pl.Series("In custody", ["yes" if i % 5 else "no" for i in range(n)]),
         pl.Series("Language", [LANGUAGES[rng.randrange(len(LANGUAGES))] for _ in range(n)]),
         pl.Series("Attorney", [f"Counsel {i % 41} LLP" if i % 4 == 0 else "" for i in range(n)]),

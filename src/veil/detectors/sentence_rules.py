@@ -247,15 +247,16 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
     result.statuses = _statuses(sentence, triggered if prefilter else LANGS)
     if not result.statuses or _refuses(own, sentence, result.statuses) or _any(own.history, sentence):
         return result, False, False
-    result.someone_else = _any(own.someone_else, sentence)
+    result.someone_else = _any(own.someone_else, sentence) and not _readers_own(sentence, result.statuses)
     # A law is the subject when it comes before what is said: "Those three had pending claims, and the law says we
     # must stop" is about those three, not about the law.
     law = _before(own.law_subject, sentence, min(m.span[0] for m in result.statuses))
     generic_subject = law or _any(own.generic_subject, sentence)
+    subjects = _spans(own.generic_subject, sentence) if generic_subject else []
     result.refs = [
         r
         for r in _refs(own, sentence, names=True)
-        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text)))
+        if not (generic_subject and (_by_pronoun(r) or _ROLE_NOUN.match(r.text) or _within(r.span, subjects)))
     ]
     if result.refs:  # identified people: nothing else can change the verdict
         result.disclosing = True
@@ -283,6 +284,23 @@ def _classify(sentence: str, prefilter: bool) -> tuple[SentenceResult, bool, boo
         result.reason = "a claim or event stated about someone"
     context_candidate = (_any(own.quantifier, sentence) or bool(result.finite)) and not framed
     return result, context_candidate, not framed
+
+
+# What a status right after it belongs to: the reader or the reader's client ("you passed your fear screening",
+# "your client Mateo's asylum hearing"), not a relative named in the same sentence ("... release to your sister").
+_READERS_OWN = re.compile(
+    r"(?:\byour\s+(?:own\s+)?|\byour\s+client(?:\s+(?-i:[A-Z])[\w.'’-]*){0,3}(?:'s|’s)\s+|"
+    r"\byou\s+(?:(?!(?:his|her|their|its|him|them|he|she|they)\b)(?-i:[a-z-]+)\s+){1,2}?(?:your\s+)?)"
+    r"(?:(?:pending|new|recent|upcoming|next|first|second|own)\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _readers_own(sentence: str, statuses: list[RuleMatch]) -> bool:
+    """Is every status of the sentence the reader's own, or the reader's client's (see `_READERS_OWN`)? A status
+    overlapping one that is ("your credible fear interview": "credible fear", "fear interview") is too."""
+    own = [m.span for m in statuses if _READERS_OWN.search(sentence[max(0, m.span[0] - 60) : m.span[0]])]
+    return bool(own) and all(any(s < m.span[1] and m.span[0] < e for s, e in own) for m in statuses)
 
 
 # A refusal gives no answer ("we cannot confirm or deny whether ..."), unless it gives its reason: "we cannot share
@@ -322,14 +340,53 @@ _NAME_BY_SHAPE = "person's name (by shape)"  # a refs category whose matches are
 
 def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
     out = [
-        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE)
+        RuleMatch(category, m.group(0), is_name=category == _NAME_BY_SHAPE, span=m.span())
         for category, patterns in own.refs.items()
         for p in patterns
         for m in p.finditer(sentence)
     ]
     if names and not out:  # a name only matters when nothing else already identifies the people
-        out.extend(RuleMatch("person's name", h.value, is_name=True) for h in find_names(sentence) if not h.official)
+        out.extend(
+            RuleMatch("person's name", h.value, is_name=True)
+            for h in find_names(sentence)
+            if not h.official and not _in_organisation_name(sentence, h.start)
+        )
+    if names and not out:
+        out.extend(_roster_line_name(sentence))
     return out
+
+
+# A roster line opens with "Surname, Given" and a dash or a cell border before its note ("- Bámaca, Fredy — audiencia
+# asilo 9:00", "Patzán, Elmer | 8:00 | audiencia de asilo", "1. Dorvil, Marie + 2 timoun — krent kredib pozitif"):
+# the same in every language, and often too short to be guessed as the language of its note. (Not a greeting or an
+# interjection: "Hola, Ana — ...")
+_ROSTER_LINE = re.compile(
+    r"^\W*(?:[0-9]{1,2}[.)]\s*)?"
+    r"(?!(?:Hola|Gracias|Buenos|Buenas|Oye|Ojo|Nota|Bueno|Pues|Hi|Hello|Thanks|Note|Yes|No|Ok|Okay|Bonjour|Merci|"
+    r"Salut|Oui|Non|Bonjou|Mèsi|Alò|Wi|Sí)\b)"
+    r"(?P<name>[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+(?:\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)?,\s+[A-ZÁÉÍÓÚÑÀ-ÝÒ][\w'’-]+)"
+    r"(?:\s*\+\s*[0-9]+(?:\s+[\w-]+)?)?\s*(?:[—–-]\s|\|)"
+)
+
+
+def _roster_line_name(sentence: str) -> list[RuleMatch]:
+    m = _ROSTER_LINE.match(sentence)
+    return [RuleMatch(_NAME_BY_SHAPE, m.group("name"), is_name=True)] if m else []
+
+
+# The head of an organisation's name ("the Office of Refugee Resettlement", "Department of Social Services"): a word
+# after it is part of the name, not a person's ("Resettlement").
+_ORGANISATION_HEAD = re.compile(
+    r"(?-i:\b(?:Office|Department|Bureau|Ministry|Administration|Center|Centre|Institute|Agency|Council|Commission|"
+    r"Service|Services|Division|Directorate|Committee|Society|Association|Foundation|Fund|Program|Programme|Court|"
+    r"University|College|School|Hospital|Clinic|Coalition|Alliance|Network|Project|Board)\s+(?:of|for|on)\s+"
+    r"(?:the\s+)?(?:[A-Z][\w'’-]*,?\s+(?:and\s+|&\s+|of\s+|for\s+)?){0,4})$"
+)
+
+
+def _in_organisation_name(sentence: str, start: int) -> bool:
+    """Does the name found at `start` continue an organisation's name ("Office of Refugee Resettlement")?"""
+    return bool(_ORGANISATION_HEAD.search(sentence, max(0, start - 120), start))
 
 
 # A pronoun, a part of a group named by one ("many of them") or a relative of one ("their children"): under a
@@ -347,7 +404,7 @@ _ROLE_NOUN = re.compile(
     r"(?:persons?|people|applicants?|individuals?|noncitizens?|aliens?|respondents?|victims?|clients?|"
     r"spouses?|child|children|refugees?|asylees?|petitioners?|family|families|households?|"
     r"personas?|solicitantes?|individuos?|familias?|hij[oa]s|personnes?|demandeur|demandeuse|demandeurs|famille|"
-    r"familles|enfants|moun|fanmi|timoun|(?<!\w)(?:todas|todos|toutes|tous))"
+    r"familles|enfants|moun|fanmi|timoun|(?<!\w)(?:todas|todos|toutes|tous|some|many|most|several))"
     r"(?:\s+(?:on|of|from|in|aboard|booked|scheduled|travell?ing|de|en|nan))?\s*$",
     re.IGNORECASE,
 )
@@ -359,6 +416,16 @@ def _by_pronoun(ref: RuleMatch) -> bool:
 
 def _any(patterns: list[re.Pattern[str]], sentence: str) -> bool:
     return any(p.search(sentence) for p in patterns)
+
+
+def _spans(patterns: list[re.Pattern[str]], sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for p in patterns for m in p.finditer(sentence)]
+
+
+def _within(span: tuple[int, int], spans: list[tuple[int, int]]) -> bool:
+    """Is `span` inside one of `spans` (a reference that is part of the generic subject: "each person listed in the
+    roster that was briefly online")?"""
+    return span != (0, 0) and any(s <= span[0] and span[1] <= e for s, e in spans)
 
 
 def _before(patterns: list[re.Pattern[str]], sentence: str, pos: int) -> bool:
@@ -413,6 +480,7 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     named_reader = greeting > 0 and anchored(text[:greeting])
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
+    person_rows = _person_rows(text) if message and text.count("|") >= 4 else []
     own_names = set(_own_names(text, greeting)) if message else set()
     introduced = False  # the previous sentence brought up someone else without declining to speak of them
     others: set[str] = set()  # the words of the names given to people other than the reader or the reader's client
@@ -435,6 +503,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and anchored(text[max(greeting, start - _ANCHOR_REACH) : start])
             ):
                 result = replace(result, disclosing=True, reason="a case stated right after the message names people")
+            if message and not result.disclosing and _titles_a_named_case(text, start, end):
+                result = replace(result, disclosing=True, reason="a title stating the case of the person named below")
             if message and incident_before and not result.disclosing:
                 result = _incident_member(sentence, result)
             row = next((h for (s, e), h in counted.items() if s < end and start < e), None)
@@ -442,6 +512,12 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 result = replace(
                     result, disclosing=True, statuses=row, reason="a count in a table column headed by a status"
                 )
+            if (
+                not result.disclosing
+                and any(s < end and start < e for s, e in person_rows)
+                and _case_title(sentence)
+            ):
+                result = replace(result, disclosing=True, reason="a status in a table row that names a person")
             if named_reader and not result.disclosing and _reader_case(sentence):
                 result = replace(result, disclosing=True, reason="the reader's own case, the reader named")
             if declines and result.disclosing and _any_lang("reported_question", sentence):
@@ -531,6 +607,33 @@ def _status_heads(header: tuple[str, ...], framing: str) -> dict[int, list[RuleM
     return {i: m for i, m in found.items() if m}
 
 
+# A table column that holds people ("Client | Country | Outcome"): each row names one.
+_PERSON_COLUMN = re.compile(
+    r"^\s*(?:client|clients|name|names|full name|person|applicant|employee|student|tenant|patient|detainee|passenger|"
+    r"beneficiary|member|family|household|resident|respondent|petitioner|participant|cliente|nombre|solicitante|"
+    r"nom|non|moun)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _person_rows(text: str) -> list[tuple[int, int]]:
+    """The spans of a pasted table's rows under a header with a column of people, whose cell in it holds words:
+    a status elsewhere in such a row is that person's."""
+    rows: list[tuple[int, int]] = []
+    column = -1
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        cells = line.rstrip("\r\n").split("|")
+        if len(cells) < 2:
+            column = -1
+        elif column < 0:
+            column = next((i for i, c in enumerate(cells) if _PERSON_COLUMN.match(c)), -1)
+        elif column < len(cells) and re.search(r"[^\W\d_]{2,}", cells[column]):
+            rows.append((pos, pos + len(line)))
+        pos += len(line)
+    return rows
+
+
 def _shorthand(cell: str) -> list[RuleMatch]:
     m = _HEADER_SHORTHAND.search(cell)
     return [RuleMatch("fear", m.group(0), span=m.span())] if m else []
@@ -603,7 +706,47 @@ _PRONOUN_CATEGORIES = frozenset({"pronoun", "posesivo"})
 def _by_pronoun_only(result: SentenceResult) -> bool:
     """Does the sentence speak of its people by pronouns and possessives alone ("his claim", "su solicitud"), not
     by a noun ("su cliente" is the reader's client)?"""
-    return bool(result.refs) and all(r.category in _PRONOUN_CATEGORIES for r in result.refs)
+    return bool(result.refs) and all(
+        r.category in _PRONOUN_CATEGORIES or _THIRD_PERSON_RELATIVE.match(r.text) for r in result.refs
+    )
+
+
+# A relative named through a third-person possessive ("his sister"): the relative of whoever the pronoun is, as
+# unambiguous as the pronoun ("su" may be the reader's, "his" may not).
+_THIRD_PERSON_RELATIVE = re.compile(
+    r"^(?:his|her|their)\s+(?:wife|husband|son|daughter|sons|daughters|mother|father|brother|sister|brothers|"
+    r"sisters|partner|spouse|parents|children|family members?|relatives?)$",
+    re.IGNORECASE,
+)
+
+
+# A form's field that names the person a title speaks of ("Applicant: Nodira Y., A-214-...", "Client: ...").
+_PERSON_FIELD = re.compile(
+    r"^[ \t]*(?:applicant|name|full name|client|beneficiary|petitioner|respondent|student|employee|patient|tenant|"
+    r"member|solicitante|nombre|cliente|demandeur|demandeuse|nom|non)[ \t]*:[ \t]*[^\W\d_]",
+    re.IGNORECASE | re.MULTILINE,
+)
+_A_NUMBER = re.compile(r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b")
+_CASE_WORD = re.compile(r"\b(?:interview|application|case|claim|hearing|petition|appointment|filing|screening)s?\b",
+                        re.IGNORECASE)
+
+
+def _titles_a_named_case(text: str, start: int, end: int) -> bool:
+    """Is this the message's title line ("Request to reschedule asylum interview"), stating a case, with the fields
+    under it naming that case's person (an A-number, "Applicant: ...")? The title names nobody; the form does."""
+    sentence = text[start:end]
+    if text[:start].strip() or "\n" in sentence.strip() or sentence.rstrip()[-1:] in ".!?":
+        return False
+    if not (_CASE_WORD.search(sentence) and _case_title(sentence)):
+        return False
+    below = text[end : end + _ANCHOR_REACH]
+    return bool(_PERSON_FIELD.search(below) or _A_NUMBER.search(below))
+
+
+def _case_title(sentence: str) -> bool:
+    """An unframed status sentence (the title's own verdict, whatever its case markers)."""
+    base, _, unframed = _classify(sentence[:_MAX_SENTENCE], True)
+    return bool(base.statuses) and unframed
 
 
 def _case_sentence(sentence: str) -> bool:

@@ -21,9 +21,9 @@ from veil.incident import holds
 from veil.incident.events import HoldChanged, PeopleLinked, PersonStatusChanged
 from veil.incident.exposed import read_exposed_table
 from veil.incident.incidents import add_timeline, get_incident, refresh_major
-from veil.incident.linkage import Decision, link
+from veil.incident.linkage import Decision, link_table
 from veil.incident.linkage_columns import LinkageInputError
-from veil.incident.roster import ROSTER_LINK_MAPPING, roster_frame
+from veil.incident.roster import roster_frame, roster_link_mapping
 from veil.store.base import utcnow
 from veil.store.models_incident import (
     IrAffected,
@@ -116,7 +116,10 @@ def link_exposed_file(session: Session, incident: IrIncident, exposed: IrExposed
     roster = roster_frame(session, roster_id)
     if roster.height == 0:
         raise LinkageInputError(f"roster {roster_id} is empty or does not exist")
-    result = link(table.frame, roster, "pid", exposed_mapping=exposed_mapping, roster_mapping=ROSTER_LINK_MAPPING)
+    # As `veil link` links the same files (link_table): the exposed table's own mapping (several tables of people
+    # gathered), and the facility compared when both the file and the stored roster have one.
+    result = link_table(table, roster, "pid", exposed_mapping=exposed_mapping,
+                        roster_mapping=roster_link_mapping(roster))
     specs: list[dict[str, Any]] = []
     for m in result.matches:
         cands = [{"person_id": int(c.roster_id), "probability": round(c.probability, 6),

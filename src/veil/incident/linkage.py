@@ -44,7 +44,7 @@ from veil.incident.linkage_model import (
     Scored,
     score,
 )
-from veil.incident.linkage_prepare import NAME_FIELDS, prepare
+from veil.incident.linkage_prepare import NAME_FIELDS, OPTIONAL_FIELDS, prepare
 from veil.incident.linkage_roster import read_roster_table
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
         raise UsageError(f"the roster has no column {roster_id!r} for --roster-id")
     roster_cols = find_columns(roster, dict(roster_mapping or {}), exclude=(roster_id,))
     _require(roster_cols, "roster")
-    exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping)
+    exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping, roster_cols)
     ids = roster[roster_id].cast(pl.String).str.strip_chars()
     if ids.is_null().any() or (ids == "").any():
         first = int((ids.is_null() | (ids == "")).arg_true()[0])
@@ -160,11 +160,17 @@ def link(exposed: pl.DataFrame, roster: pl.DataFrame, roster_id: str, *,
     return assemble(decided, found, people, exposed, parts, exposed_cols, roster_cols, notes)
 
 
-def prepare_exposed(exposed: pl.DataFrame, mapping: Mapping[str, str] | None
+def prepare_exposed(exposed: pl.DataFrame, mapping: Mapping[str, str] | None, roster_cols: dict[str, str]
                     ) -> tuple[dict[str, str], pl.DataFrame, list[str]]:
-    """The exposed table's columns, its person rows prepared for the model, and notes on it."""
+    """The exposed table's columns, its person rows prepared for the model, and notes on it. An optional field
+    (the facility) that only one side has is dropped from both `roster_cols` and the exposed columns: it is
+    compared where both have it, and otherwise linkage is exactly what it is without it."""
     exposed_cols = find_columns(exposed, dict(mapping or {}))
     _require(exposed_cols, "exposed file")
+    for optional in OPTIONAL_FIELDS:
+        if optional not in exposed_cols or optional not in roster_cols:
+            exposed_cols.pop(optional, None)
+            roster_cols.pop(optional, None)
     notes: list[str] = []
     exposed_prep, exposed_dates = prepare(exposed, exposed_cols, pl.Series(range(exposed.height), dtype=pl.Int64))
     if exposed_dates is not None and exposed_dates.unreadable:

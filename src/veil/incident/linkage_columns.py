@@ -1,5 +1,5 @@
-"""Reading the tables of people in a file (any format Veil reads) and finding their name, birth-date, nationality
-and A-number columns.
+"""Reading the tables of people in a file (any format Veil reads) and finding their name, birth-date, nationality,
+A-number and (optional) facility columns.
 
     read_people_tables(path)   every table of people in the file, through Veil's readers (veil.readers) and the
                                header finder `veil check` uses (veil.detectors.layout): CSV/TSV, XLSX/XLS/XLSB/ODS
@@ -246,6 +246,13 @@ _HEADER_WORDS: dict[str, tuple[str, ...]] = {
               "nombres", "first", "given", "fname", "first nm"),
     "name": ("name", "full name", "fullname", "person", "person name", "nombre", "nombre completo", "detainee name",
              "detainee", "applicant name", "applicant", "subject name", "client name", "beneficiary name"),
+    "facility": ("facility", "facility name", "detention facility", "current facility", "detention center",
+                 "facility of detention", "detention location", "housing facility", "centro", "centro de detencion",
+                 "centro de detencion actual", "instalacion", "lugar de detencion", "establecimiento"),
+}
+# Headers that name a facility only when no column says so better: "location" may be an address or an office.
+_WEAK_HEADER_WORDS: dict[str, tuple[str, ...]] = {
+    "facility": ("location", "current location", "ubicacion", "lugar", "site"),
 }
 
 
@@ -285,6 +292,11 @@ def find_columns(frame: pl.DataFrame, mapping: dict[str, str] | None = None, exc
         if guess and guess not in found and column not in taken:
             found[guess] = column
             taken.add(column)
+    for field, words in _WEAK_HEADER_WORDS.items():
+        weak = [c for c in frame.columns if c not in taken and _norm_header(c) in words]
+        if field not in found and weak:
+            found[field] = weak[0]
+            taken.add(weak[0])
     _by_core_classifier(frame, found, taken)
     _by_shape(frame, found, taken)
     if "name" in found and ({"given", "surname"} & found.keys()):

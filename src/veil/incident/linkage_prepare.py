@@ -13,6 +13,8 @@ Every record becomes the same small set of columns, whatever the source looked l
     birth_year
     anum         the A-number as 9 digits
     nat          nationality folded to an ISO-3166 alpha-3 code when known, else the folded text
+    fac          the detention facility's distinctive words ("krome north" for "KROME NORTH SERVICE PROCESSING
+                 CENTER"), null when the record set has no facility column or the cell is blank
 """
 
 from __future__ import annotations
@@ -241,6 +243,30 @@ _COUNTRIES: dict[str, tuple[str, ...]] = {
 _COUNTRY_LOOKUP = {alias: code for code, aliases in _COUNTRIES.items() for alias in (*aliases, code.lower())}
 
 
+# --- facility ------------------------------------------------------------------------------------------------------
+
+# Words that say what kind of place a facility is, not which one: a file writes "Krome SPC", the roster "Krome North
+# Service Processing Center", a clerk "KROME". Dropping them leaves the place name both sides share. Nothing more
+# (no table of facility initialisms): a name written only as initials ("KNSPC") stays a disagreement, which the
+# comparison's m allows for as it allows for transfers.
+_FACILITY_KIND = (
+    "ice", "ero", "dhs", "ipc", "spc", "cdf", "dc", "pc", "ipf", "service", "processing", "proc", "center", "centre",
+    "ctr", "cntr", "detention", "det", "facility", "fac", "contract", "correctional", "the", "of", "centro", "de",
+    "del", "detencion", "procesamiento", "servicio", "instalacion",
+)
+_FACILITY_KIND_RE = r"\b(?:" + "|".join(_FACILITY_KIND) + r")\b"
+_FACILITY_UNKNOWN = ["", "unknown", "unk", "n a", "na", "none", "not known", "desconocido", "sin dato", "tbd"]
+
+
+def facility(expr: pl.Expr) -> pl.Expr:
+    """The facility's distinctive words: folded (case, accents), punctuation gone, the kind-of-place words dropped
+    (_FACILITY_KIND); null when nothing is left or the cell says it is unknown."""
+    folded = fold_text(expr).str.replace_all(r"[^a-z0-9 ]+", " ").str.replace_all(r"\s+", " ").str.strip_chars()
+    words = (folded.str.replace_all(r"\bco\b", "county").str.replace_all(_FACILITY_KIND_RE, " ")
+             .str.replace_all(r"\s+", " ").str.strip_chars())
+    return pl.when(folded.is_in(_FACILITY_UNKNOWN) | (words == "")).then(None).otherwise(words)
+
+
 _UNKNOWN = ["", "unknown", "unk", "n a", "na", "none", "other", "not known", "stateless", "desconocido",
             "desconocida", "sin dato", "xxx", "zzz"]
 
@@ -255,7 +281,9 @@ def nationality(expr: pl.Expr) -> pl.Expr:
 # --- one record set ------------------------------------------------------------------------------------------------
 
 NAME_FIELDS = ("name", "given", "middle", "surname", "surname2")
-FIELDS = (*NAME_FIELDS, "dob", "nationality", "anumber")
+# Optional fields: compared only when both record sets have them (linkage.prepare_exposed, linkage_model.comparisons).
+OPTIONAL_FIELDS = ("facility",)
+FIELDS = (*NAME_FIELDS, "dob", "nationality", "anumber", *OPTIONAL_FIELDS)
 
 
 def full_name_expr(mapping: dict[str, str]) -> pl.Expr:
@@ -290,6 +318,9 @@ def prepare(frame: pl.DataFrame, mapping: dict[str, str], ids: pl.Series, day_fi
         anum=anumber(pl.lit(frame[mapping["anumber"]])) if "anumber" in mapping else pl.lit(None, pl.String),
         nat=by_distinct(frame[mapping["nationality"]].cast(pl.String),
                         lambda v: pl.select(nationality(pl.lit(v))).to_series()) if "nationality" in mapping
+        else pl.lit(None, pl.String),
+        fac=by_distinct(frame[mapping["facility"]].cast(pl.String),
+                        lambda v: pl.select(facility(pl.lit(v))).to_series()) if "facility" in mapping
         else pl.lit(None, pl.String),
         name_toks=name_tokens(pl.col("_name")),
     )

@@ -1,5 +1,8 @@
 """Importing the organisation's roster (system of records extract: CSV, XLSX or Parquet) with a column mapping.
 
+The roster is the agency's own data, read as `veil link` reads it (linkage_roster): Parquet through DuckDB and
+CSV without the bounds kept for untrusted files, after a check that it fits in memory.
+
 All or nothing: every row is checked before the first one is written, and the first problem is reported by source
 row and column name (never by value). The caller's write transaction holds the insert, so a failure part-way
 leaves nothing behind either.
@@ -17,8 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from veil.incident.events import RosterImported
-from veil.incident.linkage_columns import LinkageInputError, PeopleTable, find_columns, read_people_table
+from veil.incident.linkage_columns import LinkageInputError, PeopleTable, find_columns
 from veil.incident.linkage_prepare import anumber, parse_dates
+from veil.incident.linkage_roster import read_roster_table
 from veil.store.models_incident import IrRoster, IrRosterPerson
 from veil.workflow import audit
 
@@ -216,12 +220,14 @@ def import_roster(
     """Read, check and store a roster file in the caller's transaction. Raises RosterError (nothing written)."""
     p = Path(path)
     try:
-        table = read_people_table(p, sheet, what="roster", only_table=True)
+        table = read_roster_table(p, sheet)
     except RosterError:
         raise
     except LinkageInputError as exc:
         raise RosterError(str(exc)) from None
-    return _store(session, table, mapping, actor, p.name, hashlib.sha256(p.read_bytes()).hexdigest())
+    with p.open("rb") as fh:  # hashed as it is read: a roster of millions need not be in memory twice
+        sha = hashlib.file_digest(fh, "sha256").hexdigest()
+    return _store(session, table, mapping, actor, p.name, sha)
 
 
 def import_roster_frame(
@@ -253,9 +259,16 @@ def _store(
     return roster
 
 
+# The linkage fields of a stored roster, each in a column of its own name (`roster_frame`); the facility only
+# when the roster has one.
+ROSTER_LINK_FIELDS = ("given", "surname", "dob", "nationality", "anumber", "facility")
+
+
 def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
     """The stored roster as the string table linkage wants: pid (database id), given, surname, dob, nationality,
-    anumber."""
+    anumber, and facility when the roster has one (some person's is not blank). Linkage compares the facility only
+    when the exposed file has one too, as `veil link` does with a roster file: a roster imported without one, or
+    with it blank throughout, links exactly as before."""
     result = session.execute(
         select(
             IrRosterPerson.id,
@@ -264,12 +277,13 @@ def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
             IrRosterPerson.dob,
             IrRosterPerson.nationality,
             IrRosterPerson.anumber,
+            IrRosterPerson.facility,
         )
         .where(IrRosterPerson.roster_id == roster_id)
         .order_by(IrRosterPerson.id)
     )
     data = result.all()
-    return pl.DataFrame(
+    frame = pl.DataFrame(
         {
             "pid": [str(r[0]) for r in data],
             "given": [r[1] for r in data],
@@ -277,15 +291,15 @@ def roster_frame(session: Session, roster_id: int) -> pl.DataFrame:
             "dob": [r[3].isoformat() if r[3] else "" for r in data],
             "nationality": [r[4] for r in data],
             "anumber": [r[5] for r in data],
+            "facility": [r[6] for r in data],
         },
-        schema={c: pl.String for c in ("pid", "given", "surname", "dob", "nationality", "anumber")},
+        schema={c: pl.String for c in ("pid", *ROSTER_LINK_FIELDS)},
     )
+    if not bool(frame["facility"].fill_null("").str.strip_chars().ne("").any()):
+        frame = frame.drop("facility")
+    return frame
 
 
-ROSTER_LINK_MAPPING = {
-    "given": "given",
-    "surname": "surname",
-    "dob": "dob",
-    "nationality": "nationality",
-    "anumber": "anumber",
-}
+def roster_link_mapping(frame: pl.DataFrame) -> dict[str, str]:
+    """FIELD -> column of a `roster_frame` table, for `linkage.link`."""
+    return {f: f for f in ROSTER_LINK_FIELDS if f in frame.columns}

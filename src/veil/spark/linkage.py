@@ -41,7 +41,6 @@ from veil.incident.linkage_model import (
     MODEL_COLUMNS,
     PREDICT_FLOOR,
     SPARK_SQL,
-    TF_COLUMNS,
     Comparison,
     Scored,
     chance_from_counts,
@@ -51,6 +50,7 @@ from veil.incident.linkage_model import (
     level_columns,
     sample_positions,
     settings,
+    tf_columns,
 )
 from veil.incident.linkage_prepare import parse_dates, prepare
 
@@ -104,6 +104,7 @@ def _spark_schema() -> Any:
             T.StructField("birth_month", T.IntegerType()),
             T.StructField("anum", T.StringType()),
             T.StructField("nat", T.StringType()),
+            T.StructField("fac", T.StringType()),
             T.StructField("dob_bad", T.BooleanType()),
         ]
     )
@@ -301,7 +302,7 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
         settings(spark_comps, roster_size),
         log_level=logging.ERROR,
     )
-    for column in TF_COLUMNS:  # over the whole roster, as the DuckDB engine counts them
+    for column in tf_columns(spark_comps):  # over the whole roster, as the DuckDB engine counts them
         known = roster.where(F.col(column).isNotNull())
         total = known.count()
         tf = known.groupBy(column).agg((F.count("*") / F.lit(max(total, 1))).alias(f"tf_{column}"))
@@ -329,7 +330,8 @@ def _score(spark: Any, people: pl.DataFrame, roster: Any, roster_size: int) -> t
     pairs = _collect(spark.sql(sql).drop("_rank"))
     log.info("linkage (spark): pairs scored after %.1f s", time.perf_counter() - clock)
     candidates.unpersist()
-    for view in (f"exposed_{tag}", f"roster_candidates_{tag}", *(f"tf_{column}_{tag}" for column in TF_COLUMNS)):
+    tf_views = (f"tf_{column}_{tag}" for column in tf_columns(spark_comps))
+    for view in (f"exposed_{tag}", f"roster_candidates_{tag}", *tf_views):
         spark.catalog.dropTempView(view)
     ids = dict(zip(pairs["unique_id_r"].to_list(), pairs["roster_id_r"].to_list(), strict=True))
     pairs = pairs.drop("roster_id_r").with_columns(
@@ -416,7 +418,7 @@ def _link_roster(
     from veil.incident.linkage import _require
 
     _require(roster_cols, "roster")
-    exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping)
+    exposed_cols, people, notes = prepare_exposed(exposed, exposed_mapping, roster_cols)
     clock = time.perf_counter()
     # Numbered in file order first; then spread over the cluster: a roster of one Parquet file is one partition,
     # and everything after (prepare, counts, blocking) would run on one core.
