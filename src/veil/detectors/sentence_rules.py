@@ -64,7 +64,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from veil.detectors.text_names import find_names
+from veil.detectors.text_names import NameHit, find_names
 from veil.detectors.text_segments import paragraph_spans, split_sentences
 from veil.yamlio import load_yaml
 
@@ -481,6 +481,9 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
     declines = message and _any_lang("refusal", text)
     counted = _status_count_rows(text) if message and text.count("|") >= 4 else {}
     person_rows = _person_rows(text) if message and text.count("|") >= 4 else []
+    own_names = set(_own_names(text, greeting)) if message else set()
+    introduced = False  # the previous sentence brought up someone else without declining to speak of them
+    others: set[str] = set()  # the words of the names given to people other than the reader or the reader's client
     for seg in split_sentences(text):
         in_story = seg.paragraph in story
         for start in range(seg.start, seg.end, _MAX_SENTENCE):
@@ -491,6 +494,8 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
             if start < greeting:
                 sentence = " " * (min(greeting, end) - start) + text[min(greeting, end) : end]
             result = classify(sentence, previous)
+            if message and result.someone_else and _client_clause_only(sentence, result):
+                result = replace(result, someone_else=False)
             if (
                 message
                 and not result.disclosing
@@ -532,11 +537,23 @@ def classify_text(text: str, message: bool = False) -> Iterator[tuple[int, int, 
                 and result.disclosing
                 and not result.someone_else
                 and (_any_lang("not_your_client", sentence) or not _any_lang("your_client", sentence))
+                and not _names_own_only(sentence, own_names)
+            ):
+                result = replace(result, someone_else=True)
+            if (
+                message
+                and result.disclosing
+                and not result.someone_else
+                and _names_someone_else(sentence, introduced, others, own_names)
             ):
                 result = replace(result, someone_else=True)
             yield start, end, result
             previous = sentence
             other_before = message and _any(rules(guess_language(sentence)).someone_else, sentence)
+            introduced = other_before and not _any_lang("refusal", sentence)
+            if other_before or result.someone_else:
+                own_names.update(_possessor_words(sentence))  # "the other men in Mr. Farouk's pod": the client
+                others.update(_other_words(sentence, own_names))
             incident_before = incident_before or any(s.category in _INCIDENT for s in result.statuses)
 
 
@@ -739,3 +756,118 @@ def _case_sentence(sentence: str) -> bool:
         return False
     own = rules(base.lang)
     return _any(own.case_markers, sentence) or len(sentence.split()) <= _NOTE_WORDS
+
+
+# The reader and the reader's client, by name: a sentence naming them is about the reader's own case; a name given
+# to someone else ("You asked about your client's cellmate. Mr. Obi was granted ...") is not.
+_TITLE_WORDS = frozenset(
+    "mr mrs ms mx miss dr sr sra srta señor señora don doña lic lcda m mme mlle monsieur madame me mèt metrès mesye "
+    "madan madanm msye".split()
+)
+_TITLE = (
+    r"(?:(?:mr|mrs|ms|mx|dr|sr|sra|srta|lic|m|mme|mlle|me)\.?\s*"
+    r"|(?:miss|señor|señora|don|doña|monsieur|madame|mesye|madan|madanm|msye|mèt)\s+)?"
+)
+# "your client, Mr. Haddad", "su cliente, la Sra. Ruiz", "kliyan w lan Mesye Louis"; "Mr. Haddad (your client)"
+_CLIENT_AFTER = re.compile(r"^[\s,:;(—–-]*(?:(?:lan|la|le|el|a|an)\s+)?" + _TITLE + r"$", re.IGNORECASE)
+_CLIENT_BEFORE = re.compile(r"^[\s,(—–-]*(?:(?:who|that) is|que es|qui est|ki se)?\s*$", re.IGNORECASE)
+_VOCATIVE = re.compile(r"^\s*" + _TITLE + r"$", re.IGNORECASE)  # a message that opens on the reader's name
+_VOCATIVE_END = re.compile(r"[ \t]*[,:;—–-]")
+
+
+def _private_names(sentence: str) -> list[NameHit]:
+    return [h for h in find_names(sentence) if not h.official]
+
+
+def _name_words(hit: NameHit) -> frozenset[str]:
+    return frozenset(w for w in re.findall(r"[^\W\d_]+", hit.value.lower()) if len(w) > 1 and w not in _TITLE_WORDS)
+
+
+def _own_names(text: str, greeting: int) -> frozenset[str]:
+    """The words of the names a message gives its reader (in the greeting, or as the name it opens on: "Ms. Achebe -
+    replying to ...") and the reader's client ("your client Ms. Haddad", "Mr. Haddad (your client)")."""
+    hits = _private_names(text)
+    own = [h for h in hits if h.end <= greeting or _vocative(text, h)]
+    clients = [m for lang in LANGS for p in rules(lang).your_client for m in p.finditer(text)]
+    own += [
+        h
+        for h in hits
+        for m in clients
+        if (h.start >= m.end() and _CLIENT_AFTER.match(text[m.end() : h.start]))
+        or (h.end <= m.start() and _CLIENT_BEFORE.match(text[h.end : m.start()]))
+    ]
+    return frozenset(w for h in own for w in _name_words(h))
+
+
+def _vocative(text: str, hit: NameHit) -> bool:
+    """Does the message open on this name, as on its reader's ("Ms. Achebe - replying to ...")?"""
+    return bool(_VOCATIVE.match(text[: hit.start]) and _VOCATIVE_END.match(text, hit.end))
+
+
+# The person whose cell, pod or relative a sentence speaks of ("the other men in Mr. Farouk's pod", "los otros del
+# módulo del Sr. Ventura", "le codétenu de M. Sarr", "lòt moun ki nan selil Msye Baptiste"): the reader's client, not
+# the someone else ("l'adresse de Mme Mbala" is no such place or relation).
+_PLACES = (
+    r"pod|cell|unit|dorm|dormitory|room|block|tier|bunk|van|bus|cellmates?|bunkmates?|co-?defendants?|family|wife|"
+    r"husband|partner|brother|sister|cousin|friend|friends|roommates?|m[oó]dulo|celda|cuarto|dormitorio|unidad|"
+    r"pabell[oó]n|familia|esposa|esposo|compa[nñ]er[oa]s?|cellule|chambre|dortoir|unité|quartier|famille|"
+    r"codétenue?s?|épouse|mari|selil|chanm|dòtwa|inite|fanmi|kanmarad|madanm"
+)
+_POSSESSOR_BEFORE = re.compile(
+    r"\b(?:" + _PLACES + r")\s+(?:(?:of|del|de\s+la|du|de|d')\s*)?" + _TITLE + r"$", re.IGNORECASE
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|s'|s’)?\s+(?:[\w-]+\s+)?(?:" + _PLACES + r")\b", re.IGNORECASE)
+
+
+def _possessor_words(sentence: str) -> set[str]:
+    return {w for h in _private_names(sentence) if _possessor(sentence, h) for w in _name_words(h)}
+
+
+def _possessor(sentence: str, hit: NameHit) -> bool:
+    if _POSSESSOR_BEFORE.search(sentence[: hit.start]):
+        return True
+    owner = hit.value.endswith(("'s", "’s")) or sentence.startswith(("'s", "’s"), hit.end)
+    return owner and bool(_POSSESSIVE.match(sentence, hit.end + (0 if hit.value.endswith(("'s", "’s")) else 2)))
+
+
+def _other_words(sentence: str, own: set[str]) -> set[str]:
+    """The words of the names a sentence about someone else gives, the reader's and the client's aside."""
+    return {w for h in _private_names(sentence) if not (words := _name_words(h)) <= own for w in words}
+
+
+def _names_own_only(sentence: str, own: set[str]) -> bool:
+    """Does the sentence name people, all of them the reader's client ("Counsel for the tenant in the eviction
+    matter: your client Mr. Orlov was granted asylum")?"""
+    named = [words for h in _private_names(sentence) if (words := _name_words(h))]
+    return bool(named) and all(words <= own for words in named)
+
+
+def _names_someone_else(sentence: str, introduced: bool, others: set[str], own: set[str]) -> bool:
+    """Does a disclosing sentence name someone other than the reader and the reader's client: a person the message
+    named as someone else before, or, right after a sentence that brought someone else up without declining to speak
+    of them ("You asked about your client's cellmate."), anyone it names but those two?"""
+    if _any_lang("your_client", sentence):
+        return False
+    # (a name all of whose words are the client's is the client: "Ms. Warsame"; "Ms. Hodan Warsame" may be a sister)
+    named = [words for h in _private_names(sentence) if (words := _name_words(h)) and not words <= own]
+    return bool(named) and (introduced or any(words & others for words in named))
+
+
+def _client_clause_only(sentence: str, result: SentenceResult) -> bool:
+    """In a sentence of clauses joined by semicolons, is the status stated only in clauses about the reader's client
+    or the reader's own case, that speak of no one else ("your client Mr. Funes has a T visa; the man held with him
+    is not in our records")?"""
+    if ";" not in sentence or not result.statuses:
+        return False
+    own = rules(result.lang or guess_language(sentence))
+    clauses, start = [], 0
+    for part in sentence.split(";"):
+        clauses.append((start, start + len(part)))
+        start += len(part) + 1
+    said = [(s, e) for s, e in clauses if any(s <= m.span[0] < e for m in result.statuses)]
+    return all(_own_clause(sentence[s:e]) and not _any(own.someone_else, sentence[s:e]) for s, e in said)
+
+
+def _own_clause(clause: str) -> bool:
+    """Does a clause speak of the reader's client or the reader's own case ("your client ...", "votre demande")?"""
+    return _any_lang("your_client", clause) or _any_lang("reader_case", clause)

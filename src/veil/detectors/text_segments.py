@@ -113,9 +113,10 @@ def _is_abbreviation(text: str, line_start: int, dot: int, punct: str) -> bool:
         return False
     if word in _ABBREVIATIONS:
         return True
-    # Initials ("J. Smith") and dotted acronyms ("U.S.") do not end sentences.
+    # Initials ("J. Smith") and dotted acronyms ("U.S.") do not end sentences; a lower-case letter does (Creole's
+    # article ends many sentences: "randevou a. Entèvyou ou a ...").
     if len(word) == 1 and word.isalpha():
-        return True
+        return text[word_start].isupper()
     return "." in word and all(len(part) <= 2 for part in word.split("."))
 
 
