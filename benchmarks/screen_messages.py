@@ -52,6 +52,7 @@ SETS = {
     "dev13": DEV2.with_name("messages_dev13.jsonl"),  # the agency's own staff, one week, the recipient decides
     "dev14": DEV2.with_name("messages_dev14.jsonl"),  # NGOs, volunteers, hotlines, diaspora; ES/FR/HT heavy
     "probe8w": DEV2.with_name("messages_probe8w.jsonl"),  # sixth round: to the attorney and the applicant, and twins
+    "dev15": DEV2.with_name("messages_dev15.jsonl"),  # the weeks after the 2022 posting error, from every desk
     "dev16": DEV2.with_name("messages_dev16.jsonl"),  # short messages of one to three sentences, each with a twin
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
     "probe8": DEV2.with_name("messages_probe8.jsonl"),  # sixth round, English, press and caseworkers, in batches

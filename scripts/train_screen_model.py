@@ -61,6 +61,7 @@ SETS = {
     "dev12": ROOT / "tests/screen/data/messages_dev12.jsonl",
     "dev13": ROOT / "tests/screen/data/messages_dev13.jsonl",
     "dev14": ROOT / "tests/screen/data/messages_dev14.jsonl",
+    "dev15": ROOT / "tests/screen/data/messages_dev15.jsonl",
     "dev16": ROOT / "tests/screen/data/messages_dev16.jsonl",
     "probe8": ROOT / "tests/screen/data/messages_probe8.jsonl",
     "probe8b": ROOT / "tests/screen/data/messages_probe8b.jsonl",
