@@ -113,6 +113,7 @@ PASSING = {
     ],
     "innocent twins: sent back to school, a first-name greeting with no status": [
         (THIRD, "Hi Marco, the kids are scared they'll be sent back to class if the fire drill runs late."),
+        (THIRD, "Coach, Dana is afraid she'll lose her spot if she is removed from the lineup again this week."),
         (THIRD, "Hi Farah, your interview for the volunteer coordinator job is Tuesday at 3."),
     ],
 }
