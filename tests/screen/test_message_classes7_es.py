@@ -21,8 +21,14 @@ DISCLOSING = {
     ],
     "a prosecution witness; testimony given to investigators; cooperating with them against someone (es/ht)": [
         (THIRD, "Para tu reportaje: el que te digo es Nicanor Ul. Es el que testificó como testigo clave del fiscal."),
-        (PUBLIC, "Felicidades a Lucrecia Yat, que rindió su declaración ante el gran jurado sobre el taller clandestino."),
-        (FG, "Cónsul, a Hermelindo Caal no lo repatrien: coopera con la fiscalía federal contra sus antiguos patrones."),
+        (
+            PUBLIC,
+            "Felicidades a Lucrecia Yat, que rindió su declaración ante el gran jurado sobre el taller clandestino.",
+        ),
+        (
+            FG,
+            "Cónsul, a Hermelindo Caal no lo repatrien: coopera con la fiscalía federal contra sus antiguos patrones.",
+        ),
         (THIRD, "Moun w ap chèche a se Wilner Pierre-Louis. Li te temwen devan jij la kont patwon ki te eksplwate l."),
     ],
     "afraid a gang will find them if sent back; death threats and cannot go back (es/ht)": [
@@ -31,22 +37,34 @@ DISCLOSING = {
         (PUBLIC, "Priye pou frè nou Dieuseul Jean: li pè twòp pou bandi yo pa touye l si yo depòte l Okap."),
     ],
     "a file withheld under the confidentiality rules for protection seekers, of a named person (es)": [
-        (FG, "Cónsul, sobre la señora Petrona Cumes solo le digo esto: su caso está cubierto por las normas de "
-             "confidencialidad que rigen para quienes solicitan asilo."),
+        (
+            FG,
+            "Cónsul, sobre la señora Petrona Cumes solo le digo esto: su caso está cubierto por las normas de "
+            "confidencialidad que rigen para quienes solicitan asilo.",
+        ),
     ],
     "being in the published file, in a community's words (es/fr)": [
         (THIRD, "Sí, los Tuyuc Coj también aparecieron en lo de la página de migración, según la carta que les llegó."),
         (FG, "Lic. Batz, los primos Sicán figuran los dos en la lista que ICE subió por error; trátelos con cuidado."),
         (THIRD, "Oui, les époux Traoré sont touchés par « l'affaire du fichier de novembre », d'après leur courrier."),
-        (PUBLIC, "Aviso para quienes viajaron en el vuelo del 3 de abril: si le llegó carta sobre la filtración de "
-                 "octubre, llámenos."),
+        (
+            PUBLIC,
+            "Aviso para quienes viajaron en el vuelo del 3 de abril: si le llegó carta sobre la filtración de "
+            "octubre, llámenos.",
+        ),
     ],
     "a few of a named truck or bus, with fear claims (es)": [
-        (THIRD, "Don Memo, unos cuantos del primer autobús seguramente son casos de miedo; no los cuente para el viaje."),
+        (
+            THIRD,
+            "Don Memo, unos cuantos del primer autobús seguramente son casos de miedo; no los cuente para el viaje.",
+        ),
     ],
     "the writer's own client, named to another lawyer (es)": [
-        (ATTORNEY, "Licenciada Ortiz, ¿representa usted a Juana Poz? Su hermana Lidia, que es clienta nuestra, "
-                   "obtuvo asilo en enero y puede recibirla."),
+        (
+            ATTORNEY,
+            "Licenciada Ortiz, ¿representa usted a Juana Poz? Su hermana Lidia, que es clienta nuestra, "
+            "obtuvo asilo en enero y puede recibirla.",
+        ),
     ],
     "an asylum appeal pending, in French": [
         (THIRD, "Chauffeurs : Cheikh Diop n'embarque pas, son recours en matière d'asile est toujours devant la CNDA."),
@@ -56,15 +74,24 @@ DISCLOSING = {
 
 PASSING = {
     "consular protection a consulate asks for its national (es/fr)": [
-        (FG, "Cónsul Paredes, recibimos su petición de protección consular para el Sr. Elmer Chavac; la visita es el lunes."),
-        (FG, "Monsieur le Consul, la requête de protection consulaire pour M. Idrissa Koné est notée : visite vendredi."),
+        (
+            FG,
+            "Cónsul Paredes, recibimos su petición de protección consular para el Sr. Elmer Chavac; visita el lunes.",
+        ),
+        (
+            FG,
+            "Monsieur le Consul, la requête de protection consulaire pour M. Idrissa Koné est notée : visite vendredi.",
+        ),
     ],
     "the ban on torture as a training topic (es/fr)": [
         (FG, "Temario del taller para custodios penitenciarios: prevención de la tortura, registro de detenidos."),
         (THIRD, "Merci pour l'accueil du séminaire des gendarmes : prévention de la torture et droits des détenus."),
     ],
     "a public notice of the incident, the people as a population (es/ht)": [
-        (PUBLIC, "Comunicado: por un error se publicó en línea información de migrantes bajo custodia; ya fue retirada."),
+        (
+            PUBLIC,
+            "Comunicado: por un error se publicó en línea información de migrantes bajo custodia; ya fue retirada.",
+        ),
         (PUBLIC, "Avi: yon erè fè enfòmasyon pèsonèl moun ki nan detansyon parèt sou entènèt; yo retire l."),
         (THIRD, "Resumen para la red: la agencia dice que todas las personas afectadas ya recibieron su carta."),
     ],
@@ -73,7 +100,10 @@ PASSING = {
         (PUBLIC, "Kesyon: Èske yo ka arete yon moun pandan demann azil li an kou?"),
     ],
     "a survey sample with a share (es)": [
-        (PUBLIC, "Encuesta 2024: de los 320 migrantes encuestados en Tapachula, el 64% no sabía que podía pedir asilo."),
+        (
+            PUBLIC,
+            "Encuesta 2024: de los 320 migrantes encuestados en Tapachula, el 64% no sabía que podía pedir asilo.",
+        ),
     ],
     "fostering animals (es)": [
         (PUBLIC, "Gatitos sin hogar en la colonia Centro: ¡dales refugio por unos días! Escríbenos."),
