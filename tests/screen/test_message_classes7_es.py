@@ -31,6 +31,13 @@ DISCLOSING = {
         ),
         (THIRD, "Moun w ap chèche a se Wilner Pierre-Louis. Li te temwen devan jij la kont patwon ki te eksplwate l."),
     ],
+    "an ongoing cooperation told of a person the message named just before (es)": [
+        (
+            FG,
+            "Estimada Cónsul:\nLe escribe la esposa del señor Abelino Chitay. Abelino sigue cooperando con los "
+            "agentes federales contra el patrón que lo explotaba. Que nadie sepa su dirección.",
+        ),
+    ],
     "afraid a gang will find them if sent back; death threats and cannot go back (es/ht)": [
         (PUBLIC, "Oremos por Maricela Ajú: teme que los mareros la hallen si la deportan a Chalatenango."),
         (FG, "Licenciada, al señor Domingo Xol no lo suban: lo amenazaron de muerte en su aldea y no puede regresar."),
@@ -111,6 +118,10 @@ PASSING = {
     "the reader's own client; a place that is 'the one that' (es)": [
         (ATTORNEY, "Licenciado Barrios, su cliente Efraín Tum ganó su asilo ayer; le mando la copia de la decisión."),
         (THIRD, "¿El asilo de ancianos San José? Es el que está frente al parque central."),
+        (PUBLIC, "¿Qué formulario piden? Es el que se usa para pedir asilo, el I-589, y es gratuito."),
+    ],
+    "an organisation cooperating with investigators (es)": [
+        (PUBLIC, "Nuestra red de albergues está colaborando con los investigadores contra las redes de trata."),
     ],
     "a hard negative: the incident to everyone, a defence witness, an everyday fear (es)": [
         (PUBLIC, "Si usted recibió una carta sobre el incidente de noviembre, llame a la línea gratuita."),
