@@ -41,8 +41,11 @@ DISCLOSING = {
         (ATTORNEY, "Mme Diallo, co-accusée de M. Traoré, a une demande d'asile en cours."),
     ],
     "records covered by the confidentiality that protects applicants": [
-        (FG, "Nothing I can send on Mr. Petrov; his file is protected by the confidentiality rules for people who "
-             "seek asylum."),
+        (
+            FG,
+            "Nothing I can send on Mr. Petrov; his file is protected by the confidentiality rules for people who "
+            "seek asylum.",
+        ),
         (FG, "Sobre el señor Eliseo Tum: su expediente queda bajo la confidencialidad de quienes piden asilo."),
     ],
     "a named person sent to an asylum or fear interview; a credible fear without its accent": [
@@ -76,14 +79,26 @@ PASSING = {
         (PUBLIC, "For reporters: fear screenings, withholding and U visas are confidential by statute, for everyone."),
     ],
     "a made-up case, a figure from a report, another party's question left unanswered": [
-        (PUBLIC, "Teaching example (composite, not a real person): a woman on a charter tells the guard she is "
-                 "afraid to go home."),
-        (PUBLIC, "El Salvador was the most common nationality among people granted asylum last year, according to "
-                 "the annual report."),
-        (FG, "Call note: the ministry asked whether anyone on the 9 Jan list had sought asylum. We said we neither "
-             "confirm nor deny that for anyone."),
-        (FG, "Nota: la Cancillería preguntó si alguno de los 12 pidió asilo. Respondimos que no confirmamos ni "
-             "negamos eso sobre nadie."),
+        (
+            PUBLIC,
+            "Teaching example (composite, not a real person): a woman on a charter tells the guard she is "
+            "afraid to go home.",
+        ),
+        (
+            PUBLIC,
+            "El Salvador was the most common nationality among people granted asylum last year, according to "
+            "the annual report.",
+        ),
+        (
+            FG,
+            "Call note: the ministry asked whether anyone on the 9 Jan list had sought asylum. We said we neither "
+            "confirm nor deny that for anyone.",
+        ),
+        (
+            FG,
+            "Nota: la Cancillería preguntó si alguno de los 12 pidió asilo. Respondimos que no confirmamos ni "
+            "negamos eso sobre nadie.",
+        ),
     ],
 }
 
@@ -93,3 +108,23 @@ ROWS = class_rows(DISCLOSING, PASSING)
 @pytest.mark.parametrize(("kind", "text", "expected"), ROWS)
 def test_seventh_round_short_classes(kind: RecipientKind, text: str, expected: str) -> None:
     assert screen_message(text.encode(), "m.txt", Recipient("", kind), policy=RULES_ALONE).verdict == expected
+
+
+OTHER_PARTY = [
+    "Lic. Ferrer (abogada de la madre en el juicio de divorcio): el padre, señor Iván Rosas, tiene una petición "
+    "VAWA pendiente.",
+]
+OWN_CLIENT = [
+    "Lic. Ferrer (abogada de la madre en el juicio de divorcio): la audiencia de su clienta pasó al lunes.",
+]
+
+
+@pytest.mark.parametrize("text", OTHER_PARTY)
+def test_seventh_round_other_party_to_counsel_in_a_family_case(text: str) -> None:
+    # the reader represents another party in a family case: someone else's status is not theirs to learn
+    assert screen_message(text.encode(), "m.txt", Recipient("", ATTORNEY), policy=RULES_ALONE).verdict == "block"
+
+
+@pytest.mark.parametrize("text", OWN_CLIENT)
+def test_seventh_round_own_client_in_a_family_case(text: str) -> None:
+    assert screen_message(text.encode(), "m.txt", Recipient("", ATTORNEY), policy=RULES_ALONE).verdict == "pass"
