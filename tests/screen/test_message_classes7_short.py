@@ -52,9 +52,17 @@ DISCLOSING = {
         (THIRD, "Autobuses del Norte: no suban a PEREZ, Lidia. La remitieron a entrevista de miedo."),
         (FG, "Pour info, 3 des 19 de jeudi ont une peur credible en cours, vous en aurez 16."),
     ],
+    "a notice to the people of one flight, by a condition with 'the'": [
+        (PUBLIC, "If you were on the 2 March Dallas charter and you told an officer you fear returning, call us."),
+        (PUBLIC, "Si ou te sou vòl 12 mas la epi ou te di ofisye a ou pè retounen, rele nou."),
+    ],
 }
 
 PASSING = {
+    "advice to anyone, by a condition with 'a' or 'any'": [
+        (PUBLIC, "If you are on a deportation list and you fear going home, tell an officer as soon as you can."),
+        (PUBLIC, "Si ou sou yon lis depòtasyon epi ou pè retounen, di nenpòt ofisye sa."),
+    ],
     "information given to others; a witness of an accident; cooperation with a landlord": [
         (PUBLIC, "Our press officer spoke to the reporters about the new visiting hours at the center."),
         (THIRD, "Ms. Ruiz provided information to the insurer about the fender bender last week."),
