@@ -344,6 +344,7 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
         for category, patterns in own.refs.items()
         for p in patterns
         for m in p.finditer(sentence)
+        if not _indefinite_condition(m.group(0))
     ]
     if names and not out:  # a name only matters when nothing else already identifies the people
         out.extend(
@@ -355,6 +356,18 @@ def _refs(own: _Rules, sentence: str, names: bool) -> list[RuleMatch]:
         out.extend(_roster_line_name(sentence))
     return out
 
+
+
+# A condition on the reader with an indefinite article ("if you are on a removal flight list", "si ou sou lis yon
+# vòl") is advice to anyone, not a notice to the people of one flight ("if you were on the 9 May flight").
+_INDEFINITE_CONDITION = re.compile(
+    r"^(?:if you|si ou|si vous|si tu|si usted)\b[^.;:!?]{0,30}?\b(?:a|an|any|yon|nenpòt|un|une|una|algún|alguna)\s",
+    re.IGNORECASE,
+)
+
+
+def _indefinite_condition(ref: str) -> bool:
+    return bool(_INDEFINITE_CONDITION.match(ref))
 
 # A roster line opens with "Surname, Given" and a dash or a cell border before its note ("- Bámaca, Fredy — audiencia
 # asilo 9:00", "Patzán, Elmer | 8:00 | audiencia de asilo", "1. Dorvil, Marie + 2 timoun — krent kredib pozitif"):
