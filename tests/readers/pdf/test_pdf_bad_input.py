@@ -118,3 +118,18 @@ def test_mutated_pdfs_never_raise(data: st.DataObject) -> None:
 
 
 _SMALL = make_pdf("annot_redact", 4, seed=5)[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        (b"/FlateDecode", b"4FlateDecode"),  # a flipped byte turns a filter name into a bare word
+        (b"/ASCII85Decode /FlateDecode", b"/ASCII85Decode /ASCII85Decode"),  # a layer left that decodes to garbage
+    ],
+)
+def test_a_content_stream_with_a_damaged_filter_is_unverifiable_not_a_blank_page(old: bytes, new: bytes) -> None:
+    # pdfium shows a page whose content stream it cannot decode as blank: the people on it would be missed
+    blob, _ = make_pdf("control_plain", 5, seed=2)
+    assert old in blob
+    damaged = blob.replace(old, new)
+    assert check_bytes(damaged, "damaged.pdf").verdict.value == "unverifiable"

@@ -108,9 +108,15 @@ def _garbled(dictionary: bytes) -> bool:
 
 
 def _filters(dictionary: bytes) -> list[str]:
+    """The stream's filter names; a filter array holding anything but names (a damaged "/FlateDecode" read as
+    "4FlateDecode") gives an unknown name, so the stream counts as damaged."""
     found = _FILTER.search(dictionary)
-    names = [f.decode("latin-1") for f in _NAME.findall(found.group(1))] if found else []
-    return [_ALIASES.get(name, name) for name in names]
+    if not found:
+        return []
+    names = [_ALIASES.get(f.decode("latin-1"), f.decode("latin-1")) for f in _NAME.findall(found.group(1))]
+    if _NAME.sub(b"", found.group(1)).strip(b"[] \t\r\n"):
+        names.append("(damaged)")
+    return names
 
 
 def _extents(blob: bytes, dictionary: bytes, start: int) -> list[int]:
@@ -130,15 +136,26 @@ def _decodes(blob: bytes, start: int, extents: list[int], filters: list[str], la
     """Whether a stream's data decodes to its end with one of its possible extents."""
     if any(f not in _KNOWN for f in filters):
         return False  # a filter name no reader knows (damaged): nobody can decode the data
-    if "Fl" not in filters[:2] or (filters[0] != "Fl" and filters[0] not in _TEXT_LAYERS):
+    if filters[:1] and filters[0] in _TEXT_LAYERS:
+        # ASCII85/ASCIIHex layers must each decode, and Flate behind them inflate: pdfium shows a page whose content
+        # does not as blank, which would read as a page with nothing on it
+        return any(_layers_decode(blob[start:end], filters, layers.get(end)) for end in extents)
+    if filters[:1] != ["Fl"]:
         return bool(extents)  # other filters are left to pdfium; the data must at least be in the file
-    for end in extents:
-        data: bytes | None = blob[start:end]
-        if filters[0] in _TEXT_LAYERS:
-            data = layers[end] if end in layers else _text_layer(data or b"", filters[0])
-        if data is not None and _deflate_complete(data):
-            return True
-    return False
+    return any(_deflate_complete(blob[start:end]) for end in extents)
+
+
+def _layers_decode(raw: bytes, filters: list[str], first: bytes | None) -> bool:
+    """Whether a stream's leading text layers decode one after another, and Flate data behind them inflates.
+    `first`: the first layer's output when already decoded (it is slow in Python)."""
+    data = first if first is not None else _text_layer(raw, filters[0])
+    at = 1
+    while data is not None and at < len(filters) and filters[at] in _TEXT_LAYERS:
+        data = _text_layer(data, filters[at])
+        at += 1
+    if data is None:
+        return False
+    return _deflate_complete(data) if filters[at:at + 1] == ["Fl"] else True
 
 
 def _text_layer(data: bytes, name: str) -> bytes | None:
