@@ -54,6 +54,7 @@ SETS = {
     "probe8w": DEV2.with_name("messages_probe8w.jsonl"),  # sixth round: to the attorney and the applicant, and twins
     "dev15": DEV2.with_name("messages_dev15.jsonl"),  # the weeks after the 2022 posting error, from every desk
     "dev16": DEV2.with_name("messages_dev16.jsonl"),  # short messages of one to three sentences, each with a twin
+    "dev17": DEV2.with_name("messages_dev17.jsonl"),  # to attorneys and applicants; kept back for the next round
     "dev12": DEV2.with_name("messages_dev12.jsonl"),  # consular liaison threads, ES heavy; kept back in the sixth round
     "probe8": DEV2.with_name("messages_probe8.jsonl"),  # sixth round, English, press and caseworkers, in batches
 }
