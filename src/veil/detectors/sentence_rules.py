@@ -662,12 +662,13 @@ def _story_paragraphs(text: str) -> set[int]:
 def _full_name(sentence: str) -> bool:
     """Does the sentence name a private person with a given name and a surname? A story's changed names are mostly
     a first name ("Amina"); a full name outside the story's paragraphs is someone real."""
-    return any(not h.official and len(h.value.split()) >= 2 for h in find_names(sentence))
+    return any(len(h.value.split()) >= 2 for h in _private_names(sentence))
 
 
 # An identifier no anonymised story keeps: an A-number, a flight or manifest number.
+_A_NUMBER = re.compile(r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b")
 _IDENTIFIER = re.compile(
-    r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b|"
+    _A_NUMBER.pattern + "|"
     r"\b(?:flight|vuelo|vol|vòl|manifest|manifiesto|charter)\s*(?:no\.?\s*|#\s*)?[A-Z]{0,3}[- ]?[0-9]{2,5}\b|"
     r"\b(?:on|aboard|off)\s+(?:the|this|that|today's|tomorrow's|your|our)\s+(?:[\w-]+\s+){0,3}?"
     r"(?:flight|charter|manifest|bus|plane)\b",
@@ -739,7 +740,6 @@ _PERSON_FIELD = re.compile(
     r"member|solicitante|nombre|cliente|demandeur|demandeuse|nom|non)[ \t]*:[ \t]*[^\W\d_]",
     re.IGNORECASE | re.MULTILINE,
 )
-_A_NUMBER = re.compile(r"\bA[- ]?[0-9]{3}[- ]?[0-9]{3}[- ]?[0-9]{3}\b|\bA[0-9]{8,9}\b")
 _CASE_WORD = re.compile(r"\b(?:interview|application|case|claim|hearing|petition|appointment|filing|screening)s?\b",
                         re.IGNORECASE)
 
